@@ -1,0 +1,286 @@
+"""The click root: global options, lazy command loading, errors -> exit codes, the JSON envelope.
+
+Every command callback returns a :class:`Result` through :func:`cvd_command`; one renderer prints
+human text or exactly one JSON document on stdout (everything else goes to stderr), even for errors
+raised before the command ran (bad config, usage errors).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import click
+
+from cvd_reporter import __version__
+from cvd_reporter.core.findings import Finding
+from cvd_reporter.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CvdError,
+    Interrupted,
+)
+
+ENVELOPE_VERSION = 1
+
+# command name -> "module:attribute". Modules are imported only when the command is used (or
+# listed by --help), so start-up stays fast. A module that does not exist yet is simply not listed.
+COMMANDS: dict[str, str] = {
+    "validate": "cvd_reporter.cli.report_cmds:validate",
+    "lint": "cvd_reporter.cli.report_cmds:lint",
+    "schema": "cvd_reporter.cli.report_cmds:schema",
+    "config": "cvd_reporter.cli.config_cmds:config",
+    "discover": "cvd_reporter.cli.securitytxt_cmds:discover",
+    "securitytxt": "cvd_reporter.cli.securitytxt_cmds:securitytxt",
+    "scope": "cvd_reporter.cli.scope_cmds:scope",
+    "key": "cvd_reporter.cli.key_cmds:key",
+    "submit": "cvd_reporter.cli.submit_cmds:submit",
+    "outbox": "cvd_reporter.cli.submit_cmds:outbox",
+    "new": "cvd_reporter.cli.wizard_cmds:new",
+    "practice": "cvd_reporter.cli.practice_cmds:practice",
+    "status": "cvd_reporter.cli.record_cmds:status",
+    "mark": "cvd_reporter.cli.record_cmds:mark",
+    "follow-up": "cvd_reporter.cli.record_cmds:follow_up",
+    "notify-publication": "cvd_reporter.cli.record_cmds:notify_publication",
+    "purge": "cvd_reporter.cli.record_cmds:purge",
+    "export": "cvd_reporter.cli.record_cmds:export",
+}
+
+
+# ---------------------------------------------------------------------------- results
+@dataclass
+class Result:
+    """What a command produced. ``text`` is the human output (stdout); ``data`` the JSON payload."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    text: str = ""
+    exit_code: int = EXIT_OK
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def from_error(cls, error: CvdError, **kw: Any) -> "Result":
+        return cls(exit_code=error.exit_code, errors=[error.to_dict()], **kw)
+
+
+def envelope(command: str, result: Result) -> dict[str, Any]:
+    """The versioned JSON document (pinned by tests/test_envelope_contract.py)."""
+    return {
+        "cvd_reporter": ENVELOPE_VERSION,
+        "command": command,
+        "status": "ok" if result.exit_code == EXIT_OK else "error",
+        "exit_code": result.exit_code,
+        "data": result.data,
+        "findings": [f.to_dict() for f in result.findings],
+        "errors": result.errors,
+    }
+
+
+# ---------------------------------------------------------------------------- context
+GLOBAL_FLAGS = ("json_output", "debug", "lang", "config_path", "home", "ca_bundle", "connect_to",
+                "dns_server", "timeout")
+
+
+class AppContext:
+    """Built once per invocation; commands get it as their first argument."""
+
+    def __init__(self) -> None:
+        self.flags: dict[str, Any] = {}
+        self._settings = None
+
+    @property
+    def json(self) -> bool:
+        return bool(self.flags.get("json_output"))
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.flags.get("debug"))
+
+    @property
+    def settings(self):  # -> Settings (import kept lazy: platformdirs, tomllib)
+        if self._settings is None:
+            from cvd_reporter.settings import load_settings  # noqa: PLC0415
+
+            self._settings = load_settings(self.flags)
+        return self._settings
+
+    def info(self, message: str) -> None:
+        """A human message: always stderr, so stdout stays one JSON document in --json mode."""
+        click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+
+
+def _store_flag(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value is None or value is False or value == ():
+            return
+        app = ctx.ensure_object(AppContext)
+        if name == "connect_to":
+            app.flags[name] = tuple(app.flags.get(name, ())) + tuple(value)
+        else:
+            app.flags[name] = value
+
+    return callback
+
+
+def global_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The global options, accepted on the root and after any subcommand (the later wins)."""
+    opts = [
+        click.option("--json", "json_output", is_flag=True, default=False, expose_value=False,
+                     is_eager=True, callback=_store_flag("json_output"),
+                     help="Print exactly one JSON document on stdout; messages go to stderr."),
+        click.option("--lang", type=click.Choice(["nl", "en"]), expose_value=False,
+                     callback=_store_flag("lang"), help="Language of prompts and the report [env CVD_LANG]."),
+        click.option("--config", "config_path", metavar="PATH", expose_value=False,
+                     callback=_store_flag("config_path"), help="TOML config file [env CVD_CONFIG]."),
+        click.option("--home", metavar="PATH", expose_value=False, callback=_store_flag("home"),
+                     help="Folder for the record, drafts, outbox and key pins [env CVD_REPORTER_HOME]."),
+        click.option("--ca-bundle", metavar="PATH", expose_value=False, callback=_store_flag("ca_bundle"),
+                     help="Also trust these CAs for HTTPS and SMTP [env CVD_CA_BUNDLE]. "
+                          "Verification cannot be switched off."),
+        click.option("--connect-to", metavar="H:P:H2:P2", multiple=True, expose_value=False,
+                     callback=_store_flag("connect_to"),
+                     help="Connect to H2:P2 when H:P is asked; names and certificates stay H "
+                          "[env CVD_CONNECT_TO, comma-separated]."),
+        click.option("--dns-server", metavar="ADDR[:PORT]", expose_value=False,
+                     callback=_store_flag("dns_server"), help="DNS resolver to use [env CVD_DNS_SERVER]."),
+        click.option("--timeout", metavar="S", type=float, expose_value=False, callback=_store_flag("timeout"),
+                     help="Total deadline of one network operation, seconds [env CVD_TIMEOUT]."),
+        click.option("--debug", is_flag=True, default=False, expose_value=False, callback=_store_flag("debug"),
+                     help="Show tracebacks."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _command_name(ctx: click.Context) -> str:
+    parts = ctx.command_path.split()
+    return " ".join(parts[1:]) if len(parts) > 1 else ""
+
+
+def emit(app: AppContext, command: str, result: Result) -> None:
+    if app.json:
+        click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=2, default=str))
+        return
+    if result.text:
+        click.echo(result.text.rstrip("\n"))
+    for finding in result.findings:
+        if not result.text or finding.code not in result.text:
+            click.echo(finding.human())
+    for err in result.errors:
+        click.echo(click.style("error: ", fg="red") + err["message"], err=True)
+
+
+def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
+    """Wrap a command callback: pass the AppContext, map errors to exit codes, render the Result."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        ctx = click.get_current_context()
+        app = ctx.ensure_object(AppContext)
+        try:
+            result = f(app, *args, **kwargs)
+        except CvdError as e:
+            if app.debug:
+                traceback.print_exc()
+            result = Result.from_error(e, data=e.data)
+        except KeyboardInterrupt:
+            result = Result.from_error(Interrupted("Interrupted; nothing was sent."))
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as e:  # noqa: BLE001 - the one place that turns bugs into exit 1
+            if app.debug:
+                traceback.print_exc()
+            result = Result(exit_code=EXIT_INTERNAL, errors=[{
+                "code": "internal_error",
+                "message": f"Internal error ({type(e).__name__}); run again with --debug and report the traceback.",
+            }])
+        emit(app, _command_name(ctx), result)
+        ctx.exit(result.exit_code)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------------------- the group
+class LazyGroup(click.Group):
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def _available(self, name: str) -> bool:
+        module = self.lazy[name].split(":")[0]
+        try:
+            return importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = set(super().list_commands(ctx))
+        names.update(n for n in self.lazy if self._available(n))
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and self._available(cmd_name):
+            module, attr = self.lazy[cmd_name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, cmd_name)
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="cvd-reporter")
+@global_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Report a vulnerability to an organisation under its Coordinated Vulnerability Disclosure
+    policy: find where to report, check scope, encrypt, send, and keep a record.
+
+    Exit codes: 0 ok, 1 internal error, 2 usage, 3 validation, 4 out of scope, 5 nothing found,
+    6 key not usable, 7 delivery failed (kept in the outbox), 8 input needed, 130 interrupted.
+    """
+    ctx.ensure_object(AppContext)
+
+
+def _wants_json(argv: list[str]) -> bool:
+    return "--json" in argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point. Usage errors still speak the JSON envelope when --json was asked."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    try:
+        cli.main(args=argv, prog_name="cvd-reporter", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.UsageError as e:
+        if _wants_json(argv):
+            name = e.ctx.command_path.split(" ", 1)[1] if e.ctx and " " in e.ctx.command_path else ""
+            click.echo(json.dumps(envelope(name, Result(exit_code=EXIT_USAGE, errors=[
+                {"code": "usage", "message": e.format_message()}])), indent=2))
+        else:
+            e.show()
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,46 @@
+"""A finding: one thing a check noticed, with a stable code (used by every validator)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    line: int | None = None
+    field: str | None = None
+    column: int | None = None
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
+        if self.line is not None:
+            out["line"] = self.line
+        if self.column is not None:
+            out["column"] = self.column
+        if self.field is not None:
+            out["field"] = self.field
+        if self.extra:
+            out.update({k: v for k, v in self.extra.items() if k not in out})
+        return out
+
+    def human(self) -> str:
+        where = []
+        if self.field:
+            where.append(self.field)
+        if self.line is not None:
+            where.append(f"line {self.line}" + (f":{self.column}" if self.column is not None else ""))
+        loc = f" ({', '.join(where)})" if where else ""
+        return f"{self.severity}: {self.code}{loc}: {self.message}"
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)

@@ -1,0 +1,1 @@
+"""Delivery channels: SMTP, HTTPS API, GitHub, outbox."""

@@ -1,0 +1,35 @@
+"""The one DNS resolver factory (dnspython). ``--dns-server`` selects an explicit server;
+otherwise the system configuration. Every wait is bounded by the total ``timeout``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dns.flags
+import dns.resolver
+
+from cvd_reporter.errors import NetworkError
+
+
+def make_resolver(settings: Any = None, *, server: tuple[str, int] | None = None,
+                  timeout: float | None = None) -> dns.resolver.Resolver:
+    """A resolver honouring ``--dns-server`` and ``--timeout`` (lifetime = total deadline)."""
+    server = server or (settings.dns_server if settings is not None else None)
+    total = timeout if timeout is not None else (settings.timeout if settings is not None else 10.0)
+    if server:
+        resolver = dns.resolver.Resolver(configure=False)
+        resolver.nameservers = [server[0]]
+        resolver.port = server[1]
+    else:
+        try:
+            resolver = dns.resolver.Resolver()
+        except (dns.resolver.NoResolverConfiguration, OSError) as e:
+            raise NetworkError(f"No DNS resolver is configured on this machine ({e}); use --dns-server.",
+                               code="dns_failed") from None
+    resolver.lifetime = total
+    resolver.timeout = min(2.0, total)
+    resolver.cache = None
+    # Ask for DNSSEC validation status: the AD bit tells whether the resolver validated the answer.
+    resolver.use_edns(0, dns.flags.DO, 1232)
+    resolver.flags = (resolver.flags or 0) | dns.flags.AD | dns.flags.RD
+    return resolver

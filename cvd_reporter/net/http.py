@@ -1,0 +1,319 @@
+"""The one HTTPS client: every fetch of security.txt, keys, WKD, VKS and API calls goes through it.
+
+Rules (the reporter's safety, issue 3):
+- https only, certificates always verified (system trust + ``--ca-bundle``), also on every redirect;
+- redirects followed by hand, at most ``max_redirects``, never to http, each hop recorded;
+- the body is streamed and capped at ``max_bytes``; one total deadline covers connect, headers and
+  body, so a server that drips a byte a second cannot stretch it (a watchdog shuts the socket);
+- a name that resolves to a loopback, private, link-local or otherwise non-public address is refused
+  unless ``allow_private`` (split-horizon DNS or rebinding); ``--connect-to`` mappings are the user's
+  own choice and always allowed. The checked address is the one connected to (no second lookup);
+- no proxies, no .netrc, no environment CA overrides (``trust_env=False``): only our settings count.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPSConnection
+from urllib3.connectionpool import HTTPSConnectionPool
+
+from cvd_reporter import __version__
+from cvd_reporter.errors import NetworkError
+from cvd_reporter.net.tls import make_ssl_context
+
+USER_AGENT = f"cvd-reporter/{__version__} (+https://pypi.org/project/cvd-reporter/)"
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True)
+class Hop:
+    url: str
+    status: int
+    location: str | None = None
+    address: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "status": self.status, "location": self.location, "address": self.address}
+
+
+@dataclass
+class FetchResult:
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    chain: list[Hop] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("content-type")
+
+
+class PrivateAddressRefused(Exception):
+    """Raised inside the connection; deliberately not an OSError so urllib3 does not retry or wrap it."""
+
+    def __init__(self, host: str, address: str):
+        super().__init__(host, address)
+        self.host, self.address = host, address
+
+
+def is_public_address(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _CallState:
+    """Per-call bookkeeping shared with the connections: sockets to shut at the deadline."""
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self.lock = threading.Lock()
+        self.last_peer: str | None = None
+
+    def register(self, sock: socket.socket) -> None:
+        # Keep a duplicate: urllib3 wraps the socket in TLS, which detaches the original object.
+        # shutdown() acts on the connection, so shutting the duplicate wakes a blocked TLS read.
+        with self.lock:
+            if self.expired:
+                sock.close()
+                raise NetworkError("The network deadline passed.", code="deadline")
+            self.sockets.append(sock.dup())
+        try:
+            self.last_peer = sock.getpeername()[0]
+        except OSError:
+            pass
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        with self.lock:
+            for sock in self.sockets:
+                sock.close()
+            self.sockets.clear()
+
+
+def _adapter(fetcher: "Fetcher", state: _CallState) -> HTTPAdapter:
+    connect_map = fetcher.connect_map
+
+    class Conn(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:  # type: ignore[override]
+            host = self.host.lower().rstrip(".")
+            target = connect_map.get((host, self.port))
+            if target is None:
+                target = (fetcher.resolve_checked(host, self.port), self.port)
+            sock = urllib3.util.connection.create_connection(
+                target, self.timeout, source_address=self.source_address, socket_options=self.socket_options)
+            state.register(sock)
+            return sock
+
+    class Pool(HTTPSConnectionPool):
+        ConnectionCls = Conn
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["ssl_context"] = fetcher.ssl_context
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"https": Pool}
+
+    return Adapter(max_retries=0)
+
+
+class Fetcher:
+    """HTTPS fetches under the rules above. Cheap to create; thread-safe per call."""
+
+    def __init__(
+        self,
+        *,
+        ca_bundle: str | None = None,
+        connect_to: Mapping[tuple[str, int], tuple[str, int]] | None = None,
+        timeout: float = 10.0,
+        allow_private: bool = False,
+        resolver: Callable[[str, int], list[str]] | None = None,
+    ) -> None:
+        self.ca_bundle = ca_bundle
+        self.connect_map = {(h.lower(), p): t for (h, p), t in (connect_to or {}).items()}
+        self.timeout = timeout
+        self.allow_private = allow_private
+        self._resolver = resolver or _system_resolve
+        self.ssl_context = make_ssl_context(ca_bundle)
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, allow_private: bool = False) -> "Fetcher":
+        return cls(ca_bundle=settings.ca_bundle, connect_to=settings.connect_map,
+                   timeout=settings.timeout, allow_private=allow_private)
+
+    # ---- name resolution with the private-address rule ---------------------------------
+    def resolve_checked(self, host: str, port: int) -> str:
+        try:
+            addresses = self._resolver(host, port)
+        except OSError as e:
+            raise NetworkError(f"The name {host} could not be resolved ({e.strerror or e}).",
+                               code="dns_failed") from None
+        if not addresses:
+            raise NetworkError(f"The name {host} has no address.", code="dns_failed")
+        if not self.allow_private:
+            for address in addresses:
+                if not is_public_address(address):
+                    raise PrivateAddressRefused(host, address)
+        return addresses[0]
+
+    # ---- requests ------------------------------------------------------------------------
+    def get(self, url: str, *, max_bytes: int, max_redirects: int = 5, accept: str = "*/*",
+            timeout: float | None = None, headers: Mapping[str, str] | None = None) -> FetchResult:
+        """GET ``url`` following at most ``max_redirects`` https redirects within one deadline."""
+        return self.request("GET", url, max_bytes=max_bytes, max_redirects=max_redirects,
+                            timeout=timeout, headers={"Accept": accept, **(headers or {})})
+
+    def request(self, method: str, url: str, *, max_bytes: int, max_redirects: int = 0,
+                timeout: float | None = None, headers: Mapping[str, str] | None = None,
+                body: bytes | None = None) -> FetchResult:
+        deadline = timeout if timeout is not None else self.timeout
+        start = time.monotonic()
+        state = _CallState()
+        watchdog = threading.Timer(deadline, state.expire)
+        watchdog.daemon = True
+        watchdog.start()
+        session = requests.Session()
+        session.trust_env = False  # no proxies, .netrc credentials or env CA overrides
+        session.mount("https://", _adapter(self, state))
+        session.mount("http://", HTTPAdapter(max_retries=0))  # never used: http is refused first
+        chain: list[Hop] = []
+        seen: set[str] = set()
+        current = url
+        try:
+            while True:
+                _require_https(current, first=not chain)
+                if current in seen:
+                    raise NetworkError(f"The server at {_host(url)} redirects in a loop.", code="redirect_loop",
+                                       data={"chain": [h.to_dict() for h in chain]})
+                seen.add(current)
+                remaining = deadline - (time.monotonic() - start)
+                if remaining <= 0:
+                    raise _deadline_error(url, deadline)
+                resp = self._one(session, method, current, headers, body, remaining, max_bytes, state, deadline, url)
+                status, resp_headers, content = resp
+                location = resp_headers.get("location") if status in REDIRECT_CODES else None
+                chain.append(Hop(current, status, location, state.last_peer))
+                if location is None or method != "GET":
+                    return FetchResult(url=url, final_url=current, status=status, headers=resp_headers,
+                                       body=content, chain=chain, elapsed=time.monotonic() - start)
+                if len(chain) > max_redirects:
+                    raise NetworkError(f"{_host(url)} redirected more than {max_redirects} times; giving up.",
+                                       code="too_many_redirects", data={"chain": [h.to_dict() for h in chain]})
+                current = urljoin(current, location)
+                if urlsplit(current).scheme.lower() != "https":
+                    raise NetworkError(f"{_host(url)} redirected to a plain http:// address ({current}); "
+                                       "cvd-reporter only follows https.", code="insecure_redirect",
+                                       data={"chain": [h.to_dict() for h in chain]})
+        except PrivateAddressRefused as e:
+            raise NetworkError(
+                f"{e.host} resolves to the non-public address {e.address} (split-horizon DNS or rebinding?); "
+                "refusing to connect. Use --allow-private if this is really meant, or --connect-to.",
+                code="private_address") from None
+        finally:
+            watchdog.cancel()
+            session.close()
+            state.close()
+
+    def _one(self, session: requests.Session, method: str, url: str, headers: Mapping[str, str] | None,
+             body: bytes | None, remaining: float, max_bytes: int, state: _CallState, deadline: float,
+             first_url: str) -> tuple[int, dict[str, str], bytes]:
+        hdrs = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})}
+        try:
+            with session.request(method, url, headers=hdrs, data=body, stream=True, allow_redirects=False,
+                                 timeout=(min(remaining, self.timeout), min(remaining, self.timeout))) as r:
+                resp_headers = {k.lower(): v for k, v in r.headers.items()}
+                if r.status_code in REDIRECT_CODES:
+                    return r.status_code, resp_headers, b""
+                declared = resp_headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise NetworkError(f"{_host(url)} announced {int(declared):,} bytes; the limit is "
+                                       f"{max_bytes:,}.", code="too_large")
+                buf = bytearray()
+                for chunk in r.iter_content(16384):
+                    buf += chunk
+                    if len(buf) > max_bytes:
+                        raise NetworkError(f"{_host(url)} sent more than {max_bytes:,} bytes; stopped reading.",
+                                           code="too_large")
+                    if state.expired:
+                        raise _deadline_error(first_url, deadline)
+                if state.expired:  # a read cut short by the watchdog can look like a clean end
+                    raise _deadline_error(first_url, deadline)
+                return r.status_code, resp_headers, bytes(buf)
+        except NetworkError:
+            raise
+        except requests.exceptions.SSLError as e:
+            if state.expired:
+                raise _deadline_error(first_url, deadline) from None
+            raise NetworkError(f"The TLS certificate of {_host(url)} could not be verified ({_reason(e)}); "
+                               "nothing was trusted from it.", code="invalid_cert") from None
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
+            if state.expired:
+                raise _deadline_error(first_url, deadline) from None
+            if isinstance(e, requests.exceptions.Timeout):
+                raise NetworkError(f"{_host(url)} did not answer within {deadline:g} s.", code="timeout") from None
+            inner = e.args[0] if e.args else e
+            reason = getattr(inner, "reason", None)
+            if isinstance(reason, PrivateAddressRefused):
+                raise reason from None
+            if isinstance(inner, PrivateAddressRefused):
+                raise inner from None
+            raise NetworkError(f"Could not connect to {_host(url)} ({_reason(e)}).",
+                               code="connection_failed") from None
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e)
+    for marker in ("certificate verify failed: ", "Hostname mismatch", "Connection refused", "Name or service"):
+        if marker in text:
+            i = text.index(marker)
+            return text[i:].split("'")[0].split(")")[0].strip()
+    return type(e).__name__
+
+
+def _deadline_error(url: str, deadline: float) -> NetworkError:
+    return NetworkError(f"{_host(url)} did not finish answering within the {deadline:g} s deadline "
+                        "(--timeout).", code="deadline")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _require_https(url: str, *, first: bool) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        raise NetworkError(f"{url} is not an https:// URL; cvd-reporter fetches only over verified HTTPS.",
+                           code="insecure_url" if first else "insecure_redirect")
+
+
+def _system_resolve(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    seen: list[str] = []
+    for info in infos:
+        addr = str(info[4][0])
+        if addr not in seen:
+            seen.append(addr)
+    return seen

@@ -1,0 +1,348 @@
+"""One frozen Settings object, built once at start-up and passed down.
+
+Precedence: defaults < config file (TOML) < ``CVD_*`` environment variables < command-line flags.
+``Settings.sources`` says where each value came from (``cvd-reporter config show``).
+Secrets never live in the config file: they come from an environment variable or the keyring,
+resolved only when a command needs them (``Settings.secret``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from cvd_reporter.errors import ConfigError, InputNeeded
+
+APP_NAME = "cvd-reporter"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_KEYSERVER = "https://keys.openpgp.org"
+DEFAULT_GITHUB_API = "https://api.github.com"
+DEFAULT_POLICY = "nl-gemeente"
+
+# config key -> (Settings attribute, environment variable)
+CONFIG_KEYS: dict[str, tuple[str, str]] = {
+    "lang": ("lang", "CVD_LANG"),
+    "home": ("home", "CVD_REPORTER_HOME"),
+    "ca_bundle": ("ca_bundle", "CVD_CA_BUNDLE"),
+    "connect_to": ("connect_to", "CVD_CONNECT_TO"),
+    "dns_server": ("dns_server", "CVD_DNS_SERVER"),
+    "timeout": ("timeout", "CVD_TIMEOUT"),
+    "policy": ("policy", "CVD_POLICY"),
+    "reporter.name": ("reporter_name", "CVD_REPORTER_NAME"),
+    "reporter.email": ("reporter_email", "CVD_REPORTER_EMAIL"),
+    "reporter.phone": ("reporter_phone", "CVD_REPORTER_PHONE"),
+    "reporter.pgp_key": ("reporter_pgp_key", "CVD_REPORTER_PGP_KEY"),
+    "smtp.host": ("smtp_host", "CVD_SMTP_HOST"),
+    "smtp.port": ("smtp_port", "CVD_SMTP_PORT"),
+    "smtp.security": ("smtp_security", "CVD_SMTP_SECURITY"),
+    "smtp.user": ("smtp_user", "CVD_SMTP_USER"),
+    "smtp.from": ("smtp_from", "CVD_SMTP_FROM"),
+    "api.url": ("api_url", "CVD_API_URL"),
+    "github.api_url": ("github_api_url", "CVD_GITHUB_API_URL"),
+    "keys.keyserver": ("keyserver", "CVD_KEYSERVER"),
+}
+
+# Secrets: name -> (environment variables in order, keyring username template)
+SECRETS: dict[str, tuple[tuple[str, ...], str]] = {
+    "smtp_password": (("CVD_SMTP_PASSWORD",), "smtp:{smtp_user}@{smtp_host}"),
+    "api_token": (("CVD_API_TOKEN",), "api:{api_url}"),
+    "github_token": (("GITHUB_TOKEN", "CVD_GITHUB_TOKEN"), "github:{github_api_url}"),
+}
+_SECRET_WORDS = ("password", "passwd", "token", "secret", "apikey", "api_key")
+
+
+@dataclass(frozen=True)
+class ConnectTo:
+    """curl-style ``HOST:PORT:HOST2:PORT2``: connect to HOST2:PORT2 when HOST:PORT is asked."""
+
+    host: str
+    port: int
+    to_host: str
+    to_port: int
+
+    @classmethod
+    def parse(cls, text: str) -> "ConnectTo":
+        parts = _split_hostports(text.strip())
+        if len(parts) != 4:
+            raise ConfigError(f"--connect-to {text!r} is not HOST:PORT:HOST2:PORT2 (IPv6 in brackets).")
+        host, port, to_host, to_port = parts
+        try:
+            p, tp = int(port), int(to_port)
+        except ValueError:
+            raise ConfigError(f"--connect-to {text!r} has a port that is not a number.") from None
+        if not (0 < p < 65536 and 0 < tp < 65536) or not host or not to_host:
+            raise ConfigError(f"--connect-to {text!r} needs two host names and two ports from 1 to 65535.")
+        return cls(host.lower().rstrip("."), p, to_host, tp)
+
+    def __str__(self) -> str:
+        def fmt(h: str) -> str:
+            return f"[{h}]" if ":" in h else h
+
+        return f"{fmt(self.host)}:{self.port}:{fmt(self.to_host)}:{self.to_port}"
+
+
+def _split_hostports(text: str) -> list[str]:
+    out, buf, depth = [], "", 0
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            out.append(buf)
+            buf = ""
+            continue
+        buf += ch
+    out.append(buf)
+    return [p[1:-1] if p.startswith("[") and p.endswith("]") else p for p in out]
+
+
+def parse_dns_server(text: str) -> tuple[str, int]:
+    """``ADDR``, ``ADDR:PORT``, ``[V6]:PORT`` or a bare IPv6 address."""
+    text = text.strip()
+    if text.startswith("["):
+        host, _, rest = text[1:].partition("]")
+        port = rest.lstrip(":") or "53"
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    else:
+        host, port = text, "53"
+    try:
+        import ipaddress
+
+        ipaddress.ip_address(host)
+        p = int(port)
+        if not 0 < p < 65536:
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"--dns-server {text!r} must be an IP address with an optional port, like 127.0.0.1:5353.") from None
+    return host, p
+
+
+@dataclass(frozen=True)
+class Settings:
+    json_output: bool = False
+    debug: bool = False
+    lang: str | None = None
+    config_path: Path | None = None
+    home: Path = field(default_factory=lambda: default_home())
+    ca_bundle: str | None = None
+    connect_to: tuple[ConnectTo, ...] = ()
+    dns_server: tuple[str, int] | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    policy: str = DEFAULT_POLICY
+    reporter_name: str | None = None
+    reporter_email: str | None = None
+    reporter_phone: str | None = None
+    reporter_pgp_key: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_from: str | None = None
+    api_url: str | None = None
+    github_api_url: str = DEFAULT_GITHUB_API
+    keyserver: str = DEFAULT_KEYSERVER
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    environ: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    # ---- derived -------------------------------------------------------------------------
+    @property
+    def connect_map(self) -> dict[tuple[str, int], tuple[str, int]]:
+        return {(c.host, c.port): (c.to_host, c.to_port) for c in self.connect_to}
+
+    @property
+    def effective_smtp_port(self) -> int:
+        return self.smtp_port or (465 if self.smtp_security == "tls" else 587)
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+
+    def secret(self, name: str, *, required: bool = True) -> str | None:
+        """Resolve a secret lazily: environment variable first, then the keyring.
+
+        Never from the config file or argv. Raises InputNeeded (exit 8) when required and absent.
+        """
+        env_names, keyring_user = SECRETS[name]
+        for var in env_names:
+            value = self.environ.get(var)
+            if value:
+                return value
+        user = keyring_user.format(**{f.name: getattr(self, f.name) for f in fields(self)})
+        value = _keyring_get(user)
+        if value:
+            return value
+        if required:
+            raise InputNeeded(
+                f"No {name.replace('_', ' ')} found: set {env_names[0]} or store it with "
+                f"`keyring set {APP_NAME} {user}`."
+            )
+        return None
+
+    def public_view(self) -> dict[str, dict[str, Any]]:
+        """Every setting with its value and source, secrets shown as hidden (config show)."""
+        out: dict[str, dict[str, Any]] = {}
+        for key, (attr, env) in CONFIG_KEYS.items():
+            value = getattr(self, attr)
+            if attr == "connect_to":
+                value = [str(c) for c in value]
+            elif attr == "dns_server" and value:
+                value = f"{value[0]}:{value[1]}"
+            elif isinstance(value, Path):
+                value = str(value)
+            out[key] = {"value": value, "source": self.sources.get(attr, "default"), "env": env}
+        for name, (env_names, _) in SECRETS.items():
+            present = any(self.environ.get(v) for v in env_names)
+            out[f"secret.{name}"] = {
+                "value": "<hidden>" if present else None,
+                "source": "env" if present else "keyring or unset (looked up when needed)",
+                "env": env_names[0],
+            }
+        return out
+
+
+def _keyring_get(user: str) -> str | None:
+    try:
+        import keyring  # noqa: PLC0415 - optional, slow to import
+        from keyring.errors import KeyringError  # noqa: PLC0415
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(APP_NAME, user)
+    except (KeyringError, RuntimeError, OSError):
+        return None
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir  # noqa: PLC0415
+
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_dir  # noqa: PLC0415
+
+    return Path(user_data_dir(APP_NAME))
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib  # noqa: PLC0415
+    else:  # pragma: no cover - 3.10
+        import tomli as tomllib  # noqa: PLC0415
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"The config file {path} is not valid TOML ({e}); fix or remove it.") from None
+    except OSError as e:
+        raise ConfigError(f"Cannot read the config file {path}: {e.strerror}.") from None
+
+
+def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def _coerce(attr: str, value: Any, origin: str) -> Any:
+    if value is None:
+        return None
+    try:
+        if attr == "timeout":
+            t = float(value)
+            if not 0 < t <= 3600:
+                raise ValueError
+            return t
+        if attr == "smtp_port":
+            p = int(value)
+            if not 0 < p < 65536:
+                raise ValueError
+            return p
+    except (TypeError, ValueError):
+        raise ConfigError(f"{origin}: {attr.replace('_', ' ')} {value!r} is not a valid value.") from None
+    if attr == "connect_to":
+        items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+        return tuple(ConnectTo.parse(str(i)) for i in items if str(i).strip())
+    if attr == "dns_server":
+        return parse_dns_server(str(value))
+    if attr == "home":
+        return Path(str(value)).expanduser()
+    if attr == "smtp_security":
+        v = str(value).lower()
+        if v not in ("starttls", "tls"):
+            raise ConfigError(f"{origin}: smtp security must be 'starttls' or 'tls'; there is no plain option.")
+        return v
+    if attr == "lang":
+        v = str(value).lower()
+        if v not in ("nl", "en"):
+            raise ConfigError(f"{origin}: language must be 'nl' or 'en'.")
+        return v
+    if attr in ("api_url", "github_api_url", "keyserver"):
+        v = str(value).rstrip("/")
+        if not v.startswith("https://"):
+            raise ConfigError(f"{origin}: {attr.replace('_', ' ')} must be an https:// URL.")
+        return v
+    return str(value)
+
+
+def load_settings(
+    flags: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the Settings: defaults < config file < environment < flags.
+
+    ``flags`` holds only the options the user actually gave (attribute names as keys).
+    """
+    flags = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
+    env = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+
+    flag_config = flags.pop("config_path", None)
+    config_path = flag_config or env.get("CVD_CONFIG")
+    config_source = "flag" if flag_config else ("env" if env.get("CVD_CONFIG") else "default")
+    path = Path(config_path).expanduser() if config_path else default_config_path()
+    if path.is_file():
+        raw = _flatten(_load_toml(path))
+        for key, value in raw.items():
+            if any(w in key.lower().replace("-", "_") for w in _SECRET_WORDS):
+                raise ConfigError(
+                    f"The config file {path} holds a secret ({key}); remove it and use an environment "
+                    "variable or the keyring instead."
+                )
+            if key not in CONFIG_KEYS:
+                raise ConfigError(f"The config file {path} has an unknown key {key!r}; known keys: "
+                                  f"{', '.join(sorted(CONFIG_KEYS))}.")
+            attr = CONFIG_KEYS[key][0]
+            values[attr] = _coerce(attr, value, f"config file {path}")
+            sources[attr] = f"config ({path})"
+    elif config_path:
+        raise ConfigError(f"The config file {path} does not exist.")
+
+    for key, (attr, var) in CONFIG_KEYS.items():
+        if env.get(var):
+            values[attr] = _coerce(attr, env[var], f"environment variable {var}")
+            sources[attr] = f"env ({var})"
+
+    for attr, value in flags.items():
+        if attr in ("json_output", "debug"):
+            values[attr] = bool(value)
+            continue
+        values[attr] = _coerce(attr, value, f"option --{attr.replace('_', '-')}")
+        sources[attr] = "flag"
+
+    if values.get("ca_bundle") and not Path(values["ca_bundle"]).is_file():
+        raise ConfigError(f"The CA bundle {values['ca_bundle']} does not exist.")
+    values = {k: v for k, v in values.items() if v is not None}
+    sources["config_path"] = config_source
+    return Settings(config_path=path, sources=sources, environ=env, **values)

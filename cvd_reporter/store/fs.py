@@ -1,0 +1,43 @@
+"""Private files: 0700 folders, 0600 files, atomic replace (tempfile in the same folder + os.replace)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cvd_reporter.errors import StoreError
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) as 0700 and tighten it if it already exists."""
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        if os.name == "posix" and (path.stat().st_mode & 0o777) != DIR_MODE:
+            os.chmod(path, DIR_MODE)
+    except OSError as e:
+        raise StoreError(f"Cannot create the private folder {path}: {e.strerror}; check its permissions.") from e
+    return path
+
+
+def write_private(path: Path, data: bytes | str) -> Path:
+    """Write ``data`` atomically to ``path`` as 0600 inside a 0700 folder."""
+    private_dir(path.parent)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), FILE_MODE) if hasattr(os, "fchmod") else None
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise StoreError(f"Cannot write {path}: {e.strerror}; nothing was changed.") from e
+    return path
