@@ -36,7 +36,7 @@ ENVELOPE_VERSION = 1
 # listed by --help), so start-up stays fast. A module that does not exist yet is simply not listed.
 COMMANDS: dict[str, str] = {
     "validate": "cvd_reporter.cli.report_cmds:validate",
-    "lint": "cvd_reporter.cli.report_cmds:lint",
+    "lint": "cvd_reporter.cli.lint_cmds:lint",
     "schema": "cvd_reporter.cli.report_cmds:schema",
     "config": "cvd_reporter.cli.config_cmds:config",
     "discover": "cvd_reporter.cli.securitytxt_cmds:discover",
