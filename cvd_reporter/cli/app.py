@@ -106,6 +106,19 @@ class AppContext:
         return bool(self.flags.get("debug"))
 
     @property
+    def lang(self) -> str:
+        """Language of messages: --lang / CVD_LANG / config, else the locale (nl_* -> nl), else en."""
+        if self.flags.get("lang"):
+            return str(self.flags["lang"])
+        if self.settings.lang:
+            return self.settings.lang
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            value = os.environ.get(var, "")
+            if value:
+                return "nl" if value.lower().startswith("nl") else "en"
+        return "en"
+
+    @property
     def settings(self):  # -> Settings (import kept lazy: platformdirs, tomllib)
         if self._settings is None:
             from cvd_reporter.settings import load_settings  # noqa: PLC0415
