@@ -266,7 +266,10 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     try:
-        cli.main(args=argv, prog_name="cvd-reporter", standalone_mode=False)
+        # Without standalone mode click *returns* the code of ctx.exit(n) instead of raising Exit.
+        rv = cli.main(args=argv, prog_name="cvd-reporter", standalone_mode=False)
+        if isinstance(rv, int) and rv != EXIT_OK:
+            sys.exit(rv)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.UsageError as e:
