@@ -88,9 +88,13 @@ def report_document(report: dict[str, Any], *, report_id: str, attachments: list
 
 
 def build_payload(*, report_id: str, created: datetime, message: bytes | None,
-                  recipient_fingerprint: str | None, report: dict[str, Any] | None = None,
+                  recipient_fingerprint: str | None, document: bytes | None = None,
                   allow_plaintext: bool = False) -> dict[str, Any]:
-    """The JSON body: an armored OpenPGP ``message``, or, only with ``allow_plaintext``, the ``report``."""
+    """The JSON body: ``message`` is :func:`report_document` encrypted and armored.
+
+    Only with ``allow_plaintext`` (the user's explicit choice) may ``message`` be None; the
+    ``document`` itself then travels in the clear as ``report``.
+    """
     if created.tzinfo is None:
         raise ValueError("created must carry a time zone")
     payload: dict[str, Any] = {
@@ -99,13 +103,14 @@ def build_payload(*, report_id: str, created: datetime, message: bytes | None,
         "created": created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
         "content_type": CONTENT_TYPE,
     }
+    fingerprint = "".join(recipient_fingerprint.split()).upper() if recipient_fingerprint else None
     if message is not None:
-        payload.update(encryption="openpgp", recipient_fingerprint=recipient_fingerprint,
+        payload.update(encryption="openpgp", recipient_fingerprint=fingerprint,
                        message=message.decode("ascii"))
-    elif allow_plaintext and report is not None:
-        payload.update(encryption="none", recipient_fingerprint=None, report=report)
+    elif allow_plaintext and document is not None:
+        payload.update(encryption="none", recipient_fingerprint=None, report=json.loads(document.decode("utf-8")))
     else:
-        raise ValueError("an API payload needs an encrypted message (or allow_plaintext and the report)")
+        raise ValueError("an API payload needs an encrypted message (or allow_plaintext and the document)")
     check_payload(payload, allow_plaintext=allow_plaintext)
     return payload
 

@@ -132,7 +132,7 @@ def _failure(result: Any, repo: str, stage: str) -> DeliveryError:
     data = {"repo": repo, "stage": stage, "status": status, "answer": answer,
             "temporary": status in (408, 429) or status >= 500 or (status == 403 and "rate limit" in answer.lower())}
     if status == 401:
-        return DeliveryError(f"GitHub refused the token (401); check GITHUB_TOKEN.", code="unauthorized", data=data)
+        return DeliveryError("GitHub refused the token (401); check GITHUB_TOKEN.", code="unauthorized", data=data)
     if status == 404:
         return DeliveryError(f"GitHub knows no repository {repo} that this token can see (404); check --repo and "
                              "the token's access.", code="not_found", data=data)
