@@ -212,3 +212,9 @@ def test_cli_unknown_id(cli):
 
 def test_entry_id_is_stable():
     assert entry_id("email", "<a@b>") == entry_id("email", "<a@b>") != entry_id("api", "<a@b>")
+
+
+def test_help_lists_outbox_even_before_submit_exists(cli):
+    r = cli("--help")
+    assert r.exit_code == 0 and "outbox" in r.stdout
+    assert cli("outbox", "send", "--help").exit_code == 0

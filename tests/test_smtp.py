@@ -216,3 +216,18 @@ def test_captured_outer_header_is_neutral(pki, encrypted_message):
     assert outer.get_content_type() == "multipart/encrypted"
     assert [p.get_content_type() for p in outer.get_payload()] == ["application/pgp-encrypted",
                                                                    "application/octet-stream"]
+
+
+def test_a_message_over_the_servers_size_limit_is_refused_before_it_travels(pki, encrypted_message):
+    with LocalSMTP(pki.chain, pki.key) as server:
+        server.controller.SMTP_kwargs["data_size_limit"] = 1000  # new sessions announce SIZE 1000
+        with pytest.raises(DeliveryError) as e:
+            send(encrypted_message, smtp_settings(pki, server.port))
+    assert e.value.code == "rejected" and e.value.data["stage"] == "mail" and e.value.data["smtp_code"] == 552
+    assert server.messages == []
+
+
+def test_without_a_sender_nothing_is_tried():
+    with pytest.raises(ConfigError):
+        smtp_delivery.send(b"x", settings=Settings(smtp_host="smtp.gemeente.test"), password=None, mail_from="",
+                           rcpt_to=[TO])

@@ -43,7 +43,8 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None
             answer = e.data.get("answer") or e.message
             outbox.record_attempt(entry.id, False, f"{number} {answer}" if number else answer, code=e.code,
                                   delivered=e.data.get("delivered", "no"))
-            raise DeliveryError(f"{e.message.rstrip('.')}; the encrypted report stays in the outbox (send it again "
+            kept = "the report" if entry.plaintext else "the encrypted report"
+            raise DeliveryError(f"{e.message.rstrip('.')}; {kept} stays in the outbox (send it again "
                                 f"with `cvd-reporter outbox send {entry.id}`).",
                                 code=e.code, data={**e.data, "id": entry.id, "report_id": entry.report_id}) from None
         outbox.record_attempt(entry.id, True, _answer(receipt), code="sent", delivered="yes")

@@ -155,6 +155,8 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
         raise ConfigError("smtp.security must be 'starttls' or 'tls'; there is no plain option.")
     if password is not None and not settings.smtp_user:
         raise ConfigError("An SMTP password is set but smtp.user (CVD_SMTP_USER) is not; set the login name.")
+    if not mail_from:
+        raise ConfigError("No sender address is configured; set smtp.from (CVD_SMTP_FROM).")
     if not rcpt_to:
         raise ValueError("no recipients")
     port = settings.effective_smtp_port
@@ -211,7 +213,9 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
                                          "smtp.port.", temporary=False))
                     client.login(settings.smtp_user, password)
                 stage = "mail"
-                code, resp = client.mail(mail_from)
+                # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
+                options = [f"SIZE={len(message)}"] if client.has_extn("size") else []
+                code, resp = client.mail(mail_from, options)
                 if code != 250:
                     raise smtplib.SMTPSenderRefused(code, resp, mail_from)
                 stage = "rcpt"
