@@ -218,3 +218,13 @@ def test_help_lists_outbox_even_before_submit_exists(cli):
     r = cli("--help")
     assert r.exit_code == 0 and "outbox" in r.stdout
     assert cli("outbox", "send", "--help").exit_code == 0
+
+
+def test_sending_by_report_id_locks_the_entry_itself(tmp_path, encrypted_message):
+    box = Outbox(tmp_path)
+    entry = save_email(box, encrypted_message)
+    with box.sending(entry.id):
+        with pytest.raises(StoreError) as e:
+            send_entry(box, REPORT_ID, settings=None)  # the same entry, named by its report id
+    assert e.value.code == "busy"
+    assert sorted(p.name for p in box.dir.glob("*.lock")) == [f"{entry.id}.lock"]

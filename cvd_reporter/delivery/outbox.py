@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +36,7 @@ META_VERSION = 1
 CHANNELS = {"email": ".eml", "api": ".json", "github": ".json"}
 MEDIA_TYPES = {"email": "message/rfc822", "api": "application/json", "github": "application/json"}
 MAX_ANSWER = 500
+_ID_RE = re.compile(r"[0-9a-f]{12}\Z")
 
 
 @dataclass
@@ -174,9 +176,8 @@ class Outbox:
 
     def get(self, ident: str) -> OutboxEntry:
         """An entry by its id, or by its report id when exactly one entry has it."""
-        path = self._meta_path(ident)
-        if all(ch in "0123456789abcdef" for ch in ident) and len(ident) == 12 and path.exists():
-            return self._load(path)
+        if _ID_RE.match(ident) and self._meta_path(ident).exists():
+            return self._load(self._meta_path(ident))
         matches = [e for e in self.list() if e.report_id == ident or e.id.startswith(ident.lower())]
         if len(matches) == 1:
             return matches[0]
@@ -219,6 +220,8 @@ class Outbox:
     @contextlib.contextmanager
     def sending(self, ident: str) -> Iterator[None]:
         """Exclusive lock on one entry across processes, so two `outbox send` runs never both send it."""
+        if not _ID_RE.match(ident):
+            raise ValueError("lock an entry by its id")
         private_dir(self.dir)
         path = self.dir / f"{ident}.lock"
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

@@ -21,8 +21,8 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None
     reached GitHub (``delivered == "unknown"``) is not repeated without ``force``: GitHub's API has
     no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key).
     """
-    with outbox.sending(ident):
-        entry = outbox.get(ident)
+    with outbox.sending(outbox.get(ident).id):  # lock the entry itself, whatever name it was given by
+        entry = outbox.get(ident)  # read again under the lock: another run may just have sent it
         if entry.state == "sent":
             raise StoreError(f"The outbox entry {entry.id} was already sent on {entry.sent_at}; it is not sent "
                              "again.", code="already_sent", data={"id": entry.id})
