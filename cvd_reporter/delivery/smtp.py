@@ -193,8 +193,8 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
                     if not client.has_extn("starttls"):
                         raise _Stop(fail(
                             "starttls_missing",
-                            f"The SMTP server {where} does not offer STARTTLS, and cvd-reporter never logs "
-                            "in or sends without TLS; nothing was sent. Use port 465 with smtp.security "
+                            f"The SMTP server {where} does not offer STARTTLS and cvd-reporter never logs "
+                            "in or sends without TLS, so nothing was sent; use port 465 with smtp.security "
                             "= tls, or another server.", temporary=False))
                     client.starttls(context=ctx)
                     stage = "ehlo"
@@ -209,7 +209,7 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
                     stage = "auth"
                     if not client.has_extn("auth"):
                         raise _Stop(fail("auth_unavailable", f"The SMTP server {where} offers no login "
-                                         "(AUTH) after TLS; nothing was sent. Check smtp.host and "
+                                         "(AUTH) after TLS, so nothing was sent; check smtp.host and "
                                          "smtp.port.", temporary=False))
                     client.login(settings.smtp_user, password)
                 stage = "mail"
@@ -262,8 +262,8 @@ def _map_error(e: BaseException, *, stage: str, where: str, watch: _Watch, fail:
         return fail("tls_failed", f"TLS with the SMTP server {where} failed ({_answer(str(e))}); nothing was sent.",
                     temporary=False)
     if isinstance(e, smtplib.SMTPAuthenticationError):
-        return fail("auth_failed", f"The SMTP server {where} refused the login for smtp.user "
-                    f"({e.smtp_code}); check the user and the password. Nothing was sent.",
+        return fail("auth_failed", f"The SMTP server {where} refused the login of smtp.user "
+                    f"({e.smtp_code}), so nothing was sent; check the user and the password.",
                     answer=_answer(e.smtp_error), smtp_code=e.smtp_code, temporary=False)
     if isinstance(e, smtplib.SMTPRecipientsRefused):
         rcpt, (code, resp) = next(iter(e.recipients.items()))
