@@ -228,3 +228,9 @@ def test_sending_by_report_id_locks_the_entry_itself(tmp_path, encrypted_message
             send_entry(box, REPORT_ID, settings=None)  # the same entry, named by its report id
     assert e.value.code == "busy"
     assert sorted(p.name for p in box.dir.glob("*.lock")) == [f"{entry.id}.lock"]
+
+
+def test_exit_code_7_reaches_the_shell(process, isolated_env, encrypted_message):
+    entry = save_email(Outbox(isolated_env), encrypted_message)
+    p = process("outbox", "send", entry.id, "--json", env={"CVD_REPORTER_HOME": str(isolated_env)})
+    assert p.returncode == 7 and json.loads(p.stdout)["errors"][0]["code"] == "smtp_not_configured"
