@@ -88,11 +88,8 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
 def _status_list(reports: list["ReportRecord"], now: datetime) -> Result:
     from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
 
-    today: dict[str, date] = {}
-    rows = []
-    for r in reports:
-        day = today.get(r.calendar) or today.setdefault(r.calendar, _today(r.calendar, now))
-        rows.append((r, next_due(r, day)))
+    today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
+    rows = [(r, next_due(r, today[r.calendar])) for r in reports]
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text="No open reports in the record.")

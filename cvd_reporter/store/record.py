@@ -15,11 +15,12 @@ asks for ("proof of attempts at contact") before it mediates. So:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -210,7 +211,7 @@ class ReportRecord:
     purged_at: datetime | None
     events: tuple[Event, ...] = ()
     deliveries: tuple[Delivery, ...] = ()
-    receipts: tuple[DeletionReceipt, ...] = field(default=())
+    receipts: tuple[DeletionReceipt, ...] = ()
 
     def to_dict(self, *, history: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -231,12 +232,12 @@ _REPORT_COLUMNS = ("id, title, organisation, target, report_path, policy, calend
                    "created_at, state, state_at, sent_on, fix_date, purged_at")
 
 
-def _report_from_row(row: tuple[Any, ...], **history: Any) -> ReportRecord:
+def _report_from_row(row: tuple[Any, ...]) -> ReportRecord:
     return ReportRecord(
         id=row[0], title=row[1], organisation=row[2], target=row[3], report_path=row[4], policy=row[5],
         calendar=row[6], response_days=row[7], evidence_paths=tuple(json.loads(row[8])),
         created_at=datetime.fromisoformat(row[9]), state=row[10], state_at=datetime.fromisoformat(row[11]),
-        sent_on=_day(row[12]), fix_date=_day(row[13]), purged_at=_dt(row[14]), **history,
+        sent_on=_day(row[12]), fix_date=_day(row[13]), purged_at=_dt(row[14]),
     )
 
 
@@ -401,9 +402,7 @@ class Record:
         """One report with its timeline, deliveries and deletion receipts. StoreError when unknown."""
         with _guard(self.path):
             db = self.db
-            summary = db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,)).fetchone()
-            if summary is None:
-                self._summary(db, report_id)  # raises the one sentence
+            summary = self._summary(db, report_id)
             events = tuple(Event(r[0], r[1], datetime.fromisoformat(r[2]), date.fromisoformat(r[3]), _day(r[4]), r[5])
                            for r in db.execute("SELECT id, state, at, day, fix_date, note FROM events "
                                                "WHERE report_id = ? ORDER BY id", (report_id,)))
@@ -415,7 +414,7 @@ class Record:
             receipts = tuple(DeletionReceipt(r[0], datetime.fromisoformat(r[1]), tuple(json.loads(r[2])), r[3])
                              for r in db.execute("SELECT id, at, files, note FROM deletion_receipts "
                                                  "WHERE report_id = ? ORDER BY id", (report_id,)))
-        return _report_from_row(summary, events=events, deliveries=deliveries, receipts=receipts)
+        return dataclasses.replace(summary, events=events, deliveries=deliveries, receipts=receipts)
 
     def list(self, open_only: bool = True) -> list[ReportRecord]:
         """Every report (without histories), oldest first; ``open_only`` leaves out closed ones."""
