@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from cvd_reporter.core.csaf import PRODUCT_ID, build_csaf
+from cvd_reporter.core.csaf import build_csaf
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "csaf_json_schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
