@@ -482,8 +482,8 @@ def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> Se
     size = len(content)
     truncated = False
     if size > MAX_BYTES:
-        out.add("file_too_large", f"The file is {size:,} bytes; RFC 9116 §5.4 allows {MAX_BYTES:,}. Only the "
-                                  "first 32 KiB were read.")
+        out.add("file_too_large", f"The file is larger than {MAX_BYTES:,} bytes (32 KiB, RFC 9116 §5.4); only "
+                                  "the first 32 KiB were read.")
         content, truncated = content[:MAX_BYTES], True
     if content.startswith(b"\xef\xbb\xbf"):
         out.add("bom_in_file", "The file starts with a byte-order mark; RFC 9116 §4 wants UTF-8 without one.",
