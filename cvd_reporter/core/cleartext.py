@@ -26,6 +26,7 @@ END_SIGNATURE = "-----END PGP SIGNATURE-----"
 HASH_NAMES = {1: "MD5", 2: "SHA1", 3: "RIPEMD160", 8: "SHA256", 9: "SHA384", 10: "SHA512", 11: "SHA224",
               12: "SHA3-256", 14: "SHA3-512"}
 _ARMOR_HEADER = re.compile(r"[A-Za-z][A-Za-z0-9-]*: .*")
+_BAD_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
 _CRC_LINE = re.compile(r"=[A-Za-z0-9+/]{4}")
 
 
@@ -103,6 +104,9 @@ def dearmor(lines: list[str]) -> bytes:
             data_lines.append(line)
     if not data_lines:
         raise ArmorError("pgp_data_error", "The signature armor holds no data.")
+    if any(_BAD_BASE64.search(line) for line in data_lines):
+        # sectxt (PGPy) rejects this as armor that does not parse: pgp_data_error, not pgp_error.
+        raise ArmorError("pgp_data_error", "The signature armor holds characters that are not base64.")
     try:
         data = base64.b64decode("".join(data_lines), validate=True)
     except (binascii.Error, ValueError):
