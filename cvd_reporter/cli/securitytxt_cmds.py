@@ -108,7 +108,8 @@ def _read_input(source: str) -> bytes:
     from cvd_reporter.core.securitytxt import MAX_BYTES  # noqa: PLC0415
 
     if source == "-":
-        return click.get_binary_stream("stdin").read(MAX_BYTES + 1)
+        with click.open_file("-", "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
     try:
         with open(source, "rb") as fh:
             return fh.read(MAX_BYTES + 1)  # parse() reports anything larger (RFC 9116 §5.4)
