@@ -72,7 +72,7 @@ def is_well_formed(tag: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def is_valid(tag: str) -> bool:
     """True when ``tag`` is a well-formed RFC 5646 tag whose subtags are all registered."""
-    if not tag.isascii():
+    if not tag.isascii() or len(tag) > 128:  # no registered tag comes near; bounds the regex work
         return False
     t = tag.lower()
     reg = _registry()

@@ -125,8 +125,8 @@ _LOCAL = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*|\"(?:[^\"\\\r\n]|\\.)*\"")
 _LABEL = r"[A-Za-z0-9\u0080-\U0010ffff](?:[A-Za-z0-9\-\u0080-\U0010ffff]{0,61}[A-Za-z0-9\u0080-\U0010ffff])?"
 _DOMAIN = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}|\[[0-9A-Fa-f:.]+\]|\[IPv6:[0-9A-Fa-f:.]+\]")
 _OBFUSCATED = re.compile(r"[\[({<]\s*(?:at|dot|punt|apenstaart)\s*[\])}>]|\s(?:at|dot)\s", re.IGNORECASE)
-_TEL = re.compile(r"(\+[0-9().\-]*[0-9][0-9().\-]*|[0-9A-Fa-f*#().\-]*[0-9A-Fa-f*#][0-9A-Fa-f*#().\-]*)"
-                  r"((?:;[A-Za-z0-9\-]+(?:=[^;]*)?)*)")
+_TEL_PARAM = re.compile(r"[A-Za-z0-9\-]+(?:=[^;]*)?")
+_DIGITS, _VISUAL, _LOCAL_DIGITS = frozenset("0123456789"), frozenset("-.()"), frozenset("0123456789ABCDEFabcdef*#")
 _FPR = re.compile(r"[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}")
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|script|!--)", re.IGNORECASE)
 
@@ -341,14 +341,25 @@ def parse_contact(value: str, line: int | None = None) -> Contact:
             problem = "a web address with spaces in it"
         return Contact(value, "https", None, None, problem is None, line, problem)
     if scheme == "tel":
-        tm = _TEL.fullmatch(rest)
-        problem = None
-        if tm is None:
-            problem = "not a tel: number (RFC 3966); expected a form like tel:+31-20-123-4567"
-        elif not tm.group(1).startswith("+") and ";phone-context=" not in tm.group(2).lower():
-            problem = "a local tel: number without ;phone-context= (RFC 3966); use the +country form"
+        problem = _tel_problem(rest)
         return Contact(value, "tel", None, None, problem is None, line, problem)
     return Contact(value, "other", None, None, True, line, None)
+
+
+def _tel_problem(rest: str) -> str | None:
+    """RFC 3966 §3 telephone-subscriber, checked with sets (a regex here backtracks quadratically)."""
+    number, _, params = rest.partition(";")
+    if params and not all(_TEL_PARAM.fullmatch(p) for p in params.split(";")):
+        return "not a tel: number (RFC 3966); expected a form like tel:+31-20-123-4567"
+    if number.startswith("+"):
+        digits = set(number[1:])
+        if digits & _DIGITS and digits <= _DIGITS | _VISUAL:
+            return None
+    elif set(number) & _LOCAL_DIGITS and set(number) <= _LOCAL_DIGITS | _VISUAL:
+        if "phone-context=" in params.lower():
+            return None
+        return "a local tel: number without ;phone-context= (RFC 3966); use the +country form"
+    return "not a tel: number (RFC 3966); expected a form like tel:+31-20-123-4567"
 
 
 def _mailto(value: str, rest: str, line: int | None) -> Contact:

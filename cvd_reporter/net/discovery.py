@@ -200,7 +200,7 @@ def _try(url: str, fetcher: Fetcher, clock: _Clock) -> tuple[Attempt, FetchResul
     if clock.left() <= 0:
         return Attempt(url, "deadline", f"{url}: not tried, the deadline (--timeout) had passed."), None
     try:
-        r = fetcher.get(url, max_bytes=MAX_BYTES, max_redirects=MAX_REDIRECTS, accept="text/plain",
+        r = fetcher.get(url, max_bytes=MAX_BYTES, max_redirects=MAX_REDIRECTS, accept="text/plain, */*;q=0.5",
                         timeout=clock.left())
     except NetworkError as e:
         return Attempt(url, e.code, e.message, chain=list(e.data.get("chain", []))), None
