@@ -172,6 +172,7 @@ def test_expires_at_the_end_of_time_does_not_overflow():
     ("tel:020-5550123", "tel", None, None, False),
     ("matrix:u/security:gemeente.test", "other", None, None, True),
     ("gemeente.test", "other", None, None, False),
+    ("javascript:alert(document.cookie)", "other", None, None, False),
 ])
 def test_contacts_are_decoded_classified_and_checked(value, kind, address, subject, valid):
     c = parse_contact(value)

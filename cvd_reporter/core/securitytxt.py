@@ -343,6 +343,8 @@ def parse_contact(value: str, line: int | None = None) -> Contact:
     if scheme == "tel":
         problem = _tel_problem(rest)
         return Contact(value, "tel", None, None, problem is None, line, problem)
+    if scheme in ("javascript", "data", "file", "vbscript", "about", "blob"):
+        return Contact(value, "other", None, None, False, line, f"a {scheme}: URI is not a way to contact anyone")
     return Contact(value, "other", None, None, True, line, None)
 
 
@@ -419,7 +421,6 @@ class _Parser:
         self.out = _Findings()
         self.fields: list[Field] = []
         self.signed = False
-        self.pending_lines: set[int] = set()
 
     # -- one line (already right-stripped; dash-escaping undone in signed text) --
     def line(self, no: int, line: str) -> None:
@@ -537,7 +538,7 @@ def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> Se
                 p.line(i + 1, line)
     else:
         p.signed = True
-        _signed(p, stx, content, raw, lines, header, skip, truncated)
+        _signed(p, stx, content, raw, lines, header, skip)
 
     _whole_file_checks(p, stx, lines, truncated)
     stx.findings = out.done()
@@ -545,7 +546,7 @@ def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> Se
 
 
 def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines: list[str], header: int,
-            skip: set[int], truncated: bool) -> None:
+            skip: set[int]) -> None:
     """RFC 4880 §7 cleartext framework: header, Hash headers, blank line, dash-escaped text, signature."""
     out = p.out
     if header:
@@ -686,6 +687,9 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
     base = sectxt.signature
     if base.status == "unsigned" or sectxt.signed_bytes is None or sectxt.armored_signature is None:
         return base
+    if not keys and not user_keys:
+        return replace(base, status="unknown_key",
+                       detail=f"Signed by key {base.key_id or 'unknown'}; no key was available to verify it.")
     import pgpy  # noqa: PLC0415 - heavy, needed only here
 
     with warnings.catch_warnings():
