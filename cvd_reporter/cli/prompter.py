@@ -137,7 +137,8 @@ class ScriptedPrompter:
     """Answers by question name. ``answers[name]`` is a value, :data:`DEFAULT`, :data:`INTERRUPT`, or a
     :class:`Seq` of those. A plain value is reused when the question comes again (going back);
     a Seq is consumed. Records what was asked (``asked``), shown (``said``), every validation
-    error per question (``errors``) and the defaults offered (``defaults``)."""
+    error per question (``errors``), the defaults (``defaults``), texts (``messages``) and the
+    options offered by a select (``choices``)."""
 
     def __init__(self, answers: Mapping[str, Any]) -> None:
         self.answers = dict(answers)
@@ -146,6 +147,7 @@ class ScriptedPrompter:
         self.errors: dict[str, list[str]] = {}
         self.defaults: dict[str, Any] = {}
         self.messages: dict[str, str] = {}
+        self.choices: dict[str, list[Choice]] = {}
         self._queues: dict[str, list[Any]] = {k: list(v.answers) for k, v in self.answers.items() if isinstance(v, Seq)}
 
     def _next(self, name: str, message: str, default: Any) -> Any:
@@ -182,6 +184,7 @@ class ScriptedPrompter:
 
     def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str:
         values = [c.value for c in choices]
+        self.choices[name] = list(choices)
         value = self._next(name, message, default)
         if value not in values:
             raise UnscriptedQuestion(f"{name!r}: {value!r} is not one of the choices {values}")

@@ -158,8 +158,8 @@ class Wizard:
         self._in_lookup = False
 
     # ------------------------------------------------------------------ helpers
-    def t(self, key: str, **params: Any) -> str:
-        texts = TEXTS[key]
+    def t(self, text_id: str, /, **params: Any) -> str:
+        texts = TEXTS[text_id]
         return (texts.get(self.lang) or texts["en"]).format(**params)
 
     def ctx(self) -> Q.Context:
@@ -346,8 +346,8 @@ class Wizard:
             path_q, desc_q, _ = Q.evidence_questions(i)
             fresh = not self.answered(path_q.name, "evidence")
             path = self.ask(path_q, validate=self._check_evidence, transform=self._abspath)
-            if not path:
-                for key in [k for k in self.answers if k.startswith("evidence[")]:
+            if not path:  # the list ends here: forget files after it (left over from changing this step)
+                for key in [k for k in self.answers if k.startswith("evidence[") and k != path_q.name]:
                     if int(key[9:key.index("]")]) >= i:
                         del self.answers[key]
                 self.save()

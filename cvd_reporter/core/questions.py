@@ -291,7 +291,7 @@ _QUESTIONS: tuple[Question, ...] = (
     _q("cvss_vector", "text", "vulnerability", "CVSS-vector", "CVSS vector", fld="vulnerability.cvss", check=_check_cvss),
     *(Question(f"cvss.{m.key}", "select", dict(m.question), "vulnerability", "vulnerability.cvss",
                options=tuple(Option(v.value, dict(v.text)) for v in m.values)) for m in cvss_builder.METRICS),
-    _q("description", "editor", "vulnerability", "Wat is de kwetsbaarheid?", fld="vulnerability.description",
+    _q("description", "editor", "vulnerability", "Wat is de kwetsbaarheid?", "What is the vulnerability?", fld="vulnerability.description",
        hint=LONG),
     _q("steps", "editor", "vulnerability", "Stappen om het na te doen, één per regel",
        "Steps to reproduce, one a line", fld="vulnerability.steps", optional=True, hint=LONG),
