@@ -278,6 +278,43 @@ def test_a_slow_lookup_shows_progress_and_waits_no_longer_than_the_timeout(tmp_p
     assert "no answer within --timeout 0.8 s" in p.transcript
 
 
+def test_a_late_lookup_result_is_still_shown_when_it_comes(tmp_path: Path):
+    release = threading.Event()
+
+    def slow(target: str) -> LookupResult:
+        release.wait(10)
+        return in_scope(target)
+
+    class ReleaseAtTitle(ScriptedPrompter):
+        def _next(self, name, message, default):
+            if name == "title":  # the network answers while the user types the title
+                release.set()
+                wizard._bg.done.wait(5)
+            return super()._next(name, message, default)
+
+    wizard, _ = make_wizard(tmp_path, {}, lookup=slow, timeout=0.6)
+    p = wizard.p = ReleaseAtTitle(HAPPY)
+    try:
+        wizard.run()
+    finally:
+        release.set()
+    said = p.transcript
+    assert said.index("no answer within --timeout") < said.index("Receives the report: gemeente.example")
+
+
+def test_the_lookup_result_is_shown_once_even_for_a_normalised_target(tmp_path: Path):
+    seen: list[str] = []
+
+    def lookup(target: str) -> LookupResult:
+        seen.append(target)
+        return in_scope("https://www.gemeente.example/zoeken")
+
+    wizard, p = make_wizard(tmp_path, dict(HAPPY, target="www.gemeente.example/zoeken"), lookup=lookup)
+    r = check_saved(wizard.run().path).report
+    assert p.transcript.count("Receives the report") == 1 and len(seen) == 1
+    assert r.target.urls == ["https://www.gemeente.example/zoeken"]
+
+
 def test_a_fast_lookup_shows_no_spinner(tmp_path: Path):
     status = Status()
     wizard, _ = make_wizard(tmp_path, HAPPY, status=status)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from cvd_reporter.cli.prompter import Choice, Prompter
-from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
+from cvd_reporter.cli.wizard_lookup import NOT_INSTALLED, LintOutcome, LookupResult
 from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.messages import make
@@ -35,6 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "waiting": {"en": "Looking up where to report {target}", "nl": "Opzoeken waar {target} gemeld moet worden"},
     "unchecked": {"en": "Could not check {target} now ({why}); `cvd-reporter submit` checks it again before anything is sent.",
                   "nl": "{target} kon nu niet gecontroleerd worden ({why}); `cvd-reporter submit` controleert het opnieuw voordat er iets verstuurd wordt."},
+    "not_installed": {"en": NOT_INSTALLED, "nl": "deze controles zijn niet geïnstalleerd"},
     "no_answer": {"en": "no answer within --timeout {timeout:g} s", "nl": "geen antwoord binnen --timeout {timeout:g} s"},
     "verdict.in_scope": {"en": "In scope", "nl": "Binnen de scope"},
     "verdict.out_of_scope": {"en": "OUT OF SCOPE", "nl": "BUITEN DE SCOPE"},
@@ -107,6 +108,12 @@ class Outcome:
     sent: str | None = None
 
 
+def _normalise_target(value: str) -> str:
+    """What the report file will hold: ``gemeente.example/x`` becomes ``https://gemeente.example/x``."""
+    parsed = Q.parse_target(value)
+    return parsed[1] if parsed else value
+
+
 class BackgroundLookup:
     """Runs the target lookup in a daemon thread (a daemon, so a Ctrl-C never waits for the network)."""
 
@@ -153,7 +160,8 @@ class Wizard:
         self.status = status  # where the spinner goes (stderr on a terminal); None: no spinner
         self.redo: set[str] = set()
         self._bg: BackgroundLookup | None = None
-        self._handled: str | None = None  # the target whose lookup result was already shown
+        self._handled: BackgroundLookup | None = None  # the lookup whose result was already shown
+        self._gave_up: BackgroundLookup | None = None  # waited --timeout for it; shown if it comes later
         self._heading: str | None = None
         self._in_lookup = False
 
@@ -213,17 +221,17 @@ class Wizard:
     # ------------------------------------------------------------------ the background lookup
     def _start_lookup(self, target: str) -> None:
         self._bg = BackgroundLookup(self.lookup, target)
-        self._handled = None
 
     def _poll_lookup(self) -> None:
         """Between questions: show the lookup result as soon as it is there (never waits)."""
-        if self._bg is not None and self._bg.done.is_set() and self._handled != self._bg.target and not self._in_lookup:
-            self._handle(self._bg.result or LookupResult(self._bg.target))
+        bg = self._bg
+        if bg is not None and bg.done.is_set() and self._handled is not bg and not self._in_lookup:
+            self._handle(bg, bg.result or LookupResult(bg.target))
 
     def _await_lookup(self) -> None:
         """Wait for the lookup, at most --timeout, with a spinner on stderr after half a second."""
         bg = self._bg
-        if bg is None or self._handled == bg.target:
+        if bg is None or self._handled is bg or self._gave_up is bg:
             return
         if not bg.done.wait(min(0.5, self.timeout)):
             deadline = self.timeout - 0.5
@@ -241,12 +249,13 @@ class Wizard:
                 self.status.write("\r" + " " * (len(label) + 12) + "\r")
                 self.status.flush()
         if bg.done.is_set():
-            self._handle(bg.result or LookupResult(bg.target))
-        else:
-            self._handle(LookupResult(bg.target, notes=[self.t("no_answer", timeout=self.timeout)]))
+            self._handle(bg, bg.result or LookupResult(bg.target))
+        else:  # go on without it; _poll_lookup still shows it (and stops when out of scope) if it comes
+            self._gave_up = bg
+            self._show(LookupResult(bg.target, notes=[self.t("no_answer", timeout=self.timeout)]))
 
-    def _handle(self, result: LookupResult) -> None:
-        self._handled = result.target
+    def _handle(self, bg: BackgroundLookup, result: LookupResult) -> None:
+        self._handled = bg
         self._in_lookup = True
         try:
             self._show(result)
@@ -260,8 +269,9 @@ class Wizard:
             self.answers["_organisation"] = r.organisation
         if r.languages:
             self.answers["_languages"] = list(r.languages)
+        notes = [self.t("not_installed") if n == NOT_INSTALLED else n for n in r.notes]
         if not r.checked:
-            self.p.say(self.t("unchecked", target=r.target, why="; ".join(r.notes) or "?"))
+            self.p.say(self.t("unchecked", target=r.target, why="; ".join(notes) or "?"))
             return
         verdict = self.t(f"verdict.{r.verdict}") if f"verdict.{r.verdict}" in TEXTS else str(r.verdict)
         lines = [verdict + (f": {'; '.join(r.reasons)}" if r.reasons else "")]
@@ -273,7 +283,7 @@ class Wizard:
             lines.append(self.t("how", how=", ".join(r.contacts)))
         lines.append(self.t("key", key=r.key) if r.key else self.t("no_key"))
         lines.append(self.t("policy", policy=r.policy_url or self.policy.title(self.lang)))
-        lines += [self.t("unchecked", target=r.target, why=n) for n in r.notes]
+        lines += [self.t("unchecked", target=r.target, why=n) for n in notes]
         self.p.say("\n".join("  " + line for line in lines))
 
     def _out_of_scope(self, result: LookupResult) -> None:
@@ -282,7 +292,7 @@ class Wizard:
             self.save()
             raise ScopeError(self.t("stopped_scope", target=result.target, id=self.draft.id))
         self.answers.pop("target", None)
-        target = self.ask("target", validate=None)
+        target = self.ask("target", transform=_normalise_target)
         self._start_lookup(target)
         self._in_lookup = False
         self._await_lookup()
@@ -291,7 +301,7 @@ class Wizard:
     def step_target(self) -> None:
         fresh = not self.answered("target", "target")
         old = self.answers.get("target")
-        target = self.ask("target")
+        target = self.ask("target", transform=_normalise_target)
         if fresh or self._bg is None or target != old:
             if fresh:
                 self.p.say(self.t("checking", target=target))
@@ -473,8 +483,8 @@ class Wizard:
     def _save_file(self) -> Path:
         import yaml  # noqa: PLC0415
 
-        default = self.cwd / f"cvd-report-{self.draft.id}.yaml"
-        target = Path(self.ask("save_path", default=str(default), validate=self._check_save_path,
+        default = f"cvd-report-{self.draft.id}.yaml"  # in the current folder
+        target = Path(self.ask("save_path", default=default, validate=self._check_save_path,
                                transform=self._abspath, remember=False))
         data = self.report().to_dict()
         for item in data.get("evidence", []):  # evidence paths are relative to the report file
