@@ -438,3 +438,23 @@ def test_an_unscripted_question_fails_the_test_loudly(tmp_path: Path):
     with pytest.raises(UnscriptedQuestion, match="'title'"):
         wizard.run()
     assert os.path.exists(tmp_path / "home" / "drafts")
+
+
+def test_open_wizard_offers_the_unfinished_draft_and_resumes_by_id(tmp_path: Path):
+    from cvd_reporter.cli.wizard import open_wizard
+    from cvd_reporter.errors import StoreError
+    from cvd_reporter.settings import load_settings
+
+    settings = load_settings({"home": str(tmp_path / "home")})
+    store = DraftStore(tmp_path / "home")
+    first, _ = make_wizard(tmp_path, dict(HAPPY, title=INTERRUPT), store=store)
+    with pytest.raises(Interrupted):
+        first.run()
+    offered = open_wizard(settings, lang="en", prompter=ScriptedPrompter({"resume_draft": first.draft.id}))
+    assert offered.draft.id == first.draft.id and offered.answers["target"] == TARGET
+    fresh = open_wizard(settings, lang="en", prompter=ScriptedPrompter({"resume_draft": "new"}))
+    assert fresh.draft.id != first.draft.id and fresh.answers == {}
+    by_id = open_wizard(settings, lang="en", prompter=ScriptedPrompter({}), resume_id=first.draft.id)
+    assert by_id.answers["reporter_email"] == "alice@example.org"
+    with pytest.raises(StoreError, match="There is no draft 20261120-abcdef"):
+        open_wizard(settings, lang="en", prompter=ScriptedPrompter({}), resume_id="20261120-abcdef")
