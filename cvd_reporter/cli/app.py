@@ -260,7 +260,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and self._available(cmd_name):
             module, attr = self.lazy[cmd_name].split(":")
-            return getattr(importlib.import_module(module), attr)
+            # A module may exist before all of its commands do (submit_cmds has `outbox` first).
+            return getattr(importlib.import_module(module), attr, None)
         return super().get_command(ctx, cmd_name)
 
 
