@@ -335,7 +335,7 @@ def test_evidence_paths_are_relative_to_the_saved_report(tmp_path: Path):
     assert "The personal-data check is not part of this installation" in p.transcript
 
 
-def _stand_in_lint(text: str, *, own_emails, own_phones, path):
+def _stand_in_lint(text: str, *, own_emails, own_phones, path, lang="en"):
     # Stand-in for core.lint until it is merged (another helper builds it); the real scanner is
     # exercised by test_real_lint_offers_a_redacted_copy below once it is installed.
     if "BSN 111222333" not in text:

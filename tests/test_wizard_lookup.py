@@ -8,6 +8,7 @@ server, so a change in their interfaces shows up here, in one place.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import importlib.util
 from pathlib import Path
 
@@ -26,13 +27,18 @@ def installed(*modules: str) -> bool:
     return all(importlib.util.find_spec(m) is not None for m in modules)
 
 
-LOOKUP_MODULES = ("cvd_reporter.core.scope", "cvd_reporter.net.discovery")
+def has(module: str, name: str) -> bool:
+    return installed(module) and hasattr(importlib.import_module(module), name)
+
+
+LOOKUP_MODULES = ("cvd_reporter.scoping", "cvd_reporter.net.discovery")
 
 
 @pytest.mark.skipif(installed(*LOOKUP_MODULES), reason="scope and discovery are installed")
 def test_lookup_without_the_modules_says_could_not_check_now():
     result = wl.lookup_target("https://www.gemeente.test/", load_settings({}), policy=POLICY, now=NOW)
-    assert not result.checked and not result.out_of_scope and result.notes == [wl.NOT_INSTALLED]
+    assert not result.checked and not result.out_of_scope and result.organisation == "gemeente.test"
+    assert result.notes == ["scope: not part of this installation", "security.txt: not part of this installation"]
 
 
 @pytest.mark.skipif(installed("cvd_reporter.core.lint"), reason="core.lint is installed")
@@ -45,9 +51,10 @@ def test_render_without_the_module_is_none():
     assert wl.render_preview(Report(), policy=POLICY, lang="en") is None
 
 
-@pytest.mark.skipif(installed("cvd_reporter.submit"), reason="submit is installed")
+@pytest.mark.skipif(has("cvd_reporter.submit", "submit_report"), reason="submit_report is installed")
 def test_send_without_submit_is_none(tmp_path: Path):
-    assert wl.send_report(tmp_path / "r.yaml", load_settings({}), lang="en") is None
+    assert wl.send_report(tmp_path / "r.yaml", load_settings({}), lang="en", confirm=lambda plan: False,
+                          progress=print) is None
 
 
 SECURITY_TXT = """Contact: mailto:security@gemeente.test
@@ -75,3 +82,15 @@ def test_lookup_with_the_network_down_is_could_not_check_now(https, pki):
                               "connect_to": ("www.gemeente.test:443:127.0.0.1:9",)})  # nothing listens
     result = wl.lookup_target("https://www.gemeente.test/", settings, policy=POLICY, now=NOW)
     assert not result.out_of_scope and result.notes
+
+
+@pytest.mark.skipif(not installed("cvd_reporter.core.render"), reason="core.render is not installed")
+def test_preview_is_the_rendered_report(tmp_path: Path):
+    from tests.wizard_fixtures import HAPPY, make_wizard
+
+    wizard, p = make_wizard(tmp_path, HAPPY, render=lambda report, lang: wl.render_preview(
+        report, policy=POLICY, lang=lang, today=NOW.date()))
+    wizard.run()
+    said = p.transcript
+    assert "Reflected XSS in the search page" in said and "Preview of the report as the organisation will read it" in said
+    assert "schema: cvd-report/1" not in said  # not the YAML fallback

@@ -35,7 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "waiting": {"en": "Looking up where to report {target}", "nl": "Opzoeken waar {target} gemeld moet worden"},
     "unchecked": {"en": "Could not check {target} now ({why}); `cvd-reporter submit` checks it again before anything is sent.",
                   "nl": "{target} kon nu niet gecontroleerd worden ({why}); `cvd-reporter submit` controleert het opnieuw voordat er iets verstuurd wordt."},
-    "not_installed": {"en": NOT_INSTALLED, "nl": "deze controles zijn niet geïnstalleerd"},
+    "not_installed": {"en": NOT_INSTALLED, "nl": "niet geïnstalleerd"},
     "no_answer": {"en": "no answer within --timeout {timeout:g} s", "nl": "geen antwoord binnen --timeout {timeout:g} s"},
     "verdict.in_scope": {"en": "In scope", "nl": "Binnen de scope"},
     "verdict.out_of_scope": {"en": "OUT OF SCOPE", "nl": "BUITEN DE SCOPE"},
@@ -95,6 +95,7 @@ TEXTS: dict[str, dict[str, str]] = {
                      "nl": "Versturen vanuit de wizard is niet geïnstalleerd; verstuur met: cvd-reporter submit {path}"},
     "next": {"en": "Next: cvd-reporter submit {path}", "nl": "Volgende stap: cvd-reporter submit {path}"},
     "kept": {"en": "Draft {id} is kept: cvd-reporter new --resume {id}", "nl": "Concept {id} is bewaard: cvd-reporter new --resume {id}"},
+    "send_q": {"en": "Send it like this?", "nl": "Zo versturen?"},
     "resume_q": {"en": "You have unfinished reports. Continue one?", "nl": "U heeft onafgemaakte meldingen. Verder met een ervan?"},
     "resume_new": {"en": "No, start a new report", "nl": "Nee, begin een nieuwe melding"},
 }
@@ -269,21 +270,22 @@ class Wizard:
             self.answers["_organisation"] = r.organisation
         if r.languages:
             self.answers["_languages"] = list(r.languages)
-        notes = [self.t("not_installed") if n == NOT_INSTALLED else n for n in r.notes]
-        if not r.checked:
-            self.p.say(self.t("unchecked", target=r.target, why="; ".join(notes) or "?"))
-            return
-        verdict = self.t(f"verdict.{r.verdict}") if f"verdict.{r.verdict}" in TEXTS else str(r.verdict)
-        lines = [verdict + (f": {'; '.join(r.reasons)}" if r.reasons else "")]
-        if r.organisation:
-            lines.append(self.t("receiver", who=r.organisation))
-        if r.found_at:
-            lines.append(self.t("found_at", url=r.found_at))
-        if r.contacts:
-            lines.append(self.t("how", how=", ".join(r.contacts)))
-        lines.append(self.t("key", key=r.key) if r.key else self.t("no_key"))
-        lines.append(self.t("policy", policy=r.policy_url or self.policy.title(self.lang)))
-        lines += [self.t("unchecked", target=r.target, why=n) for n in notes]
+        notes = [n.replace(NOT_INSTALLED, self.t("not_installed")) for n in r.notes]
+        lines = []
+        if r.checked:
+            verdict = self.t(f"verdict.{r.verdict}") if f"verdict.{r.verdict}" in TEXTS else str(r.verdict)
+            lines.append(verdict + (f": {'; '.join(r.reasons)}" if r.reasons else ""))
+        if r.found_at or r.checked:
+            if r.organisation:
+                lines.append(self.t("receiver", who=r.organisation))
+            if r.found_at:
+                lines.append(self.t("found_at", url=r.found_at))
+            if r.contacts:
+                lines.append(self.t("how", how=", ".join(r.contacts)))
+            lines.append(self.t("key", key=r.key) if r.key else self.t("no_key"))
+            lines.append(self.t("policy", policy=r.policy_url or self.policy.title(self.lang)))
+        if notes or not lines:
+            lines.append(self.t("unchecked", target=r.target, why="; ".join(notes) or "?"))
         self.p.say("\n".join("  " + line for line in lines))
 
     def _out_of_scope(self, result: LookupResult) -> None:
@@ -379,7 +381,7 @@ class Wizard:
             return
         own_emails = [e for e in [self.answers.get("reporter_email")] if e]
         own_phones = [p for p in [self.answers.get("reporter_phone")] if p]
-        outcome = self.lint(text, own_emails=own_emails, own_phones=own_phones, path=str(path))
+        outcome = self.lint(text, own_emails=own_emails, own_phones=own_phones, path=str(path), lang=self.lang)
         if outcome is None:
             self.p.say(self.t("lint_missing", path=path))
             return
@@ -586,9 +588,13 @@ def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: st
         timeout=settings.timeout, today=dt.date.today(), cwd=Path.cwd(),
         defaults={"reporter_name": settings.reporter_name, "reporter_email": settings.reporter_email,
                   "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
-        lint=wl.lint_text, render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang),
-        send=partial(_send, wl, settings), status=status)
+        lint=wl.lint_text,
+        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=dt.date.today()),
+        send=partial(_send, wl, settings, prompter), status=status)
 
 
-def _send(wl: Any, settings: Any, path: Path, lang: str) -> str | None:
-    return wl.send_report(path, settings, lang=lang)
+def _send(wl: Any, settings: Any, prompter: Prompter, path: Path, lang: str) -> str | None:
+    def confirm(plan: str) -> bool:
+        return prompter.confirm("send_confirm", f"{plan}\n{TEXTS['send_q'][lang]}", default=False)
+
+    return wl.send_report(path, settings, lang=lang, confirm=confirm, progress=prompter.say)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from cvd_reporter.errors import CvdError
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from cvd_reporter.core.policy import Policy
     from cvd_reporter.settings import Settings
 
-NOT_INSTALLED = "these checks are not part of this installation"
+NOT_INSTALLED = "not part of this installation"
 
 
 @dataclass
@@ -58,76 +58,76 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _read_discovery(result: LookupResult, found: Any) -> None:
-    """Copy what the wizard shows from a net.discovery Discovery (attributes read defensively)."""
-    result.found_at = _text(getattr(found, "url", None))
-    sec = getattr(found, "security_txt", None)
-    for contact in getattr(sec, "contacts", None) or []:
-        uri = getattr(contact, "uri", None) or getattr(contact, "address", None)
-        if uri:
-            result.contacts.append(str(uri))
-    result.languages = [str(x) for x in getattr(sec, "preferred_languages", None) or []]
-    policy = getattr(sec, "policy", None)
-    result.policy_url = _text(policy[0] if isinstance(policy, (list, tuple)) and policy else policy)
-    domain = getattr(found, "registrable_domain", None) or getattr(found, "domain", None)
-    result.organisation = _text(domain)
-
-
-def _describe_key(key: Any) -> str:
-    fpr = getattr(key, "fingerprint", None) or key
-    expires = getattr(key, "expires", None)
-    when = expires.isoformat()[:10] if hasattr(expires, "isoformat") else (str(expires) if expires else "no expiry")
-    return f"{fpr} ({'expires ' + when if expires else when})"
+def _describe_key(chosen: Any) -> str:
+    verdict = getattr(chosen, "verdict", chosen)
+    expires = getattr(verdict, "expires", None)
+    when = f"expires {expires.isoformat()[:10]}" if hasattr(expires, "isoformat") else "no expiry"
+    source = getattr(chosen, "source", None)
+    return f"{getattr(verdict, 'fingerprint', '?')} ({when}" + (f"; from {source})" if source else ")")
 
 
 def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.datetime) -> LookupResult:
-    """Scope verdict, security.txt and key for a target; never raises for missing modules or the network.
+    """Scope verdict, security.txt and key for one target; never raises for a missing module or the network.
 
-    Runs in the wizard's background thread while the user goes on typing; every network step is
-    bounded by ``settings.timeout`` through the Fetcher and the resolver.
+    The same three calls as the submit pipeline (cvd_reporter/submit.py), so the wizard shows what
+    `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
+    wizard's background thread; every network step is bounded by ``settings.timeout``.
     """
-    result = LookupResult(target)
-    try:
-        from cvd_reporter.core import scope  # noqa: PLC0415
-        from cvd_reporter.net import discovery  # noqa: PLC0415
-    except ImportError:
-        result.notes.append(NOT_INSTALLED)
-        return result
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    from cvd_reporter.core.domains import registrable_domain  # noqa: PLC0415
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
+    result = LookupResult(target)
+    host = (urlsplit(target).hostname or "") if "://" in target else target
+    result.organisation = registrable_domain(host) if host else None
+    fetcher = Fetcher.from_settings(settings)
+
+    try:  # 1. scope
+        from cvd_reporter.scoping import check_targets  # noqa: PLC0415
+    except ImportError:
+        result.notes.append("scope: " + NOT_INSTALLED)
+    else:
+        try:
+            verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
+                                    now=now)[0]
+            result.verdict = str(verdict.verdict)
+            result.reasons = [str(r) for r in verdict.reasons]
+        except CvdError as e:
+            result.notes.append(e.message)
+    if result.out_of_scope:
+        return result  # stop early: no need to look for where to send it
+
+    try:  # 2. security.txt: who receives it, how, which languages, which policy
+        from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+    except ImportError:
+        result.notes.append("security.txt: " + NOT_INSTALLED)
+        return result
     try:
-        normalised = scope.normalise(target)
+        found = discover(target, fetcher, now=now)
     except CvdError as e:
         result.notes.append(e.message)
         return result
-    fetcher = Fetcher.from_settings(settings)
-    found = None
-    try:
-        found = discovery.discover(normalised, fetcher, now=now)
-        _read_discovery(result, found)
-    except CvdError as e:  # no security.txt, network down: scope may still decide (policy networks)
-        result.notes.append(e.message)
-    try:
-        decision = scope.decide(normalised, policy=policy, discovery=found, resolver=make_resolver(settings))
-        verdict = getattr(decision, "verdict", decision)
-        result.verdict = str(getattr(verdict, "value", verdict))
-        result.reasons = [str(r) for r in getattr(decision, "reasons", None) or []]
-        result.organisation = result.organisation or _text(getattr(decision, "registrable_domain", None))
-    except CvdError as e:
-        result.notes.append(e.message)
-    if found is not None and not result.out_of_scope:
-        try:
-            from cvd_reporter.net import keys  # noqa: PLC0415
+    st = found.security_txt
+    result.found_at = _text(found.url)
+    result.contacts = [str(c.uri) for c in st.contacts]
+    result.languages = [str(x) for x in st.preferred_languages]
+    result.policy_url = st.policy[0] if st.policy else None
+    mailto = [c.address for c in st.contacts if c.kind == "mailto" and c.address and c.valid]
 
-            candidates = keys.find_keys(found, fetcher=fetcher, settings=settings, now=now)
-            usable = [k for k in candidates or [] if getattr(k, "usable", True)]
-            if usable:
-                result.key = _describe_key(usable[0])
-        except ImportError:
-            result.notes.append("key lookup: " + NOT_INSTALLED)
-        except CvdError as e:
-            result.notes.append(e.message)
+    try:  # 3. the key the report will be encrypted to
+        from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+        from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
+    except ImportError:
+        result.notes.append("key: " + NOT_INSTALLED)
+        return result
+    try:
+        keys = find_keys(encryption_uris=list(st.encryption), contacts=mailto, fetcher=fetcher,
+                         resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+        if keys.chosen is not None:
+            result.key = _describe_key(keys.chosen)
+    except CvdError as e:  # no key (5) or an unusable one (6): `submit` refuses; say so now
+        result.notes.append(e.message)
     return result
 
 
@@ -137,34 +137,50 @@ class LintOutcome:
     redacted: str | None  # the text with every hit replaced; None when nothing was found
 
 
-def lint_text(text: str, *, own_emails: list[str], own_phones: list[str], path: str) -> LintOutcome | None:
+def lint_text(text: str, *, own_emails: list[str], own_phones: list[str], path: str,
+              lang: str = "en") -> LintOutcome | None:
     """The personal-data and secret scan (core.lint) on one evidence text; None when not installed."""
     try:
         from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
     except ImportError:
         return None
     hits = scan_text(text, own_emails=own_emails, own_phones=own_phones, path=path)
-    return LintOutcome([h.to_finding() for h in hits], redact(text, hits) if hits else None)
+    return LintOutcome([h.to_finding(lang) for h in hits], redact(text, hits) if hits else None)
 
 
-def render_preview(report: Report, *, policy: Policy, lang: str) -> str | None:
+def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date | None = None) -> str | None:
     """The exact text the organisation will read (core.render); None when not installed."""
     try:
         from cvd_reporter.core.render import render_text  # noqa: PLC0415
     except ImportError:
         return None
-    return render_text(report, policy=policy, lang=lang)
+    return render_text(report, policy=policy, lang=lang, date=today, has_reporter_key=bool(report.reporter.pgp_key),
+                       evidence_names=[Path(e.path).name for e in report.evidence if e.path])
 
 
-def send_report(path: Path, settings: Settings, *, lang: str) -> str | None:
-    """Hand a saved report file to ``submit`` (encrypt, deliver, record). None when not installed.
+def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[[str], bool],
+                progress: Callable[[str], None]) -> str | None:
+    """Hand a saved report file to the submit pipeline (encrypt, deliver, record). None when not installed.
 
-    Returns one line for the user saying where it went. Errors (CvdError) propagate: the command
-    maps them to their exit code, and the report file stays where it was saved.
+    ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
+    itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
+    (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
     try:
         from cvd_reporter.submit import submit_report  # noqa: PLC0415
     except ImportError:
         return None
-    outcome = submit_report(path, settings=settings, lang=lang)
-    return str(getattr(outcome, "summary", None) or outcome)
+    import inspect  # noqa: PLC0415
+
+    # submit_report is being written beside the wizard: pass what it accepts of the keywords that
+    # plan_submission (its first half) already takes, so the two can meet without a flag day.
+    offered: dict[str, Any] = {"settings": settings, "lang": lang, "confirm": confirm, "progress": progress,
+                               "now": dt.datetime.now(dt.timezone.utc)}
+    params = inspect.signature(submit_report).parameters
+    if "options" in params:
+        from cvd_reporter.submit import SubmitOptions  # noqa: PLC0415
+
+        offered["options"] = SubmitOptions(lang=lang)
+    outcome = submit_report(path, **{k: v for k, v in offered.items() if k in params})
+    summary = getattr(outcome, "summary", None)
+    return str(summary() if callable(summary) else summary or outcome)
