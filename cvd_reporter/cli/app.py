@@ -190,7 +190,10 @@ def emit(app: AppContext, command: str, result: Result) -> None:
     import json  # noqa: PLC0415 - not needed for --help
 
     if app.json:
-        click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=2, default=str))
+        # Indented for a person at a terminal; compact for pipes (json's C encoder only runs without indent,
+        # which matters for `status --json` over 10,000 reports).
+        indent = 2 if sys.stdout.isatty() else None
+        click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=indent, default=str))
         return
     if result.text:
         click.echo(result.text.rstrip("\n"))
