@@ -7,7 +7,6 @@ store/record.py (the SQLite record, deletion, the proof bundle); these commands 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,6 +15,8 @@ from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.errors import InputNeeded, ValidationError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cvd_reporter.store.record import Record, ReportRecord
 
 FOLLOW_UP_INTERVAL = timedelta(days=7)  # "at most one follow-up a week" (issue 8)
@@ -269,6 +270,8 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
 def _purge_paths(home: Path, report: "ReportRecord", *, include_report: bool) -> list[Path]:
     """The report's evidence files, its drafts (``drafts/ID`` and ``drafts/ID.*`` in the home) and,
     when asked, the report file itself."""
+    from pathlib import Path  # noqa: PLC0415
+
     paths = [Path(p) for p in report.evidence_paths]
     drafts = home / "drafts"
     if drafts.is_dir():
@@ -308,6 +311,8 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
     body = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output:
         from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+
+        from pathlib import Path  # noqa: PLC0415
 
         write_private(Path(output), body)
         return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 @click.command()
-@click.argument("report", type=click.Path(path_type=Path))
+@click.argument("report", type=click.Path())
 @click.option("--policy", "policy_name", metavar="NAME|FILE",
               help="Policy profile (built-in name or YAML/JSON file) [default: config `policy`, nl-gemeente].")
 @global_options
@@ -26,6 +28,9 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     """
     from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
 
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
+
+    report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
                                 today=dt.date.today())
     loaded, policy, findings = checked.loaded, checked.policy, checked.findings
@@ -46,6 +51,8 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
 def schema(app: AppContext) -> Result:
     """Print the JSON Schema of the report file (cvd-report/1)."""
     from cvd_reporter.core.model import json_schema  # noqa: PLC0415
+
+    import json  # noqa: PLC0415
 
     doc = json_schema()
     return Result(data={"schema": doc}, text=json.dumps(doc, indent=2, ensure_ascii=False))

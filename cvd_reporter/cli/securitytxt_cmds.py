@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import click
@@ -75,6 +74,8 @@ def check(app: AppContext, source: str, source_url: str | None, allow_private: b
     """
     now = datetime.now(timezone.utc)
     keys = _read_keys(key_files)
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
+
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
         from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature  # noqa: PLC0415
 

@@ -7,12 +7,14 @@ entry once sent is never sent again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core.findings import Finding
+if TYPE_CHECKING:
+    from cvd_reporter.core.findings import Finding
+
 from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, StoreError
 
 
@@ -73,7 +75,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         if entry.state == "sent":
             note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
             return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
-                          findings=[Finding("already_sent", "info", note)])
+                          findings=[_finding("already_sent", "info", note)])
         done = send_entry(box, entry.id, settings=app.settings, force=force)
         return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
 
@@ -84,7 +86,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
             done = send_entry(box, entry.id, settings=app.settings, force=force)
         except (DeliveryError, StoreError) as e:
             if e.code == "check_first":
-                findings.append(Finding("check_first", "warning", e.message))
+                findings.append(_finding("check_first", "warning", e.message))
                 continue
             failed.append(entry.id)
             errors.append(e.to_dict())
@@ -102,3 +104,9 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
 def _sent_line(entry: Any) -> str:
     last = entry.last_attempt
     return f"Sent {entry.id} ({entry.channel}) to {entry.recipient}: {last.answer if last else 'ok'}"
+
+
+def _finding(code: str, severity: str, message: str) -> "Finding":
+    from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
+
+    return Finding(code, severity, message)  # type: ignore[arg-type]
