@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 # ---------------------------------------------------------------------------- CRC24
 CRC24_INIT = 0xB704CE
@@ -394,3 +394,133 @@ def split_keyring(data: bytes) -> list[list[Packet]]:
         else:
             keys[-1].append(packet)
     return keys
+
+
+# ---------------------------------------------------------------------------- signatures
+@dataclass(frozen=True)
+class SigInfo:
+    """What the key checks need from one signature packet (RFC 4880 §5.2), read from the original
+    bytes. pgpy re-serialises subpackets it does not know (e.g. gpg 2.4's AEAD preferences)
+    differently, so hashing its copy fails to verify real keys; we hash the bytes as they came."""
+
+    raw: bytes  # the whole packet, header included (pgpy reads the MPIs from it)
+    version: int
+    type: int
+    pk_algorithm: int
+    hash_algorithm: int
+    hashed: bytes  # the hashed part of the body (v4: version..hashed subpackets; v3: type+time)
+    created: int
+    sig_expires: int | None = None  # seconds after creation
+    key_expires: int | None = None  # seconds after the key's creation
+    key_flags: int | None = None
+    primary_uid: bool = False
+    issuer_keyid: str = ""
+    issuer_fpr: str = ""
+    revocation_reason: str = ""
+
+    def trailer(self) -> bytes:
+        """What follows the subject in the hash input (RFC 4880 §5.2.4)."""
+        if self.version == 4:
+            return self.hashed + b"\x04\xff" + len(self.hashed).to_bytes(4, "big")
+        return self.hashed
+
+
+def _subpackets(data: bytes) -> Iterator[tuple[int, bytes]]:
+    pos, n = 0, len(data)
+    while pos < n:
+        first = data[pos]
+        if first < 192:
+            length, pos = first, pos + 1
+        elif first < 255:
+            if pos + 1 >= n:
+                raise PacketError("truncated signature subpacket")
+            length, pos = ((first - 192) << 8) + data[pos + 1] + 192, pos + 2
+        else:
+            length, pos = int.from_bytes(data[pos + 1:pos + 5], "big"), pos + 5
+        if length < 1 or pos + length > n:
+            raise PacketError("a signature subpacket runs past its area")
+        yield data[pos] & 0x7F, data[pos + 1:pos + length]
+        pos += length
+
+
+def parse_signature(data: bytes, packet: Packet) -> SigInfo:
+    body = data[packet.body:packet.end]
+    raw = data[packet.start:packet.end]
+    if len(body) < 6:
+        raise PacketError("a signature packet is too short")
+    version = body[0]
+    if version == 3:  # RFC 4880 §5.2.2: five hashed octets (type, creation time)
+        if len(body) < 19 or body[1] != 5:
+            raise PacketError("a v3 signature packet is malformed")
+        return SigInfo(raw, 3, body[2], body[15], body[16], body[2:7], int.from_bytes(body[3:7], "big"),
+                       issuer_keyid=body[7:15].hex().upper())
+    if version != 4:
+        return SigInfo(raw, version, -1, 0, 0, b"", 0)
+    hlen = int.from_bytes(body[4:6], "big")
+    if 6 + hlen + 2 > len(body):
+        raise PacketError("a signature packet is truncated")
+    hashed = body[:6 + hlen]
+    ulen = int.from_bytes(body[6 + hlen:8 + hlen], "big")
+    unhashed = body[8 + hlen:8 + hlen + ulen]
+    fields: dict[str, Any] = {"created": 0}
+    for area, trusted in ((hashed[6:], True), (unhashed, False)):
+        for kind, value in _subpackets(area):
+            if kind == 16 and len(value) == 8:  # issuer key id (may sit unhashed)
+                fields.setdefault("issuer_keyid", value.hex().upper())
+            elif kind == 33 and len(value) >= 21:  # issuer fingerprint: version octet + fingerprint
+                fields.setdefault("issuer_fpr", value[1:].hex().upper())
+            if not trusted:
+                continue
+            if kind == 2 and len(value) == 4:
+                fields["created"] = int.from_bytes(value, "big")
+            elif kind == 3 and len(value) == 4:
+                fields["sig_expires"] = int.from_bytes(value, "big") or None
+            elif kind == 9 and len(value) == 4:
+                fields["key_expires"] = int.from_bytes(value, "big")
+            elif kind == 27:
+                fields["key_flags"] = value[0] if value else 0
+            elif kind == 25:
+                fields["primary_uid"] = bool(value and value[0])
+            elif kind == 29 and value:
+                fields["revocation_reason"] = value[1:].decode("utf-8", "replace")
+    return SigInfo(raw, 4, body[1], body[2], body[3], hashed, **fields)
+
+
+@dataclass
+class KeyStructure:
+    """A transferable key as packets: the primary, its direct signatures, User IDs and subkeys."""
+
+    primary_body: bytes
+    direct: list[SigInfo]
+    uids: list[tuple[int, bytes, list[SigInfo]]]  # (tag 13 or 17, body, signatures)
+    subkeys: list[tuple[bytes, list[SigInfo]]]  # (subkey body, signatures)
+
+    def key_hash_prefix(self, body: bytes | None = None) -> bytes:
+        body = self.primary_body if body is None else body
+        return b"\x99" + len(body).to_bytes(2, "big") + body
+
+
+def key_structure(data: bytes, packets: list[Packet]) -> KeyStructure:
+    ks = KeyStructure(data[packets[0].body:packets[0].end], [], [], [])
+    current: list[SigInfo] = ks.direct
+    for packet in packets[1:]:
+        body = data[packet.body:packet.end]
+        if packet.tag == TAG_SIGNATURE:
+            current.append(parse_signature(data, packet))
+        elif packet.tag in (TAG_USER_ID, TAG_USER_ATTRIBUTE):
+            ks.uids.append((packet.tag, body, []))
+            current = ks.uids[-1][2]
+        elif packet.tag in SUBKEY_TAGS:
+            ks.subkeys.append((body, []))
+            current = ks.subkeys[-1][1]
+    return ks
+
+
+def uid_hash_prefix(tag: int, body: bytes) -> bytes:
+    """RFC 4880 §5.2.4: 0xB4 (User ID) or 0xD1 (attribute), a four-octet length, the body."""
+    return (b"\xb4" if tag == TAG_USER_ID else b"\xd1") + len(body).to_bytes(4, "big") + body
+
+
+def key_hash_prefix_for(body: bytes) -> bytes:
+    """RFC 4880 §5.2.4 / §12.2: 0x99, a two-octet length, the public key packet body."""
+    return b"\x99" + len(body).to_bytes(2, "big") + body

@@ -71,6 +71,7 @@ class Certificate:
     raw: bytes
     fingerprint: str
     key: Any = field(repr=False)
+    structure: _armor.KeyStructure = field(repr=False)
     notes: tuple[str, ...] = ()  # what was dropped while loading (unsupported subkeys)
 
     def __eq__(self, other: object) -> bool:
@@ -81,7 +82,7 @@ class Certificate:
 
     @property
     def uids(self) -> list[str]:
-        return [u.userid for u in self.key.userids if u.userid is not None]
+        return [body.decode("utf-8", "replace") for tag, body, _ in self.structure.uids if tag == _armor.TAG_USER_ID]
 
     @property
     def addresses(self) -> list[str]:
@@ -221,7 +222,11 @@ def _build_certificate(blob: bytes, packets: list[_armor.Packet], what: str) -> 
     fpr = str(key.fingerprint).replace(" ", "").upper()
     if fpr != info.fingerprint:  # pgpy and our own framing must agree, or we trust neither
         raise _problem(f"{what}: the key could not be read consistently.", "corrupt_key")
-    return Certificate(raw=raw, fingerprint=fpr, key=key, notes=tuple(notes))
+    try:
+        structure = _armor.key_structure(raw, _armor.split_keyring(raw)[0])
+    except _armor.PacketError as e:
+        raise _problem(f"{what}: the key {fpr} is damaged ({e}).", "corrupt_key", fingerprint=fpr) from None
+    return Certificate(raw=raw, fingerprint=fpr, key=key, structure=structure, notes=tuple(notes))
 
 
 def armor_public_key(cert: Certificate) -> str:
@@ -287,44 +292,52 @@ def _fpr(pgpkey: Any) -> str:
     return str(pgpkey.fingerprint).replace(" ", "").upper()
 
 
-def _issued_by(sig: Any, keyid: str, fpr: str) -> bool:
-    issuer_fpr = str(sig.signer_fingerprint or "").replace(" ", "").upper()
-    if issuer_fpr:
-        return issuer_fpr == fpr
-    signer = (sig.signer or "").upper()
-    return signer == keyid if signer else True  # no issuer at all: the signature check decides
+def _issued_by(sig: _armor.SigInfo, fpr: str) -> bool:
+    if sig.issuer_fpr:
+        return sig.issuer_fpr == fpr
+    if sig.issuer_keyid:
+        return sig.issuer_keyid == fpr[-16:]
+    return True  # no issuer at all: the signature check decides
 
 
-def _verifies(signer: Any, sig: Any, subject: Any) -> bool:
-    """Does ``sig`` verify with ``signer``'s key over ``subject``? Cryptography only: pgpy's own
-    verify() adds checks against the real clock and its unfinished revocation logic."""
+_HASHES = {2: "SHA1", 8: "SHA256", 9: "SHA384", 10: "SHA512", 11: "SHA224"}
+
+
+def _verifies(signer: Any, sig: _armor.SigInfo, prefix: bytes) -> bool:
+    """Does ``sig`` verify with ``signer``'s key material over ``prefix`` (the subject's hash
+    prefix)? We hash the original bytes; pgpy only reads the MPIs and runs the primitive. MD5 and
+    RIPEMD-160 self-signatures are refused, as gpg 2.2 does."""
     from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
     from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
 
+    name = _HASHES.get(sig.hash_algorithm)
+    if name is None or sig.version not in (3, 4):
+        return False
     pgpy = _pgpy()
-    name = getattr(sig.hash_algorithm, "name", "")
-    if name not in ("SHA1", "SHA224", "SHA256", "SHA384", "SHA512"):
-        return False  # MD5, RIPEMD160 or unknown: gpg 2.2 rejects these self-signatures too
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return signer._key.verify(sig.hashdata(subject), sig.__sig__, getattr(hashes, name)()) is True
+            parsed = pgpy.PGPSignature.from_blob(sig.raw)
+            return signer._key.verify(prefix + sig.trailer(), parsed.__sig__, getattr(hashes, name)()) is True
     except (InvalidSignature, pgpy.errors.PGPError, *_PGPY_PARSE_ERRORS):
         return False
 
 
-def _is_sig_current(sig: Any, now: datetime) -> bool:
-    if sig.created > now + timedelta(minutes=5):
+def _ts(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+def _is_sig_current(sig: _armor.SigInfo, now: datetime) -> bool:
+    created = _ts(sig.created)
+    if created > now + timedelta(minutes=5):
         return False
-    expires = sig.expires_at
-    return expires is None or expires > now
+    return not sig.sig_expires or created + timedelta(seconds=sig.sig_expires) > now
 
 
-def _expiry(created: datetime, sig: Any) -> datetime | None:
-    delta = sig.key_expiration
-    if not delta:  # absent or zero: never expires (RFC 4880 §5.2.3.6)
+def _expiry(created: datetime, sig: _armor.SigInfo) -> datetime | None:
+    if not sig.key_expires:  # absent or zero: never expires (RFC 4880 §5.2.3.6)
         return None
-    return created + delta
+    return created + timedelta(seconds=sig.key_expires)
 
 
 def _date(d: datetime) -> str:
@@ -340,18 +353,22 @@ class _Sub:
     bits: int
     algo_id: int
     expires: datetime | None = None
-    state: str = "ok"  # ok | expired | revoked | unbound | future | unsupported | not_encryption
+    state: str = "ok"  # ok | expired | revoked | unbound | future | unsupported | weak | not_encryption
+
+
+# RFC 4880 §5.2.1 signature types and §5.2.3.21 key flags.
+_CERTIFICATIONS = (0x10, 0x11, 0x12, 0x13)
+SIG_SUBKEY_BINDING, SIG_DIRECT, SIG_KEY_REVOCATION, SIG_SUBKEY_REVOCATION, SIG_CERT_REVOCATION = \
+    0x18, 0x1F, 0x20, 0x28, 0x30
+_FLAG_ENCRYPT = 0x04 | 0x08
 
 
 def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> tuple[KeyVerdict, Any]:
     """The verdict plus the pgpy key (primary or subkey) to encrypt to, if any."""
-    from pgpy.constants import KeyFlags, SignatureType  # noqa: PLC0415
-
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
-    key = cert.key
-    fpr = cert.fingerprint
-    keyid = fpr[-16:]
+    key, ks, fpr = cert.key, cert.structure, cert.fingerprint
+    key_prefix = ks.key_hash_prefix()
     name, bits, algo_id = _algorithm(key)
     reasons: list[tuple[str, str]] = []
     warns: list[str] = []
@@ -360,7 +377,10 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
     def refuse(code: str, text: str) -> None:
         reasons.append((code, text))
 
-    if algo_id == DSA or algo_id == ELGAMAL:
+    def has(code: str) -> bool:
+        return any(c == code for c, _ in reasons)
+
+    if algo_id in (DSA, ELGAMAL):
         refuse("unsupported_key", f"The key is a {'DSA' if algo_id == DSA else 'ElGamal'} key ({name}); the key "
                                   "format is not supported. Ask the organisation for a current RSA or "
                                   "Curve25519 key.")
@@ -371,35 +391,34 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
         refuse("future_key", f"The key claims to be created on {_date(created)}, in the future "
                              "(a wrong clock here or at the organisation).")
 
-    # Primary key revocation (RFC 4880 §5.2.1 type 0x20), only when it verifies.
-    for sig in key._signatures:
-        if sig.type == SignatureType.KeyRevocation and _issued_by(sig, keyid, fpr) and _verifies(key, sig, key):
-            why = ""
-            reason = sig.revocation_reason
-            if reason is not None and getattr(reason, "comment", ""):
-                why = f" ({reason.comment})"
-            refuse("revoked", f"The key was revoked by its owner on {_date(sig.created)}{why}.")
+    # Primary key revocation (type 0x20), counted only when it verifies. Revocations by a
+    # designated revoker cannot be checked without that key and are ignored, as gpg does.
+    for sig in ks.direct:
+        if sig.type == SIG_KEY_REVOCATION and _issued_by(sig, fpr) and _verifies(key, sig, key_prefix):
+            why = f" ({sig.revocation_reason})" if sig.revocation_reason else ""
+            refuse("revoked", f"The key was revoked by its owner on {_date(_ts(sig.created))}{why}.")
             break
 
-    # User IDs: the newest verified self-certification per UID; a newer verified 0x30 revokes it.
-    cert_types = (SignatureType.Generic_Cert, SignatureType.Persona_Cert, SignatureType.Casual_Cert,
-                  SignatureType.Positive_Cert)
-    valid_uids: list[tuple[Any, Any, bool]] = []  # (uid, selfsig, primary flag)
-    all_uids = [u for u in key.userids if u.userid is not None]
-    for uid in all_uids:
-        sigs = [s for s in uid._signatures if s.type in cert_types and _issued_by(s, keyid, fpr)
-                and _is_sig_current(s, now) and _verifies(key, s, uid)]
-        if not sigs:
+    # User IDs: the newest verified self-certification each; a verified 0x30 at least as new revokes it.
+    valid_uids: list[tuple[str, _armor.SigInfo]] = []
+    all_uids: list[str] = []
+    for tag, body, sigs in ks.uids:
+        if tag != _armor.TAG_USER_ID:
             continue
-        newest = max(sigs, key=lambda s: s.created)
-        revoked = any(s.type == SignatureType.CertRevocation and _issued_by(s, keyid, fpr)
-                      and s.created >= newest.created and _verifies(key, s, uid) for s in uid._signatures)
-        if revoked:
+        text = body.decode("utf-8", "replace")
+        all_uids.append(text)
+        prefix = key_prefix + _armor.uid_hash_prefix(tag, body)
+        certs = [s for s in sigs if s.type in _CERTIFICATIONS and _issued_by(s, fpr) and _is_sig_current(s, now)
+                 and _verifies(key, s, prefix)]
+        if not certs:
             continue
-        flag = next(iter(newest._signature.subpackets["h_PrimaryUserID"]), None)
-        valid_uids.append((uid, newest, bool(getattr(flag, "primary", False))))
-    direct = [s for s in key._signatures if s.type == SignatureType.DirectlyOnKey and _issued_by(s, keyid, fpr)
-              and _is_sig_current(s, now) and _verifies(key, s, key)]
+        newest = max(certs, key=lambda s: s.created)
+        if any(s.type == SIG_CERT_REVOCATION and _issued_by(s, fpr) and s.created >= newest.created
+               and _verifies(key, s, prefix) for s in sigs):
+            continue
+        valid_uids.append((text, newest))
+    direct = sorted((s for s in ks.direct if s.type == SIG_DIRECT and _issued_by(s, fpr)
+                     and _is_sig_current(s, now) and _verifies(key, s, key_prefix)), key=lambda s: s.created)
     if not all_uids:
         refuse("no_user_id", "The certificate has no User ID (keys.openpgp.org leaves out addresses its owner "
                              "has not confirmed), so its expiry and usage cannot be checked; get the complete "
@@ -407,45 +426,48 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
     elif not valid_uids:
         refuse("revoked", "Every User ID on the key is revoked or has no valid self-signature.")
 
-    # The self-signature that speaks for the key: the primary UID's newest, else the newest one.
+    # The self-signature that speaks for the key: the primary User ID's newest, else the newest.
     selfsig = None
     if valid_uids:
-        primaries = [v for v in valid_uids if v[2]] or valid_uids
+        primaries = [v for v in valid_uids if v[1].primary_uid] or valid_uids
         selfsig = max(primaries, key=lambda v: v[1].created)[1]
     expires = None
-    for sig in ([selfsig] if selfsig is not None else []) + sorted(direct, key=lambda s: s.created, reverse=True):
-        if sig.key_expiration is not None:
+    for sig in ([selfsig] if selfsig is not None else []) + direct[::-1]:
+        if sig.key_expires is not None:
             expires = _expiry(created, sig)
             break
     if expires is not None and expires <= now:
         refuse("expired", f"The key expired on {_date(expires)}.")
-    primary_flags: set[Any] = set()
-    if selfsig is not None and selfsig.key_flags:
-        primary_flags = set(selfsig.key_flags)
-    elif direct and direct[-1].key_flags:
-        primary_flags = set(direct[-1].key_flags)
-    enc_flags = {KeyFlags.EncryptCommunications, KeyFlags.EncryptStorage}
+    primary_flags = 0
+    for sig in ([selfsig] if selfsig is not None else []) + direct[::-1]:
+        if sig.key_flags is not None:
+            primary_flags = sig.key_flags
+            break
 
-    # Subkeys (RFC 4880 §5.2.1 0x18 binding, 0x28 revocation; key expiry from the binding).
+    # Subkeys: the newest verified binding (0x18) gives flags and expiry; a verified 0x28 revokes.
     subs: list[_Sub] = []
-    for sk in key.subkeys.values():
+    for body, sigs in ks.subkeys:
+        sub_fpr = hashlib.sha1(_armor.key_hash_prefix_for(body)).hexdigest().upper()  # noqa: S324 - RFC 4880 §12.2
+        sk = key.subkeys.get(sub_fpr[-16:])
+        if sk is None:
+            continue
         s_name, s_bits, s_algo = _algorithm(sk)
-        sub = _Sub(sk, _fpr(sk), sk.created, s_name, s_bits, s_algo)
+        sub = _Sub(sk, sub_fpr, sk.created, s_name, s_bits, s_algo)
         subs.append(sub)
-        bindings = [s for s in sk._signatures if s.type == SignatureType.Subkey_Binding
-                    and _issued_by(s, keyid, fpr) and _is_sig_current(s, now) and _verifies(key, s, sk)]
+        prefix = key_prefix + _armor.key_hash_prefix_for(body)
+        bindings = [s for s in sigs if s.type == SIG_SUBKEY_BINDING and _issued_by(s, fpr)
+                    and _is_sig_current(s, now) and _verifies(key, s, prefix)]
         if not bindings:
             sub.state = "unbound"
             continue
         binding = max(bindings, key=lambda s: s.created)
-        flags = set(binding.key_flags or ())
         can_encrypt = s_algo in (RSA, RSA_E, ELGAMAL, ECDH)
-        if (flags and not flags & enc_flags) or (not flags and not can_encrypt):
+        flags = binding.key_flags
+        if (flags is not None and not flags & _FLAG_ENCRYPT) or (flags is None and not can_encrypt):
             sub.state = "not_encryption"
             continue
         sub.expires = _expiry(sk.created, binding)
-        if any(s.type == SignatureType.SubkeyRevocation and _issued_by(s, keyid, fpr) and _verifies(key, s, sk)
-               for s in sk._signatures):
+        if any(s.type == SIG_SUBKEY_REVOCATION and _issued_by(s, fpr) and _verifies(key, s, prefix) for s in sigs):
             sub.state = "revoked"
         elif sk.created > now + timedelta(minutes=5):
             sub.state = "future"
@@ -460,9 +482,9 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
     target: Any = None
     chosen: _Sub | None = None
     if candidates:
-        chosen = max(candidates, key=lambda s: s.created)  # the newest valid one, as gpg does
+        chosen = max(candidates, key=lambda s: s.created)  # the newest valid one, as gpg picks
         target = chosen.key
-    elif primary_flags & enc_flags and algo_id == RSA:
+    elif primary_flags & _FLAG_ENCRYPT and algo_id == RSA:
         target = key  # an encryption-capable primary is the last resort (gpg prefers subkeys)
     else:
         enc_subs = [s for s in subs if s.state not in ("unbound", "not_encryption")]
@@ -471,13 +493,13 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
             last = max((s.expires for s in enc_subs if s.expires), default=None)
             refuse("expired", f"The encryption subkey expired on {_date(last)}." if last else
                    "The encryption subkey has expired.")
-        elif "revoked" in states and not any(c == "revoked" for c, _ in reasons):
+        elif "revoked" in states and not has("revoked"):
             refuse("revoked", "The encryption subkey was revoked by its owner.")
-        elif "unsupported" in states and not any(c == "unsupported_key" for c, _ in reasons):
+        elif "unsupported" in states and not has("unsupported_key"):
             algos = sorted({s.algorithm for s in enc_subs if s.state == "unsupported"})
             refuse("unsupported_key", f"The encryption subkey uses {', '.join(algos)}; the key format is not "
                                       "supported. Ask the organisation for a current RSA or Curve25519 key.")
-        elif "weak" in states and not any(c == "weak_key" for c, _ in reasons):
+        elif "weak" in states and not has("weak_key"):
             weak = min(s.bits for s in enc_subs if s.state == "weak")
             refuse("weak_key", f"The encryption subkey is RSA with {weak} bits, below the minimum of "
                                f"{RSA_MIN_BITS}.")
@@ -502,21 +524,19 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
     address_match = None
     if address is not None:
         wanted = address.strip().lower()
-        address_match = any(uid_address(v[0].userid) == wanted for v in valid_uids)
+        address_match = any(uid_address(text) == wanted for text, _ in valid_uids)
         if not address_match:
             warns.append(f"No User ID on the key matches {address}.")
-    if target is not None and reasons:
-        target = None
+    usable = target is not None and not reasons
     verdict = KeyVerdict(
-        fingerprint=fpr, usable=target is not None and not reasons,
+        fingerprint=fpr, usable=usable,
         reasons=[text for _, text in reasons], codes=[code for code, _ in reasons], warnings=warns,
-        algorithm=name, bits=bits, created=created, expires=expires,
-        uids=[u.userid for u in all_uids],
+        algorithm=name, bits=bits, created=created, expires=expires, uids=all_uids,
         encryption_subkey=(chosen.fingerprint if chosen else (fpr if target is key else None)),
         encryption_algorithm=enc_name, encryption_bits=enc_bits, encryption_expires=enc_expires,
         address=address, address_match=address_match, notes=list(cert.notes),
     )
-    return verdict, target
+    return verdict, target if usable else None
 
 
 def inspect(cert: Certificate, *, now: datetime, address: str | None = None) -> KeyVerdict:
