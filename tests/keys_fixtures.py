@@ -5,6 +5,7 @@ a message goes to.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -67,18 +68,46 @@ def _edit(gpg: GnuPG, fpr: str, commands: str) -> None:
                    input=commands.encode(), capture_output=True, env=gpg.env, timeout=60, check=True)
 
 
+def _uid(name: str) -> str:
+    return f"{name.capitalize()} Security <{name}@gemeente.test>"
+
+
+# The slow keygens (prime search) run in parallel, each in its own GNUPGHOME, and are imported.
+SLOW = {"rsa2048": ("ed25519", "rsa2048"), "rsa3072": ("rsa3072", None),
+        "rsa4096": ("ed25519", "rsa4096"), "dsaelg": ("dsa2048", "elg1024")}
+
+
+def _gen_elsewhere(name: str) -> tuple[str, bytes]:
+    home = GnuPG()
+    try:
+        algo, enc = SLOW[name]
+        fpr = home.gen(_uid(name), algo, enc_algo=enc)
+        return fpr, home.export_secret(fpr)
+    finally:
+        home.close()
+
+
 def make_zoo(gpg: GnuPG) -> Zoo:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
     zoo = Zoo(gpg)
-    uid = lambda n: f"{n.capitalize()} Security <{n}@gemeente.test>"  # noqa: E731
-    zoo.add("ed25519", gpg.gen(uid("ed25519")))
-    zoo.add("rsa2048", gpg.gen(uid("rsa2048"), "rsa2048"))
-    zoo.add("rsa3072", gpg.gen(uid("rsa3072"), "rsa3072"))
-    zoo.add("rsa4096", gpg.gen(uid("rsa4096"), "ed25519", enc_algo="rsa4096"))  # the one slow keygen
+    uid = _uid
+    with ThreadPoolExecutor(max_workers=len(SLOW)) as pool:
+        slow = {name: pool.submit(_gen_elsewhere, name) for name in SLOW}
+        zoo.add("ed25519", gpg.gen(uid("ed25519")))
+        _make_fast(zoo, gpg, uid)
+        for name, future in slow.items():
+            fpr, secret = future.result()
+            gpg.gpg("--import", input=secret)
+            zoo.add(name, fpr)
+    return zoo
+
+
+def _make_fast(zoo: Zoo, gpg: GnuPG, uid) -> None:
     zoo.add("nistp256", gpg.gen(uid("nistp256"), "nistp256"))
     zoo.add("nistp384", gpg.gen(uid("nistp384"), "nistp384"))
     zoo.add("brainpool", gpg.gen(uid("brainpool"), "brainpoolP256r1"))
     zoo.add("rsa1024", gpg.gen(uid("rsa1024"), "rsa1024"))
-    zoo.add("dsaelg", gpg.gen(uid("dsaelg"), "dsa2048", enc_algo="elg1024"))
     zoo.add("signonly", gpg.gen(uid("signonly"), "ed25519", enc_algo="none"))
     zoo.add("expired", gpg.gen(uid("expired"), expire="1y", faked_time=PAST))
     zoo.add("soon", gpg.gen(uid("soon"), expire="10d"))
@@ -100,17 +129,21 @@ def make_zoo(gpg: GnuPG) -> Zoo:
     gpg.gpg("--quick-add-key", fpr, "nistp256", "encr", "never")  # newer: gpg picks this one
     zoo.add("twoenc", fpr)
     zoo.add("reporter", gpg.gen("Reporter <reporter@example.test>"))
-    return zoo
+
+
+_ZOO: list[Zoo] = []
 
 
 @pytest.fixture(scope="session")
 def zoo() -> Iterator[Zoo]:
+    """One zoo per test run. Each module that imports this fixture gets its own fixture instance,
+    so the zoo itself is kept here and its GNUPGHOME removed when the interpreter exits."""
     require_gpg()
-    gpg = GnuPG()
-    try:
-        yield make_zoo(gpg)
-    finally:
-        gpg.close()
+    if not _ZOO:
+        gpg = GnuPG()
+        atexit.register(gpg.close)
+        _ZOO.append(make_zoo(gpg))
+    yield _ZOO[0]
 
 
 def sq_decrypt(secret: bytes, message: bytes, tmp: Path) -> bytes | None:
