@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import functools
 import importlib
-import importlib.util
-import json
 import os
 import sys
-import traceback
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from cvd_reporter import __version__
-from cvd_reporter.core.findings import Finding
 from cvd_reporter.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -29,6 +24,9 @@ from cvd_reporter.errors import (
     CvdError,
     Interrupted,
 )
+
+if TYPE_CHECKING:
+    from cvd_reporter.core.findings import Finding
 
 ENVELOPE_VERSION = 1
 
@@ -57,15 +55,20 @@ COMMANDS: dict[str, str] = {
 
 
 # ---------------------------------------------------------------------------- results
-@dataclass
 class Result:
-    """What a command produced. ``text`` is the human output (stdout); ``data`` the JSON payload."""
+    """What a command produced. ``text`` is the human output (stdout); ``data`` the JSON payload.
 
-    data: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    text: str = ""
-    exit_code: int = EXIT_OK
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    A plain class, not a dataclass: keeping `dataclasses` (and `inspect`) out of start-up keeps
+    `--help` fast (bench/cli_startup_bench.py).
+    """
+
+    def __init__(self, data: dict[str, Any] | None = None, findings: list[Finding] | None = None,
+                 text: str = "", exit_code: int = EXIT_OK, errors: list[dict[str, Any]] | None = None) -> None:
+        self.data = data if data is not None else {}
+        self.findings = findings if findings is not None else []
+        self.text = text
+        self.exit_code = exit_code
+        self.errors = errors if errors is not None else []
 
     @classmethod
     def from_error(cls, error: CvdError, **kw: Any) -> "Result":
@@ -104,6 +107,19 @@ class AppContext:
     @property
     def debug(self) -> bool:
         return bool(self.flags.get("debug"))
+
+    @property
+    def lang(self) -> str:
+        """Language of messages: --lang / CVD_LANG / config, else the locale (nl_* -> nl), else en."""
+        if self.flags.get("lang"):
+            return str(self.flags["lang"])
+        if self.settings.lang:
+            return self.settings.lang
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            value = os.environ.get(var, "")
+            if value:
+                return "nl" if value.lower().startswith("nl") else "en"
+        return "en"
 
     @property
     def settings(self):  # -> Settings (import kept lazy: platformdirs, tomllib)
@@ -171,6 +187,8 @@ def _command_name(ctx: click.Context) -> str:
 
 
 def emit(app: AppContext, command: str, result: Result) -> None:
+    import json  # noqa: PLC0415 - not needed for --help
+
     if app.json:
         click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=2, default=str))
         return
@@ -194,6 +212,8 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
             result = f(app, *args, **kwargs)
         except CvdError as e:
             if app.debug:
+                import traceback  # noqa: PLC0415
+
                 traceback.print_exc()
             result = Result.from_error(e, data=e.data)
         except KeyboardInterrupt:
@@ -204,6 +224,8 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
             raise
         except Exception as e:  # noqa: BLE001 - the one place that turns bugs into exit 1
             if app.debug:
+                import traceback  # noqa: PLC0415
+
                 traceback.print_exc()
             result = Result(exit_code=EXIT_INTERNAL, errors=[{
                 "code": "internal_error",
@@ -222,11 +244,13 @@ class LazyGroup(click.Group):
         self.lazy = lazy or {}
 
     def _available(self, name: str) -> bool:
+        # A file check, not importlib.util.find_spec: cheaper at start-up (--help lists every command).
         module = self.lazy[name].split(":")[0]
-        try:
+        if not module.startswith("cvd_reporter.cli."):
+            import importlib.util  # noqa: PLC0415
+
             return importlib.util.find_spec(module) is not None
-        except ModuleNotFoundError:
-            return False
+        return os.path.isfile(os.path.join(os.path.dirname(__file__), module.rsplit(".", 1)[1] + ".py"))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
@@ -266,11 +290,15 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     try:
-        cli.main(args=argv, prog_name="cvd-reporter", standalone_mode=False)
+        # With standalone_mode=False click returns the code given to ctx.exit() instead of exiting.
+        rc = cli.main(args=argv, prog_name="cvd-reporter", standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else EXIT_OK)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
     except click.UsageError as e:
         if _wants_json(argv):
+            import json  # noqa: PLC0415
+
             name = e.ctx.command_path.split(" ", 1)[1] if e.ctx and " " in e.ctx.command_path else ""
             click.echo(json.dumps(envelope(name, Result(exit_code=EXIT_USAGE, errors=[
                 {"code": "usage", "message": e.format_message()}])), indent=2))
@@ -283,4 +311,3 @@ def main(argv: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_OK)

@@ -1,0 +1,51 @@
+"""`validate REPORT` and `schema`: check a report file against the schema and a policy profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION
+
+
+@click.command()
+@click.argument("report", type=click.Path(path_type=Path))
+@click.option("--policy", "policy_name", metavar="NAME|FILE",
+              help="Policy profile (built-in name or YAML/JSON file) [default: config `policy`, nl-gemeente].")
+@global_options
+@cvd_command
+def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
+    """Check a report file (YAML or JSON, schema cvd-report/1) against the schema and a policy profile.
+
+    Also scans the report text and its text evidence for personal data and secrets (warnings).
+    Writes nothing. Exit 0 when there are no errors, 3 when there are.
+    """
+    from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
+
+    checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
+                                today=dt.date.today())
+    loaded, policy, findings = checked.loaded, checked.policy, checked.findings
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    summary = (f"{report}: {errors} error(s), {warnings} warning(s) against policy {policy.id}"
+               + (" — not ready to send." if errors else " — ready to send." if not warnings else "."))
+    lines = [f.human() for f in findings] + [summary]
+    return Result(
+        data={"report": str(report), "policy": policy.id, "valid": errors == 0, "errors": errors,
+              "warnings": warnings, "report_data": loaded.report.to_dict()},
+        findings=findings, text="\n".join(lines), exit_code=EXIT_VALIDATION if errors else EXIT_OK)
+
+
+@click.command()
+@global_options
+@cvd_command
+def schema(app: AppContext) -> Result:
+    """Print the JSON Schema of the report file (cvd-report/1)."""
+    from cvd_reporter.core.model import json_schema  # noqa: PLC0415
+
+    doc = json_schema()
+    return Result(data={"schema": doc}, text=json.dumps(doc, indent=2, ensure_ascii=False))

@@ -1,0 +1,173 @@
+"""Policy checks on a parsed Report: the same rules for `validate`, `submit` and the wizard.
+
+Pure: ``today`` is a parameter; evidence files are read by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.messages import make
+from cvd_reporter.core.model import Report, suggest
+from cvd_reporter.core.policy import Policy
+
+CWE_RE = re.compile(r"^CWE-[1-9][0-9]{0,4}$")
+
+
+def check_email(value: str) -> str | None:
+    """None when ``value`` is a valid address; otherwise the reason (syntax only, no DNS)."""
+    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
+
+    try:
+        validate_email(value, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError as e:
+        return str(e).rstrip(".")
+    return None
+
+
+def check_phone(value: str, region: str = "NL") -> bool:
+    import phonenumbers  # noqa: PLC0415
+
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(number)
+
+
+def check_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value.strip())
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and " " not in value.strip()
+    except ValueError:
+        return False
+
+
+def check_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def check_cvss(vector: str) -> str | None:
+    """None when the vector is valid CVSS 3.1 or 4.0; otherwise the reason."""
+    from cvss import CVSS3, CVSS4  # noqa: PLC0415
+    from cvss.exceptions import CVSSError  # noqa: PLC0415
+
+    v = vector.strip()
+    try:
+        if v.startswith("CVSS:3.1/") or v.startswith("CVSS:3.0/"):
+            CVSS3(v)
+        elif v.startswith("CVSS:4.0/"):
+            CVSS4(v)
+        else:
+            return "it must start with CVSS:3.1/ or CVSS:4.0/"
+    except CVSSError as e:
+        return str(e).strip().rstrip(".") or type(e).__name__
+    return None
+
+
+def cvss_score(vector: str) -> tuple[float, str] | None:
+    from cvss import CVSS3, CVSS4  # noqa: PLC0415
+    from cvss.exceptions import CVSSError  # noqa: PLC0415
+
+    try:
+        if vector.startswith("CVSS:4.0/"):
+            c4 = CVSS4(vector)
+            return float(c4.base_score), str(c4.severity)
+        c3 = CVSS3(vector)
+        return float(c3.scores()[0]), str(c3.severities()[0])
+    except CVSSError:
+        return None
+
+
+def _present(report: Report, path: str) -> bool:
+    obj: object = report
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return False
+    return obj not in ("", [], None) and not (isinstance(obj, str) and not obj.strip())
+
+
+def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str = "en") -> list[Finding]:
+    out: list[Finding] = []
+
+    def add(code: str, severity: str, field: str | None = None, **params: object) -> None:
+        out.append(make(code, severity, lang, field=field, **params))  # type: ignore[arg-type]
+
+    for path in policy.required:
+        if not _present(report, path):
+            add("missing_field", "error", path, path=path, policy=policy.id)
+
+    r = report.reporter
+    has_contact = any(_present(report, f"reporter.{k}") for k in policy.contact_require_one_of)
+    if r.anonymous:
+        if not policy.allow_anonymous:
+            add("no_contact", "error", "reporter")
+        add("anonymous", "warning", "reporter.anonymous")
+        if has_contact:
+            add("anonymous_with_contact", "warning", "reporter.anonymous")
+    elif not has_contact:
+        add("no_contact", "error", "reporter")
+    if r.email:
+        reason = check_email(r.email)
+        if reason:
+            add("invalid_email", "error", "reporter.email", path="reporter.email", value=r.email, reason=reason)
+    if r.phone and not check_phone(r.phone, policy.phone_region):
+        add("invalid_phone", "error", "reporter.phone", path="reporter.phone", value=r.phone)
+
+    t = report.target
+    if not any(getattr(t, k, None) for k in policy.target_require_one_of):
+        add("no_target", "error", "target")
+    for i, url in enumerate(t.urls):
+        if not check_url(url):
+            add("invalid_url", "error", f"target.urls[{i}]", path=f"target.urls[{i}]", value=url)
+    for i, ip in enumerate(t.ips):
+        if not check_ip(ip):
+            add("invalid_ip", "error", f"target.ips[{i}]", path=f"target.ips[{i}]", value=ip)
+
+    v = report.vulnerability
+    if v.cwe and not CWE_RE.match(v.cwe.strip().upper()):
+        add("invalid_cwe", "error", "vulnerability.cwe", path="vulnerability.cwe", value=v.cwe)
+    if v.cvss:
+        reason = check_cvss(v.cvss)
+        if reason:
+            add("invalid_cvss", "error", "vulnerability.cvss", path="vulnerability.cvss", reason=reason)
+    if not v.steps and v.description:
+        add("no_steps", "info", "vulnerability.steps")
+
+    c = report.conduct
+    for i, ip in enumerate(c.source_ips):
+        if not check_ip(ip):
+            add("invalid_ip", "error", f"conduct.source_ips[{i}]", path=f"conduct.source_ips[{i}]", value=ip)
+    if c.discovered is not None:
+        if c.discovered > today:
+            add("discovered_future", "error", "conduct.discovered", value=c.discovered.isoformat())
+        elif policy.report_within_days is not None and (today - c.discovered).days > policy.report_within_days:
+            add("discovered_stale", "warning", "conduct.discovered", days=(today - c.discovered).days)
+    given = set(c.attestations)
+    for i, aid in enumerate(c.attestations):
+        if policy.attestation(aid) is None:
+            add("unknown_attestation", "error", f"conduct.attestations[{i}]", path=f"conduct.attestations[{i}]",
+                value=aid, hint=(f" (did you mean {h!r}?)" if lang == "en" else f" (bedoelt u {h!r}?)")
+                if (h := suggest(aid, policy.attestation_ids)) else "")
+    for att in policy.attestations:
+        if att.id not in given:
+            add("missing_attestation", "error", "conduct.attestations", id=att.id, text=att.say(lang))
+
+    d = report.disclosure
+    if d.intent == "date" and d.date is None:
+        add("disclosure_date_missing", "error", "disclosure.date")
+    if d.shared_with:
+        add("shared_with_others", "warning", "disclosure.shared_with", who=", ".join(d.shared_with))
+    if report.language and report.language not in policy.languages:
+        add("unsupported_language", "warning", "language", value=report.language,
+            allowed=", ".join(policy.languages))
+    return out

@@ -1,0 +1,123 @@
+"""The command line as a user and a script see it: help, version, the envelope, config, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from cvd_reporter import __version__
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "report.yaml"
+ENVELOPE_KEYS = {"cvd_reporter", "command", "status", "exit_code", "data", "findings", "errors"}
+
+
+def test_python_dash_m_and_version(process):
+    p = process("--version")
+    assert p.returncode == 0 and __version__ in p.stdout.decode()
+    p = process("--help")
+    assert p.returncode == 0 and "validate" in p.stdout.decode() and "Exit codes" in p.stdout.decode()
+
+
+def test_envelope_contract_on_success(cli):
+    out = cli("--json", "schema")
+    doc = out.json
+    assert set(doc) == ENVELOPE_KEYS
+    assert doc["cvd_reporter"] == 1 and doc["command"] == "schema" and doc["status"] == "ok"
+    assert doc["exit_code"] == 0 and doc["errors"] == [] and doc["findings"] == []
+    assert doc["data"]["schema"]["title"] == "cvd-report/1"
+
+
+def test_envelope_contract_on_usage_error(cli):
+    out = cli("--json", "validate")  # missing argument
+    assert out.exit_code == 2
+    doc = out.json
+    assert set(doc) == ENVELOPE_KEYS and doc["status"] == "error" and doc["exit_code"] == 2
+    assert doc["errors"][0]["code"] == "usage"
+
+
+def test_global_options_work_after_the_command(cli):
+    out = cli("schema", "--json")
+    assert out.json["command"] == "schema"
+
+
+def test_schema_without_json_prints_the_schema_itself(cli):
+    out = cli("schema")
+    assert out.exit_code == 0 and json.loads(out.stdout)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_config_show_hides_secrets_and_names_sources(cli, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[smtp]\nhost = "smtp.example.org"\nuser = "alex"\n')
+    out = cli("--json", "--config", str(cfg), "config", "show", "--timeout", "4",
+              env={"CVD_SMTP_PASSWORD": "hunter2-very-secret", "CVD_SMTP_PORT": "2525"})
+    assert out.exit_code == 0
+    settings = out.json["data"]["settings"]
+    assert settings["smtp.host"]["value"] == "smtp.example.org" and settings["smtp.host"]["source"].startswith("config")
+    assert settings["smtp.port"] == {"value": 2525, "source": "env (CVD_SMTP_PORT)", "env": "CVD_SMTP_PORT"}
+    assert settings["timeout"]["value"] == 4.0 and settings["timeout"]["source"] == "flag"
+    assert settings["secret.smtp_password"]["value"] == "<hidden>"
+    assert "hunter2" not in out.stdout + out.stderr
+
+
+def test_config_file_with_a_secret_is_refused(cli, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[smtp]\nhost = "smtp.example.org"\npassword = "hunter2"\n')
+    out = cli("--json", "--config", str(cfg), "config", "show")
+    assert out.exit_code == 2
+    assert "secret" in out.json["errors"][0]["message"] and "hunter2" not in out.stdout
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("[smtp\n", "not valid TOML"),
+    ('[smtp]\nhots = "x"\n', "unknown key"),
+    ('[smtp]\nsecurity = "plain"\n', "no plain option"),
+    ('timeout = "soon"\n', "not a valid value"),
+])
+def test_bad_config_gets_one_sentence_and_exit_2(cli, tmp_path, content, needle):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(content)
+    out = cli("--config", str(cfg), "config", "show")
+    assert out.exit_code == 2 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_bad_connect_to_and_dns_server(cli):
+    out = cli("--connect-to", "nonsense", "config", "show")
+    assert out.exit_code == 2 and "HOST:PORT:HOST2:PORT2" in out.stderr
+    out = cli("--dns-server", "not-an-ip", "config", "show")
+    assert out.exit_code == 2 and "--dns-server" in out.stderr
+
+
+def test_connect_to_accumulates_from_env_and_flags(cli):
+    out = cli("--json", "--connect-to", "a.test:443:127.0.0.1:8443", "--connect-to", "[b.test]:443:[::1]:9443",
+              "config", "show")
+    assert out.json["data"]["settings"]["connect_to"]["value"] == ["a.test:443:127.0.0.1:8443",
+                                                                   "b.test:443:[::1]:9443"]
+
+
+def test_private_file_helpers_make_0600_in_0700(tmp_path):
+    from cvd_reporter.store.fs import write_private
+
+    target = tmp_path / "new" / "deeper" / "f.txt"
+    write_private(target, "data")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    assert target.read_text() == "data"
+    assert not [p for p in target.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_internal_error_is_one_sentence_without_debug(cli, monkeypatch):
+    import cvd_reporter.core.model as model
+
+    def boom():
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(model, "json_schema", boom)  # a bug inside a command
+    out = cli("schema")
+    assert out.exit_code == 1 and "Internal error (RuntimeError)" in out.stderr and "secret detail" not in out.stderr
+    assert "Traceback" not in out.stderr
+    out = cli("schema", "--debug")
+    assert out.exit_code == 1 and "Traceback" in out.stderr
