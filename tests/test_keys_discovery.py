@@ -95,7 +95,6 @@ def test_sources_that_disagree_are_an_error(net, https, zoo) -> None:  # noqa: F
     address = a.address
     https.add(_wkd_path(address, advanced=False), _key(a.binary), host="gemeente.test")
     # a keyserver answering for the same address with another (valid) key
-    import tests.keys_fixtures  # noqa: F401
     other = zoo.gpg.gen(f"Impostor <{address}>")
     https.add(f"/vks/v1/by-email/{address}", _key(zoo.gpg.export(other)), host="keys.test")
     with pytest.raises(KeyProblem) as e:

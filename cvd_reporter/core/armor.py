@@ -249,16 +249,17 @@ def dearmor(text: bytes) -> list[ArmorBlock]:
                 raise ArmorError(f"The armored {kind.lower()} contains text that is not base64 "
                                  "(a placeholder or a damaged copy?).", "bad_base64")
         joined = b"".join(body)
+        if len(joined) % 4 or b"=" in joined.rstrip(b"="):  # padding only at the very end
+            raise ArmorError(f"The armored {kind.lower()} does not decode as base64 "
+                             "(a placeholder or a truncated copy?).", "bad_base64")
         try:
-            data = binascii.a2b_base64(joined, strict_mode=True) if joined else b""
-        except TypeError:  # Python 3.10: no strict_mode; the line regex above already checked characters
-            data = binascii.a2b_base64(joined)
+            try:
+                data = binascii.a2b_base64(joined, strict_mode=True)
+            except TypeError:  # Python 3.10 has no strict_mode; the line check above did its job
+                data = binascii.a2b_base64(joined)
         except binascii.Error:
             raise ArmorError(f"The armored {kind.lower()} does not decode as base64 "
                              "(a placeholder or a truncated copy?).", "bad_base64") from None
-        if len(joined) % 4:
-            raise ArmorError(f"The armored {kind.lower()} does not decode as base64 "
-                             "(a placeholder or a truncated copy?).", "bad_base64")
         if checksum is not None:
             expected = int.from_bytes(binascii.a2b_base64(checksum), "big")
             if crc24(data) != expected:
