@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from cvd_reporter.core import openpgp
-from cvd_reporter.errors import InputFileError, KeyProblem
+from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
 from tests.keys_fixtures import sq_decrypt, zoo  # noqa: F401 - fixture
 
 NOW = datetime.now(timezone.utc)
@@ -57,6 +57,24 @@ def test_signed_message_verifies_in_gpg(zoo) -> None:  # noqa: F811
     plain, status = zoo.gpg.decrypt_status(message)
     assert plain == MESSAGE
     assert "GOODSIG" in status and zoo["reporter"].fingerprint in status.replace(" ", "")
+
+
+def test_passphrase_protected_signing_key(zoo) -> None:  # noqa: F811
+    gpg = zoo.gpg
+    gpg.gpg("--passphrase", "hunter2", "--quick-gen-key", "Locked <locked@example.test>", "future-default",
+            "default", "never")
+    fpr = gpg.fpr("locked@example.test")
+    secret = gpg.gpg("--passphrase", "hunter2", "--export-secret-keys", fpr)
+    with pytest.raises(InputNeeded) as e:
+        openpgp.load_signing_key(secret)
+    assert e.value.exit_code == 8 and "hunter2" not in e.value.message
+    with pytest.raises(KeyProblem) as e:
+        openpgp.load_signing_key(secret, "wrong")
+    assert e.value.code == "bad_passphrase"
+    signer = openpgp.load_signing_key(secret, "hunter2")
+    [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
+    plain, status = gpg.decrypt_status(openpgp.encrypt(b"ok", cert, now=datetime.now(timezone.utc), signer=signer))
+    assert plain == b"ok" and f"GOODSIG {fpr[-16:]}" in status
 
 
 def test_signing_key_must_be_secret(zoo) -> None:  # noqa: F811

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from cvd_reporter.core import armor as _armor
-from cvd_reporter.errors import InputFileError, KeyProblem
+from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
 
 MAX_KEY_BYTES = 2 * 1024 * 1024  # a certificate with thousands of signatures is still far smaller
 # Plaintext cap for encrypt(): memory is about 2.5x the input (input, armored output, 1 MiB pieces);
@@ -578,7 +578,8 @@ class SigningKey:
 
 
 def load_signing_key(data: bytes, passphrase: str | None = None) -> SigningKey:
-    """An armored or binary secret key. Raises KeyProblem when it is not one or the passphrase is wrong."""
+    """An armored or binary secret key. Raises KeyProblem when it is not one or the passphrase is
+    wrong, InputNeeded (exit 8) when it is protected and no passphrase was given."""
     pgpy = _pgpy()
     try:
         with warnings.catch_warnings():
@@ -590,7 +591,8 @@ def load_signing_key(data: bytes, passphrase: str | None = None) -> SigningKey:
         raise _problem("The signing key is a public key; signing needs the secret key.", "not_a_key")
     if key.is_protected:
         if not passphrase:
-            raise _problem("The signing key is protected by a passphrase; none was given.", "passphrase_needed")
+            raise InputNeeded("The signing key is protected by a passphrase; none was given.",
+                              code="passphrase_needed")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
