@@ -18,12 +18,10 @@ from typing import Any, Callable
 
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.errors import (
-    DeliveryError, DiscoveryError, InputNeeded, KeyProblem, ScopeError, ValidationError,
+    DeliveryError, DiscoveryError, InputNeeded, KeyProblem, ScopeError, StoreError, ValidationError,
 )
 
 CHANNELS = ("email", "api", "github", "outbox")
-GITHUB_NOT_E2E = ("GitHub private vulnerability reporting is private but not end-to-end encrypted: "
-                  "GitHub and the repository's maintainers can read the report.")
 
 
 @dataclass
@@ -221,57 +219,51 @@ def _find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now
             return None, None, None
         raise
     chosen = found.chosen
-    verdict = chosen.verdict
-    for w in verdict.warnings:
-        warnings.append(w)
-    contact = addresses[0] if addresses else (chosen.url or "")
-    PinStore(settings.home).check(contact, verdict.fingerprint, accept_new=options.accept_new_key)
-    info = dict(verdict.to_dict(), source=chosen.source)
-    return info, chosen.certificate, (contact, verdict.fingerprint)
+    warnings.extend(found.warnings)
+    warnings.extend(chosen.verdict.warnings)
+    contact = chosen.address or (addresses[0] if addresses else chosen.url)
+    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key)
+    info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
+    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source)
 
 
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
                    cert: Any, settings: Any, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
+    """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
     from cvd_reporter.core import mime  # noqa: PLC0415
     from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
     from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
 
     report = checked.loaded.report
     reporter_key = _reporter_key(report.reporter.pgp_key, checked.loaded.path.parent)
-    sender = settings.smtp_from or report.reporter.email or "anonymous@invalid"
-    text = render_text(report, policy=policy, lang=lang, report_id=report_id, date=now.date(),
-                       has_reporter_key=reporter_key is not None,
-                       evidence_names=[Path(e.path).name for e in checked.evidence])
-    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
-    message_id = mime.message_id_for(report_id, domain)
-
-    def encrypt_bytes(data: bytes) -> bytes:
-        if cert is None:
-            if not options.allow_plaintext:
-                raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
-            return data
-        return encrypt(data, cert, now=now)
+    attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name)) for e in checked.evidence]
+    if cert is None and not options.allow_plaintext:
+        raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
 
     if channel == "api":
-        payload = {
-            "schema": "cvd-report/1", "report_id": report_id, "created": now.isoformat(), "language": lang,
-            "report": report.to_dict(), "text": text,
-            "attachments": [{"name": Path(e.path).name, "sha256": sha256(e.content or b""),
-                             "size": len(e.content or b"")} for e in checked.evidence],
-        }
-        plain = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-        sealed = encrypt_bytes(plain)
-        return sealed, report_id, sha256(plain), sha256(sealed)
-    attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name)) for e in checked.evidence]
+        from cvd_reporter.delivery import api  # noqa: PLC0415
+
+        document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
+                                       reporter_key=reporter_key)
+        sealed = encrypt(document, cert, now=now) if cert is not None else None
+        payload = api.build_payload(report_id=report_id, created=now, message=sealed,
+                                    recipient_fingerprint=cert.fingerprint if cert is not None else None,
+                                    document=document, allow_plaintext=options.allow_plaintext)
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        return body, report_id, sha256(document), sha256(body)
+
+    sender = settings.smtp_from or report.reporter.email or settings.smtp_user or "anonymous@invalid"
+    text = render_text(report, policy=policy, lang=lang, report_id=report_id, date=now.date(),
+                       has_reporter_key=reporter_key is not None, evidence_names=[a[0] for a in attachments])
+    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
+    message_id = mime.message_id_for(report_id, domain)
     inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender, to_addr=recipient,
                              message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                              lang=lang)
-    if cert is None:
-        if not options.allow_plaintext:
-            raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
+    if cert is None:  # the user's explicit --allow-plaintext
         return inner, message_id, sha256(inner), sha256(inner)
-    message = mime.build_encrypted(inner, encrypt=encrypt_bytes, from_addr=sender, to_addr=recipient,
-                                   message_id=message_id, date=now, report_id=report_id)
+    message = mime.build_encrypted(inner, encrypt=lambda data: encrypt(data, cert, now=now), from_addr=sender,
+                                   to_addr=recipient, message_id=message_id, date=now, report_id=report_id)
     return message, message_id, sha256(inner), sha256(message)
 
 
@@ -296,18 +288,15 @@ def _media_type(name: str) -> str:
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
                  now: dt.datetime, scope_results: list, warnings: list[str], path: Path, checked: Any) -> Plan:
-    from cvd_reporter.core.render import render_text  # noqa: PLC0415
+    from cvd_reporter.delivery import github  # noqa: PLC0415
 
-    if not options.repo or "/" not in options.repo:
+    if not options.repo:
         raise InputNeeded("--via github needs --repo OWNER/NAME.")
-    text = render_text(report, policy=policy, lang=lang, report_id=rid, date=now.date())
-    payload = {"summary": title, "description": text}
-    if report.vulnerability.cwe:
-        payload["cwe_ids"] = [report.vulnerability.cwe]
-    if report.vulnerability.cvss:
-        payload["cvss_vector_string"] = report.vulnerability.cvss
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    warnings.append(GITHUB_NOT_E2E)
+    github.parse_repo(options.repo)
+    document = dict(report.to_dict(), report_id=rid)
+    github.advisory_payload(document)  # fail now, not after confirmation, if GitHub would refuse it
+    body = json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+    warnings.append(github.NOT_E2E_WARNING)
     return Plan(report_id=rid, title=title, channel="github", recipient=options.repo, lang=lang,
                 policy_id=policy.id, organisation=options.repo, message=body, message_id=rid,
                 plaintext_sha256=sha256(body), encrypted_sha256=sha256(body), encrypted=False, scope=scope_results,
@@ -315,3 +304,143 @@ def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: Sub
                 response_days=policy.response_working_days,
                 target=(report.target.urls or report.target.ips)[0], report_path=str(path),
                 evidence_paths=[str(e.path) for e in checked.evidence])
+
+
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    plan: Plan
+    status: str  # sent | queued | dry_run | already_sent
+    outbox_id: str | None = None
+    outbox_path: str | None = None
+    receipt: dict[str, Any] | None = None
+    hint: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "outbox_id": self.outbox_id, "outbox_path": self.outbox_path,
+                "receipt": self.receipt, "hint": self.hint, **self.plan.to_dict()}
+
+
+def already_sent(settings: Any, report_id: str) -> Any:
+    """The record's entry when this report was delivered before (submit is idempotent)."""
+    from cvd_reporter.store.record import Record  # noqa: PLC0415
+
+    path = Path(settings.home) / "record.sqlite3"
+    if not path.exists():
+        return None
+    with Record.open(settings.home) as record:
+        try:
+            entry = record.get(report_id)
+        except StoreError as e:
+            if e.code == "unknown_report":
+                return None
+            raise
+    return entry if any(d.ok and d.kind == "report" for d in entry.deliveries) else None
+
+
+def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.datetime) -> Outcome:
+    """Keep the finished message in the outbox, send it (unless the channel is the outbox), record it."""
+    from cvd_reporter.delivery.outbox import Outbox, manual_send_hint  # noqa: PLC0415
+    from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+    from cvd_reporter.store.record import Record  # noqa: PLC0415
+    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+
+    if options.dry_run:
+        if options.output:
+            write_private(options.output, plan.message)
+        return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
+                       if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
+    channel = "email" if plan.channel == "outbox" else plan.channel
+    route: dict[str, Any] = {}
+    if channel == "email":
+        sender = settings.smtp_from or settings.smtp_user
+        route = {"mail_from": sender, "rcpt_to": [plan.recipient]}
+    elif channel == "api":
+        route = {"url": plan.api_url}
+    elif channel == "github":
+        route = {"repo": plan.recipient, "api_url": settings.github_api_url}
+    box = Outbox(settings.home)
+    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
+                     key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
+    if plan.pin:
+        contact, fingerprint, source = plan.pin
+        PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
+                                              now=now)
+    with Record.open(settings.home) as record:
+        _ensure_report(record, plan, now)
+    if plan.channel == "outbox":
+        return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
+    try:
+        sent = send_entry(box, entry.id, settings=settings)
+    except DeliveryError as e:
+        with Record.open(settings.home) as record:
+            record.add_delivery(plan.report_id, channel=channel, recipient=plan.recipient,
+                                key_fingerprint=(plan.key or {}).get("fingerprint"),
+                                plaintext_sha256=plan.plaintext_sha256, encrypted_sha256=plan.encrypted_sha256,
+                                message_id=plan.message_id, server_answer=e.message, ok=False, at=now)
+        raise
+    receipt = sent.receipt or {}
+    with Record.open(settings.home) as record:
+        record.add_delivery(plan.report_id, channel=channel, recipient=plan.recipient,
+                            key_fingerprint=(plan.key or {}).get("fingerprint"),
+                            plaintext_sha256=plan.plaintext_sha256, encrypted_sha256=plan.encrypted_sha256,
+                            message_id=receipt.get("id") or receipt.get("ghsa_id") or plan.message_id,
+                            server_answer=_answer(receipt), ok=True, at=now)
+    return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
+
+
+def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:
+    try:
+        record.get(plan.report_id)
+        return
+    except StoreError as e:
+        if e.code != "unknown_report":
+            raise
+    record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
+                      report_path=plan.report_path, policy=plan.policy_id, calendar=plan.calendar,
+                      response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
+
+
+def _answer(receipt: dict[str, Any]) -> str:
+    if receipt.get("channel") == "email":
+        return f"{receipt.get('code')} {receipt.get('reply', '')}".strip()
+    if receipt.get("channel") == "api":
+        return f"{receipt.get('status')} id={receipt.get('id')}"
+    return f"{receipt.get('status')} {receipt.get('ghsa_id') or ''}".strip()
+
+
+def peek_report_id(path: Path, *, lang: str = "en") -> str | None:
+    """The report id of a file without any network (for the already-sent check); None if unreadable."""
+    from cvd_reporter.reportfile import load_report_file  # noqa: PLC0415
+
+    try:
+        loaded = load_report_file(path, lang=lang)
+    except ValidationError:
+        return None
+    return report_id_for(loaded.report.to_dict(), loaded.report.id)
+
+
+def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[str], bool],
+                  progress: Callable[[str], None] = lambda _m: None, options: SubmitOptions | None = None,
+                  now: dt.datetime | None = None) -> Outcome:
+    """The whole pipeline for the CLI and the wizard. ``confirm(summary)`` decides; it is not asked for a
+    dry run. A report the record shows as sent is not sent again (status ``already_sent``)."""
+    options = options or SubmitOptions()
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if not options.dry_run:
+        rid = peek_report_id(path, lang=lang)
+        previous = already_sent(settings, rid) if rid else None
+        if previous is not None:
+            sent = next(d for d in previous.deliveries if d.ok and d.kind == "report")
+            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel, recipient=sent.recipient,
+                        lang=lang, policy_id=previous.policy, organisation=previous.organisation, message=b"",
+                        message_id=sent.message_id or "", plaintext_sha256=sent.plaintext_sha256 or "",
+                        encrypted_sha256=sent.encrypted_sha256 or "", encrypted=True)
+            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {str(sent.at)[:10]} to "
+                           f"{sent.recipient}; nothing was sent again. Use `cvd-reporter follow-up {rid}` to write "
+                           "to them about it.")
+    plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
+    if not options.dry_run and not confirm(plan.summary()):
+        raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
+    return deliver(plan, settings=settings, options=options, now=now)

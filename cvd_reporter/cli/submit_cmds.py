@@ -1,6 +1,7 @@
-"""`cvd-reporter outbox list` and `outbox send [ID]`: what waits, and sending it again.
+"""`cvd-reporter submit REPORT`, `outbox list` and `outbox send [ID]`.
 
-(`submit` joins this module later.) Sending goes through cvd_reporter.delivery.send.send_entry,
+submit runs cvd_reporter.submit (validate -> scope -> discover -> key -> render -> encrypt -> confirm
+-> deliver -> record). Sending goes through cvd_reporter.delivery.send.send_entry,
 which reuses the stored bytes, so a retry carries the same Message-ID / Idempotency-Key, and an
 entry once sent is never sent again.
 """
@@ -110,3 +111,64 @@ def _finding(code: str, severity: str, message: str) -> "Finding":
     from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
 
     return Finding(code, severity, message)  # type: ignore[arg-type]
+
+
+@click.command()
+@click.argument("report", type=click.Path())
+@click.option("--via", type=click.Choice(["email", "api", "github", "outbox"]),
+              help="Channel [default: the first usable contact of the security.txt; e-mail goes to the outbox "
+                   "when no SMTP server is configured].")
+@click.option("--repo", metavar="OWNER/NAME", help="Repository for --via github.")
+@click.option("--dry-run", is_flag=True, help="Do everything but deliver; nothing is sent or recorded.")
+@click.option("--output", metavar="FILE", help="With --dry-run: write the finished message here (0600).")
+@click.option("--yes", is_flag=True, help="Confirm without asking (for tooling).")
+@click.option("--policy", "policy_name", metavar="NAME|FILE", help="Policy profile [default: nl-gemeente].")
+@click.option("--accept-new-key", is_flag=True, help="Accept a key that differs from the pinned one.")
+@click.option("--allow-plaintext", is_flag=True,
+              help="Send UNENCRYPTED when no usable key exists (needs confirmation; the record says so).")
+@click.option("--allow-private", is_flag=True, help="Allow names that resolve to private addresses.")
+@click.option("--strict", is_flag=True, help="Treat an unknown scope verdict as out of scope.")
+@global_options
+@cvd_command
+def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
+           yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
+           strict: bool) -> Result:
+    """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
+
+    Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
+    failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
+    again.
+    """
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
+    from cvd_reporter.submit import SubmitOptions, submit_report  # noqa: PLC0415
+
+    if output and not dry_run:
+        raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",
+                          code="usage")
+
+    def confirm(summary: str) -> bool:
+        app.info(summary)
+        if yes:
+            return True
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
+        return click.confirm("Send this report now?", default=False, err=True)
+
+    options = SubmitOptions(via=via, repo=repo, dry_run=dry_run, output=Path(output) if output else None,
+                            allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
+                            allow_private=allow_private, strict_scope=strict)
+    outcome = submit_report(Path(report), settings=app.settings, lang=app.lang, confirm=confirm,
+                            progress=app.info, options=options)
+    plan = outcome.plan
+    lines = {"sent": f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel} "
+                     f"({'encrypted to ' + plan.key['fingerprint'] if plan.key else 'NOT encrypted'}).",
+             "queued": f"Report {plan.report_id} is encrypted and waiting in the outbox.",
+             "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
+             "already_sent": f"Report {plan.report_id} was already sent."}
+    text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
+    if outcome.status == "dry_run":
+        text = plan.summary() + "\n" + text
+    return Result(data=outcome.to_dict(), findings=[f for f in plan.findings if f.severity != "info"], text=text)

@@ -160,27 +160,16 @@ def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date 
 
 def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[[str], bool],
                 progress: Callable[[str], None]) -> str | None:
-    """Hand a saved report file to the submit pipeline (encrypt, deliver, record). None when not installed.
+    """Hand a saved report file to the submit pipeline (encrypt, deliver, record).
 
     ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
     itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
-    try:
-        from cvd_reporter.submit import submit_report  # noqa: PLC0415
-    except ImportError:
-        return None
-    import inspect  # noqa: PLC0415
+    from cvd_reporter.submit import submit_report  # noqa: PLC0415
 
-    # submit_report is being written beside the wizard: pass what it accepts of the keywords that
-    # plan_submission (its first half) already takes, so the two can meet without a flag day.
-    offered: dict[str, Any] = {"settings": settings, "lang": lang, "confirm": confirm, "progress": progress,
-                               "now": dt.datetime.now(dt.timezone.utc)}
-    params = inspect.signature(submit_report).parameters
-    if "options" in params:
-        from cvd_reporter.submit import SubmitOptions  # noqa: PLC0415
-
-        offered["options"] = SubmitOptions(lang=lang)
-    outcome = submit_report(path, **{k: v for k, v in offered.items() if k in params})
-    summary = getattr(outcome, "summary", None)
-    return str(summary() if callable(summary) else summary or outcome)
+    outcome = submit_report(path, settings=settings, lang=lang, confirm=confirm, progress=progress)
+    plan = outcome.plan
+    if outcome.status == "sent":
+        return f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel}."
+    return outcome.hint or f"Report {plan.report_id}: {outcome.status}."

@@ -9,7 +9,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cvd_reporter.core.wkd_names import wkd_hash
+from cvd_reporter.core.wkd import wkd_hash
 from cvd_reporter.store.fs import private_dir, write_private
 
 DOMAIN = "oefendorp.test"

@@ -99,6 +99,23 @@ class PinStore:
             entry["last_seen"] = stamp
             self._write(pins)
             return "same"
+        self._refuse_change(key, fpr, entry, accept_new=accept_new)
+        pins[key] = Pin(key, fpr, stamp, stamp, source).to_dict()
+        self._write(pins)
+        return "replaced" if entry else "new"
+
+    def check(self, contact: str, fingerprint: str, *, accept_new: bool = False) -> str:
+        """Like check_and_pin but writes nothing (a dry run): "new", "same" or "replaced"."""
+        key = normalise_contact(contact)
+        fpr = fingerprint.replace(" ", "").upper()
+        entry = self._read().get(key)
+        if entry and entry["fingerprint"] == fpr:
+            return "same"
+        self._refuse_change(key, fpr, entry, accept_new=accept_new)
+        return "replaced" if entry else "new"
+
+    @staticmethod
+    def _refuse_change(key: str, fpr: str, entry: dict[str, Any] | None, *, accept_new: bool) -> None:
         if entry and not accept_new:
             raise KeyProblem(
                 f"The key for {key} changed: pinned {entry['fingerprint']} (first seen {entry['first_seen'][:10]}), "
@@ -106,9 +123,6 @@ class PinStore:
                 f"`cvd-reporter key forget {key}` or pass --accept-new-key.",
                 code="pin_changed",
                 data={"contact": key, "pinned_fingerprint": entry["fingerprint"], "offered_fingerprint": fpr})
-        pins[key] = Pin(key, fpr, stamp, stamp, source).to_dict()
-        self._write(pins)
-        return "replaced" if entry else "new"
 
     def forget(self, contact_or_fpr: str) -> list[Pin]:
         """Remove the pins of a contact, or every pin of a fingerprint (or key id); returns them."""
