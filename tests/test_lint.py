@@ -160,6 +160,7 @@ NEGATIVE = [
     ("phone: timestamp", "ts 1699999999123"),
     ("phone: invalid area", "0123456789"),
     ("phone: too short", "06-1234567"),
+    ("phone: service numbers", "bel 0800-0432 of 0900 1234567 of 0800 022 4400"),
     ("password: masked", "password: ********"),
     ("password: env reference", "password=${DB_PASSWORD} and wachtwoord: $SECRET"),
     ("password: template", "wachtwoord: <wachtwoord> of password={{ pw }}"),

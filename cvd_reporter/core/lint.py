@@ -239,6 +239,8 @@ _NUMBER = re.compile(
     r"|(?<=[2-6])(?P<card>(?:[ \-]?[0-9]){12,18})(?![\w]|[.,/\-][0-9])"
     # phone: where one may start (+, 00, 0, (0) and the run of phone characters after it
     r"|(?<=[+(0])(?P<phone>[0-9 ()\-.]{7,40}))")
+# Dutch free-phone and premium service numbers belong to organisations, not persons.
+_SERVICE_NUMBERS = ("+31800", "+31900", "+31906", "+31909")
 _PHONE_AT = re.compile(r"[+(0][0-9 ()\-.]{7,40}")
 _CARD_GROUP = re.compile(r"[0-9]+")
 _DATE_LIKE = re.compile(r"\(?[0-9]{1,4}[-./][0-9]{1,2}[-./][0-9]{1,4}(?![0-9])")
@@ -365,7 +367,7 @@ def _phones_in(text: str, m: re.Match[str], own_phones: frozenset[str], out: lis
             continue  # the number may go on past the window: a later start sees it whole
         if (a > 0 and _word_char(text[a - 1])) or (b < n and _word_char(text[b])):
             continue
-        if e164 not in own_phones:
+        if e164 not in own_phones and not e164.startswith(_SERVICE_NUMBERS):
             out.append(_Raw("phone", a, b, _mask(text[a:b], 3, 2)))
         last = b
     return last
