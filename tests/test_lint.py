@@ -82,6 +82,7 @@ POSITIVE = [
     ("email", "gegevens van jan.jansen@gmail.com gezien", "jan.jansen@gmail.com"),
     ("email", "From: Piet <piet@voorbeeld.nl>", "piet@voorbeeld.nl"),
     ("email", "mailto:a.b+tag@sub.example.co.uk?subject=x", "a.b+tag@sub.example.co.uk"),
+    ("email", "Jöran <jöran.müller@bücher.de>", "jöran.müller@bücher.de"),
     ("phone", "bel 06-12345678 na vijven", "06-12345678"),
     ("phone", "mobiel 06 12 34 56 78", "06 12 34 56 78"),
     ("phone", "tel +31 6 12345678.", "+31 6 12345678"),
@@ -153,6 +154,7 @@ NEGATIVE = [
     ("email: role address", "mail security@gemeente.nl of cert@ncsc.nl"),
     ("email: image name", "logo@2x.png en icon@3x.webp"),
     ("email: no domain dot", "user@localhost"),
+    ("email: numeric top-level", "user@10.0.0.1 en a@b.c1"),
     ("phone: version", "versie 10.0.19041.1234 en 0.9.8.12345"),
     ("phone: ISO date", "op 2024-01-15 om 10:30:00"),
     ("phone: Dutch dates", "op 15-01-2024 en 01-02-2024 en 06-12-2023"),
@@ -206,6 +208,14 @@ def test_positions_are_one_based_line_and_column_and_path_is_kept():
     key = pem("RSA PRIVATE KEY")
     hits = scan_text("a\n" + key + "\nb 123456782")
     assert [(h.code, h.line, h.column) for h in hits] == [("private_key", 2, 1), ("bsn", 8, 3)]
+
+
+def test_offsets_stay_exact_when_lower_casing_changes_the_length():
+    # "İ" lower-cases to two characters; keyword search runs on a lower-cased copy
+    text = "İİİ password=hunter2 İ 123456782"
+    hits = scan_text(text)
+    assert [(h.code, h.value, h.column) for h in hits] == [("password", "hunter2", 14), ("bsn", "123456782", 24)]
+    assert redact(text, hits) == "İİİ password=[REDACTED:password] İ [REDACTED:bsn]"
 
 
 def test_overlaps_are_reported_once_as_the_more_specific_kind():

@@ -301,7 +301,9 @@ def _scan_numbers(text: str, own_phones: frozenset[str], out: list[_Raw]) -> Non
             return
         s, kind = m.start(), m.lastgroup
         if kind == "bsn":
-            digits = m.group().replace(".", "").replace(" ", "")
+            digits = m.group()
+            if len(digits) != 9:
+                digits = digits.replace(".", "").replace(" ", "")
             if bsn_valid(digits):
                 out.append(_Raw("bsn", s, m.end(), _mask(digits, 0, 2)))
                 pos = m.end()
@@ -430,9 +432,11 @@ def _scan_iban(text: str, out: list[_Raw]) -> None:
 
 
 # ---------------------------------------------------------------------------- e-mail
-_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
-_DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
-                     r"[A-Za-z0-9])?)*\.([A-Za-z]{2,63})(?![A-Za-z0-9-])")
+_LOCAL_PUNCT = frozenset("._%+-")
+# Labels of letters, digits and hyphens, Unicode included (RFC 6531 / IDNA addresses); the TLD is
+# letters only. "[^\W_]" is a letter or digit; the label class and "." are disjoint, so no blow-up.
+_DOMAIN = re.compile(r"[^\W_](?:[\w-]{0,61}[^\W_])?(?:\.[^\W_](?:[\w-]{0,61}[^\W_])?)*\.([^\W\d_]{2,63})"
+                     r"(?![\w-])")
 # RFC 2142 role mailboxes and the usual CVD/functional ones: not a person's personal data.
 _ROLE_LOCAL = frozenset({
     "postmaster", "hostmaster", "webmaster", "abuse", "security", "noc", "info", "support", "sales",
@@ -449,9 +453,9 @@ def _scan_email(text: str, own_emails: frozenset[str], out: list[_Raw]) -> None:
     while pos != -1:
         at, pos = pos, text.find("@", pos + 1)
         j, floor = at, max(0, at - 64)  # RFC 5321 4.5.3.1.1: a local part has at most 64 octets
-        while j > floor and text[j - 1] in _LOCAL_CHARS:
+        while j > floor and (text[j - 1].isalnum() or text[j - 1] in _LOCAL_PUNCT):
             j -= 1
-        if j == floor and j > 0 and text[j - 1] in _LOCAL_CHARS:
+        if j == floor and j > 0 and (text[j - 1].isalnum() or text[j - 1] in _LOCAL_PUNCT):
             continue  # part of a longer token
         while j < at and text[j] == ".":
             j += 1
@@ -564,6 +568,7 @@ _SECRET_KV = re.compile(r"(secret(?:[_-]?(?:access[_-]?)?key)?|token|api[_-]?key
 _AUTH = re.compile(r"authorization[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?(bearer|basic|token)[ \t]+"
                    r"([A-Za-z0-9._~+/=\-]{8,8192})", re.IGNORECASE)
 _URL_AUTH = re.compile(r"([^\s/?#@:\"'<>]{1,256}):([^\s/?#@\"'<>]{1,256})@[A-Za-z0-9\[]")
+_CURL_FLAG = re.compile(r"-(u|b|-user|-cookie)[ \t=]")
 _CURL_USER = re.compile(r"-(?:u|-user)(?:[ \t]+|=)[\"']?([^\s:\"']{1,256}):([^\s\"']{1,256})")
 _COOKIE_HDR = re.compile(r"cookie[\"']?[ \t]{0,8}:[ \t]{0,8}([^\r\n\"']{1,16384})", re.IGNORECASE)
 _CURL_COOKIE = re.compile(r"-(?:b|-cookie)(?:[ \t]+|=)[\"']?([^\r\n\"']{1,16384})")
@@ -644,11 +649,19 @@ def _scan_keywords(text: str, out: list[_Raw]) -> None:
         if m and not _is_placeholder(m.group(2)):
             out.append(_Raw("password", m.start(2), m.end(2), f"://…:{_HIDDEN}@"))
     done = 0
-    for p in _find_all(text, "-u ", "-u\t", "-u=", "--user"):
-        m = _CURL_USER.match(text, p) if p >= done else None
+    for flag in _CURL_FLAG.finditer(text):  # curl -u user:pw, -b/--cookie 'name=value'
+        p = flag.start()
+        if p < done or (p > 0 and not text[p - 1].isspace()):
+            continue
+        if flag.group(1) in ("u", "-user"):
+            m = _CURL_USER.match(text, p)
+            if m and not _is_placeholder(m.group(2)):
+                out.append(_Raw("password", m.start(2), m.end(2), f"-u …:{_HIDDEN}"))
+        else:
+            m = _CURL_COOKIE.match(text, p)
+            if m:
+                _session_cookies(m, first_only=False, out=out)
         done = m.end() if m else done
-        if m and (p == 0 or text[p - 1].isspace()) and not _is_placeholder(m.group(2)):
-            out.append(_Raw("password", m.start(2), m.end(2), f"-u …:{_HIDDEN}"))
     done = 0
     for p in _find_all(lower, "cookie"):
         if p < done or (p > 0 and text[p - 1].isalnum()):
@@ -657,12 +670,6 @@ def _scan_keywords(text: str, out: list[_Raw]) -> None:
         if m:
             done = m.end()
             _session_cookies(m, first_only=lower[max(0, p - 4):p] == "set-", out=out)
-    done = 0
-    for p in _find_all(text, "-b ", "-b\t", "-b=", "--cookie"):
-        m = _CURL_COOKIE.match(text, p) if p >= done else None
-        if m and (p == 0 or text[p - 1].isspace()):
-            done = m.end()
-            _session_cookies(m, first_only=False, out=out)
 
 
 def _find_all(haystack: str, *needles: str) -> list[int]:
