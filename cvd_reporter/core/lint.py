@@ -245,9 +245,10 @@ _PHONE_AT = re.compile(r"[+(0][0-9 ()\-.]{7,40}")
 _CARD_GROUP = re.compile(r"[0-9]+")
 _DATE_LIKE = re.compile(r"\(?[0-9]{1,4}[-./][0-9]{1,2}[-./][0-9]{1,4}(?![0-9])")
 
+
 def bsn_valid(digits: str) -> bool:
     """The 11-check (elfproef) for a 9-digit BSN: 9*d1 + 8*d2 + ... + 2*d8 - d9 is a multiple of 11."""
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()) or digits == "000000000":
         return False
     d = [ord(ch) - 48 for ch in digits]
     return (9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7] - d[8]) % 11 == 0
@@ -403,7 +404,8 @@ _IBAN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 def iban_valid(iban: str) -> bool:
     """Known country, its registry length, and the ISO 7064 mod-97-10 check (remainder 1)."""
     iban = iban.replace(" ", "").upper()
-    if _IBAN_LENGTHS.get(iban[:2]) != len(iban) or not iban.isalnum() or not iban[2:4].isdigit():
+    if _IBAN_LENGTHS.get(iban[:2]) != len(iban) or not (iban.isascii() and iban.isalnum()) \
+            or not iban[2:4].isdigit():
         return False
     rearranged = iban[4:] + iban[:4]
     return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
@@ -595,12 +597,26 @@ def _key_boundary(text: str, p: int) -> bool:
     return not before.isalnum() or (before.islower() or before.isdigit()) and text[p].isupper()
 
 
-def _scan_keywords(text: str, out: list[_Raw]) -> None:
+def _lower_same_length(text: str) -> str:
     lower = text.lower()
     if len(lower) != len(text):  # a few characters grow when lower-cased (U+0130): keep offsets exact
         lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    # After a match, occurrences inside what it consumed are not tried again: this keeps hostile
-    # repetitions ("password=password=...", "Cookie: Cookie: ...") linear.
+    return lower
+
+
+# In each keyword scanner, an occurrence inside what the previous match consumed is not tried again
+# (``done``): this keeps hostile repetitions ("password=password=...", "Cookie: Cookie: ...") linear.
+def _scan_keywords(text: str, out: list[_Raw]) -> None:
+    lower = _lower_same_length(text)
+    _scan_passwords(text, lower, out)
+    _scan_secret_settings(text, lower, out)
+    _scan_authorization(text, lower, out)
+    _scan_url_userinfo(text, out)
+    _scan_curl(text, out)
+    _scan_cookie_headers(text, lower, out)
+
+
+def _scan_passwords(text: str, lower: str, out: list[_Raw]) -> None:
     done = 0
     for p in _find_all(lower, "pass", "pwd", "wachtwoord"):
         if p < done:
@@ -617,6 +633,9 @@ def _scan_keywords(text: str, out: list[_Raw]) -> None:
         got, done = _value(m, 3), m.end()
         if got and not _is_placeholder(got[2]):
             out.append(_Raw("password", got[0], got[1], f"{m.group(1)}{m.group(2)}{_HIDDEN}"))
+
+
+def _scan_secret_settings(text: str, lower: str, out: list[_Raw]) -> None:
     done = 0
     for p in _find_all(lower, "secret", "token", "api"):
         m = _SECRET_KV.match(text, p) if p >= done else None
@@ -626,6 +645,11 @@ def _scan_keywords(text: str, out: list[_Raw]) -> None:
         if got and not _is_placeholder(got[2]) and _looks_random(got[2], min_len=12):
             code = "aws_key" if lower[max(0, p - 4):p] == "aws_" else "secret"
             out.append(_Raw(code, got[0], got[1], f"{m.group(1)}=" + _mask(got[2], 0, 0)))
+
+
+def _scan_authorization(text: str, lower: str, out: list[_Raw]) -> None:
+    """Authorization headers (RFC 9110 11.6.2): Basic credentials (RFC 7617) are a password; a
+    Bearer (RFC 6750) or "token" credential is flagged when it looks random."""
     done = 0
     for p in _find_all(lower, "authorization"):
         m = _AUTH.match(text, p) if p >= done else None
@@ -642,14 +666,22 @@ def _scan_keywords(text: str, out: list[_Raw]) -> None:
                 out.append(_Raw("password", m.start(2), m.end(2), f"Basic {_HIDDEN}"))
         elif _looks_random(token) and not _is_placeholder(token):
             out.append(_Raw("bearer_token", m.start(2), m.end(2), f"{m.group(1)} " + _mask(token, 0, 0)))
+
+
+def _scan_url_userinfo(text: str, out: list[_Raw]) -> None:
+    """user:password@ in a URL's authority (RFC 3986 3.2.1 deprecates it for exactly this reason)."""
     done = 0
     for p in _find_all(text, "://"):
         m = _URL_AUTH.match(text, p + 3) if p >= done else None
         done = m.end() if m else done
         if m and not _is_placeholder(m.group(2)):
             out.append(_Raw("password", m.start(2), m.end(2), f"://…:{_HIDDEN}@"))
+
+
+def _scan_curl(text: str, out: list[_Raw]) -> None:
+    """curl -u user:password and -b/--cookie 'name=value' in pasted commands."""
     done = 0
-    for flag in _CURL_FLAG.finditer(text):  # curl -u user:pw, -b/--cookie 'name=value'
+    for flag in _CURL_FLAG.finditer(text):
         p = flag.start()
         if p < done or (p > 0 and not text[p - 1].isspace()):
             continue
@@ -662,6 +694,9 @@ def _scan_keywords(text: str, out: list[_Raw]) -> None:
             if m:
                 _session_cookies(m, first_only=False, out=out)
         done = m.end() if m else done
+
+
+def _scan_cookie_headers(text: str, lower: str, out: list[_Raw]) -> None:
     done = 0
     for p in _find_all(lower, "cookie"):
         if p < done or (p > 0 and text[p - 1].isalnum()):
