@@ -329,10 +329,12 @@ def _card_in(run: re.Match[str], out: list[_Raw]) -> int:
     or, failing that, from a later one ("1234 4111 1111 1111 1111"). Returns its end, or 0."""
     groups = [(g.start(), g.end(), g.group()) for g in _CARD_GROUP.finditer(run.group())]
     for i in range(len(groups)):
-        if groups[i][2][0] not in "23456":
+        if groups[i][2][0] not in "23456" or len(groups[i][2]) < 3:
             continue
         digits, best = "", None
         for j in range(i, len(groups)):
+            if len(groups[j][2]) < 3:
+                break  # cards are printed in groups of 4 (Amex 4-6-5): "30 108 0 67 ..." is a drawing
             digits += groups[j][2]
             if len(digits) > 19:
                 break
@@ -368,12 +370,30 @@ def _phones_in(text: str, m: re.Match[str], own_phones: frozenset[str], out: lis
         a, b = s + rel_start, s + rel_end
         if cut and rel_end == len(window):
             continue  # the number may go on past the window: a later start sees it whole
-        if (a > 0 and _word_char(text[a - 1])) or (b < n and _word_char(text[b])):
+        if (a > 0 and _word_char(text[a - 1])) or (b < n and _word_char(text[b])) or _not_a_phone_layout(text, a, b):
             continue
         if e164 not in own_phones and not e164.startswith(_SERVICE_NUMBERS):
             out.append(_Raw("phone", a, b, _mask(text[a:b], 3, 2)))
         last = b
     return last
+
+
+_PAIRS = re.compile(r"[0-9]{2}(?: [0-9]{2}){2,}")
+_SINGLE_DIGIT_GROUP = re.compile(r"(?<![0-9])[0-9](?![0-9])")
+_HEX_PAIR_AFTER = re.compile(r" [0-9A-Fa-f]{2}(?![0-9A-Za-z])")
+_HEX_PAIR_BEFORE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{2} ")
+
+
+def _not_a_phone_layout(text: str, a: int, b: int) -> bool:
+    """Digits in pairs, like a hex dump ("01 08 07 06 05"): only "06 12 34 56 78" (a mobile number,
+    written the Dutch way) counts, and not when more pairs surround it. Several one-digit groups
+    ("0 2 3 5 10 13 15") are a list of numbers, not a phone number."""
+    if len(_SINGLE_DIGIT_GROUP.findall(text, a, b)) > 1:
+        return True
+    if not _PAIRS.fullmatch(text, a, b):
+        return False
+    return not text.startswith("06", a) or bool(_HEX_PAIR_AFTER.match(text, b)) \
+        or (a >= 3 and bool(_HEX_PAIR_BEFORE.match(text, a - 3)))
 
 
 def normalise_phone(value: str) -> str:
@@ -564,6 +584,7 @@ def _scan_private_keys(text: str, out: list[_Raw]) -> None:
 _VALUE = r"(?:\"([^\"\r\n]{1,512})\"|'([^'\r\n]{1,512})'|([^\s\"'<>,;&]{1,512}))"
 _PW_KV = re.compile(r"(password|passwd|passphrase|pwd|wachtwoord|pass)[\"']?[ \t]{0,8}([:=])[ \t]{0,8}" + _VALUE,
                     re.IGNORECASE)
+_CODE_CALL = re.compile(r"[A-Za-z_][\w.]*(?:\(|->)")  # password = get_password(...): code, not a value
 _PW_XML = re.compile(r"<(password|passwd|wachtwoord|pwd)>([^<\r\n]{1,512})</", re.IGNORECASE)
 _SECRET_KV = re.compile(r"(secret(?:[_-]?(?:access[_-]?)?key)?|token|api[_-]?key|apikey)[\"']?[ \t]{0,8}[:=]"
                         r"[ \t]{0,8}" + _VALUE, re.IGNORECASE)
@@ -628,10 +649,13 @@ def _scan_passwords(text: str, lower: str, out: list[_Raw]) -> None:
                 done = m.end()
             continue
         m = _PW_KV.match(text, p)
-        if m is None or not _key_boundary(text, p) or (m.group(1).lower() == "pass" and m.group(2) != "="):
-            continue  # bare "pass" only as pass=... (db_pass=, ?pass=), not "pass: yes"
+        if m is None or not _key_boundary(text, p):
+            continue
+        key = m.group(1)
+        if key.lower() in ("pass", "pwd") and m.group(2) != "=" and text[p + len(key)] not in "\"'":
+            continue  # pass=... (db_pass=, ?pass=) and "pwd": ..., but not "pass: yes" or "pwd: Jim Meyering"
         got, done = _value(m, 3), m.end()
-        if got and not _is_placeholder(got[2]):
+        if got and not _is_placeholder(got[2]) and not (m.group(5) and _CODE_CALL.match(text, got[0])):
             out.append(_Raw("password", got[0], got[1], f"{m.group(1)}{m.group(2)}{_HIDDEN}"))
 
 
