@@ -26,10 +26,15 @@ def median_wall(cmd: list[str], runs: int) -> float:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     baseline = median_wall([sys.executable, "-c", "import click"], runs)
-    helptime = median_wall([sys.executable, "-m", "cvd_reporter", "--help"], runs)
+    # What the installed `cvd-reporter` console script runs (pipx's entry point), not `python -m`,
+    # whose runpy machinery adds import time a user of the command never pays.
+    entry = "import sys; from cvd_reporter.cli.app import main; sys.argv[0] = 'cvd-reporter'; main()"
+    helptime = median_wall([sys.executable, "-c", entry, "--help"], runs)
+    modtime = median_wall([sys.executable, "-m", "cvd_reporter", "--help"], runs)
     ratio = helptime / baseline
     print(f"baseline  python -c 'import click': {baseline * 1000:7.1f} ms (median of {runs})")
     print(f"cvd-reporter --help               : {helptime * 1000:7.1f} ms")
+    print(f"(python -m cvd_reporter --help    : {modtime * 1000:7.1f} ms, for reference)")
     print(f"ratio {ratio:.2f}x (target <= 1.5x): {'OK' if ratio <= 1.5 else 'OVER'}")
 
 

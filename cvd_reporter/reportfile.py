@@ -29,6 +29,14 @@ class LoadedReport:
 
 
 @dataclass
+class CheckedReport:
+    loaded: "LoadedReport"
+    policy: Any  # core.policy.Policy
+    findings: list[Finding]
+    evidence: list["EvidenceFile"]
+
+
+@dataclass
 class EvidenceFile:
     path: Path
     description: str | None
@@ -139,3 +147,31 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
                                     reason=e.strerror or str(e)))
         out.append(ev)
     return out
+
+
+def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) -> CheckedReport:
+    """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
+    `submit` refuses to send on errors."""
+    from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
+    from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
+    from cvd_reporter.profiles import load_policy  # noqa: PLC0415
+
+    policy = load_policy(policy_name)
+    loaded = load_report_file(path, lang=lang)
+    findings = list(loaded.findings)
+    findings += validate_report(loaded.report, policy=policy, today=today, lang=lang)
+    reporter = loaded.report.reporter
+    own_emails = [reporter.email] if reporter.email else []
+    own_phones = [reporter.phone] if reporter.phone else []
+    v, c = loaded.report.vulnerability, loaded.report.conduct
+    report_text = "\n".join(x for x in (v.title, v.description, *v.steps, v.impact, v.remediation,
+                                        c.data_accessed, c.data_downloaded) if x)
+    findings += [h.to_finding() for h in scan_text(report_text, own_emails=own_emails, own_phones=own_phones,
+                                                   path=str(path))]
+    evidence = read_evidence(loaded, lang=lang)
+    for ev in evidence:
+        findings += ev.findings
+        if ev.text is not None:
+            findings += [h.to_finding() for h in scan_text(ev.text, own_emails=own_emails, own_phones=own_phones,
+                                                           path=str(ev.path))]
+    return CheckedReport(loaded, policy, findings, evidence)

@@ -190,7 +190,10 @@ def emit(app: AppContext, command: str, result: Result) -> None:
     import json  # noqa: PLC0415 - not needed for --help
 
     if app.json:
-        click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=2, default=str))
+        # Indented for a person at a terminal; compact for pipes (json's C encoder only runs without indent,
+        # which matters for `status --json` over 10,000 reports).
+        indent = 2 if sys.stdout.isatty() else None
+        click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=indent, default=str))
         return
     if result.text:
         click.echo(result.text.rstrip("\n"))
@@ -260,7 +263,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and self._available(cmd_name):
             module, attr = self.lazy[cmd_name].split(":")
-            return getattr(importlib.import_module(module), attr)
+            # A module may exist before all of its commands do (submit_cmds has `outbox` first).
+            return getattr(importlib.import_module(module), attr, None)
         return super().get_command(ctx, cmd_name)
 
 

@@ -68,8 +68,9 @@ class ZoneResolver(BaseResolver):
                 reply.add_auth(soa)
             if not any(str(rr.rname).lower() == name for rr in self.rrs):
                 reply.header.rcode = RCODE.NXDOMAIN
-        if self.ad:
-            reply.header.ad = 1
+        # dnslib's reply() copies the query's flags, so the AD bit a client asks with would come
+        # back set: answer with AD only when this server pretends to validate.
+        reply.header.ad = 1 if self.ad else 0
         return reply
 
 

@@ -51,7 +51,9 @@ class Auth:
         login = auth_data.login if isinstance(auth_data, LoginPassword) else b""
         self.calls.append((mechanism, session.ssl is not None, login))
         ok = isinstance(auth_data, LoginPassword) and auth_data == (USER.encode(), PASSWORD.encode())
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd then answers 235/535 itself (the default True means "I replied",
+        # which leaves a client with a wrong password waiting for an answer that never comes).
+        return AuthResult(success=ok, handled=False)
 
 
 class DropMidDataSMTP(SMTPProtocol):

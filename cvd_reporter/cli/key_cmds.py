@@ -1,0 +1,205 @@
+"""`cvd-reporter key fetch | show | list | forget`: find, verify and pin OpenPGP keys.
+
+Logic lives in core/openpgp.py, net/keys.py and store/pins.py; pgpy, requests and dnspython are
+imported inside the commands so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+
+
+@click.group(name="key")
+def key() -> None:
+    """Find, verify and pin the OpenPGP keys reports are encrypted to."""
+
+
+def _now() -> Any:
+    from datetime import datetime, timezone  # noqa: PLC0415
+
+    return datetime.now(timezone.utc)
+
+
+def _is_email(text: str) -> bool:
+    return "@" in text and "/" not in text and not text.lower().startswith(("http:", "https:"))
+
+
+def _group4(fpr: str | None) -> str:
+    return " ".join(fpr[i:i + 4] for i in range(0, len(fpr), 4)) if fpr else "-"
+
+
+def _verdict_lines(verdict: Any, indent: str = "  ") -> list[str]:
+    v = verdict.to_dict()
+    enc = (f"{v['encryption_algorithm']} ({v['encryption_bits']} bits), subkey {_group4(v['encryption_subkey'])}"
+           if v["encryption_subkey"] else "none")
+    lines = [
+        f"{indent}fingerprint  {_group4(v['fingerprint'])}",
+        f"{indent}algorithm    {v['algorithm']} ({v['bits']} bits)",
+        f"{indent}encrypt to   {enc}",
+        f"{indent}created      {(v['created'] or '-')[:10]}   expires {(v['expires'] or 'never')[:10]}",
+    ]
+    lines += [f"{indent}user ID      {u}" for u in v["uids"]] or [f"{indent}user ID      (none)"]
+    if v["usable"]:
+        lines.append(f"{indent}verdict      usable")
+    else:
+        lines.append(f"{indent}verdict      NOT usable: {' '.join(v['reasons'])}")
+    lines += [f"{indent}warning      {w}" for w in v["warnings"] + v["notes"]]
+    return lines
+
+
+def _discovery_text(found: Any) -> str:
+    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415
+
+    lines: list[str] = []
+    for n, cand in enumerate(found.candidates, 1):
+        dnssec = "" if cand.dnssec is None else f"  (DNSSEC {'validated' if cand.dnssec else 'NOT validated'})"
+        lines.append(f"key {n} from {SOURCE_LABELS.get(cand.source, cand.source)}: {cand.url}{dnssec}")
+        lines += _verdict_lines(cand.verdict)
+    for failure in found.failures:
+        lines.append(f"- {SOURCE_LABELS.get(failure.source, failure.source)}: {failure.message}")
+    lines += [f"conflict: {c}" for c in found.conflicts]
+    lines += [f"warning: {w}" for w in found.warnings]
+    if found.chosen is not None:
+        agreeing = sorted({SOURCE_LABELS.get(s, s) for s in found.agreeing_sources})
+        lines.append(f"chosen: {_group4(found.chosen.fingerprint)} (confidence {found.confidence}; "
+                     f"from {', '.join(agreeing)})")
+    return "\n".join(lines)
+
+
+def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[list[str], list[str]]:
+    """(Encryption URIs, e-mail contacts) for an address or a target's security.txt."""
+    if _is_email(target):
+        return [], [target]
+    from cvd_reporter.errors import DiscoveryError, UsageError  # noqa: PLC0415
+
+    try:
+        from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - security.txt discovery (issue 3)
+    except ImportError:
+        raise UsageError("This build cannot look up a target's security.txt yet; pass the e-mail address "
+                         "of the security contact instead.", code="discovery_unavailable") from None
+
+    found = discover(target, fetcher, now=now)
+    sectxt = getattr(found, "security_txt", None)
+    if sectxt is None:
+        raise DiscoveryError(f"No security.txt was found for {target}, so there is no key to fetch; "
+                             "pass an e-mail address instead.", code="no_security_txt")
+    contacts = [c.address for c in sectxt.contacts if getattr(c, "kind", "") in ("email", "mailto")]
+    return list(sectxt.encryption), contacts
+
+
+@key.command(name="fetch")
+@click.argument("target", metavar="TARGET|EMAIL")
+@click.option("--accept-new-key", is_flag=True, help="Replace a pinned key that changed (asks to confirm).")
+@click.option("--yes", "-y", is_flag=True, help="Confirm --accept-new-key without asking.")
+@global_options
+@cvd_command
+def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Result:
+    """Find the organisation's key from every source, verify it, and pin it (trust on first use).
+
+    Sources: security.txt Encryption (https, openpgp4fpr, dns), WKD, DNS OPENPGPKEY, and the
+    keyserver by e-mail. Exit 5 when nothing is found, 6 when the key is not usable, the sources
+    disagree, or a pinned key changed.
+    """
+    from cvd_reporter.errors import CvdError, InputNeeded  # noqa: PLC0415
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
+    settings, now = app.settings, _now()
+    fetcher = Fetcher.from_settings(settings)
+    uris, contacts = _sources_for(app, target, fetcher, now)
+    found = collect_keys(encryption_uris=uris, contacts=contacts, fetcher=fetcher,
+                         resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+    text = _discovery_text(found)
+    data = found.to_dict()
+    try:
+        chosen = found.require()
+        if accept_new_key and not yes:
+            if not settings.interactive:
+                raise InputNeeded("--accept-new-key needs a confirmation: add --yes.", code="confirmation_needed")
+            click.confirm(f"Pin {_group4(chosen.fingerprint)} instead of the key pinned before?", abort=True,
+                          err=True)
+        store = PinStore(settings.home)
+        pins = {c: store.check_and_pin(c, chosen.fingerprint, accept_new=accept_new_key, source=chosen.source,
+                                       now=now) for c in ([a.lower() for a in contacts] or [target.lower()])}
+        store.save_certificate(chosen.fingerprint, chosen.certificate.raw)
+    except CvdError as e:
+        err = {"code": e.code, "message": e.message}
+        if e.code == "pin_changed":
+            data["pin"] = e.data
+        return Result(data=data, text=text, exit_code=e.exit_code, errors=[err])
+    data["pins"] = pins
+    text += "\n" + "\n".join(f"pinned: {c} -> {_group4(chosen.fingerprint)} ({state})" for c, state in pins.items())
+    return Result(data=data, text=text)
+
+
+@key.command(name="show")
+@click.argument("what", metavar="FPR|EMAIL|FILE")
+@click.option("--address", metavar="EMAIL", help="With FILE: warn when no User ID matches this address.")
+@global_options
+@cvd_command
+def show(app: AppContext, what: str, address: str | None) -> Result:
+    """Show a pinned key (by fingerprint or contact) or a key file, with today's verdict."""
+    from cvd_reporter.core import openpgp  # noqa: PLC0415
+    from cvd_reporter.errors import DiscoveryError, InputFileError  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
+    now = _now()
+    path = Path(what)
+    entries: list[tuple[Any, str | None]] = []
+    if path.is_file():
+        try:
+            blob = path.read_bytes()
+        except OSError as e:
+            raise InputFileError(f"Cannot read {path}: {e.strerror}.") from None
+        entries = [(cert, address) for cert in openpgp.load_certificates(blob)]
+    else:
+        store = PinStore(app.settings.home)
+        for pin in store.find(what):
+            raw = store.certificate(pin.fingerprint)
+            if raw is None:
+                raise DiscoveryError(f"The key {pin.fingerprint} is pinned but not stored; run "
+                                     f"`cvd-reporter key fetch {pin.contact}` again.", code="key_not_stored")
+            entries += [(cert, pin.contact) for cert in openpgp.load_certificates(raw)]
+        if not entries:
+            raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
+                                 code="not_pinned")
+    verdicts = [openpgp.inspect(cert, now=now, address=addr) for cert, addr in entries]
+    text = "\n".join("\n".join([f"key {n}"] + _verdict_lines(v)) for n, v in enumerate(verdicts, 1))
+    usable = all(v.usable for v in verdicts)
+    return Result(data={"keys": [v.to_dict() for v in verdicts]}, text=text, exit_code=0 if usable else 6,
+                  errors=[] if usable else [{"code": next(v.code for v in verdicts if not v.usable),
+                                             "message": "The key is not usable: " + next(
+                                                 v.reasons[0] for v in verdicts if not v.usable)}])
+
+
+@key.command(name="list")
+@global_options
+@cvd_command
+def list_(app: AppContext) -> Result:
+    """List the pinned keys: contact, fingerprint, first and last seen."""
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
+    pins = PinStore(app.settings.home).list()
+    text = "\n".join(f"{p.contact}  {_group4(p.fingerprint)}  first {p.first_seen[:10]}  last {p.last_seen[:10]}"
+                     for p in pins) or "No keys are pinned."
+    return Result(data={"pins": [p.to_dict() for p in pins]}, text=text)
+
+
+@key.command(name="forget")
+@click.argument("what", metavar="CONTACT|FPR")
+@global_options
+@cvd_command
+def forget(app: AppContext, what: str) -> Result:
+    """Remove the pin of a contact, or every pin of a key, so the next fetch pins afresh."""
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
+    gone = PinStore(app.settings.home).forget(what)
+    text = "\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone) or f"Nothing was pinned for {what}."
+    return Result(data={"removed": [p.to_dict() for p in gone]}, text=text)

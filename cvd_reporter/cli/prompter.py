@@ -1,0 +1,213 @@
+"""A small prompter interface for the wizard (STYLE.md: prompts injected, scripted by question name).
+
+- :class:`QuestionaryPrompter` asks on a real terminal with questionary, always through
+  ``unsafe_ask()`` so Ctrl-C raises KeyboardInterrupt (the wizard saves the draft and exits 130)
+  instead of quietly returning None.
+- :class:`ScriptedPrompter` answers by question *name* for tests: reordering questions does not
+  break a test, and a question nobody scripted is an error, not a silent default.
+
+Every question has a name, a default, and (for free text) a ``validate`` callback that returns an
+error sentence or None; an answer that fails is refused with that sentence and asked again.
+questionary is imported inside the adapter only (fast ``--help``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Protocol, Sequence, TextIO
+
+Validator = Callable[[str], "str | None"]
+ListValidator = Callable[[list], "str | None"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    title: str
+
+
+class Prompter(Protocol):
+    def text(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
+             instruction: str | None = None) -> str: ...
+
+    def editor(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
+               instruction: str | None = None) -> str: ...
+
+    def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str: ...
+
+    def confirm(self, name: str, message: str, *, default: bool = True) -> bool: ...
+
+    def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
+                 validate: ListValidator | None = None) -> list[str]: ...
+
+    def say(self, message: str) -> None: ...
+
+
+# ---------------------------------------------------------------------------- questionary
+class QuestionaryPrompter:
+    """Real prompts on a terminal. ``output`` is where prompts are drawn (stderr under --json)."""
+
+    def __init__(self, *, output: TextIO | None = None, editor: str | None = None) -> None:
+        self.stream = output or sys.stdout
+        self.editor_command = editor if editor is not None else (os.environ.get("VISUAL") or os.environ.get("EDITOR"))
+        self._kw: dict[str, Any] = {}
+        if output is not None and output is not sys.stdout:
+            from prompt_toolkit.output import create_output  # noqa: PLC0415
+
+            self._kw["output"] = create_output(stdout=output)
+
+    @staticmethod
+    def _qv(validate: Validator | None) -> Any:
+        if validate is None:
+            return None
+        return lambda value: True if (err := validate(value)) is None else err
+
+    def text(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
+             instruction: str | None = None) -> str:
+        import questionary  # noqa: PLC0415
+
+        return questionary.text(message, default=default or "", validate=self._qv(validate),
+                                instruction=instruction, **self._kw).unsafe_ask()
+
+    def editor(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
+               instruction: str | None = None) -> str:
+        """Long text: $VISUAL/$EDITOR when set (like git commit), else a multi-line prompt."""
+        if not self.editor_command:
+            import questionary  # noqa: PLC0415
+
+            return questionary.text(message, default=default or "", multiline=True, validate=self._qv(validate),
+                                    instruction=instruction, **self._kw).unsafe_ask()
+        import click  # noqa: PLC0415
+
+        text = default or ""
+        while True:
+            self.say(f"? {message} (opening {self.editor_command.split()[0]})")
+            edited = click.edit(text, editor=self.editor_command, extension=".txt", require_save=False)
+            text = (edited if edited is not None else text).strip("\n")
+            err = validate(text) if validate else None
+            if err is None:
+                return text
+            self.say(f"  {err}")
+
+    def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str:
+        import questionary  # noqa: PLC0415
+
+        qchoices = [questionary.Choice(c.title, value=c.value) for c in choices]
+        start = next((c for c in qchoices if c.value == default), None)
+        return questionary.select(message, choices=qchoices, default=start, **self._kw).unsafe_ask()
+
+    def confirm(self, name: str, message: str, *, default: bool = True) -> bool:
+        import questionary  # noqa: PLC0415
+
+        return bool(questionary.confirm(message, default=default, **self._kw).unsafe_ask())
+
+    def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
+                 validate: ListValidator | None = None) -> list[str]:
+        import questionary  # noqa: PLC0415
+
+        qchoices = [questionary.Choice(c.title, value=c.value, checked=c.value in default) for c in choices]
+        kw: dict[str, Any] = dict(self._kw)
+        if validate is not None:
+            kw["validate"] = lambda values: True if (err := validate(list(values))) is None else err
+        return list(questionary.checkbox(message, choices=qchoices, **kw).unsafe_ask())
+
+    def say(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------- scripted (tests)
+class UnscriptedQuestion(AssertionError):
+    """The wizard asked something the test did not script (or ran out of answers for it)."""
+
+
+DEFAULT = object()  # scripted answer: accept the default, as pressing Enter does
+INTERRUPT = object()  # scripted answer: the user presses Ctrl-C at this question
+
+
+class Seq:
+    """Several scripted answers for one question, given in turn (e.g. an invalid one, then a valid one)."""
+
+    def __init__(self, *answers: Any) -> None:
+        self.answers = list(answers)
+
+
+class ScriptedPrompter:
+    """Answers by question name. ``answers[name]`` is a value, :data:`DEFAULT`, :data:`INTERRUPT`, or a
+    :class:`Seq` of those. A plain value is reused when the question comes again (going back);
+    a Seq is consumed. Records what was asked (``asked``), shown (``said``), every validation
+    error per question (``errors``), the defaults (``defaults``), texts (``messages``) and the
+    options offered by a select (``choices``)."""
+
+    def __init__(self, answers: Mapping[str, Any]) -> None:
+        self.answers = dict(answers)
+        self.asked: list[str] = []
+        self.said: list[str] = []
+        self.errors: dict[str, list[str]] = {}
+        self.defaults: dict[str, Any] = {}
+        self.messages: dict[str, str] = {}
+        self.choices: dict[str, list[Choice]] = {}
+        self._queues: dict[str, list[Any]] = {k: list(v.answers) for k, v in self.answers.items() if isinstance(v, Seq)}
+
+    def _next(self, name: str, message: str, default: Any) -> Any:
+        self.asked.append(name)
+        self.defaults[name] = default
+        self.messages[name] = message
+        if name not in self.answers:
+            raise UnscriptedQuestion(f"unscripted question {name!r}: {message}")
+        if name in self._queues:
+            if not self._queues[name]:
+                raise UnscriptedQuestion(f"no scripted answers left for {name!r}: {message}")
+            value = self._queues[name].pop(0)
+        else:
+            value = self.answers[name]
+        if value is INTERRUPT:
+            raise KeyboardInterrupt
+        return default if value is DEFAULT else value
+
+    def _validated(self, name: str, message: str, default: Any, validate: Callable[[Any], str | None] | None) -> Any:
+        while True:
+            value = self._next(name, message, default)
+            err = validate(value) if validate else None
+            if err is None:
+                return value
+            self.errors.setdefault(name, []).append(err)
+
+    def text(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
+             instruction: str | None = None) -> str:
+        return str(self._validated(name, message, default, validate))
+
+    def editor(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
+               instruction: str | None = None) -> str:
+        return str(self._validated(name, message, default, validate))
+
+    def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str:
+        values = [c.value for c in choices]
+        self.choices[name] = list(choices)
+        value = self._next(name, message, default)
+        if value not in values:
+            raise UnscriptedQuestion(f"{name!r}: {value!r} is not one of the choices {values}")
+        return value
+
+    def confirm(self, name: str, message: str, *, default: bool = True) -> bool:
+        value = self._next(name, message, default)
+        if not isinstance(value, bool):
+            raise UnscriptedQuestion(f"{name!r} is a yes/no question, scripted with {value!r}")
+        return value
+
+    def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
+                 validate: ListValidator | None = None) -> list[str]:
+        values = {c.value for c in choices}
+        result = self._validated(name, message, list(default), validate)
+        unknown = [v for v in result if v not in values]
+        if unknown:
+            raise UnscriptedQuestion(f"{name!r}: {unknown} are not among the choices {sorted(values)}")
+        return list(result)
+
+    def say(self, message: str) -> None:
+        self.said.append(message)
+
+    @property
+    def transcript(self) -> str:
+        return "\n".join(self.said)

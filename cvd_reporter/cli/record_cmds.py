@@ -1,0 +1,341 @@
+"""The record's commands: status, mark, follow-up, notify-publication, purge, export.
+
+Logic lives in core/states.py (rules, what is due), core/workdays.py (deadlines), core/csaf.py and
+store/record.py (the SQLite record, deletion, the proof bundle); these commands parse and print.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.errors import InputNeeded, ValidationError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from cvd_reporter.store.record import Record, ReportRecord
+
+FOLLOW_UP_INTERVAL = timedelta(days=7)  # "at most one follow-up a week" (issue 8)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _open(app: AppContext) -> "Record":
+    from cvd_reporter.store.record import Record  # noqa: PLC0415 - sqlite3 stays out of --help
+
+    return Record.open(app.settings.home)
+
+
+def _parse_date(text: str | None, option: str = "--date") -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD, like 2026-11-20.",
+                              code="bad_date") from None
+
+
+def _today(calendar: str, now: datetime) -> date:
+    from cvd_reporter.core.workdays import local_date  # noqa: PLC0415
+
+    return local_date(now, calendar)
+
+
+def _was_fixed(report: "ReportRecord") -> bool:
+    return any(e.state == "fixed" for e in report.events)
+
+
+def _due_text(due: Any) -> str:
+    if due is None:
+        return "nothing due"
+    text = due.what
+    if due.due:
+        text += f", due {due.due.isoformat()}"
+        if due.due_lenient and due.due_lenient != due.due:
+            text += f" (lenient reading {due.due_lenient.isoformat()})"
+    if due.overdue:
+        text += " - OVERDUE"
+    return text
+
+
+# ---------------------------------------------------------------------------- status
+@click.command(name="status")
+@click.argument("report_id", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Also list closed reports.")
+@global_options
+@cvd_command
+def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
+    """Open reports with what is due next and what is overdue; with ID, that report's timeline.
+
+    Deadlines count working days on the report's calendar from the first working day after sending;
+    an answer is overdue from the day after its due date.
+    """
+    now = _now()
+    with _open(app) as record:
+        if report_id:
+            return _status_one(record.get(report_id), now)
+        reports = record.list(open_only=not show_all)
+    return _status_list(reports, now)
+
+
+def _status_list(reports: list["ReportRecord"], now: datetime) -> Result:
+    from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
+
+    today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
+    rows = [(r, next_due(r, today[r.calendar])) for r in reports]
+    rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
+    if not rows:
+        return Result(data={"reports": [], "count": 0, "overdue": 0}, text="No open reports in the record.")
+    lines = [f"{'ID':<20} {'STATE':<13} {'ORGANISATION':<24} NEXT"]
+    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<13} {r.organisation[:24]:<24} {_due_text(d)}" for r, d in rows]
+    purge = [r.id for r, _ in rows if needs_purge(r)]
+    if purge:
+        lines.append(f"Fixed, evidence not deleted yet (the policy asks you to): {', '.join(purge)}; "
+                     f"run cvd-reporter purge ID.")
+    overdue = sum(1 for _, d in rows if d and d.overdue)
+    data = {"count": len(rows), "overdue": overdue, "purge_reminders": purge,
+            "reports": [{"id": r.id, "title": r.title, "organisation": r.organisation, "state": r.state,
+                         "sent_on": r.sent_on.isoformat() if r.sent_on else None,
+                         "next": d.to_dict() if d else None} for r, d in rows]}
+    return Result(data=data, text="\n".join(lines))
+
+
+def _status_one(r: "ReportRecord", now: datetime) -> Result:
+    from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
+
+    due = next_due(r, _today(r.calendar, now))
+    days = f"{r.response_days} working days" if r.response_days is not None else "no promised answer time"
+    lines = [f"Report {r.id}: {r.title}",
+             f"  organisation : {r.organisation}", f"  target       : {r.target}",
+             f"  policy       : {r.policy} ({days}, calendar {r.calendar})",
+             f"  state        : {r.state.replace('_', '-')} since {r.state_at.date().isoformat()}",
+             f"  next         : {_due_text(due)}"]
+    if due and due.hint:
+        lines.append(f"                 {due.hint}")
+    lines.append("Timeline:")
+    for e in r.events:
+        extra = f" (fix promised by {e.fix_date.isoformat()})" if e.fix_date else ""
+        lines.append(f"  {e.day.isoformat()}  {e.state.replace('_', '-'):<13}{extra} {e.note or ''}".rstrip())
+    if r.deliveries:
+        lines.append("Deliveries:")
+    for d in r.deliveries:
+        lines.append(f"  {d.at.isoformat()}  {d.kind} by {d.channel} to {d.recipient or '-'}: "
+                     f"{'ok' if d.ok else 'FAILED'}; key {d.key_fingerprint or 'none'}; id {d.message_id or '-'}; "
+                     f"server: {d.server_answer or '-'}")
+    for rc in r.receipts:
+        lines.append(f"Deleted on {rc.at.date().isoformat()}: "
+                     + ", ".join(f"{f['path']} ({f['result']})" for f in rc.files))
+    if needs_purge(r):
+        lines.append(f"Reminder: the report is fixed; delete the confidential data you kept: cvd-reporter purge {r.id}")
+    data = dict(r.to_dict(), next=due.to_dict() if due else None, purge_reminder=needs_purge(r))
+    return Result(data=data, text="\n".join(lines))
+
+
+# ---------------------------------------------------------------------------- mark
+@click.command(name="mark")
+@click.argument("report_id")
+@click.argument("state", metavar="STATE")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="For fix-promised: the promised date (required). Otherwise the day it happened, if not today.")
+@click.option("--note", help="A note for the timeline (what was said, by whom, a ticket number).")
+@global_options
+@cvd_command
+def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
+    """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
+    closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
+    from cvd_reporter.core.states import next_due  # noqa: PLC0415
+
+    when = _parse_date(date_text)
+    now = _now()
+    with _open(app) as record:
+        change = record.set_state(report_id, state, at=now, note=note, date=when)
+        report = record.get(report_id)
+    due = next_due(report, _today(report.calendar, now))
+    text = f"{report_id} is now {change.state.replace('_', '-')} ({change.day.isoformat()})."
+    if change.fix_date:
+        text = f"{report_id} is now fix-promised: fixed by {change.fix_date.isoformat()}."
+    text += f"\nNext: {_due_text(due)}"
+    return Result(data={"id": report_id, "state": change.state, "day": change.day.isoformat(),
+                        "fix_date": change.fix_date.isoformat() if change.fix_date else None,
+                        "next": due.to_dict() if due else None}, text=text)
+
+
+# ---------------------------------------------------------------------------- follow-up, notify-publication
+def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, message: str | None = None,
+                    publication_date: date | None = None, reason: str | None = None) -> Result:
+    """Send a follow-up or publication notice through the report's channel with the same key checks as
+    submit (encrypted; only the report id and date in the outer headers) and record it with
+    ``Record.add_delivery(..., kind=kind)`` ("follow_up" or "publication_notice"); the text comes from
+    core.render.render_follow_up / render_publication_notice. Not wired to delivery yet: the checks
+    above run, then this says so (exit 8) and nothing is sent or recorded.
+    """
+    raise InputNeeded(f"Sending a {kind.replace('_', ' ')} is not available yet in this version; nothing was sent.",
+                      code="not_available")
+
+
+@click.command(name="follow-up")
+@click.argument("report_id")
+@click.option("--message", help="Your reminder or question (the report id and sending date are quoted for you).")
+@click.option("--force", is_flag=True, help="Send even though a follow-up went out less than a week ago.")
+@global_options
+@cvd_command
+def follow_up(app: AppContext, report_id: str, message: str | None, force: bool) -> Result:
+    """Send an encrypted reminder or question about a sent report, through the same channel and key.
+
+    At most one follow-up a week, unless --force.
+    """
+    now = _now()
+    with _open(app) as record:
+        report = record.get(report_id)
+    if report.state == "draft":
+        raise ValidationError(f"Report {report_id} was never sent, so there is nothing to follow up.", code="not_sent")
+    if report.state == "closed":
+        raise ValidationError(f"Report {report_id} is closed; there is nothing to follow up.", code="closed")
+    last = max((d.at for d in report.deliveries if d.kind == "follow_up" and d.ok), default=None)
+    if last is not None and now - last < FOLLOW_UP_INTERVAL and not force:
+        raise ValidationError(f"A follow-up went out on {last.date().isoformat()}; the next one can go from "
+                              f"{(last + FOLLOW_UP_INTERVAL).date().isoformat()}, or pass --force.", code="too_soon")
+    return _deliver_notice(app, report, kind="follow_up", message=message)
+
+
+@click.command(name="notify-publication")
+@click.argument("report_id")
+@click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD", help="The day you will publish.")
+@click.option("--force", is_flag=True, help="Send although the report is not marked fixed (needs --reason).")
+@click.option("--reason", help="Why you publish before the fix (goes into the notice and the record).")
+@global_options
+@cvd_command
+def notify_publication(app: AppContext, report_id: str, date_text: str, force: bool, reason: str | None) -> Result:
+    """Tell the organisation when you will publish, as the policy asks. Refused while the report is not
+    marked fixed, unless --force with --reason."""
+    when = _parse_date(date_text)
+    with _open(app) as record:
+        report = record.get(report_id)
+    if report.state == "draft":
+        raise ValidationError(f"Report {report_id} was never sent; the organisation does not know of it yet.",
+                              code="not_sent")
+    if not _was_fixed(report):
+        if not force:
+            raise ValidationError(f"Report {report_id} is not marked fixed, and the policy asks you not to publish "
+                                  f"before the fix; mark it fixed, or pass --force --reason TEXT.", code="not_fixed")
+        if not (reason and reason.strip()):
+            raise ValidationError("--force needs --reason: say why you publish before the fix.", code="reason_needed")
+    return _deliver_notice(app, report, kind="publication_notice", publication_date=when, reason=reason)
+
+
+# ---------------------------------------------------------------------------- purge
+@click.command(name="purge")
+@click.argument("report_id")
+@click.option("--yes", is_flag=True, help="Do not ask; required when not running in a terminal.")
+@click.option("--include-report", is_flag=True, help="Also delete the report file itself.")
+@global_options
+@cvd_command
+def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> Result:
+    """Delete the evidence files and drafts of a report and record a deletion receipt (which files, their
+    SHA-256, when): the policy asks you to delete confidential data once the problem is fixed."""
+    now = _now()
+    with _open(app) as record:
+        report = record.get(report_id)
+        paths = _purge_paths(app.settings.home, report, include_report=include_report)
+        if not paths:
+            return Result(data={"id": report_id, "files": []},
+                          text=f"No evidence files or drafts are recorded for {report_id}; nothing to delete.")
+        if not yes and not app.settings.interactive:
+            raise InputNeeded(f"purge deletes {len(paths)} file(s) or folder(s); pass --yes to confirm "
+                              f"when not running in a terminal.", code="confirmation_needed")
+        if not _was_fixed(report):
+            app.warn(f"{report_id} is not marked fixed: once deleted, the evidence is gone if the organisation "
+                     f"asks for it again.")
+        if not yes:
+            listing = "\n".join(f"  {p}{'' if p.exists() or p.is_symlink() else ' (already gone)'}" for p in paths)
+            app.info(f"This deletes, for {report_id}:\n{listing}")
+            if not click.confirm("Delete them?", default=False, err=True):
+                return Result(data={"id": report_id, "files": [], "deleted": False}, text="Nothing was deleted.")
+        entries = record.purge(report_id, paths, at=now)
+    lines = [f"Deletion receipt for {report_id} ({now.date().isoformat()}), kept in the record:"]
+    lines += [f"  {e['result']:<8} {e['path']}" + (f"  sha256 {e['sha256']}" if e["sha256"] else "") for e in entries]
+    lines.append("The files are unlinked, not overwritten: on SSDs and journaling file systems only full-disk "
+                 "encryption makes deleted data unrecoverable.")
+    return Result(data={"id": report_id, "files": entries, "deleted": True}, text="\n".join(lines))
+
+
+def _purge_paths(home: Path, report: "ReportRecord", *, include_report: bool) -> list[Path]:
+    """The report's evidence files, its drafts (``drafts/ID`` and ``drafts/ID.*`` in the home) and,
+    when asked, the report file itself."""
+    from pathlib import Path  # noqa: PLC0415
+
+    paths = [Path(p) for p in report.evidence_paths]
+    drafts = home / "drafts"
+    if drafts.is_dir():
+        paths += sorted(p for p in drafts.iterdir() if p.name == report.id or p.name.startswith(report.id + "."))
+    if include_report and report.report_path:
+        paths.append(Path(report.report_path))
+    seen: set[str] = set()
+    return [p for p in paths if not (str(p) in seen or seen.add(str(p)))]
+
+
+# ---------------------------------------------------------------------------- export
+@click.command(name="export")
+@click.argument("report_id")
+@click.option("--format", "fmt", type=click.Choice(["json", "csaf"]), default="json", show_default=True,
+              help="json: the proof bundle (timeline, hashes, key, ids, server answers, attestations); "
+                   "csaf: a CSAF 2.0 document with you as discoverer (TLP:RED while unpublished).")
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE (0600) instead of stdout.")
+@global_options
+@cvd_command
+def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Result:
+    """Export one report: the proof bundle NCSC-NL asks for before it mediates, or a CSAF 2.0 document."""
+    import json  # noqa: PLC0415
+
+    from cvd_reporter import __version__  # noqa: PLC0415
+    from cvd_reporter.store.record import proof_bundle, read_report_facts  # noqa: PLC0415
+
+    now = _now()
+    with _open(app) as record:
+        report = record.get(report_id)
+    facts = read_report_facts(report.report_path)
+    if facts.get("error"):
+        app.warn(f"{facts['error']}; the export has what the record holds.")
+    if fmt == "json":
+        doc = proof_bundle(report, facts=facts, now=now, tool_version=__version__)
+    else:
+        doc = _csaf(app, report, facts)
+    body = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+
+        from pathlib import Path  # noqa: PLC0415
+
+        write_private(Path(output), body)
+        return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},
+                      text=f"Wrote the {fmt} export of {report_id} to {output}.")
+    return Result(data={"id": report_id, "format": fmt, "document": doc}, text=body)
+
+
+def _csaf(app: AppContext, report: "ReportRecord", facts: dict[str, Any]) -> dict[str, Any]:
+    import uuid  # noqa: PLC0415
+
+    from cvd_reporter.core.csaf import build_csaf  # noqa: PLC0415
+
+    settings = app.settings
+    if facts.get("anonymous"):  # an anonymous report stays anonymous: no fallback to the configured name
+        name, email = "Anonymous reporter", None
+    else:
+        name = facts.get("reporter_name") or settings.reporter_name or "Anonymous reporter"
+        email = facts.get("reporter_email") or settings.reporter_email
+    # publisher.namespace must be a URI the publisher controls; a pseudonymous reporter has none,
+    # so a name-based UUID URN stands in (stable across exports, reveals nothing).
+    namespace = f"mailto:{email}" if email else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'cvd-reporter:' + name)}"
+    return build_csaf(report_id=report.id, title=report.title, organisation=report.organisation,
+                      target=report.target, policy=report.policy, timeline=report.events, reporter_name=name,
+                      namespace=namespace, reporter_contact=email, lang=facts.get("language"),
+                      description=facts.get("description"), cwe=facts.get("cwe"), cvss=facts.get("cvss"),
+                      discovered=facts.get("discovered"))

@@ -1,0 +1,210 @@
+"""`cvd-reporter discover TARGET` and `cvd-reporter securitytxt check FILE|URL|DOMAIN`.
+
+Thin wrappers: the logic is in core/securitytxt.py (pure) and net/discovery.py (fetching).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable
+
+import click
+
+from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, InputFileError
+
+if TYPE_CHECKING:
+    from cvd_reporter.core.securitytxt import SecurityTxt
+    from cvd_reporter.net.discovery import Discovery
+
+KEY_MAX_BYTES = 1 << 20
+
+
+def _fetch_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--key", "key_files", multiple=True, metavar="FILE",
+                     help="An OpenPGP public key to check the file's signature with (repeatable); "
+                          "tried after the key behind the Encryption field.")(f)
+    return click.option("--allow-private", is_flag=True,
+                        help="Connect even when a public name resolves to a loopback, private or link-local "
+                             "address (split-horizon DNS or rebinding is suspected otherwise).")(f)
+
+
+@click.command(name="discover")
+@click.argument("target")
+@click.option("--no-parents", is_flag=True, help="Do not look at parent domains when the host has no file.")
+@_fetch_options
+@global_options
+@cvd_command
+def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool,
+             key_files: tuple[str, ...]) -> Result:
+    """Find where to report for TARGET (a URL, host or domain): the security.txt that covers it, with
+    its redirect chain, validity, contacts in order of preference, languages, key and signature.
+
+    Exit 0: a valid file; 3: a file with errors; 5: no usable file found.
+    """
+    from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415 - requests is heavy
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+
+    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
+    d = run(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
+            user_keys=_read_keys(key_files))
+    return Result(data=d.to_dict(include_findings=False), findings=d.all_findings, text=describe_discovery(d),
+                  exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
+
+
+@click.group(name="securitytxt")
+def securitytxt() -> None:
+    """Validate security.txt files (RFC 9116)."""
+
+
+@securitytxt.command(name="check")
+@click.argument("source")
+@click.option("--url", "source_url", metavar="URL",
+              help="For a FILE: the URL it was fetched from, so that Canonical can be checked.")
+@_fetch_options
+@global_options
+@cvd_command
+def check(app: AppContext, source: str, source_url: str | None, allow_private: bool,
+          key_files: tuple[str, ...]) -> Result:
+    """Validate one security.txt: a FILE (offline; - reads stdin), an https URL (exactly that URL),
+    or a DOMAIN (its /.well-known/security.txt, then /security.txt; no parent domains).
+
+    Finding codes are compatible with sectxt. Exit 0: valid; 3: errors; 5: nothing found.
+    """
+    now = datetime.now(timezone.utc)
+    keys = _read_keys(key_files)
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
+
+    if source == "-" or Path(source).is_file() or _looks_like_path(source):
+        from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature  # noqa: PLC0415
+
+        stx = parse(_read_input(source), now=now, urls=[source_url] if source_url else None)
+        if stx.signature.status == "unknown_key":
+            stx = apply_signature(stx, verify_signature(stx, [], user_keys=keys))
+        return Result(data={"source": "file", "path": source,
+                            "security_txt": stx.to_dict(include_findings=False)},
+                      findings=stx.findings, text=describe_file(source, stx, now),
+                      exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
+    from cvd_reporter.net.discovery import discover as run, fetch_url  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+
+    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
+    is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
+    if "://" in source and source.lower().startswith("http://"):
+        app.info("cvd-reporter fetches only over https; checking the https:// address instead.")
+    d = (fetch_url(source, fetcher, now=now, user_keys=keys) if is_url
+         else run(source, fetcher, now=now, walk_parents=False, user_keys=keys))
+    return Result(data={"source": "url" if is_url else "domain", **d.to_dict(include_findings=False)},
+                  findings=d.all_findings, text=describe_discovery(d),
+                  exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
+
+
+# ---------------------------------------------------------------------------- input
+def _looks_like_path(source: str) -> bool:
+    return "://" not in source and (os.sep in source or source.lower().endswith(".txt"))
+
+
+def _read_input(source: str) -> bytes:
+    from cvd_reporter.core.securitytxt import MAX_BYTES  # noqa: PLC0415
+
+    if source == "-":
+        with click.open_file("-", "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    try:
+        with open(source, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)  # parse() reports anything larger (RFC 9116 §5.4)
+    except FileNotFoundError:
+        raise InputFileError(f"The file {source} does not exist.") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{source} is a folder, not a security.txt file.") from None
+    except OSError as e:
+        raise InputFileError(f"The file {source} cannot be read ({e.strerror}).") from None
+
+
+def _read_keys(paths: tuple[str, ...]) -> list[bytes]:
+    keys = []
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(KEY_MAX_BYTES + 1)
+        except OSError as e:
+            raise InputFileError(f"The key file {path} cannot be read ({e.strerror}).") from None
+        if len(data) > KEY_MAX_BYTES:
+            raise InputFileError(f"The key file {path} is larger than 1 MiB; give one OpenPGP public key.")
+        keys.append(data)
+    return keys
+
+
+# ---------------------------------------------------------------------------- human output
+_KIND = {"mailto": "e-mail", "https": "web", "tel": "phone", "other": "other"}
+
+
+def _expires_text(stx: "SecurityTxt", now: datetime) -> str:
+    if stx.expires is None:
+        return "missing or invalid"
+    days = (stx.expires - now).days
+    when = f"in {days} days" if stx.expires >= now else f"EXPIRED {-days} days ago"
+    return f"{stx.expires:%Y-%m-%d %H:%M} UTC ({when})"
+
+
+def _signature_text(stx: "SecurityTxt") -> str:
+    s = stx.signature
+    return {
+        "unsigned": "not signed",
+        "bad_signature": f"BAD SIGNATURE: {s.detail}",
+        "unknown_key": f"signed by key {s.key_id or '?'}, not verified: {s.detail}",
+        "signed_by_encryption_key": f"good signature by the Encryption key {s.fingerprint}",
+        "signed": f"good signature by the key you gave ({s.fingerprint}), not established as the Encryption key",
+    }.get(s.status, s.status)
+
+
+def describe_security_txt(stx: "SecurityTxt", now: datetime, findings: list[Any]) -> list[str]:
+    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
+
+    errors = sum(f.severity == "error" for f in findings)
+    warns = sum(f.severity == "warning" for f in findings)
+    lines = [f"{'valid:':<17}{'NO' if errors else 'yes'} ({errors} error(s), {warns} warning(s))",
+             "contacts, in order of preference:" if stx.contacts else "contacts:    none"]
+    for i, c in enumerate(stx.contacts, 1):
+        shown = c.address if c.address and c.kind == "mailto" else c.uri
+        extra = f"  subject: {c.subject!r}" if c.subject else ""
+        bad = "" if c.valid else f"  [not usable: {c.problem}]"
+        lines.append(f"  {i}. {_KIND[c.kind]:<7}{p(shown)}{p(extra)}{p(bad)}")
+    for label, values in (("encryption", stx.encryption), ("policy", stx.policy),
+                          ("languages", [", ".join(stx.preferred_languages)] if stx.preferred_languages else []),
+                          ("canonical", stx.canonical), ("csaf", stx.csaf),
+                          ("acknowledgments", stx.acknowledgments), ("hiring", stx.hiring)):
+        for j, v in enumerate(values or ["-"]):
+            lines.append(f"{(label + ':') if j == 0 else '':<17}{p(v)}")
+    lines.append(f"{'expires:':<17}{_expires_text(stx, now)}")
+    lines.append(f"{'signature:':<17}{p(_signature_text(stx))}")
+    return lines
+
+
+def _findings_text(findings: list[Any]) -> list[str]:
+    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+
+    return ["findings:", *(f"  {printable(f.human())}" for f in findings)] if findings else ["findings:   none"]
+
+
+def describe_file(path: str, stx: "SecurityTxt", now: datetime) -> str:
+    lines = [f"security.txt file {path}", *describe_security_txt(stx, now, stx.findings), *_findings_text(stx.findings)]
+    return "\n".join(lines)
+
+
+def describe_discovery(d: "Discovery") -> str:
+    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
+
+    lines = [f"security.txt for {d.host}", f"{'found at:':<17}{p(d.url)}"]
+    for a in d.tried[:-1]:
+        lines.append(f"{'tried:':<17}{p(a.message)}")
+    if len(d.chain) > 1:
+        lines.append("redirects:")
+        lines += [f"  {h['status']}  {p(h['url'])}" for h in d.chain]
+    scope = (f"{d.host}" if d.covers_host else f"{d.from_parent} only (a parent domain, not {d.host})")
+    if d.cross_domain_redirect:
+        scope += "; SCOPE CHANGE: the file lives on another organisation's domain"
+    lines.append(f"{'applies to:':<17}{scope}")
+    lines += describe_security_txt(d.security_txt, datetime.fromisoformat(d.fetched_at), d.all_findings)
+    return "\n".join(lines + _findings_text(d.all_findings))

@@ -1,0 +1,600 @@
+"""The guided wizard behind `cvd-reporter new` (issue 7).
+
+The questions are data (core/questions.py); this module walks them in seven steps through an
+injected Prompter, saves the draft after every answer, runs the target lookup in a background
+thread while the user goes on typing, and ends with a preview and send / save / change / stop.
+
+Resuming is the same walk: an answer already in the draft is not asked again, except in the step
+the user chose to change (then the old answer is the default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from cvd_reporter.cli.prompter import Choice, Prompter
+from cvd_reporter.cli.wizard_lookup import NOT_INSTALLED, LintOutcome, LookupResult
+from cvd_reporter.core import cvss_builder
+from cvd_reporter.core import questions as Q
+from cvd_reporter.core.messages import make
+from cvd_reporter.core.model import Report
+from cvd_reporter.core.policy import Policy
+from cvd_reporter.errors import Interrupted, ScopeError, StoreError, ValidationError
+from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
+
+MAX_KEY_BYTES = 1024 * 1024
+
+TEXTS: dict[str, dict[str, str]] = {
+    "checking": {"en": "Checking {target} in the background (scope, security.txt, key)…",
+                 "nl": "{target} wordt op de achtergrond gecontroleerd (scope, security.txt, sleutel)…"},
+    "waiting": {"en": "Looking up where to report {target}", "nl": "Opzoeken waar {target} gemeld moet worden"},
+    "unchecked": {"en": "Could not check {target} now ({why}); `cvd-reporter submit` checks it again before anything is sent.",
+                  "nl": "{target} kon nu niet gecontroleerd worden ({why}); `cvd-reporter submit` controleert het opnieuw voordat er iets verstuurd wordt."},
+    "not_installed": {"en": NOT_INSTALLED, "nl": "niet geïnstalleerd"},
+    "no_answer": {"en": "no answer within --timeout {timeout:g} s", "nl": "geen antwoord binnen --timeout {timeout:g} s"},
+    "verdict.in_scope": {"en": "In scope", "nl": "Binnen de scope"},
+    "verdict.out_of_scope": {"en": "OUT OF SCOPE", "nl": "BUITEN DE SCOPE"},
+    "verdict.unknown": {"en": "Scope unknown (be careful)", "nl": "Scope onbekend (wees voorzichtig)"},
+    "receiver": {"en": "Receives the report: {who}", "nl": "Ontvangt de melding: {who}"},
+    "found_at": {"en": "security.txt: {url}", "nl": "security.txt: {url}"},
+    "how": {"en": "How: {how}", "nl": "Hoe: {how}"},
+    "key": {"en": "Encrypted to key: {key}", "nl": "Versleuteld met sleutel: {key}"},
+    "no_key": {"en": "Key: none found yet (`submit` looks again and will not send unencrypted)",
+               "nl": "Sleutel: nog niet gevonden (`submit` zoekt opnieuw en verstuurt niet onversleuteld)"},
+    "policy": {"en": "Policy: {policy}", "nl": "Beleid: {policy}"},
+    "out_of_scope": {"en": "{target} is out of scope: do not test it further and do not report it under this policy.",
+                     "nl": "{target} valt buiten de scope: test het niet verder en meld het niet onder dit beleid."},
+    "stopped_scope": {"en": "{target} is out of scope; nothing was sent. Your draft is kept: cvd-reporter new --resume {id}",
+                      "nl": "{target} valt buiten de scope; er is niets verstuurd. Uw concept is bewaard: cvd-reporter new --resume {id}"},
+    "rule_refused": {"en": "You did not confirm: \"{rule}\". Why the policy asks this: {why}",
+                     "nl": "U bevestigde niet: \"{rule}\". Waarom het beleid dit vraagt: {why}"},
+    "stopped_rule": {"en": "The report cannot be made under this policy without that rule; nothing was sent. "
+                           "If you answered by mistake: cvd-reporter new --resume {id}",
+                     "nl": "Zonder die regel kan de melding niet onder dit beleid gedaan worden; er is niets verstuurd. "
+                           "Per ongeluk? cvd-reporter new --resume {id}"},
+    "interrupted": {"en": "Stopped. Your answers are saved as draft {id}: cvd-reporter new --resume {id}",
+                    "nl": "Gestopt. Uw antwoorden zijn bewaard als concept {id}: cvd-reporter new --resume {id}"},
+    "interrupted_empty": {"en": "Stopped before the first answer; no draft was kept.",
+                          "nl": "Gestopt voor het eerste antwoord; er is geen concept bewaard."},
+    "resuming": {"en": "Continuing draft {id} ({summary}).", "nl": "Verder met concept {id} ({summary})."},
+    "file_missing": {"en": "There is no file {path}.", "nl": "Het bestand {path} bestaat niet."},
+    "file_big": {"en": "{path} is larger than {mb} MiB; e-mail cannot carry it.",
+                 "nl": "{path} is groter dan {mb} MiB; e-mail kan dat niet vervoeren."},
+    "not_a_key": {"en": "{path} does not look like an OpenPGP public key.",
+                  "nl": "{path} lijkt geen publieke OpenPGP-sleutel."},
+    "secret_key": {"en": "{path} holds a PRIVATE key; give your public key only.",
+                   "nl": "{path} bevat een GEHEIME sleutel; geef alleen uw publieke sleutel."},
+    "lint_hits": {"en": "{path}: {n} possible personal data or secret(s) found:",
+                  "nl": "{path}: {n} mogelijke persoonsgegeven(s) of geheim(en) gevonden:"},
+    "lint_clean": {"en": "{path}: no personal data or secrets found.", "nl": "{path}: geen persoonsgegevens of geheimen gevonden."},
+    "lint_missing": {"en": "The personal-data check is not part of this installation; {path} was not scanned.",
+                     "nl": "De controle op persoonsgegevens is niet geïnstalleerd; {path} is niet gescand."},
+    "lint_binary": {"en": "{path} is not a text file; it was not scanned for personal data.",
+                    "nl": "{path} is geen tekstbestand; het is niet op persoonsgegevens gescand."},
+    "redacted": {"en": "Redacted copy written to {path} (0600); the report uses it.",
+                 "nl": "Geschoonde kopie geschreven naar {path} (0600); de melding gebruikt die."},
+    "redact_failed": {"en": "Could not write a redacted copy ({why}); the original is used.",
+                      "nl": "Kon geen geschoonde kopie schrijven ({why}); het origineel wordt gebruikt."},
+    "cvss_built": {"en": "CVSS vector: {vector} (score {score} {severity})", "nl": "CVSS-vector: {vector} (score {score} {severity})"},
+    "notify": {"en": "The policy asks you to tell the organisation before you publish.",
+               "nl": "Het beleid vraagt de organisatie in te lichten voordat u publiceert."},
+    "preview": {"en": "Preview of the report as the organisation will read it:",
+                "nl": "Voorbeeld van de melding zoals de organisatie die leest:"},
+    "preview_yaml": {"en": "Preview of the report (as it will be saved):", "nl": "Voorbeeld van de melding (zoals die wordt opgeslagen):"},
+    "has_errors": {"en": "The report cannot be sent yet; change the answers above.",
+                   "nl": "De melding kan nog niet verstuurd worden; verander de antwoorden hierboven."},
+    "path_exists": {"en": "{path} already exists; choose another name.", "nl": "{path} bestaat al; kies een andere naam."},
+    "no_folder": {"en": "The folder {path} does not exist.", "nl": "De map {path} bestaat niet."},
+    "saved": {"en": "Saved the report as {path} (0600).", "nl": "Melding opgeslagen als {path} (0600)."},
+    "send_missing": {"en": "Sending from the wizard is not part of this installation; send it with: cvd-reporter submit {path}",
+                     "nl": "Versturen vanuit de wizard is niet geïnstalleerd; verstuur met: cvd-reporter submit {path}"},
+    "next": {"en": "Next: cvd-reporter submit {path}", "nl": "Volgende stap: cvd-reporter submit {path}"},
+    "kept": {"en": "Draft {id} is kept: cvd-reporter new --resume {id}", "nl": "Concept {id} is bewaard: cvd-reporter new --resume {id}"},
+    "send_q": {"en": "Send it like this?", "nl": "Zo versturen?"},
+    "resume_q": {"en": "You have unfinished reports. Continue one?", "nl": "U heeft onafgemaakte meldingen. Verder met een ervan?"},
+    "resume_new": {"en": "No, start a new report", "nl": "Nee, begin een nieuwe melding"},
+}
+
+
+@dataclass
+class Outcome:
+    status: str  # saved | sent | draft
+    draft_id: str
+    path: Path | None = None
+    sent: str | None = None
+
+
+def _normalise_target(value: str) -> str:
+    """What the report file will hold: ``gemeente.example/x`` becomes ``https://gemeente.example/x``."""
+    parsed = Q.parse_target(value)
+    return parsed[1] if parsed else value
+
+
+class BackgroundLookup:
+    """Runs the target lookup in a daemon thread (a daemon, so a Ctrl-C never waits for the network)."""
+
+    def __init__(self, fn: Callable[[str], LookupResult], target: str) -> None:
+        self.target = target
+        self.result: LookupResult | None = None
+        self.done = threading.Event()
+        self._fn = fn
+        threading.Thread(target=self._run, name="cvd-wizard-lookup", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.result = self._fn(self.target)
+        except Exception as e:  # noqa: BLE001 - nothing in the background may crash the wizard
+            self.result = LookupResult(self.target, notes=[f"internal error ({type(e).__name__})"])
+        finally:
+            self.done.set()
+
+
+class Wizard:
+    def __init__(self, *, prompter: Prompter, policy: Policy, lang: str, store: DraftStore, draft: Draft,
+                 lookup: Callable[[str], LookupResult], timeout: float, today: dt.date,
+                 clock: Callable[[], dt.datetime] | None = None, cwd: Path | None = None,
+                 defaults: dict[str, str | None] | None = None,
+                 lint: Callable[..., LintOutcome | None] | None = None,
+                 render: Callable[[Report, str], str | None] | None = None,
+                 send: Callable[[Path, str], str | None] | None = None,
+                 status: TextIO | None = None) -> None:
+        self.p = prompter
+        self.policy = policy
+        self.lang = lang
+        self.store = store
+        self.draft = draft
+        self.answers = draft.answers
+        self.lookup = lookup
+        self.timeout = timeout
+        self.today = today
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.cwd = cwd or Path.cwd()
+        self.defaults = defaults or {}
+        self.lint = lint or (lambda *a, **k: None)
+        self.render = render or (lambda report, lang: None)
+        self.send = send or (lambda path, lang: None)
+        self.status = status  # where the spinner goes (stderr on a terminal); None: no spinner
+        self.redo: set[str] = set()
+        self._bg: BackgroundLookup | None = None
+        self._handled: BackgroundLookup | None = None  # the lookup whose result was already shown
+        self._gave_up: BackgroundLookup | None = None  # waited --timeout for it; shown if it comes later
+        self._heading: str | None = None
+        self._in_lookup = False
+
+    # ------------------------------------------------------------------ helpers
+    def t(self, text_id: str, /, **params: Any) -> str:
+        texts = TEXTS[text_id]
+        return (texts.get(self.lang) or texts["en"]).format(**params)
+
+    def ctx(self) -> Q.Context:
+        return Q.Context(self.lang, self.policy, self.today, self.answers)
+
+    def save(self) -> None:
+        self.store.save(self.draft, now=self.clock())
+
+    def answered(self, name: str, step: str) -> bool:
+        return name in self.answers and step not in self.redo
+
+    def ask(self, q: Q.Question | str, *, default: Any = None, validate: Callable[[str], str | None] | None = None,
+            transform: Callable[[Any], Any] | None = None, remember: bool = True,
+            choices: list[Choice] | None = None) -> Any:
+        """Ask one question (or return the draft's answer), check it, store it and save the draft."""
+        q = Q.get(q) if isinstance(q, str) else q
+        if remember and self.answered(q.name, q.step):
+            return self.answers[q.name]
+        self._poll_lookup()
+        if self._heading:
+            self.p.say(f"\n── {Q.STEP_TITLES[self._heading][self.lang]} ──")
+            self._heading = None
+        if remember and q.name in self.answers:
+            default = self.answers[q.name]  # changing a step: the old answer is the default
+        message, instruction, ctx = q.say(self.lang), q.instruction(self.lang), self.ctx()
+
+        def check(value: Any) -> str | None:
+            return q.error(value, ctx) or (validate(value) if validate and str(value).strip() else None)
+
+        if q.kind == "text":
+            value: Any = self.p.text(q.name, message, default=str(default or ""), validate=check,
+                                     instruction=instruction).strip()
+        elif q.kind == "editor":
+            value = self.p.editor(q.name, message, default=str(default or ""), validate=check,
+                                  instruction=instruction).strip()
+        elif q.kind == "select":
+            options = choices or [Choice(o.value, o.say(self.lang)) for o in q.options]
+            value = self.p.select(q.name, message, options, default=default)
+        elif q.kind == "confirm":
+            value = self.p.confirm(q.name, message, default=bool(default))
+        else:  # pragma: no cover - the question data is ours
+            raise AssertionError(q.kind)
+        if transform is not None:
+            value = transform(value)
+        if remember:
+            self.answers[q.name] = value
+            self.draft.step = q.step
+            self.save()
+        return value
+
+    # ------------------------------------------------------------------ the background lookup
+    def _start_lookup(self, target: str) -> None:
+        self._bg = BackgroundLookup(self.lookup, target)
+
+    def _poll_lookup(self) -> None:
+        """Between questions: show the lookup result as soon as it is there (never waits)."""
+        bg = self._bg
+        if bg is not None and bg.done.is_set() and self._handled is not bg and not self._in_lookup:
+            self._handle(bg, bg.result or LookupResult(bg.target))
+
+    def _await_lookup(self) -> None:
+        """Wait for the lookup, at most --timeout, with a spinner on stderr after half a second."""
+        bg = self._bg
+        if bg is None or self._handled is bg or self._gave_up is bg:
+            return
+        if not bg.done.wait(min(0.5, self.timeout)):
+            deadline = self.timeout - 0.5
+            frames, i, waited = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏", 0, 0.0
+            label = self.t("waiting", target=bg.target)
+            while waited < deadline and not bg.done.is_set():
+                if self.status is not None:
+                    self.status.write(f"\r{frames[i % len(frames)]} {label} ({0.5 + waited:.0f} s)")
+                    self.status.flush()
+                step = min(0.1, deadline - waited)
+                bg.done.wait(step)
+                waited += step
+                i += 1
+            if self.status is not None:
+                self.status.write("\r" + " " * (len(label) + 12) + "\r")
+                self.status.flush()
+        if bg.done.is_set():
+            self._handle(bg, bg.result or LookupResult(bg.target))
+        else:  # go on without it; _poll_lookup still shows it (and stops when out of scope) if it comes
+            self._gave_up = bg
+            self._show(LookupResult(bg.target, notes=[self.t("no_answer", timeout=self.timeout)]))
+
+    def _handle(self, bg: BackgroundLookup, result: LookupResult) -> None:
+        self._handled = bg
+        self._in_lookup = True
+        try:
+            self._show(result)
+            if result.out_of_scope:
+                self._out_of_scope(result)
+        finally:
+            self._in_lookup = False
+
+    def _show(self, r: LookupResult) -> None:
+        if r.organisation:
+            self.answers["_organisation"] = r.organisation
+        if r.languages:
+            self.answers["_languages"] = list(r.languages)
+        notes = [n.replace(NOT_INSTALLED, self.t("not_installed")) for n in r.notes]
+        lines = []
+        if r.checked:
+            verdict = self.t(f"verdict.{r.verdict}") if f"verdict.{r.verdict}" in TEXTS else str(r.verdict)
+            lines.append(verdict + (f": {'; '.join(r.reasons)}" if r.reasons else ""))
+        if r.found_at or r.checked:
+            if r.organisation:
+                lines.append(self.t("receiver", who=r.organisation))
+            if r.found_at:
+                lines.append(self.t("found_at", url=r.found_at))
+            if r.contacts:
+                lines.append(self.t("how", how=", ".join(r.contacts)))
+            lines.append(self.t("key", key=r.key) if r.key else self.t("no_key"))
+            lines.append(self.t("policy", policy=r.policy_url or self.policy.title(self.lang)))
+        if notes or not lines:
+            lines.append(self.t("unchecked", target=r.target, why="; ".join(notes) or "?"))
+        self.p.say("\n".join("  " + line for line in lines))
+
+    def _out_of_scope(self, result: LookupResult) -> None:
+        self.p.say(self.t("out_of_scope", target=result.target))
+        if not self.ask("target_other", default=True, remember=False):
+            self.save()
+            raise ScopeError(self.t("stopped_scope", target=result.target, id=self.draft.id))
+        self.answers.pop("target", None)
+        target = self.ask("target", transform=_normalise_target)
+        self._start_lookup(target)
+        self._in_lookup = False
+        self._await_lookup()
+
+    # ------------------------------------------------------------------ the steps
+    def step_target(self) -> None:
+        fresh = not self.answered("target", "target")
+        old = self.answers.get("target")
+        target = self.ask("target", transform=_normalise_target)
+        if fresh or self._bg is None or target != old:
+            if fresh:
+                self.p.say(self.t("checking", target=target))
+            self._start_lookup(target)
+
+    def step_reporter(self) -> None:
+        d = self.defaults
+        while True:
+            self.ask("reporter_name", default=d.get("reporter_name"))
+            email = self.ask("reporter_email", default=d.get("reporter_email"))
+            phone = self.ask("reporter_phone", default=d.get("reporter_phone"))
+            if email or phone:
+                self.answers.pop("reporter_anonymous", None)
+                break
+            if self.ask("reporter_anonymous", default=False):
+                self.p.say(make("anonymous", "warning", self.lang).message)
+                break
+            for name in ("reporter_email", "reporter_phone", "reporter_anonymous"):
+                self.answers.pop(name, None)  # ask for a contact again
+        if not self.answers.get("reporter_anonymous"):
+            self.ask("reporter_pgp_key", default=d.get("reporter_pgp_key"), validate=self._check_key,
+                     transform=self._abspath)
+        self._await_lookup()
+
+    def step_vulnerability(self) -> None:
+        self.ask("title")
+        if self.ask("cwe") == "other":
+            self.ask("cwe_other", transform=lambda v: Q.cwe.normalise_cwe(v) or v)
+        mode = self.ask("cvss_mode", default="none")
+        if mode == "vector":
+            self.ask("cvss_vector")
+        elif mode == "build":
+            old = cvss_builder.parse_vector(str(self.answers.get("cvss_vector") or ""))
+            for m in cvss_builder.METRICS:
+                self.ask(f"cvss.{m.key}", default=old.get(m.key))
+            self._say_cvss()
+        self.ask("description")
+        self.ask("steps")
+        self.ask("impact")
+        self.ask("remediation")
+
+    def _say_cvss(self) -> None:
+        from cvd_reporter.core.validate import cvss_score  # noqa: PLC0415
+
+        vector = self.report().vulnerability.cvss
+        scored = cvss_score(vector) if vector else None
+        if vector and scored:
+            self.p.say(self.t("cvss_built", vector=vector, score=scored[0], severity=scored[1]))
+
+    def step_evidence(self) -> None:
+        for i in range(Q.MAX_EVIDENCE):
+            path_q, desc_q, _ = Q.evidence_questions(i)
+            fresh = not self.answered(path_q.name, "evidence")
+            path = self.ask(path_q, validate=self._check_evidence, transform=self._abspath)
+            if not path:  # the list ends here: forget files after it (left over from changing this step)
+                for key in [k for k in self.answers if k.startswith("evidence[") and k != path_q.name]:
+                    if int(key[9:key.index("]")]) >= i:
+                        del self.answers[key]
+                self.save()
+                return
+            self.ask(desc_q)
+            if fresh:
+                self._lint_evidence(i, Path(path))
+
+    def _lint_evidence(self, i: int, path: Path) -> None:
+        _, _, redact_q = Q.evidence_questions(i)
+        self.answers.pop(f"evidence[{i}].file", None)
+        raw = path.read_bytes()
+        try:
+            text = None if b"\x00" in raw[:65536] else raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
+            self.p.say(self.t("lint_binary", path=path))
+            return
+        own_emails = [e for e in [self.answers.get("reporter_email")] if e]
+        own_phones = [p for p in [self.answers.get("reporter_phone")] if p]
+        outcome = self.lint(text, own_emails=own_emails, own_phones=own_phones, path=str(path), lang=self.lang)
+        if outcome is None:
+            self.p.say(self.t("lint_missing", path=path))
+            return
+        if not outcome.findings:
+            self.p.say(self.t("lint_clean", path=path))
+            return
+        self.p.say(self.t("lint_hits", path=path, n=len(outcome.findings)) + "\n"
+                   + "\n".join("  " + f.human() for f in outcome.findings))
+        if outcome.redacted is not None and self.ask(redact_q, default=True):
+            copy = path.with_name(f"{path.stem}.redacted{path.suffix}")
+            try:
+                write_report_file(copy, outcome.redacted, overwrite=True)
+            except StoreError as e:
+                self.p.say(self.t("redact_failed", why=e.message))
+                return
+            self.answers[f"evidence[{i}].file"] = str(copy)
+            self.save()
+            self.p.say(self.t("redacted", path=copy))
+
+    def step_conduct(self) -> None:
+        fresh = not self.answered("discovered", "conduct")
+        day = self.ask("discovered", default=self.today.isoformat(),
+                       transform=lambda v: (Q.parse_date(v) or self.today).isoformat())
+        found, limit = Q.parse_date(day), self.policy.report_within_days
+        if fresh and found and limit is not None and (self.today - found).days > limit:  # as validate warns
+            self.p.say(make("discovered_stale", "warning", self.lang, days=(self.today - found).days).message)
+        for name in ("source_ips", "tools", "data_accessed", "data_downloaded"):
+            self.ask(name)
+        for att in self.policy.attestations:
+            q = Q.attestation_question(att)
+            if not self.ask(q, default=False):
+                del self.answers[q.name]  # a refused rule is asked again when the draft is resumed
+                self.save()
+                self.p.say(self.t("rule_refused", rule=att.say(self.lang), why=att.explain(self.lang)))
+                raise ValidationError(self.t("stopped_rule", id=self.draft.id), code="rule_not_confirmed")
+
+    def step_disclosure(self) -> None:
+        self.ask("shared_with")
+        intent = self.ask("disclosure_intent", default="after-fix")
+        if intent != "none" and self.policy.notify_before_publication and not self.answered("disclosure_date", "disclosure"):
+            self.p.say(self.t("notify"))
+        if intent == "date":
+            self.ask("disclosure_date", transform=lambda v: (Q.parse_date(v) or self.today).isoformat())
+        if self.answers.get("reporter_anonymous"):
+            self.answers["credit"] = "none"
+        else:
+            self.ask("credit", default="name" if self.answers.get("reporter_name") else "none")
+
+    # ------------------------------------------------------------------ checks at the edge (files)
+    def _abspath(self, value: Any) -> str:
+        text = str(value or "").strip()
+        return str((self.cwd / Path(text).expanduser()).resolve()) if text else ""
+
+    def _file_problem(self, value: str) -> tuple[Path, str | None]:
+        path = (self.cwd / Path(value.strip()).expanduser())
+        if not path.is_file():
+            return path, self.t("file_missing", path=value.strip())
+        if path.stat().st_size > Q.MAX_EVIDENCE_BYTES:
+            return path, self.t("file_big", path=value.strip(), mb=Q.MAX_EVIDENCE_BYTES // 1048576)
+        return path, None
+
+    def _check_evidence(self, value: str) -> str | None:
+        return self._file_problem(value)[1]
+
+    def _check_key(self, value: str) -> str | None:
+        path, problem = self._file_problem(value)
+        if problem:
+            return problem
+        head = path.read_bytes()[:MAX_KEY_BYTES]
+        if b"PRIVATE KEY BLOCK" in head:
+            return self.t("secret_key", path=value.strip())
+        if b"BEGIN PGP PUBLIC KEY BLOCK" not in head and not (head[:1] and head[0] & 0x80):
+            return self.t("not_a_key", path=value.strip())
+        return None
+
+    # ------------------------------------------------------------------ the end
+    def report(self) -> Report:
+        preferred = self.answers.get("_languages") or []
+        return Q.build_report(self.answers, policy=self.policy,
+                              lang=Q.report_language(self.lang, self.policy, preferred),
+                              organisation_domain=self.answers.get("_organisation"))
+
+    def _preview(self) -> list:
+        from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
+
+        report = self.report()
+        text = self.render(report, report.language or self.lang)
+        if text is None:
+            import yaml  # noqa: PLC0415
+
+            self.p.say(self.t("preview_yaml") + "\n" + yaml.safe_dump(report.to_dict(), sort_keys=False,
+                                                                         allow_unicode=True))
+        else:
+            self.p.say(self.t("preview") + "\n" + text)
+        findings = validate_report(report, policy=self.policy, today=self.today, lang=self.lang)
+        shown = [f for f in findings if f.severity != "info" and f.code not in ("anonymous",)]
+        if shown:
+            self.p.say("\n".join(f.human() for f in shown))
+        return findings
+
+    def _save_file(self) -> Path:
+        import yaml  # noqa: PLC0415
+
+        default = f"cvd-report-{self.draft.id}.yaml"  # in the current folder
+        target = Path(self.ask("save_path", default=default, validate=self._check_save_path,
+                               transform=self._abspath, remember=False))
+        data = self.report().to_dict()
+        for item in data.get("evidence", []):  # evidence paths are relative to the report file
+            item["path"] = os.path.relpath(item["path"], target.parent)
+        write_report_file(target, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        self.p.say(self.t("saved", path=target))
+        return target
+
+    def _check_save_path(self, value: str) -> str | None:
+        path = self.cwd / Path(value.strip()).expanduser()
+        if path.exists():
+            return self.t("path_exists", path=value.strip())
+        if not path.parent.is_dir():
+            return self.t("no_folder", path=path.parent)
+        return None
+
+    def finish(self) -> Outcome | None:
+        """Preview, then send / save / change / stop. None: the user chose to change a step."""
+        self.p.say(f"\n── {Q.STEP_TITLES['finish'][self.lang]} ──")
+        findings = self._preview()
+        errors = any(f.severity == "error" for f in findings)
+        q = Q.get("finish_action")
+        options = [Choice(o.value, o.say(self.lang)) for o in q.options if not (errors and o.value in ("send", "save"))]
+        if errors:
+            self.p.say(self.t("has_errors"))
+        action = self.ask(q, default=options[0].value, remember=False, choices=options)
+        if action == "change":
+            self.redo = {self.ask("change_step", default="vulnerability", remember=False)}
+            return None
+        if action == "stop":
+            self.save()
+            self.p.say(self.t("kept", id=self.draft.id))
+            return Outcome("draft", self.draft.id)
+        path = self._save_file()
+        self.store.remove(self.draft.id)  # the report file holds it now
+        if action == "send":
+            sent = self.send(path, self.lang)
+            if sent is None:
+                self.p.say(self.t("send_missing", path=path))
+                return Outcome("saved", self.draft.id, path)
+            return Outcome("sent", self.draft.id, path, sent)
+        self.p.say(self.t("next", path=path))
+        return Outcome("saved", self.draft.id, path)
+
+    def run(self) -> Outcome:
+        try:
+            if self.answers.get("target"):
+                self.p.say(self.t("resuming", id=self.draft.id, summary=self.draft.summary))
+                self._start_lookup(str(self.answers["target"]))
+            while True:
+                for step in Q.STEPS:
+                    self._heading = step
+                    getattr(self, f"step_{step}")()
+                self.redo = set()
+                outcome = self.finish()
+                if outcome is not None:
+                    return outcome
+        except (KeyboardInterrupt, EOFError):
+            if not self.answers:  # nothing typed yet: no empty draft to clutter the resume list
+                raise Interrupted(self.t("interrupted_empty")) from None
+            self.save()
+            raise Interrupted(self.t("interrupted", id=self.draft.id)) from None
+
+
+def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | None:
+    """`new` without --resume: offer the unfinished drafts, newest first; None means start anew."""
+    drafts = store.list_unfinished()
+    if not drafts:
+        return None
+    new = TEXTS["resume_new"][lang]
+    choices = [Choice(d.id, f"{d.id}  {d.summary}  ({d.updated[:16].replace('T', ' ')})") for d in drafts[:10]]
+    picked = prompter.select("resume_draft", TEXTS["resume_q"][lang], [*choices, Choice("new", new)],
+                             default=drafts[0].id)
+    return None if picked == "new" else store.load(picked)
+
+
+def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: str | None = None,
+                resume_id: str | None = None, status: TextIO | None = None) -> Wizard:
+    """Wire a Wizard to the real world: settings, the draft store, the policy and wizard_lookup."""
+    from functools import partial  # noqa: PLC0415
+
+    from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
+    from cvd_reporter.profiles import load_policy  # noqa: PLC0415
+
+    policy = load_policy(policy_name or settings.policy)
+    store = DraftStore(settings.home)
+    now = dt.datetime.now(dt.timezone.utc)
+    draft = store.load(resume_id) if resume_id else choose_draft(prompter, store, lang)
+    if draft is None:
+        draft = store.new(lang=lang, now=now)
+
+    def lookup(target: str) -> LookupResult:
+        parsed = Q.parse_target(target)
+        return wl.lookup_target(parsed[1] if parsed else target, settings, policy=policy,
+                                now=dt.datetime.now(dt.timezone.utc))
+
+    return Wizard(
+        prompter=prompter, policy=policy, lang=lang, store=store, draft=draft, lookup=lookup,
+        timeout=settings.timeout, today=dt.date.today(), cwd=Path.cwd(),
+        defaults={"reporter_name": settings.reporter_name, "reporter_email": settings.reporter_email,
+                  "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
+        lint=wl.lint_text,
+        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=dt.date.today()),
+        send=partial(_send, wl, settings, prompter), status=status)
+
+
+def _send(wl: Any, settings: Any, prompter: Prompter, path: Path, lang: str) -> str | None:
+    def confirm(plan: str) -> bool:
+        return prompter.confirm("send_confirm", f"{plan}\n{TEXTS['send_q'][lang]}", default=False)
+
+    return wl.send_report(path, settings, lang=lang, confirm=confirm, progress=prompter.say)

@@ -1,0 +1,186 @@
+"""The wizard's one door to the rest of the product: scope, discovery, keys, lint, render, submit.
+
+Those modules are built by other parts of the project and may be absent from an installation (or
+fail on the network). Every use goes through this module, which imports them lazily and, when they
+are missing or the network fails, says "could not check now" instead of failing: the wizard then
+accepts the answer with a warning that ``submit`` checks it again before anything is sent (issue 7,
+"Bad input"). Nothing here prompts or prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from cvd_reporter.errors import CvdError
+
+if TYPE_CHECKING:
+    from cvd_reporter.core.findings import Finding
+    from cvd_reporter.core.model import Report
+    from cvd_reporter.core.policy import Policy
+    from cvd_reporter.settings import Settings
+
+NOT_INSTALLED = "not part of this installation"
+
+
+@dataclass
+class LookupResult:
+    """What the wizard shows after the target: scope verdict, who receives the report, how, which key."""
+
+    target: str
+    verdict: str | None = None  # in_scope | out_of_scope | unknown; None: could not check now
+    reasons: list[str] = field(default_factory=list)
+    organisation: str | None = None  # registrable domain of the organisation
+    found_at: str | None = None  # where the security.txt came from
+    contacts: list[str] = field(default_factory=list)  # preference order, e.g. "mailto:security@x"
+    key: str | None = None  # "fingerprint …, expires …"
+    policy_url: str | None = None
+    languages: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why something could not be checked now
+
+    @property
+    def checked(self) -> bool:
+        return self.verdict is not None
+
+    @property
+    def out_of_scope(self) -> bool:
+        return self.verdict == "out_of_scope"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "verdict": self.verdict, "reasons": self.reasons,
+                "organisation": self.organisation, "found_at": self.found_at, "contacts": self.contacts,
+                "key": self.key, "policy_url": self.policy_url, "languages": self.languages, "notes": self.notes}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _describe_key(chosen: Any) -> str:
+    verdict = getattr(chosen, "verdict", chosen)
+    expires = getattr(verdict, "expires", None)
+    when = f"expires {expires.isoformat()[:10]}" if hasattr(expires, "isoformat") else "no expiry"
+    source = getattr(chosen, "source", None)
+    return f"{getattr(verdict, 'fingerprint', '?')} ({when}" + (f"; from {source})" if source else ")")
+
+
+def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.datetime) -> LookupResult:
+    """Scope verdict, security.txt and key for one target; never raises for a missing module or the network.
+
+    The same three calls as the submit pipeline (cvd_reporter/submit.py), so the wizard shows what
+    `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
+    wizard's background thread; every network step is bounded by ``settings.timeout``.
+    """
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    from cvd_reporter.core.domains import registrable_domain  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+
+    result = LookupResult(target)
+    host = (urlsplit(target).hostname or "") if "://" in target else target
+    result.organisation = registrable_domain(host) if host else None
+    fetcher = Fetcher.from_settings(settings)
+
+    try:  # 1. scope
+        from cvd_reporter.scoping import check_targets  # noqa: PLC0415
+    except ImportError:
+        result.notes.append("scope: " + NOT_INSTALLED)
+    else:
+        try:
+            verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
+                                    now=now)[0]
+            result.verdict = str(verdict.verdict)
+            result.reasons = [str(r) for r in verdict.reasons]
+        except CvdError as e:
+            result.notes.append(e.message)
+    if result.out_of_scope:
+        return result  # stop early: no need to look for where to send it
+
+    try:  # 2. security.txt: who receives it, how, which languages, which policy
+        from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+    except ImportError:
+        result.notes.append("security.txt: " + NOT_INSTALLED)
+        return result
+    try:
+        found = discover(target, fetcher, now=now)
+    except CvdError as e:
+        result.notes.append(e.message)
+        return result
+    st = found.security_txt
+    result.found_at = _text(found.url)
+    result.contacts = [str(c.uri) for c in st.contacts]
+    result.languages = [str(x) for x in st.preferred_languages]
+    result.policy_url = st.policy[0] if st.policy else None
+    mailto = [c.address for c in st.contacts if c.kind == "mailto" and c.address and c.valid]
+
+    try:  # 3. the key the report will be encrypted to
+        from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+        from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
+    except ImportError:
+        result.notes.append("key: " + NOT_INSTALLED)
+        return result
+    try:
+        keys = find_keys(encryption_uris=list(st.encryption), contacts=mailto, fetcher=fetcher,
+                         resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+        if keys.chosen is not None:
+            result.key = _describe_key(keys.chosen)
+    except CvdError as e:  # no key (5) or an unusable one (6): `submit` refuses; say so now
+        result.notes.append(e.message)
+    return result
+
+
+@dataclass
+class LintOutcome:
+    findings: list[Finding]
+    redacted: str | None  # the text with every hit replaced; None when nothing was found
+
+
+def lint_text(text: str, *, own_emails: list[str], own_phones: list[str], path: str,
+              lang: str = "en") -> LintOutcome | None:
+    """The personal-data and secret scan (core.lint) on one evidence text; None when not installed."""
+    try:
+        from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
+    except ImportError:
+        return None
+    hits = scan_text(text, own_emails=own_emails, own_phones=own_phones, path=path)
+    return LintOutcome([h.to_finding(lang) for h in hits], redact(text, hits) if hits else None)
+
+
+def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date | None = None) -> str | None:
+    """The exact text the organisation will read (core.render); None when not installed."""
+    try:
+        from cvd_reporter.core.render import render_text  # noqa: PLC0415
+    except ImportError:
+        return None
+    return render_text(report, policy=policy, lang=lang, date=today, has_reporter_key=bool(report.reporter.pgp_key),
+                       evidence_names=[Path(e.path).name for e in report.evidence if e.path])
+
+
+def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[[str], bool],
+                progress: Callable[[str], None]) -> str | None:
+    """Hand a saved report file to the submit pipeline (encrypt, deliver, record). None when not installed.
+
+    ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
+    itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
+    (CvdError) propagate to the command's exit code; the report file stays where it was saved.
+    """
+    try:
+        from cvd_reporter.submit import submit_report  # noqa: PLC0415
+    except ImportError:
+        return None
+    import inspect  # noqa: PLC0415
+
+    # submit_report is being written beside the wizard: pass what it accepts of the keywords that
+    # plan_submission (its first half) already takes, so the two can meet without a flag day.
+    offered: dict[str, Any] = {"settings": settings, "lang": lang, "confirm": confirm, "progress": progress,
+                               "now": dt.datetime.now(dt.timezone.utc)}
+    params = inspect.signature(submit_report).parameters
+    if "options" in params:
+        from cvd_reporter.submit import SubmitOptions  # noqa: PLC0415
+
+        offered["options"] = SubmitOptions(lang=lang)
+    outcome = submit_report(path, **{k: v for k, v in offered.items() if k in params})
+    summary = getattr(outcome, "summary", None)
+    return str(summary() if callable(summary) else summary or outcome)

@@ -1,0 +1,254 @@
+"""The outbox: finished messages waiting to be sent, and the history of every attempt.
+
+Layout (all through store/fs.py: folder 0700, files 0600, written atomically)::
+
+    <home>/outbox/<id>.eml | <id>.json     the message exactly as it goes on the wire
+    <home>/outbox/<id>.meta.json           report id, channel, recipient, key, attempts, state
+
+The entry id is derived from the channel and the message's own key (the Message-ID for e-mail,
+the Idempotency-Key for the API), so saving the same message again finds the same entry: a pending
+one gets the new bytes (same key), a sent one is refused. Sending never happens twice from here:
+``mark_sent`` is final, and ``sending(id)`` holds a lock while one process sends.
+
+Only encrypted messages are stored: an e-mail must be RFC 3156 ``multipart/encrypted`` with armored
+ciphertext, an API payload must carry an OpenPGP ``message``. Anything else needs
+``allow_plaintext=True`` and is then marked ``plaintext`` in its metadata (and in ``outbox list``).
+File names hold only the id: nothing of the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from cvd_reporter.core.mime import check_report_id, is_pgp_mime
+from cvd_reporter.errors import StoreError
+from cvd_reporter.store.fs import private_dir, write_private
+
+META_VERSION = 1
+CHANNELS = {"email": ".eml", "api": ".json", "github": ".json"}
+MEDIA_TYPES = {"email": "message/rfc822", "api": "application/json", "github": "application/json"}
+MAX_ANSWER = 500
+_ID_RE = re.compile(r"[0-9a-f]{12}\Z")
+
+
+@dataclass
+class Attempt:
+    at: str
+    ok: bool
+    answer: str
+    code: str | None = None
+    delivered: str = "no"  # "yes", "no" or "unknown" (the server may have taken it; the answer was lost)
+
+
+@dataclass
+class OutboxEntry:
+    id: str
+    report_id: str
+    channel: str
+    recipient: str
+    key: str
+    file: str
+    media_type: str
+    encrypted: bool
+    plaintext: bool
+    sha256: str
+    size: int
+    created: str
+    state: str = "pending"  # "pending" or "sent"
+    sent_at: str | None = None
+    receipt: dict[str, Any] | None = None
+    route: dict[str, Any] = field(default_factory=dict)  # how to send it: envelope, URL, repository
+    attempts: list[Attempt] = field(default_factory=list)
+    path: Path | None = None  # where the message file is (not stored)
+
+    @property
+    def last_attempt(self) -> Attempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["path"] = str(self.path) if self.path else None
+        return out
+
+
+def _now(now: datetime | None) -> str:
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def entry_id(channel: str, key: str) -> str:
+    """Short, stable id of one message: the same channel and key always give the same id."""
+    return hashlib.sha256(f"{channel}\0{key}".encode("utf-8")).hexdigest()[:12]
+
+
+def is_encrypted(channel: str, payload: bytes) -> bool:
+    """Inspect the bytes themselves; a caller's word is not enough."""
+    if channel == "email":
+        return is_pgp_mime(payload)
+    if channel == "api":
+        from cvd_reporter.delivery.api import is_encrypted_payload  # noqa: PLC0415
+
+        try:
+            return is_encrypted_payload(json.loads(payload.decode("utf-8")))
+        except (UnicodeDecodeError, ValueError):
+            return False
+    return False  # GitHub reports are plaintext JSON by nature
+
+
+class Outbox:
+    def __init__(self, home: Path) -> None:
+        self.dir = Path(home) / "outbox"
+
+    # ---- paths ------------------------------------------------------------------------------
+    def _meta_path(self, ident: str) -> Path:
+        return self.dir / f"{ident}.meta.json"
+
+    def _load(self, path: Path) -> OutboxEntry:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if raw.pop("outbox", None) != META_VERSION:
+                raise ValueError("version")
+            raw["attempts"] = [Attempt(**a) for a in raw.get("attempts", [])]
+            raw.pop("path", None)
+            entry = OutboxEntry(**raw)
+        except (OSError, ValueError, TypeError) as e:
+            raise StoreError(f"The outbox entry {path.name} cannot be read ({type(e).__name__}); move it away "
+                             "and try again.", code="outbox_corrupt") from None
+        entry.path = self.dir / entry.file
+        return entry
+
+    def _store(self, entry: OutboxEntry) -> OutboxEntry:
+        raw = {"outbox": META_VERSION, **entry.to_dict()}
+        raw.pop("path")
+        write_private(self._meta_path(entry.id), json.dumps(raw, indent=2, ensure_ascii=False) + "\n")
+        entry.path = self.dir / entry.file
+        return entry
+
+    # ---- the interface ----------------------------------------------------------------------
+    def save(self, *, report_id: str, channel: str, recipient: str, payload: bytes, key: str,
+             route: dict[str, Any] | None = None, allow_plaintext: bool = False,
+             now: datetime | None = None) -> OutboxEntry:
+        """Keep ``payload`` (the finished message) until it is sent; return its entry.
+
+        ``key`` is the message's Message-ID (e-mail) or Idempotency-Key (API, GitHub: the report id).
+        ``route`` holds what sending needs besides secrets: ``mail_from``/``rcpt_to``, ``url``,
+        ``repo``/``api_url``.
+        """
+        check_report_id(report_id)
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        encrypted = is_encrypted(channel, payload)
+        if not encrypted and not allow_plaintext:
+            raise StoreError("This message is not encrypted, so it is not kept in the outbox; only an explicit "
+                             "--allow-plaintext stores a report in the clear.", code="not_encrypted")
+        ident = entry_id(channel, key)
+        with self.sending(ident):
+            existing = self._meta_path(ident)
+            if existing.exists():
+                entry = self._load(existing)
+                if entry.state == "sent":
+                    raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
+                                     "or sent again.", code="already_sent", data={"id": ident})
+            else:
+                entry = OutboxEntry(id=ident, report_id=report_id, channel=channel, recipient=recipient, key=key,
+                                    file=f"{ident}{CHANNELS[channel]}", media_type=MEDIA_TYPES[channel],
+                                    encrypted=encrypted, plaintext=not encrypted, sha256="", size=0,
+                                    created=_now(now))
+            private_dir(self.dir)
+            write_private(self.dir / entry.file, payload)
+            entry.recipient, entry.route = recipient, dict(route or {})
+            entry.encrypted, entry.plaintext = encrypted, not encrypted
+            entry.sha256, entry.size = hashlib.sha256(payload).hexdigest(), len(payload)
+            return self._store(entry)
+
+    def list(self) -> list[OutboxEntry]:
+        if not self.dir.is_dir():
+            return []
+        entries = [self._load(p) for p in sorted(self.dir.glob("*.meta.json"))]
+        return sorted(entries, key=lambda e: (e.created, e.id))
+
+    def get(self, ident: str) -> OutboxEntry:
+        """An entry by its id, or by its report id when exactly one entry has it."""
+        if _ID_RE.match(ident) and self._meta_path(ident).exists():
+            return self._load(self._meta_path(ident))
+        matches = [e for e in self.list() if e.report_id == ident or e.id.startswith(ident.lower())]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise StoreError(f"{ident!r} matches {len(matches)} outbox entries; give the full id from "
+                             "`cvd-reporter outbox list`.", code="ambiguous")
+        raise StoreError(f"There is no outbox entry {ident!r}; `cvd-reporter outbox list` shows what waits.",
+                         code="not_found")
+
+    def read(self, entry: OutboxEntry) -> bytes:
+        """The stored message, checked against the hash recorded when it was saved."""
+        try:
+            data = (self.dir / entry.file).read_bytes()
+        except OSError as e:
+            raise StoreError(f"The outbox message {entry.file} cannot be read ({e.strerror}).",
+                             code="outbox_corrupt") from None
+        if hashlib.sha256(data).hexdigest() != entry.sha256:
+            raise StoreError(f"The outbox message {entry.file} was changed after it was saved; it is not sent.",
+                             code="outbox_corrupt")
+        return data
+
+    def record_attempt(self, ident: str, ok: bool, answer: str, *, code: str | None = None,
+                       delivered: str | None = None, now: datetime | None = None) -> OutboxEntry:
+        """Append one attempt (with the server's answer) to the entry's history."""
+        entry = self.get(ident)
+        entry.attempts.append(Attempt(at=_now(now), ok=ok, answer=" ".join(str(answer).split())[:MAX_ANSWER],
+                                      code=code, delivered=delivered or ("yes" if ok else "no")))
+        return self._store(entry)
+
+    def mark_sent(self, ident: str, *, receipt: dict[str, Any] | None = None,
+                  now: datetime | None = None) -> OutboxEntry:
+        """Final: the message was taken. It will never be sent again from the outbox."""
+        entry = self.get(ident)
+        if entry.state == "sent":
+            raise StoreError(f"The outbox entry {entry.id} was already marked sent on {entry.sent_at}.",
+                             code="already_sent", data={"id": entry.id})
+        entry.state, entry.sent_at, entry.receipt = "sent", _now(now), receipt
+        return self._store(entry)
+
+    @contextlib.contextmanager
+    def sending(self, ident: str) -> Iterator[None]:
+        """Exclusive lock on one entry across processes, so two `outbox send` runs never both send it."""
+        if not _ID_RE.match(ident):
+            raise ValueError("lock an entry by its id")
+        private_dir(self.dir)
+        path = self.dir / f"{ident}.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                import fcntl  # noqa: PLC0415 - POSIX
+
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise StoreError(f"The outbox entry {ident} is being sent by another cvd-reporter right now.",
+                                     code="busy") from None
+            except ImportError:  # pragma: no cover - Windows: msvcrt locks a byte range instead
+                import msvcrt  # noqa: PLC0415
+
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                except OSError:
+                    raise StoreError(f"The outbox entry {ident} is being sent by another cvd-reporter right now.",
+                                     code="busy") from None
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
+def manual_send_hint(entry: OutboxEntry) -> str:
+    """One line for the user when no SMTP server is configured."""
+    return (f"The encrypted e-mail to {entry.recipient} is in {entry.path}: set smtp.host and run "
+            f"`cvd-reporter outbox send {entry.id}`, or hand the file to a tool that sends ready-made "
+            f"messages (e.g. `sendmail -t < {entry.path}`).")

@@ -1,0 +1,94 @@
+"""Send one outbox entry through its channel, record the attempt, and never send it twice.
+
+Used by ``outbox send`` and by ``submit`` (which first saves the finished message in the outbox,
+then calls :func:`send_entry`): a failure leaves the encrypted message where it is, with the
+server's answer in its history, and the DeliveryError says how to send it again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
+from cvd_reporter.errors import DeliveryError, StoreError
+
+
+def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None, force: bool = False) -> OutboxEntry:
+    """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
+
+    A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
+    reached GitHub (``delivered == "unknown"``) is not repeated without ``force``: GitHub's API has
+    no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key).
+    """
+    with outbox.sending(outbox.get(ident).id):  # lock the entry itself, whatever name it was given by
+        entry = outbox.get(ident)  # read again under the lock: another run may just have sent it
+        if entry.state == "sent":
+            raise StoreError(f"The outbox entry {entry.id} was already sent on {entry.sent_at}; it is not sent "
+                             "again.", code="already_sent", data={"id": entry.id})
+        last = entry.last_attempt
+        if entry.channel == "github" and last is not None and last.delivered == "unknown" and not force:
+            raise DeliveryError(f"The last attempt for {entry.id} may have reached GitHub; check the repository's "
+                                "security advisories first, then send it again with --force.",
+                                code="check_first", data={"id": entry.id})
+        if entry.channel == "email" and not settings.smtp_host:  # not an attempt: nothing was tried
+            hint = manual_send_hint(entry)
+            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
+                                data={"id": entry.id, "path": str(entry.path), "temporary": True})
+        payload = outbox.read(entry)
+        try:
+            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher)
+        except DeliveryError as e:
+            number = e.data.get("smtp_code") or e.data.get("status")
+            answer = e.data.get("answer") or e.message
+            outbox.record_attempt(entry.id, False, f"{number} {answer}" if number else answer, code=e.code,
+                                  delivered=e.data.get("delivered", "no"))
+            kept = "the report" if entry.plaintext else "the encrypted report"
+            raise DeliveryError(f"{e.message.rstrip('.')}; {kept} stays in the outbox (send it again "
+                                f"with `cvd-reporter outbox send {entry.id}`).",
+                                code=e.code, data={**e.data, "id": entry.id, "report_id": entry.report_id}) from None
+        outbox.record_attempt(entry.id, True, _answer(receipt), code="sent", delivered="yes")
+        return outbox.mark_sent(entry.id, receipt=receipt)
+
+
+def _answer(receipt: dict[str, Any]) -> str:
+    if receipt.get("channel") == "email":
+        return f"{receipt.get('code')} {receipt.get('reply', '')}".strip()
+    if receipt.get("channel") == "api":
+        return f"{receipt.get('status')} id={receipt.get('id')}"
+    return f"{receipt.get('status')} {receipt.get('ghsa_id') or ''}".strip()
+
+
+def _fetcher(settings: Any, fetcher: Any) -> Any:
+    if fetcher is not None:
+        return fetcher
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - requests is slow to import
+
+    return Fetcher.from_settings(settings)
+
+
+def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any) -> dict[str, Any]:
+    route = entry.route
+    if entry.channel == "email":
+        from cvd_reporter.delivery import smtp  # noqa: PLC0415
+
+        password = settings.secret("smtp_password") if settings.smtp_user else None
+        mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
+        rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
+        return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
+                         rcpt_to=rcpt_to).to_dict()
+    if entry.channel == "api":
+        from cvd_reporter.delivery import api  # noqa: PLC0415
+
+        token = settings.secret("api_token", required=False)
+        return api.submit(json.loads(payload.decode("utf-8")), url=route.get("url") or entry.recipient, token=token,
+                          idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
+                          allow_plaintext=entry.plaintext).to_dict()
+    if entry.channel == "github":
+        from cvd_reporter.delivery import github  # noqa: PLC0415
+
+        token = settings.secret("github_token")
+        return github.submit(json.loads(payload.decode("utf-8")), repo=route.get("repo") or entry.recipient,
+                             api_url=route.get("api_url") or settings.github_api_url, token=token,
+                             fetcher=_fetcher(settings, fetcher)).to_dict()
+    raise StoreError(f"The outbox entry {entry.id} has an unknown channel {entry.channel!r}.", code="outbox_corrupt")

@@ -1,0 +1,302 @@
+"""SMTP submission of a finished (encrypted) message: TLS before anything else, or nothing at all.
+
+Policy (issue 6, DESIGN.md invariants):
+- ``starttls``: EHLO, then STARTTLS is required. A server that does not offer it gets no AUTH, no
+  MAIL, no message: smtplib's ``login()`` would otherwise send the password in clear (measured, see
+  shared/notes/test-infra.md §3). ``tls``: implicit TLS from the first byte (RFC 8314 §3.3).
+- Certificates are verified with :func:`cvd_reporter.net.tls.make_ssl_context`; ``--connect-to``
+  changes only where the TCP connection goes, the configured name keeps driving SNI and the
+  certificate check.
+- One total deadline (``settings.timeout``) covers connect, TLS, AUTH and DATA: a watchdog shuts
+  the socket, so a server that answers a byte at a time cannot stretch it.
+- All recipients must be accepted before DATA (no partial delivery), and every failure becomes a
+  :class:`DeliveryError` with the server's answer in ``data`` and one plain sentence. The password
+  is never logged and never part of an error.
+- The EHLO name is the address literal of our own socket (RFC 5321 §4.1.3), not the machine's
+  host name, which can identify the reporter.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from cvd_reporter.errors import ConfigError, DeliveryError
+from cvd_reporter.net.tls import make_ssl_context
+
+MAX_ANSWER = 500  # characters of a server answer kept in errors and the outbox
+
+
+@dataclass(frozen=True)
+class SmtpReceipt:
+    """What the server said when it took the message."""
+
+    host: str
+    port: int
+    security: str
+    code: int
+    reply: str
+    time: datetime
+    recipients: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"channel": "email", "host": self.host, "port": self.port, "security": self.security,
+                "code": self.code, "reply": self.reply, "time": self.time.isoformat(),
+                "recipients": list(self.recipients)}
+
+
+class _Watch:
+    """Total deadline: shut the socket when it passes, which wakes any blocked read or write."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def register(self, sock: socket.socket) -> None:
+        with self._lock:
+            if self.expired:
+                sock.close()
+                raise TimeoutError("deadline")
+            # A duplicate survives the TLS wrap (which detaches the original object); shutdown()
+            # acts on the connection itself.
+            self._socks.append(sock.dup())
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def __enter__(self) -> "_Watch":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._socks:
+                sock.close()
+            self._socks.clear()
+
+
+def _connect(host: str, port: int, connect_map: dict[tuple[str, int], tuple[str, int]], timeout: float,
+             watch: _Watch, source: tuple[str, int] | None) -> socket.socket:
+    target = connect_map.get((host.lower().rstrip("."), port), (host, port))
+    sock = socket.create_connection(target, timeout, source)
+    watch.register(sock)
+    return sock
+
+
+def _ehlo_name(sock: socket.socket) -> str:
+    """RFC 5321 §4.1.3 address literal of our end of the connection."""
+    try:
+        address = sock.getsockname()[0]
+    except OSError:
+        return "[127.0.0.1]"
+    return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
+
+
+def _clients(connect_map: dict[tuple[str, int], tuple[str, int]], watch: _Watch) -> tuple[type, type]:
+    class MappedSMTP(smtplib.SMTP):
+        # smtplib keeps the name given to connect() in self._host and uses it for SNI and the
+        # certificate check in starttls(); only the TCP target changes here.
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # type: ignore[override]
+            sock = _connect(host, port, connect_map, timeout, watch, self.source_address)
+            self.local_hostname = _ehlo_name(sock)
+            return sock
+
+    class MappedSMTPS(smtplib.SMTP_SSL):
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # type: ignore[override]
+            sock = _connect(host, port, connect_map, timeout, watch, self.source_address)
+            self.local_hostname = _ehlo_name(sock)
+            return self.context.wrap_socket(sock, server_hostname=self._host)
+
+    return MappedSMTP, MappedSMTPS
+
+
+def _answer(resp: bytes | str | None) -> str:
+    text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else (resp or "")
+    return " ".join(text.split())[:MAX_ANSWER]
+
+
+class _Stop(Exception):
+    """A refusal decided here (not by smtplib): carries the DeliveryError to raise."""
+
+    def __init__(self, error: DeliveryError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
+         rcpt_to: list[str]) -> SmtpReceipt:
+    """Submit ``message`` (the finished RFC 5322 bytes) to the configured SMTP server.
+
+    ``password`` comes from the caller (``settings.secret("smtp_password")``); with a password the
+    login is ``settings.smtp_user``. Raises DeliveryError for every failure; nothing is retried here
+    (the outbox does that, with the same bytes and Message-ID).
+    """
+    host = settings.smtp_host
+    if not host:
+        raise ConfigError("No SMTP server is configured; set smtp.host (CVD_SMTP_HOST) or use the outbox.")
+    security = settings.smtp_security
+    if security not in ("starttls", "tls"):
+        raise ConfigError("smtp.security must be 'starttls' or 'tls'; there is no plain option.")
+    if password is not None and not settings.smtp_user:
+        raise ConfigError("An SMTP password is set but smtp.user (CVD_SMTP_USER) is not; set the login name.")
+    if not mail_from:
+        raise ConfigError("No sender address is configured; set smtp.from (CVD_SMTP_FROM).")
+    if not rcpt_to:
+        raise ValueError("no recipients")
+    port = settings.effective_smtp_port
+    timeout = float(settings.timeout)
+    where = f"{host}:{port}"
+    base = {"host": host, "port": port, "security": security}
+    stage = "connect"
+    watch = _Watch(timeout)
+    plain_cls, tls_cls = _clients(dict(settings.connect_map), watch)
+    ctx = make_ssl_context(settings.ca_bundle)
+    client: smtplib.SMTP | None = None
+
+    def fail(code: str, sentence: str, *, answer: str = "", smtp_code: int | None = None,
+             temporary: bool, delivered: str = "no") -> DeliveryError:
+        data = dict(base, stage=stage, answer=answer, smtp_code=smtp_code, temporary=temporary,
+                    delivered=delivered)
+        return DeliveryError(sentence, code=code, data=data)
+
+    try:
+        with watch:
+            try:
+                if security == "tls":
+                    client = tls_cls(local_hostname="localhost", timeout=timeout, context=ctx)
+                else:
+                    client = plain_cls(local_hostname="localhost", timeout=timeout)
+                client._host = host  # smtplib sets it only in __init__; it drives SNI and the name check
+                client.connect(host, port)
+                stage = "ehlo"
+                code, resp = client.ehlo()
+                if code != 250:
+                    raise smtplib.SMTPHeloError(code, resp)
+                if security == "starttls":
+                    stage = "starttls"
+                    if not client.has_extn("starttls"):
+                        raise _Stop(fail(
+                            "starttls_missing",
+                            f"The SMTP server {where} does not offer STARTTLS and cvd-reporter never logs "
+                            "in or sends without TLS, so nothing was sent; use port 465 with smtp.security "
+                            "= tls, or another server.", temporary=False))
+                    client.starttls(context=ctx)
+                    stage = "ehlo"
+                    code, resp = client.ehlo()
+                    if code != 250:
+                        raise smtplib.SMTPHeloError(code, resp)
+                # Belt and braces: whatever happened above, credentials only cross an encrypted socket.
+                if not isinstance(client.sock, ssl.SSLSocket):
+                    raise _Stop(fail("tls_failed", f"The connection to {where} is not encrypted; nothing was "
+                                     "sent.", temporary=False))
+                if password is not None:
+                    stage = "auth"
+                    if not client.has_extn("auth"):
+                        raise _Stop(fail("auth_unavailable", f"The SMTP server {where} offers no login "
+                                         "(AUTH) after TLS, so nothing was sent; check smtp.host and "
+                                         "smtp.port.", temporary=False))
+                    client.login(settings.smtp_user, password)
+                stage = "mail"
+                # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
+                options = [f"SIZE={len(message)}"] if client.has_extn("size") else []
+                code, resp = client.mail(mail_from, options)
+                if code != 250:
+                    raise smtplib.SMTPSenderRefused(code, resp, mail_from)
+                stage = "rcpt"
+                for rcpt in rcpt_to:
+                    code, resp = client.rcpt(rcpt)
+                    if code not in (250, 251):
+                        raise smtplib.SMTPRecipientsRefused({rcpt: (code, resp)})
+                stage = "data"
+                code, resp = client.data(message)
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, resp)
+                receipt = SmtpReceipt(host=host, port=port, security=security, code=code, reply=_answer(resp),
+                                      time=datetime.now(timezone.utc), recipients=list(rcpt_to))
+                stage = "quit"
+                try:
+                    client.quit()
+                except (smtplib.SMTPException, OSError):
+                    pass  # the message is accepted; a rude goodbye changes nothing
+                return receipt
+            finally:
+                if client is not None:
+                    try:
+                        client.close()
+                    except OSError:
+                        pass
+    except _Stop as stop:
+        raise stop.error from None
+    except (smtplib.SMTPException, OSError, ssl.SSLError) as e:
+        raise _map_error(e, stage=stage, where=where, watch=watch, fail=fail) from None
+
+
+def _map_error(e: BaseException, *, stage: str, where: str, watch: _Watch, fail: Any) -> DeliveryError:
+    """One plain sentence per failure; the server's answer goes to ``data``."""
+    during_data = stage == "data"
+    unknown = "unknown" if during_data else "no"
+    again = "sending again reuses the same Message-ID" if during_data else "nothing was sent"
+    if watch.expired or isinstance(e, (TimeoutError, socket.timeout)):
+        return fail("deadline", f"The SMTP server {where} did not finish within the {watch.seconds:g} s deadline "
+                    f"(during {stage.upper()}); {again}.", temporary=True, delivered=unknown)
+    if isinstance(e, ssl.SSLCertVerificationError):
+        return fail("invalid_cert", f"The TLS certificate of the SMTP server {where} could not be verified "
+                    f"({e.verify_message}); nothing was sent.", temporary=False)
+    if isinstance(e, (ssl.SSLError, smtplib.SMTPNotSupportedError)) and stage == "starttls":
+        return fail("tls_failed", f"TLS with the SMTP server {where} failed ({_answer(str(e))}); nothing was sent.",
+                    temporary=False)
+    if isinstance(e, smtplib.SMTPAuthenticationError):
+        return fail("auth_failed", f"The SMTP server {where} refused the login of smtp.user "
+                    f"({e.smtp_code}), so nothing was sent; check the user and the password.",
+                    answer=_answer(e.smtp_error), smtp_code=e.smtp_code, temporary=False)
+    if isinstance(e, smtplib.SMTPRecipientsRefused):
+        rcpt, (code, resp) = next(iter(e.recipients.items()))
+        return _reply_error(fail, code, resp, f"the recipient {rcpt}", where)
+    if isinstance(e, smtplib.SMTPSenderRefused):
+        return _reply_error(fail, e.smtp_code, e.smtp_error, f"the sender {e.sender}", where)
+    if isinstance(e, (smtplib.SMTPDataError, smtplib.SMTPHeloError)):
+        what = "the message" if stage == "data" else "the greeting (EHLO)"
+        return _reply_error(fail, e.smtp_code, e.smtp_error, what, where)
+    if isinstance(e, smtplib.SMTPResponseException):
+        return _reply_error(fail, e.smtp_code, e.smtp_error, f"the {stage.upper()} command", where)
+    if isinstance(e, (smtplib.SMTPServerDisconnected, ConnectionError)) and stage != "connect":
+        if during_data:
+            return fail("connection_lost", f"The connection to the SMTP server {where} dropped while the message "
+                        "was being sent and the server never confirmed it; it was probably not delivered, and "
+                        "sending again reuses the same Message-ID.", temporary=True, delivered="unknown")
+        return fail("connection_lost", f"The SMTP server {where} closed the connection during "
+                    f"{stage.upper()}; nothing was sent.", temporary=True)
+    if isinstance(e, socket.gaierror):
+        return fail("dns_failed", f"The name of the SMTP server {where} could not be resolved; nothing was sent.",
+                    temporary=True)
+    if isinstance(e, ssl.SSLError):
+        return fail("tls_failed", f"TLS with the SMTP server {where} failed ({_answer(str(e))}); nothing was sent.",
+                    temporary=False)
+    reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+    return fail("connection_failed", f"Could not connect to the SMTP server {where} ({reason}); nothing was sent.",
+                temporary=True)
+
+
+def _reply_error(fail: Any, code: int, resp: bytes | str, what: str, where: str) -> DeliveryError:
+    answer = _answer(resp)
+    if 400 <= code < 500:
+        return fail("temporary_failure", f"The SMTP server {where} temporarily refused {what} ({code}); "
+                    "try again later.", answer=answer, smtp_code=code, temporary=True)
+    return fail("rejected", f"The SMTP server {where} rejected {what} ({code}); sending the same message again "
+                "will not help.", answer=answer, smtp_code=code, temporary=False)

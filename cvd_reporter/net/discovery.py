@@ -1,0 +1,352 @@
+"""Find the security.txt that covers a target, safely (RFC 9116 §3, §3.1, §5.2, §5.4).
+
+Every fetch goes through :class:`~cvd_reporter.net.http.Fetcher` (https only, verified TLS, at most 5
+redirects and never to http, no private addresses unless allowed, one deadline). On top of that:
+
+- per host, ``/.well-known/security.txt`` first, then the legacy ``/security.txt`` (finding ``location``);
+- a body is capped at the RFC's 32 KiB; an HTML page (soft-404) or an empty body counts as "no file";
+- Content-Type must be ``text/plain`` (case-insensitive, RFC 2045 §5.1) and the charset, if given, utf-8;
+- when the host has no file, its parent domains up to the registrable domain (Public Suffix List,
+  offline) are tried, and a file found there is reported as covering the parent, not the host;
+- a redirect to another registrable domain is reported as a scope change (``cross_domain_redirect``);
+- finding the file is one network operation with one total deadline (``--timeout``); fetching the
+  key behind an https Encryption field to verify the signature is a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Sequence
+from urllib.parse import urlsplit
+
+from cvd_reporter.core.domains import parent_domains, registrable_domain
+from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.securitytxt import (
+    CODES,
+    LEGACY_PATH,
+    MAX_BYTES,
+    WELL_KNOWN_PATH,
+    SecurityTxt,
+    apply_signature,
+    looks_like_html,
+    parse,
+    verify_signature,
+)
+from cvd_reporter.errors import DiscoveryError, NetworkError, ValidationError
+from cvd_reporter.net.http import Fetcher, FetchResult
+
+MAX_REDIRECTS = 5
+KEY_MAX_BYTES = 1 << 20  # an OpenPGP certificate with many signatures is rarely above 100 KiB
+MAX_KEY_URLS = 3
+# These failures say nothing about the other path on the same host being different: skip it.
+_HOST_FATAL = {"dns_failed", "connection_failed", "invalid_cert", "private_address", "timeout", "deadline"}
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?")
+
+
+@dataclass(frozen=True)
+class Target:
+    host: str  # lower-case A-label host name or IP address (no brackets)
+    port: int | None  # None for 443
+
+    def url(self, path: str) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}{f':{self.port}' if self.port else ''}{path}"
+
+    @property
+    def is_ip(self) -> bool:
+        try:
+            ipaddress.ip_address(self.host)
+            return True
+        except ValueError:
+            return False
+
+
+def parse_target(target: str) -> Target:
+    """A URL, ``host``, ``host:port`` or IP address -> :class:`Target`. Raises ValidationError."""
+    text = target.strip()
+    bad = ValidationError(f"{target!r} is not a URL, host name or IP address.", code="invalid_target")
+    if not text or any(c.isspace() for c in text):
+        raise bad
+    try:
+        parts = urlsplit(text if "://" in text else f"//{text}")
+        if "://" in text and parts.scheme.lower() not in ("http", "https"):
+            raise ValidationError(f"{target!r} is not a web address; give a host name or an https:// URL.",
+                                  code="invalid_target")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise bad from None
+    if not host:
+        raise bad
+    host = host.rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            host = host.encode("idna").decode("ascii") if not host.isascii() else host
+        except UnicodeError:
+            raise bad from None
+        labels = host.split(".")
+        if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+            raise bad
+    return Target(host, None if port in (None, 443) else port)
+
+
+@dataclass
+class Attempt:
+    """One URL tried: what came back, in one sentence."""
+
+    url: str
+    outcome: str  # "found" | "not_found" | "http_status" | "html_page" | "empty" | a NetworkError code
+    message: str
+    status: int | None = None
+    chain: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "outcome": self.outcome, "status": self.status, "message": self.message,
+                "chain": self.chain}
+
+
+@dataclass
+class Discovery:
+    target: str
+    host: str  # the target's host
+    url: str  # where the file came from (the end of the redirect chain)
+    requested_url: str  # the URL asked for (the start of the chain)
+    chain: list[dict[str, Any]]  # every hop: url, status, location, address
+    covers_host: bool  # False when the file came from a parent domain (RFC 9116 §3.1)
+    from_parent: str | None
+    cross_domain_redirect: bool
+    security_txt: SecurityTxt
+    findings: list[Finding]  # fetch-level findings; the file's own are in security_txt.findings
+    tried: list[Attempt] = field(default_factory=list)
+    content_type: str | None = None
+    sha256: str = ""
+    fetched_at: str = ""
+    canonical_lists_source: bool | None = None  # None: the file has no Canonical
+    canonical_lists_host: bool | None = None
+    keys: list[dict[str, Any]] = field(default_factory=list)  # Encryption key fetches for the signature
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return [*self.findings, *self.security_txt.findings]
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "error" for f in self.all_findings)
+
+    def to_dict(self, *, include_findings: bool = True) -> dict[str, Any]:
+        out = {
+            "target": self.target, "host": self.host, "url": self.url, "requested_url": self.requested_url,
+            "chain": self.chain, "covers_host": self.covers_host, "from_parent": self.from_parent,
+            "cross_domain_redirect": self.cross_domain_redirect, "valid": self.valid,
+            "canonical_lists_source": self.canonical_lists_source,
+            "canonical_lists_host": self.canonical_lists_host,
+            "content_type": self.content_type, "sha256": self.sha256, "fetched_at": self.fetched_at,
+            "tried": [a.to_dict() for a in self.tried], "keys": self.keys,
+            "security_txt": self.security_txt.to_dict(include_findings=include_findings),
+        }
+        if include_findings:
+            out["findings"] = [f.to_dict() for f in self.findings]
+        return out
+
+
+def _finding(code: str, message: str, **extra: Any) -> Finding:
+    return Finding(code, CODES[code][0], message, extra=extra)
+
+
+def content_type_findings(value: str | None) -> list[Finding]:
+    """RFC 9116 §3: ``text/plain``, charset utf-8 if a charset is given (sectxt's rule; internet.nl's too)."""
+    if not value or not value.strip():
+        return [_finding("no_content_type", "The response has no Content-Type; RFC 9116 §3 wants "
+                                            "text/plain; charset=utf-8.")]
+    media, *params = (p.strip() for p in value.split(";"))
+    out = []
+    if media.lower() != "text/plain":
+        out.append(_finding("invalid_media", f"The Content-Type is {media!r}, not text/plain (RFC 9116 §3).",
+                            content_type=value))
+    charset = None
+    for p in params:
+        name, _, v = p.partition("=")
+        if name.strip().lower() == "charset":
+            charset = v.strip().strip('"').lower()  # the last one wins, as in sectxt
+    if charset is not None and charset not in ("utf-8", "csutf8"):
+        out.append(_finding("invalid_charset", f"The charset is {charset!r}; RFC 9116 §3 wants utf-8.",
+                            content_type=value))
+    return out
+
+
+def _site(host: str) -> str:
+    return registrable_domain(host) or host
+
+
+def _hop_host(hop: dict[str, Any]) -> str:
+    return (urlsplit(hop["url"]).hostname or "").lower()
+
+
+class _Clock:
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+def _try(url: str, fetcher: Fetcher, clock: _Clock) -> tuple[Attempt, FetchResult | None]:
+    if clock.left() <= 0:
+        return Attempt(url, "deadline", f"{url}: not tried, the deadline (--timeout) had passed."), None
+    try:
+        r = fetcher.get(url, max_bytes=MAX_BYTES, max_redirects=MAX_REDIRECTS, accept="text/plain, */*;q=0.5",
+                        timeout=clock.left())
+    except NetworkError as e:
+        return Attempt(url, e.code, e.message, chain=list(e.data.get("chain", []))), None
+    chain = [h.to_dict() for h in r.chain]
+    if r.status != 200:
+        outcome = "not_found" if r.status in (404, 410) else "http_status"
+        return Attempt(url, outcome, f"{r.final_url} answered HTTP {r.status}.", r.status, chain), None
+    head = r.body[:2048].decode("utf-8", "replace")
+    if looks_like_html(head):
+        return Attempt(url, "html_page", f"{r.final_url} served an HTML page (a soft-404?), not a security.txt.",
+                       r.status, chain), None
+    if not r.body.strip():
+        return Attempt(url, "empty", f"{r.final_url} served an empty body.", r.status, chain), None
+    return Attempt(url, "found", f"{r.final_url} served a security.txt.", r.status, chain), r
+
+
+def discover(target: str, fetcher: Fetcher, *, now: datetime, walk_parents: bool = True,
+             user_keys: Sequence[bytes] = (), verify: bool = True) -> Discovery:
+    """The security.txt that covers ``target`` (URL, host or domain), validated.
+
+    Raises DiscoveryError ``no_security_txt`` (exit 5) when no usable file is found; ``data`` holds
+    every URL tried and what came back.
+    """
+    t = parse_target(target)
+    hosts = [t.host] + (parent_domains(t.host) if walk_parents and not t.is_ip else [])
+    clock = _Clock(fetcher.timeout)
+    tried: list[Attempt] = []
+    for host in hosts:
+        base = Target(host, t.port if host == t.host else None)
+        for path in (WELL_KNOWN_PATH, LEGACY_PATH):
+            attempt, result = _try(base.url(path), fetcher, clock)
+            tried.append(attempt)
+            if result is not None:
+                return _analyse(target, t, host, path, result, tried, fetcher, now, user_keys, verify)
+            if attempt.outcome in _HOST_FATAL:
+                break
+        if tried[-1].outcome == "deadline":
+            break
+    raise _not_found(t.host, tried)
+
+
+def fetch_url(url: str, fetcher: Fetcher, *, now: datetime, user_keys: Sequence[bytes] = (),
+              verify: bool = True) -> Discovery:
+    """Fetch and validate the security.txt at exactly ``url`` (``securitytxt check URL``)."""
+    t = parse_target(url)
+    parts = urlsplit(url.strip())
+    path = parts.path or "/"
+    exact = t.url(path + (f"?{parts.query}" if parts.query else ""))
+    attempt, result = _try(exact, fetcher, _Clock(fetcher.timeout))
+    if result is None:
+        raise _not_found(t.host, [attempt])
+    return _analyse(url, t, t.host, None, result, [attempt], fetcher, now, user_keys, verify)
+
+
+def _not_found(host: str, tried: list[Attempt]) -> DiscoveryError:
+    interesting = [a for a in tried if a.outcome not in ("not_found",)] or tried
+    reason = interesting[0].message if interesting else "nothing was tried"
+    return DiscoveryError(f"No usable security.txt found for {host} ({len(tried)} URL(s) tried): {reason}",
+                          code="no_security_txt", data={"host": host, "tried": [a.to_dict() for a in tried]})
+
+
+def _analyse(target: str, t: Target, host: str, path: str | None, r: FetchResult, tried: list[Attempt],
+             fetcher: Fetcher, now: datetime, user_keys: Sequence[bytes], verify: bool) -> Discovery:
+    urls = [r.url] if r.url == r.final_url else [r.url, r.final_url]
+    stx = parse(r.body, now=now, urls=urls)
+    chain = [h.to_dict() for h in r.chain]
+    findings: list[Finding] = []
+    for a in tried[:-1]:
+        if a.outcome not in ("not_found", "http_status", "html_page", "empty", "deadline"):
+            code = "invalid_cert" if a.outcome == "invalid_cert" else "fetch_failed"
+            findings.append(_finding(code, f"{a.message} (another URL gave the file)", url=a.url))
+    if path == LEGACY_PATH:
+        findings.append(_finding("location", f"The file was found only at {r.url}; RFC 9116 §3 wants it at "
+                                             f"{WELL_KNOWN_PATH}.", url=r.url))
+    findings += content_type_findings(r.headers.get("content-type"))
+    first_site = _site(urlsplit(r.url).hostname or host)
+    other = next((_hop_host(h) for h in chain[1:] if _site(_hop_host(h)) != first_site), None)
+    if other:
+        findings.append(_finding(
+            "cross_domain_redirect",
+            f"{r.url} redirects to {other}, another organisation's domain: this file is published by "
+            f"{_site(other)}, not {first_site}. Treat it as a scope change and check that {first_site} "
+            "really sends its reports there (RFC 9116 §5.2).", from_domain=first_site, to_domain=_site(other)))
+    from_parent = host if host != t.host else None
+    has_canonical = bool(stx.canonical)
+    lists_source = any(stx.canonical_lists(u) for u in urls) if has_canonical else None
+    own_url = t.url(WELL_KNOWN_PATH)
+    lists_host = stx.canonical_lists(own_url) if has_canonical else None
+    if from_parent:
+        canon = ("it has no Canonical field" if not has_canonical else
+                 f"its Canonical {'lists' if lists_host else 'does not list'} {own_url}")
+        findings.append(_finding(
+            "parent_domain", f"{t.host} has no security.txt; this one is from its parent domain {host}. By RFC "
+                             f"9116 §3.1 it applies only to {host}, not to {t.host}; {canon}.",
+            parent=host))
+    keys_info: list[dict[str, Any]] = []
+    if verify and stx.signature.status == "unknown_key":
+        keys, keys_info, key_findings = _encryption_keys(stx, fetcher)
+        findings += key_findings
+        stx = apply_signature(stx, verify_signature(stx, keys, user_keys=user_keys))
+    return Discovery(
+        target=target, host=t.host, url=r.final_url, requested_url=r.url, chain=chain,
+        covers_host=from_parent is None, from_parent=from_parent, cross_domain_redirect=other is not None,
+        security_txt=stx, findings=findings, tried=tried, content_type=r.headers.get("content-type"),
+        sha256=hashlib.sha256(r.body).hexdigest(), fetched_at=now.isoformat(),
+        canonical_lists_source=lists_source, canonical_lists_host=lists_host, keys=keys_info)
+
+
+def is_openpgp_key(data: bytes) -> bool:
+    """Armored or binary OpenPGP public key material (RFC 4880 §6.2 / §5.5.1.1: packet tag 6)."""
+    if b"-----BEGIN PGP PUBLIC KEY BLOCK-----" in data[:4096]:
+        return True
+    if not data:
+        return False
+    first = data[0]
+    tag = (first & 0x3F) if first & 0x40 else (first >> 2) & 0x0F
+    return bool(first & 0x80) and tag == 6
+
+
+def _encryption_keys(stx: SecurityTxt, fetcher: Fetcher) -> tuple[list[bytes], list[dict[str, Any]], list[Finding]]:
+    """GET the https Encryption URLs (at most 3, 1 MiB each, one deadline for all) for the signature."""
+    keys: list[bytes] = []
+    info: list[dict[str, Any]] = []
+    findings: list[Finding] = []
+    clock = _Clock(fetcher.timeout)
+    urls = [u for u in stx.encryption if u.lower().startswith("https://")][:MAX_KEY_URLS]
+    for url in urls:
+        if clock.left() <= 0:
+            break
+        try:
+            r = fetcher.get(url, max_bytes=KEY_MAX_BYTES, max_redirects=MAX_REDIRECTS,
+                            accept="application/pgp-keys, text/plain;q=0.9, */*;q=0.1", timeout=clock.left())
+        except NetworkError as e:
+            findings.append(_finding("encryption_key_unavailable", f"Encryption {url}: {e.message}", url=url))
+            info.append({"url": url, "ok": False, "reason": e.code})
+            continue
+        if r.status != 200:
+            findings.append(_finding("encryption_key_unavailable", f"Encryption {url} answered HTTP {r.status}.",
+                                     url=url))
+            info.append({"url": url, "ok": False, "reason": f"http_{r.status}"})
+        elif not is_openpgp_key(r.body):
+            what = "an HTML page" if looks_like_html(r.body[:2048].decode("utf-8", "replace")) else "no OpenPGP key"
+            findings.append(_finding("encryption_not_a_key", f"Encryption {url} serves {what}.", url=url))
+            info.append({"url": url, "ok": False, "reason": "not_a_key"})
+        else:
+            keys.append(r.body)
+            info.append({"url": url, "ok": True, "final_url": r.final_url,
+                         "sha256": hashlib.sha256(r.body).hexdigest()})
+    return keys, info, findings

@@ -1,0 +1,146 @@
+"""Key pins: trust on first use. The first verified key for a contact is remembered; a different
+key later stops the run (KeyProblem ``pin_changed``, exit 6) until the user forgets the pin or
+accepts the new key explicitly.
+
+Layout under ``settings.home`` (0700): ``pins.json`` (0600, atomic writes) and ``keys/<FPR>.pgp``
+(the pinned certificates, binary, 0600), so ``key show`` and delivery work offline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cvd_reporter.errors import KeyProblem, StoreError
+from cvd_reporter.store.fs import private_dir, write_private
+
+PINS_VERSION = 1
+_FPR = re.compile(r"^(?:0X)?([0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{64})$")
+
+
+def normalise_contact(contact: str) -> str:
+    text = contact.strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:].split("?", 1)[0]
+    return text.lower()
+
+
+def normalise_fingerprint(text: str) -> str | None:
+    """Uppercase hex without spaces, or None when ``text`` is not a fingerprint / key id."""
+    m = _FPR.match(re.sub(r"\s", "", text).upper())
+    return m.group(1) if m else None
+
+
+@dataclass
+class Pin:
+    contact: str
+    fingerprint: str
+    first_seen: str
+    last_seen: str
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class PinStore:
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.path = self.home / "pins.json"
+        self.keys_dir = self.home / "keys"
+
+    # ---- file ------------------------------------------------------------------------------
+    def _read(self) -> dict[str, dict[str, Any]]:
+        try:
+            raw = self.path.read_text("utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as e:
+            raise StoreError(f"Cannot read the key pins in {self.path}: {e.strerror}.") from None
+        try:
+            doc = json.loads(raw)
+            pins = doc["pins"]
+            if doc.get("version") != PINS_VERSION or not isinstance(pins, dict):
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            raise StoreError(f"The key pins file {self.path} is damaged; move it aside and fetch the keys "
+                             "again (cvd-reporter key fetch).") from None
+        return pins
+
+    def _write(self, pins: dict[str, dict[str, Any]]) -> None:
+        private_dir(self.home)
+        write_private(self.path, json.dumps({"version": PINS_VERSION, "pins": pins}, indent=2, sort_keys=True))
+
+    # ---- API -------------------------------------------------------------------------------
+    def get(self, contact: str) -> Pin | None:
+        entry = self._read().get(normalise_contact(contact))
+        return Pin(**entry) if entry else None
+
+    def list(self) -> list[Pin]:
+        return [Pin(**e) for _, e in sorted(self._read().items())]
+
+    def check_and_pin(self, contact: str, fingerprint: str, *, accept_new: bool = False,
+                      source: str | None = None, now: datetime | None = None) -> str:
+        """Pin on first use. Returns "new", "same" or "replaced" (only with ``accept_new``).
+
+        A different key for a pinned contact raises KeyProblem code ``pin_changed`` (exit 6) with
+        both fingerprints, and changes nothing.
+        """
+        key = normalise_contact(contact)
+        fpr = fingerprint.replace(" ", "").upper()
+        stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        pins = self._read()
+        entry = pins.get(key)
+        if entry and entry["fingerprint"] == fpr:
+            entry["last_seen"] = stamp
+            self._write(pins)
+            return "same"
+        if entry and not accept_new:
+            raise KeyProblem(
+                f"The key for {key} changed: pinned {entry['fingerprint']} (first seen {entry['first_seen'][:10]}), "
+                f"now offered {fpr}. Confirm the new key with the organisation, then run "
+                f"`cvd-reporter key forget {key}` or pass --accept-new-key.",
+                code="pin_changed",
+                data={"contact": key, "pinned_fingerprint": entry["fingerprint"], "offered_fingerprint": fpr})
+        pins[key] = Pin(key, fpr, stamp, stamp, source).to_dict()
+        self._write(pins)
+        return "replaced" if entry else "new"
+
+    def forget(self, contact_or_fpr: str) -> list[Pin]:
+        """Remove the pins of a contact, or every pin of a fingerprint (or key id); returns them."""
+        pins = self._read()
+        fpr = normalise_fingerprint(contact_or_fpr)
+        contact = normalise_contact(contact_or_fpr)
+        removed = [k for k, e in pins.items()
+                   if k == contact or (fpr and (e["fingerprint"] == fpr or e["fingerprint"].endswith(fpr)))]
+        gone = [Pin(**pins.pop(k)) for k in removed]
+        if gone:
+            self._write(pins)
+            still = {e["fingerprint"] for e in pins.values()}
+            for pin in gone:
+                if pin.fingerprint not in still:
+                    (self.keys_dir / f"{pin.fingerprint}.pgp").unlink(missing_ok=True)
+        return gone
+
+    def find(self, contact_or_fpr: str) -> list[Pin]:
+        fpr = normalise_fingerprint(contact_or_fpr)
+        contact = normalise_contact(contact_or_fpr)
+        return [p for p in self.list() if p.contact == contact
+                or (fpr and (p.fingerprint == fpr or p.fingerprint.endswith(fpr)))]
+
+    # ---- the pinned certificates -----------------------------------------------------------
+    def save_certificate(self, fingerprint: str, raw: bytes) -> Path:
+        private_dir(self.keys_dir)
+        return write_private(self.keys_dir / f"{fingerprint.upper()}.pgp", raw)
+
+    def certificate(self, fingerprint: str) -> bytes | None:
+        try:
+            return (self.keys_dir / f"{fingerprint.upper()}.pgp").read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise StoreError(f"Cannot read the stored key {fingerprint}: {e.strerror}.") from None

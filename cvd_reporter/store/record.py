@@ -1,0 +1,612 @@
+"""The record: a SQLite file (``record.sqlite3`` in the home, 0600 in the 0700 folder) of every report,
+every delivery attempt, every state change and every deletion, with times and hashes.
+
+It is the reporter's proof that they kept the policy's rules, and the basis of the bundle NCSC-NL
+asks for ("proof of attempts at contact") before it mediates. So:
+
+- The schema is versioned with append-only migrations (the pattern of simonw/llm ``migrations.py``):
+  each ``@migration`` runs once, in its own transaction, and is recorded in ``_cvd_migrations``.
+  Never edit a released migration; add a new one.
+- Events, deliveries and deletion receipts are append-only (triggers refuse UPDATE and DELETE).
+  The ``reports`` row keeps the current state as a summary so ``status`` stays fast.
+- A damaged or locked file gets one sentence and is never overwritten, re-created or "repaired".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from cvd_reporter.core import states, workdays
+from cvd_reporter.errors import CvdError, StoreError
+from cvd_reporter.store.fs import FILE_MODE, private_dir
+
+FILENAME = "record.sqlite3"
+SQLITE_MAGIC = b"SQLite format 3\x00"  # https://www.sqlite.org/fileformat.html 1.3: the header string
+DEFAULT_BUSY_TIMEOUT = 1.0  # seconds to wait for another cvd-reporter holding the file
+
+# ---------------------------------------------------------------------------- migrations
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+migration = MIGRATIONS.append
+
+
+@migration
+def m001_reports_events_deliveries(db: sqlite3.Connection) -> None:
+    db.execute("""
+        CREATE TABLE reports (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            organisation TEXT NOT NULL,
+            target TEXT NOT NULL,
+            report_path TEXT,
+            policy TEXT NOT NULL,
+            calendar TEXT NOT NULL,
+            response_days INTEGER,
+            evidence_paths TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'draft',
+            state_at TEXT NOT NULL,
+            sent_on TEXT,
+            fix_date TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id TEXT NOT NULL REFERENCES reports(id),
+            state TEXT NOT NULL,
+            at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            fix_date TEXT,
+            note TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id TEXT NOT NULL REFERENCES reports(id),
+            kind TEXT NOT NULL DEFAULT 'report',
+            channel TEXT NOT NULL,
+            recipient TEXT,
+            key_fingerprint TEXT,
+            plaintext_sha256 TEXT,
+            encrypted_sha256 TEXT,
+            message_id TEXT,
+            server_answer TEXT,
+            ok INTEGER NOT NULL,
+            at TEXT NOT NULL
+        )""")
+
+
+@migration
+def m002_deletion_receipts(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE reports ADD COLUMN purged_at TEXT")
+    db.execute("""
+        CREATE TABLE deletion_receipts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            report_id TEXT NOT NULL REFERENCES reports(id),
+            at TEXT NOT NULL,
+            files TEXT NOT NULL,
+            note TEXT
+        )""")
+
+
+@migration
+def m003_append_only_and_indexes(db: sqlite3.Connection) -> None:
+    # The history is evidence: once written, a row never changes (corrections are new events).
+    for table in ("events", "deliveries", "deletion_receipts"):
+        for action in ("UPDATE", "DELETE"):
+            db.execute(f"""
+                CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
+                BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END""")
+    db.execute("CREATE INDEX events_by_report ON events(report_id, id)")
+    db.execute("CREATE INDEX deliveries_by_report ON deliveries(report_id, id)")
+    db.execute("CREATE INDEX receipts_by_report ON deletion_receipts(report_id, id)")
+    db.execute("CREATE INDEX reports_by_state ON reports(state)")
+
+
+def migrate(db: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
+    """Apply the migrations not applied yet, each in its own transaction; return their names."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "_cvd_migrations" not in tables:
+        if tables:
+            # Somebody else's SQLite database: adding our tables to it would be overwriting it.
+            raise StoreError("The record file is a SQLite database of another program; it was left as it is: "
+                             "move it aside, then run again.", code="record_foreign")
+        db.execute("CREATE TABLE _cvd_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _cvd_migrations")}
+    known = {m.__name__ for m in MIGRATIONS}
+    if done - known:
+        raise StoreError("The record was written by a newer cvd-reporter; upgrade cvd-reporter to read it.",
+                         code="record_newer")
+    applied = []
+    for m in migrations:
+        if m.__name__ in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            m(db)
+            db.execute("INSERT INTO _cvd_migrations (name, applied_at) VALUES (?, ?)", (m.__name__, _ts(_now())))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(m.__name__)
+    return applied
+
+
+# ---------------------------------------------------------------------------- the model
+@dataclass(frozen=True)
+class Event:
+    id: int
+    state: str
+    at: datetime
+    day: date
+    fix_date: date | None
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"state": self.state, "at": self.at.isoformat(), "day": self.day.isoformat(),
+                "fix_date": _iso(self.fix_date), "note": self.note}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    kind: str
+    channel: str
+    recipient: str | None
+    key_fingerprint: str | None
+    plaintext_sha256: str | None
+    encrypted_sha256: str | None
+    message_id: str | None
+    server_answer: str | None
+    ok: bool
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in ("kind", "channel", "recipient", "key_fingerprint", "plaintext_sha256",
+                                             "encrypted_sha256", "message_id", "server_answer", "ok")}
+        out["at"] = self.at.isoformat()
+        return out
+
+
+@dataclass(frozen=True)
+class DeletionReceipt:
+    id: int
+    at: datetime
+    files: tuple[dict[str, Any], ...]
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "files": list(self.files), "note": self.note}
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """One report as the record knows it. ``Record.list`` leaves the three histories empty."""
+
+    id: str
+    title: str
+    organisation: str
+    target: str
+    report_path: str | None
+    policy: str
+    calendar: str
+    response_days: int | None
+    evidence_paths: tuple[str, ...]
+    created_at: datetime
+    state: str
+    state_at: datetime
+    sent_on: date | None
+    fix_date: date | None
+    purged_at: datetime | None
+    events: tuple[Event, ...] = ()
+    deliveries: tuple[Delivery, ...] = ()
+    receipts: tuple[DeletionReceipt, ...] = ()
+
+    def to_dict(self, *, history: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id, "title": self.title, "organisation": self.organisation, "target": self.target,
+            "report_path": self.report_path, "policy": self.policy, "calendar": self.calendar,
+            "response_days": self.response_days, "evidence_paths": list(self.evidence_paths),
+            "created_at": self.created_at.isoformat(), "state": self.state, "state_at": self.state_at.isoformat(),
+            "sent_on": _iso(self.sent_on), "fix_date": _iso(self.fix_date), "purged_at": _iso(self.purged_at),
+        }
+        if history:
+            out["timeline"] = [e.to_dict() for e in self.events]
+            out["deliveries"] = [d.to_dict() for d in self.deliveries]
+            out["deletion_receipts"] = [r.to_dict() for r in self.receipts]
+        return out
+
+
+_REPORT_COLUMNS = ("id, title, organisation, target, report_path, policy, calendar, response_days, evidence_paths, "
+                   "created_at, state, state_at, sent_on, fix_date, purged_at")
+
+
+def _report_from_row(row: tuple[Any, ...]) -> ReportRecord:
+    return ReportRecord(
+        id=row[0], title=row[1], organisation=row[2], target=row[3], report_path=row[4], policy=row[5],
+        calendar=row[6], response_days=row[7], evidence_paths=tuple(json.loads(row[8])),
+        created_at=datetime.fromisoformat(row[9]), state=row[10], state_at=datetime.fromisoformat(row[11]),
+        sent_on=_day(row[12]), fix_date=_day(row[13]), purged_at=_dt(row[14]),
+    )
+
+
+# ---------------------------------------------------------------------------- the record
+class Record:
+    """The open record. Use ``Record.open(home)``; close it (or use ``with``) when done."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Record":
+        """Open (create, migrate) the record in ``home``. StoreError when damaged, locked or newer."""
+        private_dir(home)
+        path = home / FILENAME
+        _refuse_foreign_file(path)
+        _create_private(path)
+        with _guard(path):
+            db = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None)
+            try:
+                db.execute("PRAGMA foreign_keys = ON")
+                migrate(db)
+            except BaseException:
+                db.close()
+                raise
+        # Tighten an older file's mode only once it proved to be our record (a damaged one stays as it is).
+        if os.name == "posix" and (path.stat().st_mode & 0o777) != FILE_MODE:
+            os.chmod(path, FILE_MODE)
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Record":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken up front (BEGIN IMMEDIATE) so a locked file fails before work."""
+        with _guard(self.path):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------------
+    def add_report(self, report_id: str, *, title: str, organisation: str, target: str, report_path: str | None,
+                   policy: str, calendar: str, response_days: int | None, evidence_paths: list[str],
+                   created_at: datetime) -> None:
+        """Add a new report in state ``draft``. StoreError when the id is taken or a value is unusable.
+
+        ``response_days`` is the policy's promised answer time in working days on ``calendar``; None
+        when the policy promises none (then no answer is ever shown as overdue).
+        """
+        if not report_id or not report_id.strip():
+            raise StoreError("A report needs an id.", code="bad_id")
+        try:
+            workdays.check_calendar(calendar)
+        except CvdError as e:
+            raise StoreError(e.message, code=e.code) from None
+        if response_days is not None and not 0 <= response_days <= workdays.MAX_WORKING_DAYS:
+            raise StoreError(f"A response time of {response_days} working days is out of range.", code="bad_deadline")
+        at = _ts(created_at)
+        evidence = json.dumps([os.path.abspath(os.path.expanduser(p)) for p in evidence_paths])
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone():
+                raise StoreError(f"Report {report_id} is already in the record.", code="duplicate_id")
+            db.execute(f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (report_id, title, organisation, target, report_path, policy, calendar, response_days,
+                        evidence, at, "draft", at, None, None, None))
+            db.execute("INSERT INTO events (report_id, state, at, day, note) VALUES (?,?,?,?,?)",
+                       (report_id, "draft", at, workdays.local_date(created_at, calendar).isoformat(),
+                        "added to the record"))
+
+    def set_state(self, report_id: str, state: str, *, at: datetime, note: str | None = None,
+                  date: date | None = None) -> states.Change:
+        """Record a state change after checking it (core.states.plan_change); StoreError on nonsense.
+
+        ``date`` is the promised fix date for ``fix_promised`` and otherwise the day it happened.
+        """
+        with self._write() as db:
+            return self._apply(db, self._summary(db, report_id), state, at=at, note=note, date_given=date)
+
+    def add_delivery(self, report_id: str, *, channel: str, recipient: str | None, key_fingerprint: str | None,
+                     plaintext_sha256: str | None, encrypted_sha256: str | None, message_id: str | None,
+                     server_answer: str | None, ok: bool, at: datetime, kind: str = "report") -> None:
+        """Record one delivery attempt, failed ones too (they are proof of attempts at contact).
+
+        A successful delivery of the report itself (``kind="report"``) over a channel that reaches the
+        organisation (anything but ``outbox``) moves a draft to ``sent`` in the same transaction.
+        An outbox message is sent by the user's own mail client: ``mark ID sent`` records that.
+        """
+        with self._write() as db:
+            report = self._summary(db, report_id)
+            db.execute("INSERT INTO deliveries (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256,"
+                       " encrypted_sha256, message_id, server_answer, ok, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256, encrypted_sha256,
+                        message_id, server_answer, int(ok), _ts(at)))
+            if ok and kind == "report" and channel != "outbox" and report.state == "draft":
+                self._apply(db, report, "sent", at=at, note=f"delivered by {channel}", date_given=None)
+
+    def add_deletion_receipt(self, report_id: str, *, files: list[dict[str, Any]], at: datetime,
+                             note: str | None = None) -> None:
+        """Record which files were deleted (path, sha256, size, result) and when.
+
+        A fixed or published report moves to ``data_deleted`` with it.
+        """
+        with self._write() as db:
+            self._receipt(db, self._summary(db, report_id), files, at, note)
+
+    def purge(self, report_id: str, paths: list[Path], *, at: datetime, note: str | None = None) -> list[dict[str, Any]]:
+        """Delete ``paths`` (files, or folders of files) and record the receipt in one transaction.
+
+        The write lock is taken first, so a locked record fails before anything is deleted. Returns
+        the receipt's file entries: {path, sha256, size, result: deleted | missing | failed: reason}.
+        """
+        with self._write() as db:
+            report = self._summary(db, report_id)
+            entries = [entry for p in paths for entry in _delete_tree(p)]
+            self._receipt(db, report, entries, at, note)
+        return entries
+
+    def _receipt(self, db: sqlite3.Connection, report: ReportRecord, files: list[dict[str, Any]], at: datetime,
+                 note: str | None) -> None:
+        ts = _ts(at)
+        db.execute("INSERT INTO deletion_receipts (report_id, at, files, note) VALUES (?,?,?,?)",
+                   (report.id, ts, json.dumps(files), note))
+        db.execute("UPDATE reports SET purged_at = ? WHERE id = ?", (ts, report.id))
+        if "data_deleted" in states.TRANSITIONS[report.state]:
+            self._apply(db, report, "data_deleted", at=at, note=f"{len(files)} file(s) in the deletion receipt",
+                        date_given=None)
+
+    def _apply(self, db: sqlite3.Connection, report: ReportRecord, state: str, *, at: datetime, note: str | None,
+               date_given: date | None) -> states.Change:
+        change = states.plan_change(report, state, on=workdays.local_date(at, report.calendar), date_given=date_given)
+        ts = _ts(at)
+        db.execute("INSERT INTO events (report_id, state, at, day, fix_date, note) VALUES (?,?,?,?,?,?)",
+                   (report.id, change.state, ts, change.day.isoformat(), _iso(change.fix_date), note))
+        sent_on = change.day.isoformat() if change.state == "sent" else _iso(report.sent_on)
+        fix_date = _iso(change.fix_date) if change.state == "fix_promised" else _iso(report.fix_date)
+        db.execute("UPDATE reports SET state = ?, state_at = ?, sent_on = ?, fix_date = ? WHERE id = ?",
+                   (change.state, ts, sent_on, fix_date, report.id))
+        return change
+
+    # -- reading ---------------------------------------------------------------------------
+    def _summary(self, db: sqlite3.Connection, report_id: str) -> ReportRecord:
+        row = db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"There is no report {report_id} in the record; `cvd-reporter status --all` lists them.",
+                             code="unknown_report")
+        return _report_from_row(row)
+
+    def get(self, report_id: str) -> ReportRecord:
+        """One report with its timeline, deliveries and deletion receipts. StoreError when unknown."""
+        with _guard(self.path):
+            db = self.db
+            summary = self._summary(db, report_id)
+            events = tuple(Event(r[0], r[1], datetime.fromisoformat(r[2]), date.fromisoformat(r[3]), _day(r[4]), r[5])
+                           for r in db.execute("SELECT id, state, at, day, fix_date, note FROM events "
+                                               "WHERE report_id = ? ORDER BY id", (report_id,)))
+            deliveries = tuple(
+                Delivery(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), datetime.fromisoformat(r[10]))
+                for r in db.execute("SELECT id, kind, channel, recipient, key_fingerprint, plaintext_sha256, "
+                                    "encrypted_sha256, message_id, server_answer, ok, at FROM deliveries "
+                                    "WHERE report_id = ? ORDER BY id", (report_id,)))
+            receipts = tuple(DeletionReceipt(r[0], datetime.fromisoformat(r[1]), tuple(json.loads(r[2])), r[3])
+                             for r in db.execute("SELECT id, at, files, note FROM deletion_receipts "
+                                                 "WHERE report_id = ? ORDER BY id", (report_id,)))
+        return dataclasses.replace(summary, events=events, deliveries=deliveries, receipts=receipts)
+
+    def list(self, open_only: bool = True) -> list[ReportRecord]:
+        """Every report (without histories), oldest first; ``open_only`` leaves out closed ones."""
+        query = f"SELECT {_REPORT_COLUMNS} FROM reports"
+        if open_only:
+            query += " WHERE state != 'closed'"
+        with _guard(self.path):
+            rows = self.db.execute(query + " ORDER BY created_at, id").fetchall()
+        return [_report_from_row(r) for r in rows]
+
+
+# ---------------------------------------------------------------------------- export
+PROOF_BUNDLE_FORMAT = "cvd-reporter-proof/1"
+
+
+def read_report_facts(path: str | None) -> dict[str, Any]:
+    """What an export takes from the report file: its hash, attestations, reporter, description.
+
+    Read leniently (it was validated when it was sent, and may have been edited or deleted since):
+    a file that is gone or unreadable gives ``{"error": reason}`` instead of an exception.
+    """
+    from cvd_reporter.reportfile import load_report_file  # noqa: PLC0415 - YAML only when exporting
+
+    if not path:
+        return {"error": "no report file is recorded"}
+    try:
+        loaded = load_report_file(Path(path))
+        digest = sha256_file(Path(path))
+    except CvdError as e:
+        return {"error": e.message.rstrip(".")}
+    except OSError as e:
+        return {"error": f"the report file {path} cannot be read ({e.strerror})"}
+    report = loaded.report
+    who = report.reporter
+    return {
+        "path": str(path),
+        "sha256": digest,
+        "language": report.language,
+        "anonymous": bool(who.anonymous),
+        "reporter_name": None if who.anonymous else who.name,
+        "reporter_email": None if who.anonymous else who.email,
+        "description": report.vulnerability.description,
+        "cwe": report.vulnerability.cwe,
+        "cvss": report.vulnerability.cvss,
+        "discovered": report.conduct.discovered,
+        "attestations": list(report.conduct.attestations),
+        "source_ips": list(report.conduct.source_ips),
+    }
+
+
+def proof_bundle(report: ReportRecord, *, facts: dict[str, Any], now: datetime, tool_version: str) -> dict[str, Any]:
+    """The proof bundle: everything the record knows of one report, as one JSON document.
+
+    It is what NCSC-NL asks for before it mediates ("proof of attempts at contact"): when and how the
+    report went out, to whom, encrypted with which key, the hashes of what was sent, the server's
+    answers, every state change, the deadline and the deletion receipts.
+    """
+    today = workdays.local_date(now, report.calendar)
+    due = states.answer_due(report)
+    nxt = states.next_due(report, today)
+    return {
+        "format": PROOF_BUNDLE_FORMAT,
+        "generated_at": _ts(now),
+        "tool": {"name": "cvd-reporter", "version": tool_version},
+        "report": report.to_dict(history=False),
+        "report_file": {k: facts.get(k) for k in ("path", "sha256", "error") if facts.get(k)},
+        "attestations": facts.get("attestations", []),
+        "source_ips": facts.get("source_ips", []),
+        "deadline": {
+            "policy": report.policy,
+            "calendar": report.calendar,
+            "response_working_days": report.response_days,
+            "sent_on": _iso(report.sent_on),
+            "answer_due": _iso(due[0]) if due else None,
+            "answer_due_lenient": _iso(due[1]) if due else None,
+            "answered": any(e.state in ("acknowledged", "assessed", "fix_promised", "fixed") for e in report.events),
+            "fix_promised_by": _iso(report.fix_date),
+        },
+        "timeline": [e.to_dict() for e in report.events],
+        "deliveries": [d.to_dict() for d in report.deliveries],
+        "deletion_receipts": [r.to_dict() for r in report.receipts],
+        "next": nxt.to_dict() if nxt else None,
+    }
+
+
+# ---------------------------------------------------------------------------- helpers
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _ts(at: datetime) -> str:
+    """UTC, ISO 8601, seconds. A naive datetime is taken as local time (what the user typed)."""
+    return at.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _delete_tree(path: Path) -> list[dict[str, Any]]:
+    """Hash and delete one file, or every file under one folder (then the emptied folders)."""
+    if path.is_symlink() or path.is_file():
+        return [_delete_file(path)]
+    if path.is_dir():
+        out = [_delete_file(p) for p in sorted(path.rglob("*")) if p.is_symlink() or p.is_file()]
+        for d in sorted((p for p in path.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        with contextlib.suppress(OSError):
+            path.rmdir()
+        return out
+    return [{"path": str(path), "sha256": None, "size": None, "result": "missing"}]
+
+
+def _delete_file(path: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": str(path), "sha256": None, "size": None}
+    try:
+        if path.is_symlink():
+            # Removing a link leaves its target; say so rather than claim the data is gone.
+            entry["result"] = f"link removed; its target {os.readlink(path)} is kept"
+        else:
+            entry["size"] = path.stat().st_size
+            entry["sha256"] = sha256_file(path)
+            entry["result"] = "deleted"
+        path.unlink()
+    except OSError as e:
+        entry["result"] = f"failed: {e.strerror}"
+    return entry
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """A file that is not SQLite is somebody's data or a damaged record: never touch it."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise StoreError(f"{path} is a folder, not the record; move it aside and run again.",
+                         code="record_corrupt") from None
+    except OSError as e:
+        raise StoreError(f"Cannot read the record {path}: {e.strerror}.", code="record_unreadable") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"The record {path} is damaged (not a SQLite database); it was left as it is: "
+                         f"move it aside or restore a backup, then run again.", code="record_corrupt")
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file as 0600 before SQLite opens it (SQLite would use the umask)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise StoreError(f"Cannot create the record {path}: {e.strerror}.", code="record_unreadable") from None
+
+
+@contextlib.contextmanager
+def _guard(path: Path) -> Iterator[None]:
+    """Turn SQLite's errors into one sentence. Nothing here ever rewrites the file."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        text = str(e).lower()
+        if "locked" in text or "busy" in text:
+            raise StoreError(f"The record {path} is in use by another cvd-reporter; nothing was changed: "
+                             f"try again when it has finished.", code="record_locked") from None
+        if "readonly" in text or "unable to open" in text or "disk i/o" in text:
+            raise StoreError(f"The record {path} cannot be written ({e}); check the folder's permissions "
+                             f"and free space.", code="record_unwritable") from None
+        raise _damaged(path) from None
+    except sqlite3.DatabaseError:
+        raise _damaged(path) from None
+
+
+def _damaged(path: Path) -> StoreError:
+    return StoreError(f"The record {path} is damaged and cannot be read; it was left as it is: "
+                      f"move it aside or restore a backup, then run again.", code="record_corrupt")

@@ -1,0 +1,113 @@
+"""`cvd-reporter validate` as a user and a script see it: findings, exit codes, bad files, no writes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.test_report_model import GOOD
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def write(tmp_path: Path, doc, name="report.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(json.dumps(doc) if name.endswith(".json") else yaml.safe_dump(doc, allow_unicode=True))
+    return p
+
+
+def snapshot(folder: Path) -> set[str]:
+    return {str(p) for p in folder.rglob("*")}
+
+
+def test_example_report_validates(cli, tmp_path):
+    before = snapshot(EXAMPLES)
+    out = cli("--json", "validate", str(EXAMPLES / "report.yaml"))
+    assert out.exit_code == 0, out.stdout
+    doc = out.json
+    assert doc["data"]["valid"] is True and doc["data"]["policy"] == "nl-gemeente"
+    assert not [f for f in doc["findings"] if f["severity"] == "error"]
+    assert snapshot(EXAMPLES) == before  # validate writes nothing
+
+
+def test_errors_give_exit_3_with_field_paths(cli, tmp_path):
+    doc = dict(GOOD, reporter={"name": "Alex"}, vulnerability={"title": "t"})
+    out = cli("--json", "validate", str(write(tmp_path, doc)))
+    assert out.exit_code == 3
+    found = {(f["code"], f.get("field")) for f in out.json["findings"]}
+    assert ("no_contact", "reporter") in found
+    assert ("missing_field", "vulnerability.description") in found
+
+
+def test_human_output_in_dutch(cli, tmp_path):
+    out = cli("--lang", "nl", "validate", str(write(tmp_path, dict(GOOD, reporter={"name": "Alex"}))))
+    assert out.exit_code == 3
+    assert "Laat minimaal één e-mailadres of telefoonnummer achter" in out.stdout
+
+
+def test_json_report_file_is_read_too(cli, tmp_path):
+    out = cli("validate", str(write(tmp_path, GOOD, "r.json")))
+    assert out.exit_code == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("schema: cvd-report/1\nreporter: [unclosed\n", "line 3, column 1"),
+    ("schema: cvd-report/1\n  bad: indent\n", "line 2"),
+    ("a: &x [1]\nb: *x\n", "aliases are not allowed"),
+    ("", "is empty"),
+])
+def test_malformed_yaml_says_where(cli, tmp_path, content, needle):
+    p = tmp_path / "r.yaml"
+    p.write_text(content)
+    out = cli("validate", str(p))
+    assert out.exit_code == 3 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_malformed_json_says_line_and_column(cli, tmp_path):
+    p = tmp_path / "r.json"
+    p.write_text('{"schema": "cvd-report/1",\n "reporter": }')
+    out = cli("--json", "validate", str(p))
+    assert out.exit_code == 3
+    err = out.json["errors"][0]
+    assert "line 2, column 15" in err["message"] and err["data"] == {"line": 2, "column": 15}
+
+
+def test_binary_nonutf8_missing_and_huge_files(cli, tmp_path):
+    (tmp_path / "bin.yaml").write_bytes(b"schema: x\x00\x01")
+    (tmp_path / "latin.yaml").write_bytes("naam: Jos\xe9".encode("latin-1"))
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as fh:  # sparse: 100 MB without writing 100 MB
+        fh.truncate(100 * 1024 * 1024)
+    cases = {"bin.yaml": "binary file", "latin.yaml": "not UTF-8", "missing.yaml": "does not exist",
+             "huge.yaml": "the limit is 5 MiB"}
+    for name, needle in cases.items():
+        out = cli("validate", str(tmp_path / name))
+        assert out.exit_code == 3 and needle in out.stderr, (name, out.stderr)
+
+
+def test_wrong_type_and_unknown_field(cli, tmp_path):
+    doc = dict(GOOD, reporter={"name": "Alex", "emial": "a@example.org"}, target="https://x.test")
+    out = cli("validate", str(write(tmp_path, doc)))
+    assert out.exit_code == 3
+    assert "did you mean reporter.email" in out.stdout
+    assert "target should be a mapping of fields, not text" in out.stdout
+
+
+def test_missing_evidence_and_lint_hits_in_evidence(cli, tmp_path):
+    (tmp_path / "ev.txt").write_text("Gevonden: IBAN NL91ABNA0417164300 van een inwoner\n")
+    doc = dict(GOOD, evidence=[{"path": "ev.txt"}, {"path": "nope.png"}])
+    out = cli("--json", "validate", str(write(tmp_path, doc)))
+    assert out.exit_code == 3
+    codes = {f["code"] for f in out.json["findings"]}
+    assert "evidence_missing" in codes
+    assert any(c.startswith("lint_") and "iban" in c for c in codes), codes
+    assert "NL91ABNA0417164300" not in out.stdout  # findings never repeat the full secret
+
+
+def test_policy_option_and_unknown_policy(cli, tmp_path):
+    out = cli("validate", str(write(tmp_path, GOOD)), "--policy", "no-such-policy")
+    assert out.exit_code == 3 and "nl-gemeente" in out.stderr
