@@ -7,13 +7,15 @@ anything is scanned or written), 2 for a --redact path that cannot work.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, CvdError, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @click.command()
@@ -35,6 +37,8 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     session cookies. Each hit is a warning with file, line and column; the secret itself is never
     printed. Only UTF-8 text files up to 25 MiB are scanned.
     """
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up (--help imports this module)
+
     from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
     from cvd_reporter.reportfile import MAX_EVIDENCE_BYTES, read_text_file  # noqa: PLC0415
     from cvd_reporter.store.fs import write_private  # noqa: PLC0415
@@ -60,6 +64,8 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
 
 def redact_targets(paths: list[Path], redact_to: str | None) -> list[Path | None]:
     """Where each redacted copy goes; checked before anything is written. Never over an input."""
+    from pathlib import Path  # noqa: PLC0415
+
     if redact_to is None:
         return [None] * len(paths)
     out = Path(redact_to)
