@@ -73,7 +73,7 @@ def test_malformed_json_says_line_and_column(cli, tmp_path):
     out = cli("--json", "validate", str(p))
     assert out.exit_code == 3
     err = out.json["errors"][0]
-    assert "line 2, column 15" in err["message"] and err["data"] == {"line": 2, "column": 15}
+    assert "line 2, column 14" in err["message"] and err["data"] == {"line": 2, "column": 14}
 
 
 def test_binary_nonutf8_missing_and_huge_files(cli, tmp_path):
@@ -93,7 +93,7 @@ def test_wrong_type_and_unknown_field(cli, tmp_path):
     doc = dict(GOOD, reporter={"name": "Alex", "emial": "a@example.org"}, target="https://x.test")
     out = cli("validate", str(write(tmp_path, doc)))
     assert out.exit_code == 3
-    assert "did you mean reporter.email" in out.stdout
+    assert "did you mean 'reporter.email'" in out.stdout
     assert "target should be a mapping of fields, not text" in out.stdout
 
 
