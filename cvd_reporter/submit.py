@@ -348,7 +348,7 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
 
     if options.dry_run:
         if options.output:
-            write_private(options.output, plan.message)
+            write_private(options.output, plan.message, user_path=True)
         return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
                        if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
     channel = "email" if plan.channel == "outbox" else plan.channel

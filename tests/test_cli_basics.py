@@ -121,3 +121,16 @@ def test_internal_error_is_one_sentence_without_debug(cli, monkeypatch):
     assert "Traceback" not in out.stderr
     out = cli("schema", "--debug")
     assert out.exit_code == 1 and "Traceback" in out.stderr
+
+
+def test_output_to_a_user_folder_does_not_change_that_folders_mode(tmp_path):
+    from cvd_reporter.store.fs import write_private
+
+    folder = tmp_path / "shared-folder"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    write_private(folder / "out.txt", "x", user_path=True)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert stat.S_IMODE((folder / "out.txt").stat().st_mode) == 0o600
+    write_private(folder / "own.txt", "x")  # our own folders are tightened
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -55,7 +55,7 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
         lines += [f"{path}:{h.line}:{h.column}: {h.info.label_nl if lang == 'nl' else h.info.label_en} "
                   f"({h.preview}) [lint_{h.code}]" for h in hits]
         if target is not None:
-            write_private(target, redact(text, hits))
+            write_private(target, redact(text, hits), user_path=True)
         per_file.append({"path": str(path), "hits": len(hits), "redacted_to": str(target) if target else None})
     lines.append(summary(len(findings), per_file, lang, redacted=redact_to is not None))
     return Result(data={"files": per_file, "hits": len(findings), "strict": strict}, findings=findings,

@@ -314,7 +314,7 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
 
         from pathlib import Path  # noqa: PLC0415
 
-        write_private(Path(output), body)
+        write_private(Path(output), body, user_path=True)
         return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},
                       text=f"Wrote the {fmt} export of {report_id} to {output}.")
     return Result(data={"id": report_id, "format": fmt, "document": doc}, text=body)

@@ -13,20 +13,27 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 
 
-def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) as 0700 and tighten it if it already exists."""
+def private_dir(path: Path, *, tighten: bool = True) -> Path:
+    """Create ``path`` (and parents) as 0700; with ``tighten``, also make an existing folder 0700.
+
+    Our own folders (home, outbox, drafts) are tightened; a folder the user named for an output file
+    (``--redact``, ``--output``) is created private when missing but never changed when it exists.
+    """
     try:
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        if os.name == "posix" and (path.stat().st_mode & 0o777) != DIR_MODE:
+        if tighten and os.name == "posix" and (path.stat().st_mode & 0o777) != DIR_MODE:
             os.chmod(path, DIR_MODE)
     except OSError as e:
         raise StoreError(f"Cannot create the private folder {path}: {e.strerror}; check its permissions.") from e
     return path
 
 
-def write_private(path: Path, data: bytes | str) -> Path:
-    """Write ``data`` atomically to ``path`` as 0600 inside a 0700 folder."""
-    private_dir(path.parent)
+def write_private(path: Path, data: bytes | str, *, user_path: bool = False) -> Path:
+    """Write ``data`` atomically to ``path`` as 0600 inside a 0700 folder.
+
+    ``user_path``: the user chose this location; its existing folder is left as it is.
+    """
+    private_dir(path.parent, tighten=not user_path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
