@@ -83,7 +83,7 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
         if arg != "-":
             yield {"arg": pos}, arg, None
             continue
-        stream = click.get_binary_stream("stdin")
+        stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a bad line must not stop the batch
         number = 0
         while True:
             raw = stream.readline(MAX_LINE_BYTES + 1)

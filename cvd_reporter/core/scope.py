@@ -507,7 +507,7 @@ def _build_url(scheme: str, host: str, ip: str | None, port: int | None, tail: s
 def _normalise_path(path: str, notes: list[Finding]) -> str:
     if not path.startswith("/"):
         path = "/" + path
-    if "." in path:
+    if "." in path or "%2" in path:  # "%2e" is a dot to the dot-segment rules (URL Standard, 4.1)
         segments = path.split("/")[1:]
         out: list[str] = []
         for seg in segments:
