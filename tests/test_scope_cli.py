@@ -134,6 +134,13 @@ def test_garbage_10kb_hosts_and_overlong_lines_are_per_target_errors(run):
     assert "4 of 6 targets could not be read" in out.stderr
 
 
+def test_passwords_in_targets_are_not_echoed(run):
+    out = run("--json-lines", "https://alice:hunter2@www.gemeente.test/", "https://bob:s3cret@gemeente.test:0/x:")
+    assert "hunter2" not in out.stdout + out.stderr and "s3cret" not in out.stdout + out.stderr
+    assert [r["target"] for r in records(out)] == ["https://alice:***@www.gemeente.test/",
+                                                   "https://bob:***@gemeente.test:0/x:"]
+
+
 def test_a_single_garbage_target_is_one_sentence_and_exit_3(run):
     out = run("https://gemeente.test:99999/")
     assert out.exit_code == 3
@@ -250,7 +257,8 @@ def test_adapter_turns_a_discovery_into_evidence(monkeypatch):
 
     _stand_in_discovery(monkeypatch, {
         "www.gemeente.test": _discovery("https://gemeente.test/.well-known/security.txt", covers_host=False,
-                                        from_parent=True, canonical=["https://GEMEENTE.test:443/.well-known/security.txt"]),
+                                        from_parent=True,
+                                        canonical=["https://GEMEENTE.test:443/.well-known/security.txt"]),
         "own.gemeente.test": _discovery("https://own.gemeente.test/.well-known/security.txt", covers_host=True,
                                         from_parent=False, canonical=["https://elders.test/.well-known/security.txt"]),
         "bare.gemeente.test": _discovery("https://bare.gemeente.test/security.txt", covers_host=True,

@@ -46,8 +46,10 @@ ELSEWHERE = SecurityTxtEvidence("https://www.ncsc.nl/.well-known/security.txt", 
 # (target, policy, resolution, security.txt evidence, verdict, words the reasons must contain, decided_by source)
 CASES = [
     # 1. policy scope, exclusions first
-    ("gemeente.nl", POLICY, res("gemeente.nl", "192.0.2.10"), None, "in_scope", "policy's scope (gemeente.nl)", "policy"),
-    ("https://a.b.gemeente.nl/x", POLICY, res("a.b.gemeente.nl", "192.0.2.11"), None, "in_scope", "*.gemeente.nl", "policy"),
+    ("gemeente.nl", POLICY, res("gemeente.nl", "192.0.2.10"), None, "in_scope", "policy's scope (gemeente.nl)",
+     "policy"),
+    ("https://a.b.gemeente.nl/x", POLICY, res("a.b.gemeente.nl", "192.0.2.11"), None, "in_scope", "*.gemeente.nl",
+     "policy"),
     ("gemeente.nl.evil.example", POLICY, res("gemeente.nl.evil.example", "198.51.100.1"), None, "out_of_scope",
      "matches none of its domains", "policy"),
     ("evilgemeente.nl", POLICY, res("evilgemeente.nl", status="nxdomain"), None, "out_of_scope", "matches none",

@@ -131,7 +131,7 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 # ------------------------------------------------------------------------------------ one target
 def _checker(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
              ) -> Callable[[Item], dict[str, Any]]:
-    from cvd_reporter.core.scope import decide, normalise, shown  # noqa: PLC0415
+    from cvd_reporter.core.scope import decide, display_target, normalise  # noqa: PLC0415
 
     def check(item: Item) -> dict[str, Any]:
         where, text, problem = item
@@ -146,7 +146,7 @@ def _checker(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[
                 if evidence is not None:
                     verdict = decide(target, policy=policy, resolution=resolution, securitytxt=evidence)
         except CvdError as e:  # one bad target is a result, never the end of the batch
-            return {**where, "target": shown(text, 200), "verdict": None, "error": e.to_dict()}
+            return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict()}
         return {**where, **verdict.to_dict()}
 
     return check

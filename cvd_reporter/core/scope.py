@@ -11,6 +11,7 @@ The decision (:func:`decide`) takes what the network layer found as plain data (
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -41,11 +42,13 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # What a DNS host name can hold once it is in A-label form: letters, digits, hyphen, underscore
 # (service labels such as _dmarc), dots between labels. WHATWG allows more (``!``, ``*``), but such a
 # "host" can never be resolved, so it cannot be anyone's system: it is rejected as garbage.
-_HOST_OK = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*")
+_HOST_OK = re.compile(r"[a-z0-9_\-]{1,63}(?:\.[a-z0-9_\-]{1,63})*")  # labels of at most 63 (RFC 1035)
+_AUTHORITY_END = re.compile(r"[/?#\\]")
 _HOST_BAD_CHAR = re.compile(r"[^a-z0-9_.\-]")
 _PORTISH = re.compile(r"[0-9]*(?:[/?#\\]|$)")  # "localhost:8080/x" is a host and port, not a scheme
 _ZONE_OK = re.compile(r"[A-Za-z0-9._~\-]{1,64}")
 _HEX = frozenset("0123456789abcdefABCDEF")
+_HEX_X = _HEX | {"x", "X"}
 _DEC = frozenset("0123456789")
 _OCT = frozenset("01234567")
 
@@ -54,7 +57,9 @@ _OCT = frozenset("01234567")
 _PATH_SAFE = "!$%&'()*+,-./:;=@[]^_|~"
 _QUERY_SAFE = "!$%&()*+,-./:;=?@[]^_`{|}~\\"
 _FRAGMENT_SAFE = "!#$%&'()*+,-./:;=?@[]^_{|}~\\"
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9!$&'()*+,\-/:;=@\[\]^_|~%]*")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9!$&'()*+,\-./:;=@\[\]^_|~%]*")
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9!$&()*+,\-./:;=?@\[\]^_`{|}~%]*")
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2[eE])")
 
 
 def _note(code: str, severity: str, message: str, **extra: Any) -> Finding:
@@ -65,6 +70,17 @@ def shown(text: str, limit: int = 120) -> str:
     """The user's text, safe to print in a message: control characters escaped, length capped."""
     out = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
     return out if len(out) <= limit else out[:limit] + f"... ({len(text)} characters)"
+
+
+_USERINFO = re.compile(r"(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]*)([^/\\?#]*)@")
+
+
+def display_target(text: str, limit: int = 300) -> str:
+    """The target as given, for output: a password in its user-info replaced by ***, length capped."""
+    m = _USERINFO.match(text)
+    if m and ":" in m.group(2):
+        text = text[:m.start(2)] + m.group(2).split(":", 1)[0] + ":***" + text[m.end(2):]
+    return shown(text, limit)
 
 
 # ---------------------------------------------------------------------------------------- Target
@@ -90,7 +106,7 @@ class Target:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "target": shown(self.original, 300), "kind": self.kind, "host": self.host, "ip": self.ip,
+            "target": display_target(self.original), "kind": self.kind, "host": self.host, "ip": self.ip,
             "port": self.port, "url": self.url, "registrable_domain": self.registrable_domain,
             "unicode_host": self.unicode_host, "zone": self.zone,
             "notes": [n.to_dict() for n in self.notes],
@@ -111,14 +127,14 @@ def normalise(target: str) -> Target:
     # URL Standard, basic URL parser: strip leading/trailing C0 controls and spaces, then drop every
     # tab and newline inside (browsers do, so "gemeen\tte.nl" is gemeente.nl).
     text = target.strip(_C0_AND_SPACE)
-    if _TAB_NEWLINE.search(text):
+    if "\t" in text or "\n" in text or "\r" in text:
         text = _TAB_NEWLINE.sub("", text)
         notes.append(_note("control_characters", "warning",
                            "The target contained tabs or line breaks; browsers drop them, and so did we."))
     if not text:
         raise ValidationError("The target is empty; give a URL, a host name or an IP address.")
 
-    bare_ip = _bare_ip(text, notes)
+    bare_ip = _bare_ip(target, text, notes)
     if bare_ip is not None:
         return bare_ip
 
@@ -134,15 +150,13 @@ def normalise(target: str) -> Target:
             # Not "host:port" (gemeente.nl:8443, localhost:8080): a real scheme we cannot check.
             raise ValidationError(f"The scheme {shown(candidate, 20)}: is not a web address; give an http(s) URL, "
                                   "a host name or an IP address.")
-    if scheme is not None and scheme != m.group(1):  # type: ignore[union-attr]
-        notes.append(_note("case", "info", f"The scheme was written {m.group(1)!r}; it is {scheme!r}."))  # type: ignore[union-attr]
+    if m is not None and scheme is not None and scheme != m.group(1):
+        notes.append(_note("case", "info", f"The scheme was written {m.group(1)!r}; it is {scheme!r}."))
 
     # Special authority slashes: a browser skips any run of / and \ after "https:".
-    i = 0
-    while i < len(rest) and rest[i] in "/\\":
-        i += 1
-    slashes = rest[:i]
-    rest = rest[i:]
+    stripped = rest.lstrip("/\\")
+    slashes = rest[: len(rest) - len(stripped)]
+    rest = stripped
     if "\\" in slashes:
         notes.append(_note("backslash", "warning", "The URL uses backslashes after the scheme; browsers read "
                            "them as slashes."))
@@ -151,11 +165,8 @@ def normalise(target: str) -> Target:
                            "two; browsers accept that."))
 
     # The authority ends at the first / ? # or \ (a backslash is a slash in special URLs).
-    end = len(rest)
-    for ch in "/?#\\":
-        j = rest.find(ch)
-        if j != -1 and j < end:
-            end = j
+    found = _AUTHORITY_END.search(rest)
+    end = found.start() if found else len(rest)
     authority, tail = rest[:end], rest[end:]
     if tail.startswith("\\") and not any(n.code == "backslash" for n in notes):
         notes.append(_note("backslash", "warning", "A backslash ends the host part as a slash does in browsers; "
@@ -168,7 +179,8 @@ def normalise(target: str) -> Target:
         userinfo, authority = authority[:at], authority[at + 1:]
 
     host_text, port_text = _split_host_port(authority)
-    host, ip, zone, unicode_host = _parse_host(host_text, notes)
+    host, ip, zone, unicode_host, rd, host_notes = _host_info(host_text)
+    notes += host_notes
     port = _parse_port(port_text, scheme, notes)
 
     if userinfo is not None:
@@ -188,20 +200,28 @@ def normalise(target: str) -> Target:
             scheme = "https"
             notes.append(_note("no_scheme", "info", "No scheme was given; https is assumed."))
         url = _build_url(scheme, host, ip, port, tail, notes)
-    return Target(original=target, kind=kind, host=host, ip=ip, port=port, url=url,
-                  registrable_domain=None if ip else registrable_domain(host), unicode_host=unicode_host,
-                  zone=zone, notes=_finish_notes(host, ip, notes))
+    return Target(original=target, kind=kind, host=host, ip=ip, port=port, url=url, registrable_domain=rd,
+                  unicode_host=unicode_host, zone=zone, notes=notes)
 
 
-def _finish_notes(host: str, ip: str | None, notes: list[Finding]) -> list[Finding]:
-    if ip is None and registrable_domain(host) is None:
+@functools.lru_cache(maxsize=16384)
+def _host_info(raw: str) -> tuple[str, str | None, str | None, str | None, str | None, tuple[Finding, ...]]:
+    """The host part, parsed once per distinct spelling (a batch names the same hosts again and
+    again; an IDN costs 20 us to convert). Errors are raised, never cached."""
+    notes: list[Finding] = []
+    host, addr, zone, unicode_host = _parse_host(raw, notes)
+    rd = None if addr else registrable_domain(host)
+    return host, host if addr else None, zone, unicode_host, rd, tuple(_finish_notes(host, addr, rd, notes))
+
+
+def _finish_notes(host: str, addr: IPAddress | None, rd: str | None, notes: list[Finding]) -> list[Finding]:
+    if addr is None and rd is None:
         notes.append(_note("no_registrable_domain", "warning",
                            f"{host} is a single label or a public suffix: it belongs to no one organisation."))
-    if ip is not None:
-        addr = ipaddress.ip_address(ip)
+    if addr is not None:
         mapped = getattr(addr, "ipv4_mapped", None)
         if mapped is not None:
-            notes.append(_note("ipv4_mapped", "info", f"{ip} is the IPv4 address {mapped} written as IPv6."))
+            notes.append(_note("ipv4_mapped", "info", f"{host} is the IPv4 address {mapped} written as IPv6."))
             addr = mapped
         if not addr.is_global:
             notes.append(_note("non_public_address", "warning",
@@ -210,7 +230,7 @@ def _finish_notes(host: str, ip: str | None, notes: list[Finding]) -> list[Findi
     return notes
 
 
-def _bare_ip(text: str, notes: list[Finding]) -> Target | None:
+def _bare_ip(original: str, text: str, notes: list[Finding]) -> Target | None:
     """A bare IPv6 literal (with an optional zone), which would otherwise look like scheme:..."""
     if text.count(":") < 2 or any(c in text for c in "/[]@?#\\"):
         return None
@@ -225,7 +245,8 @@ def _bare_ip(text: str, notes: list[Finding]) -> Target | None:
     if ip != addr_text:
         notes.append(_note("ipv6_form", "info", f"The IPv6 address {shown(addr_text, 60)} is written {ip} in "
                            "canonical form."))
-    return Target(original=text, kind="ip", host=ip, ip=ip, zone=zone or None, notes=_finish_notes(ip, ip, notes))
+    return Target(original=original, kind="ip", host=ip, ip=ip, zone=zone or None,
+                  notes=_finish_notes(ip, addr, None, notes))
 
 
 def _check_zone(zone: str, notes: list[Finding]) -> str:
@@ -268,8 +289,8 @@ def _parse_port(port_text: str | None, scheme: str | None, notes: list[Finding])
 
 
 # ---------------------------------------------------------------------------------------- hosts
-def _parse_host(raw: str, notes: list[Finding]) -> tuple[str, str | None, str | None, str | None]:
-    """URL Standard "host parser" for special URLs -> (host, ip, zone, unicode_host)."""
+def _parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, str | None, str | None]:
+    """URL Standard "host parser" for special URLs -> (host, IP address or None, zone, unicode_host)."""
     if raw.startswith("["):
         inner = raw[1:-1]
         addr_text, pct, zone_text = inner.partition("%")
@@ -278,7 +299,7 @@ def _parse_host(raw: str, notes: list[Finding]) -> tuple[str, str | None, str | 
         except ValueError:
             raise ValidationError(f"[{shown(inner, 60)}] is not a valid IPv6 address.") from None
         zone = _check_zone(zone_text, notes) if pct else None
-        return addr.compressed, addr.compressed, zone, None
+        return addr.compressed, addr, zone, None
     if not raw:
         raise ValidationError("The target has no host name.")
 
@@ -291,8 +312,9 @@ def _parse_host(raw: str, notes: list[Finding]) -> tuple[str, str | None, str | 
     if len(domain) > MAX_HOST_CHARS + 1:  # checked before IDNA: Punycode of a long label is slow
         raise ValidationError(f"The host name is {len(domain)} characters long; DNS allows at most {MAX_HOST_CHARS}.")
     unicode_host = None
-    if domain.isascii() and "xn--" not in domain.lower():
-        host = domain.lower()
+    lowered = domain.lower()
+    if domain.isascii() and "xn--" not in lowered:
+        host = lowered
     else:
         host, unicode_host = _domain_to_ascii(domain, notes)
 
@@ -303,16 +325,15 @@ def _parse_host(raw: str, notes: list[Finding]) -> tuple[str, str | None, str | 
     if len(host) > MAX_HOST_CHARS:
         raise ValidationError(f"The host name is {len(host)} characters long; DNS allows at most {MAX_HOST_CHARS}.")
     if not _HOST_OK.fullmatch(host):
+        if any(len(label) > MAX_LABEL_CHARS for label in host.split(".")):
+            raise ValidationError(f"A label of the host name is longer than {MAX_LABEL_CHARS} characters, which DNS "
+                                  "does not allow.")
         if not host or host.startswith(".") or host.endswith(".") or ".." in host:
             raise ValidationError("The host name has an empty label (a leading dot or two dots in a row).")
         bad = _HOST_BAD_CHAR.search(host)
         ch = bad.group(0) if bad else "?"
         raise ValidationError(f"The host name contains {ch!r} (U+{ord(ch):04X}), which no host name can contain.")
-    labels = host.split(".")
-    if any(len(label) > MAX_LABEL_CHARS for label in labels):
-        raise ValidationError(f"A label of the host name is longer than {MAX_LABEL_CHARS} characters, which DNS "
-                              "does not allow.")
-    if _ends_in_number(labels[-1]):
+    if host[-1] in _HEX_X and _ends_in_number(host.rpartition(".")[2]):
         return _parse_ipv4(host, raw, notes)
     if unicode_host is None and domain != host and domain.rstrip(".") != host and domain.lower().rstrip(".") == host:
         notes.append(_note("case", "info", f"The host name was written in upper case; it is {host}."))
@@ -346,7 +367,7 @@ def _ends_in_number(last: str) -> bool:
     return last[:2] in ("0x", "0X") and all(c in _HEX for c in last[2:])
 
 
-def _parse_ipv4(host: str, raw: str, notes: list[Finding]) -> tuple[str, str, None, None]:
+def _parse_ipv4(host: str, raw: str, notes: list[Finding]) -> tuple[str, ipaddress.IPv4Address, None, None]:
     """URL Standard IPv4 parser: 1 to 4 parts, each decimal, octal (leading 0) or hex (0x)."""
     parts = host.split(".")
     if len(parts) > 4:
@@ -367,12 +388,13 @@ def _parse_ipv4(host: str, raw: str, notes: list[Finding]) -> tuple[str, str, No
     value = numbers[-1]
     for idx, n in enumerate(numbers[:-1]):
         value += n * 256 ** (3 - idx)
-    ip = str(ipaddress.IPv4Address(value))
+    addr = ipaddress.IPv4Address(value)
+    ip = str(addr)
     if odd:
         notes.append(_note("ipv4_nonstandard", "warning",
                            f"{shown(raw, 60)} is an IPv4 address written in a non-standard form (decimal, octal, "
                            f"hex or short); browsers read it as {ip}."))
-    return ip, ip, None, None
+    return ip, addr, None, None
 
 
 # UTS #39 confusables, the common part: lower-case letters of other scripts (and Latin look-alikes)
@@ -498,7 +520,7 @@ def _build_url(scheme: str, host: str, ip: str | None, port: int | None, tail: s
     host_part = f"[{host}]" if ip and ":" in ip else host
     url = f"{scheme}://{host_part}" + (f":{port}" if port is not None else "") + path
     if query is not None:
-        url += "?" + quote(query, safe=_QUERY_SAFE)
+        url += "?" + (query if _PLAIN_QUERY.fullmatch(query) else quote(query, safe=_QUERY_SAFE))
     if fragment is not None:
         url += "#" + quote(fragment, safe=_FRAGMENT_SAFE)
     return url
@@ -507,7 +529,7 @@ def _build_url(scheme: str, host: str, ip: str | None, port: int | None, tail: s
 def _normalise_path(path: str, notes: list[Finding]) -> str:
     if not path.startswith("/"):
         path = "/" + path
-    if "." in path or "%2" in path:  # "%2e" is a dot to the dot-segment rules (URL Standard, 4.1)
+    if _DOT_SEGMENT.search(path):  # "%2e" is a dot to the dot-segment rules (URL Standard, 4.1)
         segments = path.split("/")[1:]
         out: list[str] = []
         for seg in segments:
@@ -727,8 +749,8 @@ def _entries(items: Any, where: str, kind: str, **common: Any) -> list[ScopeRule
         if not isinstance(value, str) or not value.strip():
             raise ValidationError(f"{w} must be a {kind} written as text.")
         pattern = domain_pattern(value, w) if kind == "domain" else network_pattern(value, w)
-        out.append(ScopeRule(kind=kind, pattern=pattern, note=note, application=common.get("application"),  # type: ignore[arg-type]
-                             contact=common.get("contact")))
+        out.append(ScopeRule(kind=kind, pattern=pattern, note=note,  # type: ignore[arg-type]
+                             application=common.get("application"), contact=common.get("contact")))
     return out
 
 
