@@ -112,17 +112,17 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     built-in profile; without the option, the configured profile's scope when it has one."""
     from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
 
+    from cvd_reporter.profiles import builtin_names, load_policy  # noqa: PLC0415
+
     name = given or app.settings.policy
     if not name:
         return None
+    if name in builtin_names():  # the same order as `validate --policy`: built-in names first
+        profile = load_policy(name)
+        return PolicyScope.from_dict(profile.scope, source=profile.source) if profile.scope else None
     path = Path(name).expanduser()
     if path.is_file():
         return PolicyScope.load(path, required=given is not None)
-    from cvd_reporter.profiles import builtin_names, load_policy  # noqa: PLC0415
-
-    if name in builtin_names():
-        profile = load_policy(name)
-        return PolicyScope.from_dict(profile.scope, source=profile.source) if profile.scope else None
     if given is None:
         return None  # a configured profile that is gone is the validate command's concern
     raise InputFileError(f"The policy file {name} does not exist (built-in profiles: {', '.join(builtin_names())}).")

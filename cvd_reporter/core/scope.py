@@ -66,6 +66,12 @@ def _note(code: str, severity: str, message: str, **extra: Any) -> Finding:
     return Finding(code=code, severity=severity, message=message, extra=extra)  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=256)
+def _fixed_note(code: str, severity: str, message: str) -> Finding:
+    """A note whose text takes few values (Findings are immutable, so one object serves every target)."""
+    return _note(code, severity, message)
+
+
 def shown(text: str, limit: int = 120) -> str:
     """The user's text, safe to print in a message: control characters escaped, length capped."""
     out = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
@@ -129,7 +135,7 @@ def normalise(target: str) -> Target:
     text = target.strip(_C0_AND_SPACE)
     if "\t" in text or "\n" in text or "\r" in text:
         text = _TAB_NEWLINE.sub("", text)
-        notes.append(_note("control_characters", "warning",
+        notes.append(_fixed_note("control_characters", "warning",
                            "The target contained tabs or line breaks; browsers drop them, and so did we."))
     if not text:
         raise ValidationError("The target is empty; give a URL, a host name or an IP address.")
@@ -151,17 +157,17 @@ def normalise(target: str) -> Target:
             raise ValidationError(f"The scheme {shown(candidate, 20)}: is not a web address; give an http(s) URL, "
                                   "a host name or an IP address.")
     if m is not None and scheme is not None and scheme != m.group(1):
-        notes.append(_note("case", "info", f"The scheme was written {m.group(1)!r}; it is {scheme!r}."))
+        notes.append(_fixed_note("case", "info", f"The scheme was written {m.group(1)!r}; it is {scheme!r}."))
 
     # Special authority slashes: a browser skips any run of / and \ after "https:".
     stripped = rest.lstrip("/\\")
     slashes = rest[: len(rest) - len(stripped)]
     rest = stripped
     if "\\" in slashes:
-        notes.append(_note("backslash", "warning", "The URL uses backslashes after the scheme; browsers read "
+        notes.append(_fixed_note("backslash", "warning", "The URL uses backslashes after the scheme; browsers read "
                            "them as slashes."))
     elif scheme is not None and slashes != "//":
-        notes.append(_note("slashes", "warning", f"The URL has {len(slashes)} slashes after the scheme instead of "
+        notes.append(_fixed_note("slashes", "warning", f"The URL has {len(slashes)} slashes after the scheme instead of "
                            "two; browsers accept that."))
 
     # The authority ends at the first / ? # or \ (a backslash is a slash in special URLs).
@@ -169,7 +175,7 @@ def normalise(target: str) -> Target:
     end = found.start() if found else len(rest)
     authority, tail = rest[:end], rest[end:]
     if tail.startswith("\\") and not any(n.code == "backslash" for n in notes):
-        notes.append(_note("backslash", "warning", "A backslash ends the host part as a slash does in browsers; "
+        notes.append(_fixed_note("backslash", "warning", "A backslash ends the host part as a slash does in browsers; "
                            "what follows it is the path, not the host."))
 
     at = authority.rfind("@")
@@ -198,7 +204,7 @@ def normalise(target: str) -> Target:
         kind = "url"
         if scheme is None:
             scheme = "https"
-            notes.append(_note("no_scheme", "info", "No scheme was given; https is assumed."))
+            notes.append(_fixed_note("no_scheme", "info", "No scheme was given; https is assumed."))
         url = _build_url(scheme, host, ip, port, tail, notes)
     return Target(original=target, kind=kind, host=host, ip=ip, port=port, url=url, registrable_domain=rd,
                   unicode_host=unicode_host, zone=zone, notes=notes)
@@ -283,7 +289,7 @@ def _parse_port(port_text: str | None, scheme: str | None, notes: list[Finding])
     if port > 65535:
         raise ValidationError(f"The port {shown(port_text, 20)} is larger than 65535.")
     if scheme is not None and SPECIAL_SCHEMES.get(scheme) == port:
-        notes.append(_note("default_port", "info", f"Port {port} is the default for {scheme}; it is dropped."))
+        notes.append(_fixed_note("default_port", "info", f"Port {port} is the default for {scheme}; it is dropped."))
         return None
     return port
 
@@ -544,7 +550,7 @@ def _normalise_path(path: str, notes: list[Finding]) -> str:
         trailing = segments and segments[-1].lower() in (".", "..", "%2e", ".%2e", "%2e.", "%2e%2e")
         new = "/" + "/".join(out) + ("/" if trailing and out else "")
         if new != path:
-            notes.append(_note("dot_segments", "info", "The path had '.' or '..' segments; browsers remove them."))
+            notes.append(_fixed_note("dot_segments", "info", "The path had '.' or '..' segments; browsers remove them."))
         path = new
     if _PLAIN_PATH.fullmatch(path):
         return path
