@@ -17,6 +17,7 @@ import types
 import pytest
 
 from cvd_reporter.core.scope import SecurityTxtEvidence
+from cvd_reporter.errors import ValidationError
 from tests.conftest import ROOT
 from tests.scope_fixtures import SILENT, closed_udp_port, load_zone, write_policy
 
@@ -247,9 +248,15 @@ def _stand_in_discovery(monkeypatch, found):
     return calls
 
 
-def _discovery(url, *, covers_host, from_parent, canonical):
-    return types.SimpleNamespace(url=url, covers_host=covers_host, from_parent=from_parent,
-                                 security_txt=types.SimpleNamespace(canonical=canonical))
+def _discovery(url, *, covers_host, from_parent, canonical, requested_url=None, cross_domain_redirect=False,
+               lists_source="compute"):
+    """The fields of issue 3's Discovery that the adapter reads (net/discovery.py on main)."""
+    found = types.SimpleNamespace(url=url, requested_url=requested_url or url, covers_host=covers_host,
+                                  from_parent=from_parent, cross_domain_redirect=cross_domain_redirect,
+                                  security_txt=types.SimpleNamespace(canonical=canonical))
+    if lists_source != "compute":
+        found.canonical_lists_source = lists_source
+    return found
 
 
 def test_adapter_turns_a_discovery_into_evidence(monkeypatch):
@@ -257,25 +264,32 @@ def test_adapter_turns_a_discovery_into_evidence(monkeypatch):
 
     _stand_in_discovery(monkeypatch, {
         "www.gemeente.test": _discovery("https://gemeente.test/.well-known/security.txt", covers_host=False,
-                                        from_parent=True,
+                                        from_parent="gemeente.test",
                                         canonical=["https://GEMEENTE.test:443/.well-known/security.txt"]),
         "own.gemeente.test": _discovery("https://own.gemeente.test/.well-known/security.txt", covers_host=True,
-                                        from_parent=False, canonical=["https://elders.test/.well-known/security.txt"]),
+                                        from_parent=None, canonical=["https://elders.test/.well-known/security.txt"]),
         "bare.gemeente.test": _discovery("https://bare.gemeente.test/security.txt", covers_host=True,
-                                         from_parent=False, canonical=[]),
+                                         from_parent=None, canonical=[]),
+        "central.gemeente.test": _discovery(
+            "https://www.ncsc.test/.well-known/security.txt", covers_host=True, from_parent=None, canonical=["x"],
+            requested_url="https://central.gemeente.test/.well-known/security.txt", cross_domain_redirect=True,
+            lists_source=True),
     })
     assert securitytxt_evidence("www.gemeente.test", None, now=None) == SecurityTxtEvidence(
         "https://gemeente.test/.well-known/security.txt", "gemeente.test", covers_host=False, from_parent=True,
         canonical_agrees=True)
     assert securitytxt_evidence("own.gemeente.test", None, now=None).canonical_agrees is False
     assert securitytxt_evidence("bare.gemeente.test", None, now=None).canonical_agrees is None
+    central = securitytxt_evidence("central.gemeente.test", None, now=None)
+    assert (central.file_host, central.redirected_to, central.canonical_agrees) == (
+        "central.gemeente.test", "www.ncsc.test", True)  # the discovery's own Canonical check wins
     assert securitytxt_evidence("none.gemeente.test", None, now=None) is None
 
 
 def test_security_txt_decides_without_a_policy_and_is_looked_up_once_per_host(run, monkeypatch):
     calls = _stand_in_discovery(monkeypatch, {
         "www.gemeente.test": _discovery("https://www.gemeente.test/.well-known/security.txt", covers_host=True,
-                                        from_parent=False, canonical=[]),
+                                        from_parent=None, canonical=[]),
     })
     out = run("--json", "www.gemeente.test", "https://www.gemeente.test/a", "loket.gemeente.test", "192.0.2.1",
               policy=None, securitytxt=True)
@@ -326,3 +340,18 @@ def test_stdin_is_streamed_in_and_out(dns):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_check_targets_is_the_same_pipeline_for_submit_and_the_wizard(dns):
+    from cvd_reporter.scoping import check_targets
+    from cvd_reporter.settings import load_settings
+
+    load_zone(dns)
+    settings = load_settings({"dns_server": dns.address, "timeout": 0.5})
+    scope = {"include": {"domains": ["*.gemeente.test"]}, "exclude": {"domains": ["intern.gemeente.test"]}}
+    verdicts = check_targets(["https://www.gemeente.test/", "intern.gemeente.test", "192.0.2.1"],
+                             policy_scope=scope, settings=settings, securitytxt=False)
+    assert [v.verdict for v in verdicts] == ["in_scope", "out_of_scope", "unknown"]
+    assert verdicts[0].target.original == "https://www.gemeente.test/"
+    with pytest.raises(ValidationError):
+        check_targets(["http://["], policy_scope=scope, settings=settings, securitytxt=False)

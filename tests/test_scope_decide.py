@@ -222,3 +222,12 @@ def test_profile_without_scope_is_none_when_not_required(tmp_path):
     path = tmp_path / "profile.yaml"
     path.write_text("id: mine\n")
     assert PolicyScope.load(path, required=False) is None
+
+
+def test_a_redirect_to_a_central_file_is_said_so():
+    central = SecurityTxtEvidence("https://www.ncsc.nl/.well-known/security.txt", "www.gemeente.nl",
+                                  covers_host=True, from_parent=False, canonical_agrees=True,
+                                  redirected_to="www.ncsc.nl")
+    v = decide(normalise("www.gemeente.nl"), securitytxt=central)
+    assert v.verdict == "in_scope"
+    assert any("redirects its security.txt to www.ncsc.nl" in r for r in v.reasons)

@@ -1,17 +1,14 @@
 """`cvd-reporter scope TARGET...`: in scope, out of scope or unknown per target, with reasons (issue 5).
 
-The logic is in core/scope.py (normalise, decide) and net/resolve.py (DNS, the bounded pool); this
-module reads targets (arguments, ``-`` for stdin, streamed), runs them through the pool and writes
-one result per target as soon as it is ready.
+The logic is in core/scope.py (normalise, decide), scoping.py (the evidence: DNS, security.txt) and
+net/resolve.py (the bounded pool); this module reads targets (arguments, ``-`` for stdin, streamed),
+runs them through the pool and writes one result per target as soon as it is ready. Only click is
+imported at start-up (``--help`` stays fast).
 """
 
 from __future__ import annotations
 
-import json
 import sys
-import threading
-import time
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import click
@@ -53,11 +50,13 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
     """
     if json_lines and app.json:
         raise UsageError("Use --json (one document at the end) or --json-lines (one object per target), not both.")
+    import json  # noqa: PLC0415 - kept out of start-up
+
     from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415 - dnspython
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
-    check = _checker(policy, make_host_resolver(app.settings), lookup)
+    check = _records(policy, make_host_resolver(app.settings), lookup)
     tally, collected, progress = _Tally(strict), [], _Progress(enabled=sys.stderr.isatty())
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
@@ -110,8 +109,9 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
 def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     """``--policy FILE`` (a file with a top-level ``scope`` key, e.g. a policy profile) or the name of a
     built-in profile; without the option, the configured profile's scope when it has one."""
-    from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
+    from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
     from cvd_reporter.profiles import builtin_names, load_policy  # noqa: PLC0415
 
     name = given or app.settings.policy
@@ -129,85 +129,42 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 
 
 # ------------------------------------------------------------------------------------ one target
-def _checker(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
+def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
              ) -> Callable[[Item], dict[str, Any]]:
-    from cvd_reporter.core.scope import decide, display_target, normalise  # noqa: PLC0415
+    """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
+    from cvd_reporter.core.scope import display_target  # noqa: PLC0415
+    from cvd_reporter.scoping import make_checker  # noqa: PLC0415
 
-    def check(item: Item) -> dict[str, Any]:
+    check = make_checker(policy, resolve, securitytxt)
+
+    def record(item: Item) -> dict[str, Any]:
         where, text, problem = item
         try:
             if problem:
                 raise ValidationError(problem)
-            target = normalise(text)
-            resolution = resolve(target.host) if target.ip is None else None
-            verdict = decide(target, policy=policy, resolution=resolution)
-            if securitytxt is not None and target.ip is None and verdict.decided_by.get("source") == "none":
-                evidence = securitytxt(target)
-                if evidence is not None:
-                    verdict = decide(target, policy=policy, resolution=resolution, securitytxt=evidence)
+            verdict = check(text)
         except CvdError as e:  # one bad target is a result, never the end of the batch
             return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict()}
         return {**where, **verdict.to_dict()}
 
-    return check
+    return record
 
 
 def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTxtEvidence | None
-    """The adapter from issue 3's discovery to the scope rule's evidence. None when the discovery
-    module is not installed or no security.txt covers the host (or the network failed looking)."""
-    from urllib.parse import urlsplit  # noqa: PLC0415
+    """The adapter from issue 3's Discovery to the scope rule's evidence (in cvd_reporter.scoping,
+    shared with submit and the wizard): None when the discovery module is missing or finds nothing."""
+    from cvd_reporter.scoping import securitytxt_evidence as adapter  # noqa: PLC0415
 
-    from cvd_reporter.core.scope import SecurityTxtEvidence  # noqa: PLC0415
-    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
-
-    try:
-        from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-    except ImportError:
-        return None
-    try:
-        found = discover(host, fetcher, now=now)
-    except DiscoveryError:
-        return None
-    canonical = list(getattr(getattr(found, "security_txt", None), "canonical", None) or [])
-    seen = {found.url, getattr(found, "final_url", None) or found.url}
-    return SecurityTxtEvidence(
-        found_url=found.url, file_host=(urlsplit(found.url).hostname or "").rstrip(".").lower(),
-        covers_host=bool(found.covers_host), from_parent=bool(found.from_parent),
-        canonical_agrees=(any(_same_url(c, u) for c in canonical for u in seen) if canonical else None))
-
-
-def _same_url(a: str, b: str) -> bool:
-    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
-
-    try:
-        return normalise(a.strip()).url == normalise(b.strip()).url
-    except CvdError:
-        return False
+    return adapter(host, fetcher, now=now)
 
 
 def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
-    """securitytxt_evidence per host, remembered for the batch (many targets share a host)."""
     from datetime import datetime, timezone  # noqa: PLC0415
 
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+    from cvd_reporter.scoping import securitytxt_lookup  # noqa: PLC0415
 
-    fetcher = Fetcher.from_settings(app.settings)
-    now = datetime.now(timezone.utc)
-    memo: dict[str, Any] = {}
-    lock = threading.Lock()
-
-    def lookup(target: Any) -> Any:
-        with lock:
-            if target.host in memo:
-                return memo[target.host]
-        evidence = securitytxt_evidence(target.host, fetcher, now=now)
-        with lock:
-            if len(memo) >= 4096:  # bounded: memory stays flat on long batches
-                memo.clear()
-            memo[target.host] = evidence
-        return evidence
-
-    return lookup
+    return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
 
 
 # ------------------------------------------------------------------------------------ output
@@ -274,6 +231,8 @@ class _Progress:
         self.last = 0.0
 
     def show(self, tally: _Tally) -> None:
+        import time  # noqa: PLC0415 - cached after the first call
+
         now = time.monotonic()
         if not self.enabled or now - self.last < 0.1:
             return

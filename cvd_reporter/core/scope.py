@@ -814,10 +814,12 @@ class SecurityTxtEvidence:
     covers_host: bool  # fetched from the target's own host
     from_parent: bool  # fetched from a parent domain of the target
     canonical_agrees: bool | None = None  # None: the file has no Canonical field
+    redirected_to: str | None = None  # the host a cross-domain redirect ended at (e.g. a central file)
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.found_url, "file_host": self.file_host, "covers_host": self.covers_host,
-                "from_parent": self.from_parent, "canonical_agrees": self.canonical_agrees}
+                "from_parent": self.from_parent, "canonical_agrees": self.canonical_agrees,
+                "redirected_to": self.redirected_to}
 
 
 # ---------------------------------------------------------------------------------------- decision
@@ -1040,6 +1042,10 @@ class _Decision:
                      f"{ev.file_host} has one ({ev.found_url}), within the same registrable domain {rd}. "
                      "RFC 9116 section 3.1 says a file covers only its own host, so this is the parent's "
                      "policy applied to a subdomain.", by)
+        if ev.redirected_to:
+            self.reasons.append(f"{ev.file_host} redirects its security.txt to {ev.redirected_to}, another "
+                                "organisation's domain (a central file, such as the Dutch government's at "
+                                "ncsc.nl, is a legitimate case): the organisation sends reporters there itself.")
 
     # -- 3. DNS: CNAME into a provider, addresses outside the policy's networks
     def dns_rule(self) -> None:
