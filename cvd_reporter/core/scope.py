@@ -167,7 +167,8 @@ def normalise(target: str) -> Target:
         notes.append(_fixed_note("backslash", "warning", "The URL uses backslashes after the scheme; browsers read "
                            "them as slashes."))
     elif scheme is not None and slashes != "//":
-        notes.append(_fixed_note("slashes", "warning", f"The URL has {len(slashes)} slashes after the scheme instead of "
+        notes.append(_fixed_note("slashes", "warning",
+                                 f"The URL has {len(slashes)} slashes after the scheme instead of "
                            "two; browsers accept that."))
 
     # The authority ends at the first / ? # or \ (a backslash is a slash in special URLs).
@@ -550,7 +551,8 @@ def _normalise_path(path: str, notes: list[Finding]) -> str:
         trailing = segments and segments[-1].lower() in (".", "..", "%2e", ".%2e", "%2e.", "%2e%2e")
         new = "/" + "/".join(out) + ("/" if trailing and out else "")
         if new != path:
-            notes.append(_fixed_note("dot_segments", "info", "The path had '.' or '..' segments; browsers remove them."))
+            notes.append(_fixed_note("dot_segments", "info",
+                                     "The path had '.' or '..' segments; browsers remove them."))
         path = new
     if _PLAIN_PATH.fullmatch(path):
         return path
