@@ -169,7 +169,7 @@ def normalise(target: str) -> Target:
     elif scheme is not None and slashes != "//":
         notes.append(_fixed_note("slashes", "warning",
                                  f"The URL has {len(slashes)} slashes after the scheme instead of "
-                           "two; browsers accept that."))
+                                 "two; browsers accept that."))
 
     # The authority ends at the first / ? # or \ (a backslash is a slash in special URLs).
     found = _AUTHORITY_END.search(rest)
