@@ -1,0 +1,250 @@
+"""`cvd-reporter scope TARGET...`: in scope, out of scope or unknown per target, with reasons (issue 5).
+
+The logic is in core/scope.py (normalise, decide), scoping.py (the evidence: DNS, security.txt) and
+net/resolve.py (the bounded pool); this module reads targets (arguments, ``-`` for stdin, streamed),
+runs them through the pool and writes one result per target as soon as it is ready. Only click is
+imported at start-up (``--help`` stays fast).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable, Iterable, Iterator
+
+import click
+
+from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.errors import (
+    EXIT_OK,
+    EXIT_SCOPE,
+    EXIT_VALIDATION,
+    CvdError,
+    InputFileError,
+    UsageError,
+    ValidationError,
+)
+
+MAX_LINE_BYTES = 64 * 1024  # a longer stdin line is reported as an error, never held in memory
+Item = tuple[dict[str, int], str, "str | None"]  # (where, text, problem found while reading)
+
+
+@click.command(name="scope")
+@click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
+@click.option("--policy", "policy_path", metavar="FILE|NAME",
+              help="YAML/JSON file with a 'scope' section (include/exclude domains and networks), or a "
+                   "built-in policy profile [default: the configured profile's scope, if it has one].")
+@click.option("--strict", is_flag=True, help="Count 'unknown' as out of scope (exit 4).")
+@click.option("--json-lines", is_flag=True, help="Print one JSON object per target, as each is decided.")
+@click.option("--no-securitytxt", is_flag=True, help="Do not look for security.txt files (no HTTPS requests).")
+@click.option("--jobs", type=click.IntRange(1, 256), default=32, show_default=True,
+              help="Targets checked at once.")
+@global_options
+@cvd_command
+def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, strict: bool, json_lines: bool,
+          no_securitytxt: bool, jobs: int) -> Result:
+    """Is each TARGET (URL, host name or IP address) in the organisation's scope?
+
+    Prints in_scope, out_of_scope or unknown per target with the reasons. TARGET '-' reads one target
+    a line from stdin. Exit 0 when all are in scope, 4 when any is out of scope (with --strict also
+    unknown), 3 when a target cannot be read at all.
+    """
+    if json_lines and app.json:
+        raise UsageError("Use --json (one document at the end) or --json-lines (one object per target), not both.")
+    import json  # noqa: PLC0415 - kept out of start-up
+
+    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415 - dnspython
+
+    policy = _load_policy(app, policy_path)
+    lookup = None if no_securitytxt else _securitytxt_lookup(app)
+    check = _records(policy, make_host_resolver(app.settings), lookup)
+    tally, collected, progress = _Tally(strict), [], _Progress(enabled=sys.stderr.isatty())
+    for record in map_bounded(check, _read_targets(targets), workers=jobs):
+        tally.add(record)
+        if app.json:
+            collected.append(record)
+        else:
+            progress.clear()
+            click.echo(json.dumps(record, ensure_ascii=False) if json_lines else _human(record))
+        progress.show(tally)
+    progress.clear()
+    if not app.json:
+        app.info(tally.text())
+    data = {"policy": policy.to_dict() if policy else None, "results": collected if app.json else None,
+            "summary": tally.summary()}
+    return Result(data=data, exit_code=tally.exit_code, errors=tally.errors())
+
+
+# ------------------------------------------------------------------------------------ input
+def _read_targets(args: Iterable[str]) -> Iterator[Item]:
+    """Arguments in order; ``-`` expands to stdin, read line by line (streamed, bounded per line).
+    Empty lines and lines starting with '#' are skipped."""
+    for pos, arg in enumerate(args, 1):
+        if arg != "-":
+            yield {"arg": pos}, arg, None
+            continue
+        stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a bad line must not stop the batch
+        number = 0
+        while True:
+            raw = stream.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while True:  # skip the rest of the over-long line without keeping it
+                    more = stream.readline(MAX_LINE_BYTES)
+                    if not more or more.endswith(b"\n"):
+                        break
+                yield {"line": number}, raw[:200].decode("utf-8", "replace"), \
+                    f"The line is longer than {MAX_LINE_BYTES // 1024} KiB; a target is a URL, host name or IP address."
+                continue
+            try:
+                text = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                yield {"line": number}, raw[:200].decode("utf-8", "replace"), "The line is not UTF-8 text."
+                continue
+            if text and not text.startswith("#"):
+                yield {"line": number}, text, None
+
+
+def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
+    """``--policy FILE`` (a file with a top-level ``scope`` key, e.g. a policy profile) or the name of a
+    built-in profile; without the option, the configured profile's scope when it has one."""
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
+
+    from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
+    from cvd_reporter.profiles import builtin_names, load_policy  # noqa: PLC0415
+
+    name = given or app.settings.policy
+    if not name:
+        return None
+    if name in builtin_names():  # the same order as `validate --policy`: built-in names first
+        profile = load_policy(name)
+        return PolicyScope.from_dict(profile.scope, source=profile.source) if profile.scope else None
+    path = Path(name).expanduser()
+    if path.is_file():
+        return PolicyScope.load(path, required=given is not None)
+    if given is None:
+        return None  # a configured profile that is gone is the validate command's concern
+    raise InputFileError(f"The policy file {name} does not exist (built-in profiles: {', '.join(builtin_names())}).")
+
+
+# ------------------------------------------------------------------------------------ one target
+def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
+             ) -> Callable[[Item], dict[str, Any]]:
+    """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
+    from cvd_reporter.core.scope import display_target  # noqa: PLC0415
+    from cvd_reporter.scoping import make_checker  # noqa: PLC0415
+
+    check = make_checker(policy, resolve, securitytxt)
+
+    def record(item: Item) -> dict[str, Any]:
+        where, text, problem = item
+        try:
+            if problem:
+                raise ValidationError(problem)
+            verdict = check(text)
+        except CvdError as e:  # one bad target is a result, never the end of the batch
+            return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict()}
+        return {**where, **verdict.to_dict()}
+
+    return record
+
+
+def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTxtEvidence | None
+    """The adapter from issue 3's Discovery to the scope rule's evidence (in cvd_reporter.scoping,
+    shared with submit and the wizard): None when the discovery module is missing or finds nothing."""
+    from cvd_reporter.scoping import securitytxt_evidence as adapter  # noqa: PLC0415
+
+    return adapter(host, fetcher, now=now)
+
+
+def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
+    from datetime import datetime, timezone  # noqa: PLC0415
+
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+    from cvd_reporter.scoping import securitytxt_lookup  # noqa: PLC0415
+
+    return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
+
+
+# ------------------------------------------------------------------------------------ output
+def _human(rec: dict[str, Any]) -> str:
+    if rec.get("error"):
+        return f"{'error':<13} {rec['target']}: {rec['error']['message']}"
+    head = f"{rec['verdict']:<13} {rec['target']}"
+    if rec["host"] != rec["target"]:
+        head += f"  ({rec['host']})"
+    lines = [head] + [f"    {reason}" for reason in rec["reasons"]]
+    res = rec.get("resolution")
+    if res and (res["addresses"] or res["cname_chain"]):
+        chain = " -> ".join([res["name"], *res["cname_chain"]])
+        lines.append(f"    DNS: {chain}: {', '.join(res['addresses']) or res['status']}")
+    lines += [f"    {n['severity']}: {n['code']}: {n['message']}" for n in rec["notes"]]
+    return "\n".join(lines)
+
+
+class _Tally:
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.counts = {"in_scope": 0, "out_of_scope": 0, "unknown": 0, "errors": 0}
+
+    def add(self, rec: dict[str, Any]) -> None:
+        self.counts["errors" if rec.get("error") else rec["verdict"]] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def out(self) -> int:
+        return self.counts["out_of_scope"] + (self.counts["unknown"] if self.strict else 0)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SCOPE if self.out else (EXIT_VALIDATION if self.counts["errors"] else EXIT_OK)
+
+    def summary(self) -> dict[str, Any]:
+        return {"targets": self.total, **self.counts, "strict": self.strict}
+
+    def text(self) -> str:
+        c = self.counts
+        return (f"{self.total} target{'s' if self.total != 1 else ''}: {c['in_scope']} in scope, "
+                f"{c['out_of_scope']} out of scope, {c['unknown']} unknown, {c['errors']} not readable.")
+
+    def errors(self) -> list[dict[str, str]]:
+        out = []
+        if self.out:
+            what = "out of scope" + (" or unknown (--strict)" if self.strict else "")
+            out.append({"code": "out_of_scope", "message": f"{self.out} of {self.total} targets are {what}."})
+        if self.counts["errors"]:
+            out.append({"code": "validation", "message": f"{self.counts['errors']} of {self.total} targets could "
+                        "not be read as a URL, host name or IP address."})
+        return out
+
+
+class _Progress:
+    """A one-line counter on stderr, only on a terminal, redrawn at most ten times a second."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.drawn = False
+        self.last = 0.0
+
+    def show(self, tally: _Tally) -> None:
+        import time  # noqa: PLC0415 - cached after the first call
+
+        now = time.monotonic()
+        if not self.enabled or now - self.last < 0.1:
+            return
+        self.last = now
+        c = tally.counts
+        sys.stderr.write(f"\r{tally.total} checked: {c['in_scope']} in, {c['out_of_scope']} out, "
+                         f"{c['unknown']} unknown, {c['errors']} unreadable")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.drawn = False

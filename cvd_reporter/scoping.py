@@ -1,0 +1,123 @@
+"""The scope check with the network: normalise -> DNS -> (security.txt) -> decide (issue 5).
+
+One pipeline behind ``cvd-reporter scope``, ``submit`` and the wizard, so they cannot disagree. The
+decision itself is pure (core/scope.py); this module gathers its evidence. Heavy imports (dnspython,
+requests, the discovery module) happen inside the functions.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, Target, Verdict, decide, normalise
+from cvd_reporter.errors import CvdError, DiscoveryError
+
+Lookup = Callable[[Target], "SecurityTxtEvidence | None"]
+
+
+def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime) -> SecurityTxtEvidence | None:
+    """The adapter from issue 3's :func:`cvd_reporter.net.discovery.discover` to the scope rule's
+    evidence. None when the discovery module is not installed or no security.txt covers the host
+    (or the network failed while looking: that is a DiscoveryError too)."""
+    try:
+        from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+    except ImportError:
+        return None
+    try:
+        found = discover(host, fetcher, now=now)
+    except DiscoveryError:
+        return None
+    asked = getattr(found, "requested_url", None) or found.url  # RFC 9116 §3.1: where it was fetched from
+    asked_host = (urlsplit(asked).hostname or "").rstrip(".").lower()
+    if hasattr(found, "canonical_lists_source"):
+        agrees = found.canonical_lists_source
+    else:
+        canonical = list(getattr(getattr(found, "security_txt", None), "canonical", None) or [])
+        agrees = any(_same_url(c, u) for c in canonical for u in {asked, found.url}) if canonical else None
+    return SecurityTxtEvidence(
+        found_url=found.url, file_host=asked_host, covers_host=bool(found.covers_host),
+        from_parent=bool(found.from_parent), canonical_agrees=agrees,
+        redirected_to=_host(found.url) if getattr(found, "cross_domain_redirect", False) else None)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").rstrip(".").lower()
+
+
+def _same_url(a: str, b: str) -> bool:
+    try:
+        return normalise(a.strip()).url == normalise(b.strip()).url
+    except CvdError:
+        return False
+
+
+def securitytxt_lookup(fetcher: Any, now: datetime, *, remember: int = 4096) -> Lookup:
+    """:func:`securitytxt_evidence` per host, remembered for a batch (many targets share a host);
+    bounded, so memory stays flat on long batches."""
+    memo: dict[str, SecurityTxtEvidence | None] = {}
+    lock = threading.Lock()
+
+    def lookup(target: Target) -> SecurityTxtEvidence | None:
+        with lock:
+            if target.host in memo:
+                return memo[target.host]
+        evidence = securitytxt_evidence(target.host, fetcher, now=now)
+        with lock:
+            if len(memo) >= remember:
+                memo.clear()
+            memo[target.host] = evidence
+        return evidence
+
+    return lookup
+
+
+def make_checker(policy: PolicyScope | None, resolve: Callable[[str], Resolution],
+                 securitytxt: Lookup | None = None) -> Callable[[str], Verdict]:
+    """``text -> Verdict`` for one target. Raises ValidationError for text that is no target.
+
+    security.txt is fetched only when the policy did not decide (no includes, not excluded) and the
+    target is a host name: an IP address is in scope only by a policy network.
+    """
+
+    def check(text: str) -> Verdict:
+        target = normalise(text)
+        resolution = resolve(target.host) if target.ip is None else None
+        verdict = decide(target, policy=policy, resolution=resolution)
+        if securitytxt is not None and target.ip is None and verdict.decided_by.get("source") == "none":
+            evidence = securitytxt(target)
+            if evidence is not None:
+                verdict = decide(target, policy=policy, resolution=resolution, securitytxt=evidence)
+        return verdict
+
+    return check
+
+
+def as_policy_scope(scope: PolicyScope | Mapping[str, Any] | None, *, source: str | None = None
+                    ) -> PolicyScope | None:
+    """A policy profile's raw ``scope`` section (or a PolicyScope, or nothing) as a PolicyScope."""
+    if scope is None or isinstance(scope, PolicyScope):
+        return scope
+    return PolicyScope.from_dict(scope, source=source)
+
+
+def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping[str, Any] | None = None,
+                  settings: Any, fetcher: Any = None, now: datetime | None = None, securitytxt: bool = True,
+                  jobs: int = 8) -> list[Verdict]:
+    """Verdicts for a few targets (submit, the wizard), in order. Raises ValidationError (exit 3) for
+    a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict
+    ``unknown`` or add notes."""
+    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415
+
+    policy = as_policy_scope(policy_scope)
+    lookup = None
+    if securitytxt:
+        if fetcher is None:
+            from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+
+            fetcher = Fetcher.from_settings(settings)
+        lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc))
+    check = make_checker(policy, make_host_resolver(settings), lookup)
+    return list(map_bounded(check, targets, workers=jobs))
