@@ -236,7 +236,8 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
 
     report = checked.loaded.report
     reporter_key = _reporter_key(report.reporter.pgp_key, checked.loaded.path.parent)
-    attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name)) for e in checked.evidence]
+    attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
+                   for e in checked.evidence]
     if cert is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
 
@@ -280,10 +281,20 @@ def _reporter_key(value: str | None, base: Path) -> str | None:
             from None
 
 
-def _media_type(name: str) -> str:
+def _media_type(name: str, content: bytes) -> str:
+    """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
+    client would re-encode them); they go as application/octet-stream, byte for byte."""
     import mimetypes  # noqa: PLC0415
 
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if guessed.startswith("text/"):
+        try:
+            if b"\x00" in content:
+                raise UnicodeDecodeError("utf-8", content, 0, 1, "NUL")
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            return "application/octet-stream"
+    return guessed
 
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
