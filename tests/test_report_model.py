@@ -86,6 +86,7 @@ CASES = [
     ("disclosure_date_missing", "error", "disclosure.intent", "date"),
     ("shared_with_others", "warning", "disclosure.shared_with", ["a journalist"]),
     ("no_steps", "info", "vulnerability.steps", []),
+    ("invalid_report_id", "error", "id", "CVD 2026/1"),
 ]
 
 

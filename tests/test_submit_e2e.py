@@ -307,3 +307,28 @@ def test_invalid_report_is_exit_3_before_any_network(cli, https, pki, zone, tmp_
     out = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone))
     assert out.exit_code == 3 and https.log == []
     assert any(f["code"] == "no_contact" for f in out.json["errors"][0]["data"]["findings"])
+
+
+def test_follow_up_and_publication_notice_go_encrypted_to_the_same_address(cli, https, pki, zone, smtp,
+                                                                           municipality, tmp_path):
+    serve(https, municipality.key)
+    env = env_for(https, pki, zone, smtp)
+    rid = cli("--json", "submit", str(write_report(tmp_path)), "--yes", env=env).json["data"]["report_id"]
+    out = cli("--json", "follow-up", rid, "--message", f"Is het aangekomen? {CANARY}", "--yes", "--lang", "nl",
+              env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    raw = smtp.messages[-1]["content"]
+    outer = email.message_from_bytes(raw, policy=email.policy.default)
+    assert rid in outer["Subject"] and CANARY not in "".join(f"{k}{v}" for k, v in outer.items())
+    inner = email.message_from_bytes(municipality.gpg.decrypt(armored_part(raw)), policy=email.policy.default)
+    assert f"Herinnering bij melding kwetsbaarheid {rid}" == inner["Subject"]
+    assert CANARY in inner.get_body(("plain",)).get_content()
+    assert cli("follow-up", rid, "--yes", env=env).exit_code == 3  # once a week
+    assert cli("notify-publication", rid, "--date", "2030-06-01", "--yes", env=env).exit_code == 3  # not fixed
+    assert cli("mark", rid, "fixed", env=env).exit_code == 0
+    out = cli("notify-publication", rid, "--date", "2030-06-01", "--yes", env=env)
+    assert out.exit_code == 0, out.stderr
+    inner = municipality.gpg.decrypt(armored_part(smtp.messages[-1]["content"]))
+    assert b"2030-06-01" in inner and len(smtp.messages) == 3
+    timeline = cli("--json", "status", rid, env=env).json["data"]["deliveries"]
+    assert [d["kind"] for d in timeline] == ["report", "follow_up", "publication_notice"]

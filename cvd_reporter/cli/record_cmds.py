@@ -169,25 +169,42 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
 
 
 # ---------------------------------------------------------------------------- follow-up, notify-publication
-def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, message: str | None = None,
+def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: bool, message: str | None = None,
                     publication_date: date | None = None, reason: str | None = None) -> Result:
-    """Send a follow-up or publication notice through the report's channel with the same key checks as
-    submit (encrypted; only the report id and date in the outer headers) and record it with
-    ``Record.add_delivery(..., kind=kind)`` ("follow_up" or "publication_notice"); the text comes from
-    core.render.render_follow_up / render_publication_notice. Not wired to delivery yet: the checks
-    above run, then this says so (exit 8) and nothing is sent or recorded.
-    """
-    raise InputNeeded(f"Sending a {kind.replace('_', ' ')} is not available yet in this version; nothing was sent.",
-                      code="not_available")
+    """Send a follow-up or publication notice through cvd_reporter.submit.send_notice: the same channel
+    and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
+    delivery of ``kind``."""
+    import sys  # noqa: PLC0415
+
+    from cvd_reporter.submit import send_notice  # noqa: PLC0415
+
+    def confirm(summary: str) -> bool:
+        app.info(summary)
+        if yes:
+            return True
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise InputNeeded("Confirmation needed: run again with --yes to send.", code="confirmation_needed")
+        return click.confirm("Send it now?", default=False, err=True)
+
+    text = message
+    if kind == "publication_notice" and reason:
+        text = (message + "\n\n" if message else "") + reason
+    outcome = send_notice(report.id, settings=app.settings, kind=kind, lang=app.lang, confirm=confirm,
+                          message=text, publication_date=publication_date, progress=app.info)
+    what = "Follow-up" if kind == "follow_up" else "Publication notice"
+    line = (f"{what} for {report.id} sent to {outcome.plan.recipient}." if outcome.status == "sent"
+            else f"{what} for {report.id} is encrypted and waiting in the outbox. {outcome.hint or ''}".strip())
+    return Result(data=outcome.to_dict(), text=line)
 
 
 @click.command(name="follow-up")
 @click.argument("report_id")
 @click.option("--message", help="Your reminder or question (the report id and sending date are quoted for you).")
 @click.option("--force", is_flag=True, help="Send even though a follow-up went out less than a week ago.")
+@click.option("--yes", is_flag=True, help="Send without asking (for tooling).")
 @global_options
 @cvd_command
-def follow_up(app: AppContext, report_id: str, message: str | None, force: bool) -> Result:
+def follow_up(app: AppContext, report_id: str, message: str | None, force: bool, yes: bool) -> Result:
     """Send an encrypted reminder or question about a sent report, through the same channel and key.
 
     At most one follow-up a week, unless --force.
@@ -203,7 +220,7 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool)
     if last is not None and now - last < FOLLOW_UP_INTERVAL and not force:
         raise ValidationError(f"A follow-up went out on {last.date().isoformat()}; the next one can go from "
                               f"{(last + FOLLOW_UP_INTERVAL).date().isoformat()}, or pass --force.", code="too_soon")
-    return _deliver_notice(app, report, kind="follow_up", message=message)
+    return _deliver_notice(app, report, kind="follow_up", yes=yes, message=message)
 
 
 @click.command(name="notify-publication")
@@ -211,9 +228,12 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool)
 @click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD", help="The day you will publish.")
 @click.option("--force", is_flag=True, help="Send although the report is not marked fixed (needs --reason).")
 @click.option("--reason", help="Why you publish before the fix (goes into the notice and the record).")
+@click.option("--message", help="Your own words for the notice (the report id and dates are quoted for you).")
+@click.option("--yes", is_flag=True, help="Send without asking (for tooling).")
 @global_options
 @cvd_command
-def notify_publication(app: AppContext, report_id: str, date_text: str, force: bool, reason: str | None) -> Result:
+def notify_publication(app: AppContext, report_id: str, date_text: str, force: bool, reason: str | None,
+                       message: str | None, yes: bool) -> Result:
     """Tell the organisation when you will publish, as the policy asks. Refused while the report is not
     marked fixed, unless --force with --reason."""
     when = _parse_date(date_text)
@@ -228,7 +248,8 @@ def notify_publication(app: AppContext, report_id: str, date_text: str, force: b
                                   f"before the fix; mark it fixed, or pass --force --reason TEXT.", code="not_fixed")
         if not (reason and reason.strip()):
             raise ValidationError("--force needs --reason: say why you publish before the fix.", code="reason_needed")
-    return _deliver_notice(app, report, kind="publication_notice", publication_date=when, reason=reason)
+    return _deliver_notice(app, report, kind="publication_notice", yes=yes, message=message,
+                           publication_date=when, reason=reason)
 
 
 # ---------------------------------------------------------------------------- purge

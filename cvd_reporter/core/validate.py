@@ -102,6 +102,10 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
     def add(code: str, severity: str, field: str | None = None, **params: object) -> None:
         out.append(make(code, severity, lang, field=field, **params))  # type: ignore[arg-type]
 
+    from cvd_reporter.core.mime import REPORT_ID_RE  # noqa: PLC0415 - the id goes into headers and file names
+
+    if report.id is not None and not REPORT_ID_RE.match(report.id):
+        add("invalid_report_id", "error", "id", value=report.id)
     for path in policy.required:
         if not _present(report, path):
             add("missing_field", "error", path, path=path, policy=policy.id)
