@@ -17,9 +17,10 @@ WWW = f"www.{DOMAIN}"
 LOKET = f"loket.{DOMAIN}"
 OPENPGPKEY = f"openpgpkey.{DOMAIN}"
 SMTP_HOST = f"smtp.{DOMAIN}"
+KEYSERVER = f"keys.{DOMAIN}"  # stands in for keys.openpgp.org: nothing may leave the machine
 SECURITY_ADDRESS = f"security@{DOMAIN}"
 NAME = {"nl": "Gemeente Oefendorp", "en": "Municipality of Oefendorp"}
-HOSTS = (DOMAIN, WWW, LOKET, OPENPGPKEY, SMTP_HOST)
+HOSTS = (DOMAIN, WWW, LOKET, OPENPGPKEY, SMTP_HOST, KEYSERVER)
 
 
 @dataclass

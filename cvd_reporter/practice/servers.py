@@ -12,7 +12,7 @@ import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from cvd_reporter.practice.org import DOMAIN, HOSTS, SMTP_HOST, WWW, PracticeOrg
+from cvd_reporter.practice.org import DOMAIN, HOSTS, OPENPGPKEY, SMTP_HOST, WWW, PracticeOrg
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -24,7 +24,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         path = self.path.split("?", 1)[0]
-        status, ctype, body = self.server.routes.get(path, (404, "text/plain; charset=utf-8", b"not found\n"))
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        routes = self.server.routes
+        status, ctype, body = routes.get((host, path)) or routes.get(("*", path)) or \
+            (404, "text/plain; charset=utf-8", b"not found\n")
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -44,13 +47,16 @@ class PracticeHTTPS:
         self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         page = (f"<html lang=nl><body><h1>Gemeente Oefendorp</h1><p>Oefenomgeving van cvd-reporter. "
                 f"Meld zwakke plekken via https://{WWW}/.well-known/security.txt</p></body></html>").encode()
+        html = "text/html; charset=utf-8"
+        # security.txt on the site only (RFC 9116 §3.1: a file covers the host it is served from);
+        # the key on WKD's advanced host; every other host answers 404, as a real one would.
         self.httpd.routes = {
-            "/": (200, "text/html; charset=utf-8", page),
-            "/zoeken": (200, "text/html; charset=utf-8", page),
-            "/responsible-disclosure": (200, "text/html; charset=utf-8", page),
-            "/.well-known/security.txt": (200, "text/plain; charset=utf-8", org.security_txt),
-            org.wkd_path: (200, "application/octet-stream", org.public_key_binary),
-            f"/.well-known/openpgpkey/{DOMAIN}/policy": (200, "text/plain", b""),
+            ("*", "/"): (200, html, page),
+            ("*", "/zoeken"): (200, html, page),
+            ("*", "/responsible-disclosure"): (200, html, page),
+            (WWW, "/.well-known/security.txt"): (200, "text/plain; charset=utf-8", org.security_txt),
+            (OPENPGPKEY, org.wkd_path): (200, "application/octet-stream", org.public_key_binary),
+            (OPENPGPKEY, f"/.well-known/openpgpkey/{DOMAIN}/policy"): (200, "text/plain", b""),
         }
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},

@@ -1,0 +1,66 @@
+"""`cvd-reporter practice`: a whole municipality on loopback, to learn and demo the flow offline."""
+
+from __future__ import annotations
+
+import click
+
+from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+
+
+@click.command()
+@click.option("--auto", is_flag=True, help="Send a sample report without questions (for demos and CI).")
+@click.option("--keep", metavar="FOLDER", help="Keep the organisation, the record and the mail in FOLDER.")
+@global_options
+@cvd_command
+def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
+    """Report to Gemeente Oefendorp, a practice municipality that runs on this machine only: its own
+    website with a signed security.txt, its key on WKD, a DNS server and an SMTP server.
+
+    Walk through the wizard (or --auto), then see what the municipality received: the encrypted
+    mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
+    """
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
+    from cvd_reporter.practice.run import practice_world, received, show_received, write_sample  # noqa: PLC0415
+
+    lang = app.lang
+    if not auto and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputNeeded("The practice wizard needs a terminal; use `cvd-reporter practice --auto` to send "
+                          "a sample report without questions.")
+    echo = app.info
+    with practice_world(folder=Path(keep).expanduser() if keep else None, timeout=app.settings.timeout) as world:
+        echo(world.describe(lang))
+        if auto:
+            from cvd_reporter.submit import submit_report  # noqa: PLC0415
+
+            path = write_sample(world, lang)
+            echo(("Voorbeeldmelding: " if lang == "nl" else "Sample report: ") + str(path))
+
+            def confirm(summary: str) -> bool:
+                echo(summary)
+                return True
+
+            outcome = submit_report(path, settings=world.settings, lang=lang, confirm=confirm, progress=echo)
+            report_id = outcome.plan.report_id
+            echo((f"Verzonden: {report_id} naar {outcome.plan.recipient}." if lang == "nl" else
+                  f"Sent: {report_id} to {outcome.plan.recipient}."))
+        else:
+            from cvd_reporter.cli.prompter import QuestionaryPrompter  # noqa: PLC0415
+            from cvd_reporter.cli.wizard import open_wizard  # noqa: PLC0415
+
+            echo(("Tip: meld een zwakke plek in https://www.oefendorp.test/zoeken" if lang == "nl" else
+                  "Tip: report a weakness in https://www.oefendorp.test/zoeken"))
+            screen = sys.stderr if app.json else sys.stdout
+            wizard = open_wizard(world.settings, lang=lang, prompter=QuestionaryPrompter(output=screen),
+                                 status=sys.stderr if sys.stderr.isatty() else None)
+            report_id = wizard.run().draft_id
+        messages = received(world)
+        if not app.json:
+            show_received(messages, lang, click.echo)
+        for m in messages:
+            m.pop("raw", None)
+        data = {"organisation": "oefendorp.test", "fingerprint": world.org.fingerprint, "report_id": report_id,
+                "received": messages, "folder": str(world.folder) if keep else None}
+    return Result(data=data)
