@@ -19,13 +19,11 @@ Lookup = Callable[[Target], "SecurityTxtEvidence | None"]
 
 
 def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime) -> SecurityTxtEvidence | None:
-    """The adapter from issue 3's :func:`cvd_reporter.net.discovery.discover` to the scope rule's
-    evidence. None when the discovery module is not installed or no security.txt covers the host
-    (or the network failed while looking: that is a DiscoveryError too)."""
-    try:
-        from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-    except ImportError:
-        return None
+    """The adapter from :func:`cvd_reporter.net.discovery.discover` to the scope rule's evidence.
+    None when no security.txt covers the host (or the network failed while looking: that is a
+    DiscoveryError too)."""
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
+
     try:
         found = discover(host, fetcher, now=now)
     except DiscoveryError:

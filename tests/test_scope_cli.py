@@ -219,86 +219,37 @@ def test_builtin_profile_without_scope_leaves_security_txt_and_dns(run):
 
 
 # ------------------------------------------------------------------------------------ security.txt seam
-def test_missing_discovery_module_means_no_evidence(run, monkeypatch):
-    from cvd_reporter.cli.scope_cmds import securitytxt_evidence
+def test_security_txt_decides_without_a_policy_against_the_https_server(cli, dns, https, pki):
+    """RFC 9116 §3.1 with the real discovery: a file on the host, on its parent, none, a Canonical that
+    names another place, and a redirect to a central file of another organisation."""
+    load_zone(dns)
+    live = "Contact: mailto:security@gemeente.test\nExpires: 2030-01-01T00:00:00Z\n"
+    https.add("/.well-known/security.txt", live + "Canonical: https://www.gemeente.test/.well-known/security.txt\n",
+              host="www.gemeente.test")
+    https.add("/.well-known/security.txt", live, host="gemeente.test")  # covers the parent only
+    https.add("/.well-known/security.txt", live + "Canonical: https://elsewhere.test/.well-known/security.txt\n",
+              host="other.test")
+    from tests.servers.https import redirect
 
-    monkeypatch.setitem(sys.modules, "cvd_reporter.net.discovery", None)  # import raises ImportError
-    assert securitytxt_evidence("www.gemeente.test", fetcher=None, now=None) is None
-    out = run("--json", "www.gemeente.test", policy=None, securitytxt=True)
-    assert out.json["data"]["results"][0]["verdict"] == "unknown"
-
-
-def _stand_in_discovery(monkeypatch, found):
-    """Issue 3's discovery module is built in another branch; until it is merged, a stand-in with
-    the agreed interface (discover(target, fetcher, *, now) -> Discovery | raises DiscoveryError)
-    checks the adapter. The lead replaces this with tests against the HTTPS server after merging."""
-    from cvd_reporter.errors import DiscoveryError
-
-    module = types.ModuleType("cvd_reporter.net.discovery")
-    calls = []
-
-    def discover(target, fetcher, *, now):
-        calls.append(target)
-        if target not in found:
-            raise DiscoveryError("No security.txt found.")
-        return found[target]
-
-    module.discover = discover
-    monkeypatch.setitem(sys.modules, "cvd_reporter.net.discovery", module)
-    return calls
-
-
-def _discovery(url, *, covers_host, from_parent, canonical, requested_url=None, cross_domain_redirect=False,
-               lists_source="compute"):
-    """The fields of issue 3's Discovery that the adapter reads (net/discovery.py on main)."""
-    found = types.SimpleNamespace(url=url, requested_url=requested_url or url, covers_host=covers_host,
-                                  from_parent=from_parent, cross_domain_redirect=cross_domain_redirect,
-                                  security_txt=types.SimpleNamespace(canonical=canonical))
-    if lists_source != "compute":
-        found.canonical_lists_source = lists_source
-    return found
-
-
-def test_adapter_turns_a_discovery_into_evidence(monkeypatch):
-    from cvd_reporter.cli.scope_cmds import securitytxt_evidence
-
-    _stand_in_discovery(monkeypatch, {
-        "www.gemeente.test": _discovery("https://gemeente.test/.well-known/security.txt", covers_host=False,
-                                        from_parent="gemeente.test",
-                                        canonical=["https://GEMEENTE.test:443/.well-known/security.txt"]),
-        "own.gemeente.test": _discovery("https://own.gemeente.test/.well-known/security.txt", covers_host=True,
-                                        from_parent=None, canonical=["https://elders.test/.well-known/security.txt"]),
-        "bare.gemeente.test": _discovery("https://bare.gemeente.test/security.txt", covers_host=True,
-                                         from_parent=None, canonical=[]),
-        "central.gemeente.test": _discovery(
-            "https://www.ncsc.test/.well-known/security.txt", covers_host=True, from_parent=None, canonical=["x"],
-            requested_url="https://central.gemeente.test/.well-known/security.txt", cross_domain_redirect=True,
-            lists_source=True),
-    })
-    assert securitytxt_evidence("www.gemeente.test", None, now=None) == SecurityTxtEvidence(
-        "https://gemeente.test/.well-known/security.txt", "gemeente.test", covers_host=False, from_parent=True,
-        canonical_agrees=True)
-    assert securitytxt_evidence("own.gemeente.test", None, now=None).canonical_agrees is False
-    assert securitytxt_evidence("bare.gemeente.test", None, now=None).canonical_agrees is None
-    central = securitytxt_evidence("central.gemeente.test", None, now=None)
-    assert (central.file_host, central.redirected_to, central.canonical_agrees) == (
-        "central.gemeente.test", "www.ncsc.test", True)  # the discovery's own Canonical check wins
-    assert securitytxt_evidence("none.gemeente.test", None, now=None) is None
-
-
-def test_security_txt_decides_without_a_policy_and_is_looked_up_once_per_host(run, monkeypatch):
-    calls = _stand_in_discovery(monkeypatch, {
-        "www.gemeente.test": _discovery("https://www.gemeente.test/.well-known/security.txt", covers_host=True,
-                                        from_parent=None, canonical=[]),
-    })
-    out = run("--json", "www.gemeente.test", "https://www.gemeente.test/a", "loket.gemeente.test", "192.0.2.1",
-              policy=None, securitytxt=True)
-    results = out.json["data"]["results"]
-    assert [r["verdict"] for r in results] == ["in_scope", "in_scope", "unknown", "unknown"]
-    assert results[0]["decided_by"]["source"] == "securitytxt"
-    assert sorted(calls) == ["loket.gemeente.test", "www.gemeente.test"]  # once per host, never for an IP
-    policy_run = run("www.gemeente.test", securitytxt=True)  # a policy scope decides first: no lookup
-    assert policy_run.exit_code == 0 and sorted(calls) == ["loket.gemeente.test", "www.gemeente.test"]
+    https.add("/.well-known/security.txt", redirect("https://ncsc.test/.well-known/security.txt"),
+              host="www.other.test")
+    https.add("/.well-known/security.txt", live + "Canonical: https://ncsc.test/.well-known/security.txt\n",
+              host="ncsc.test")
+    hosts = ("www.gemeente.test", "gemeente.test", "loket.gemeente.test", "other.test", "www.other.test",
+             "ncsc.test", "nofile.gemeente.test")
+    args = ["--json", "scope", "--dns-server", dns.address, "--timeout", "2", "--ca-bundle", pki.ca_pem]
+    for mapping in https.connect_to(*hosts):
+        args += ["--connect-to", mapping]
+    out = cli(*args, "https://www.gemeente.test/login", "loket.gemeente.test", "other.test", "www.other.test")
+    results = {r["target"]["original"] if isinstance(r["target"], dict) else r["target"]: r
+               for r in out.json["data"]["results"]}
+    www = results["https://www.gemeente.test/login"]
+    assert www["verdict"] == "in_scope" and www["decided_by"]["source"] == "securitytxt"
+    parent = results["loket.gemeente.test"]  # no own file: the parent's covers it, and a CNAME to a provider
+    assert "gemeente.test" in " ".join(parent["reasons"])
+    assert results["other.test"]["verdict"] == "unknown"  # its Canonical names another place
+    central = results["www.other.test"]
+    assert "ncsc.test" in " ".join(central["reasons"])  # the scope change is shown, not hidden
 
 
 # ------------------------------------------------------------------------------------ terminals and pipes

@@ -329,36 +329,12 @@ def test_evidence_paths_are_relative_to_the_saved_report(tmp_path: Path):
     answers = dict(HAPPY, save_path="out/report.yaml",
                    **{"evidence[0].path": "evidence/request.txt", "evidence[0].description": "the request",
                       "evidence[1].path": ""})
-    wizard, p = make_wizard(tmp_path, answers, lint=lambda *a, **k: None)
+    wizard, p = make_wizard(tmp_path, answers)
     loaded = check_saved(wizard.run().path)
     assert loaded.data["evidence"] == [{"path": "../evidence/request.txt", "description": "the request"}]
-    assert "The personal-data check is not part of this installation" in p.transcript
+    assert "request.txt: no personal data or secrets found." in p.transcript  # the real lint ran
 
 
-def _stand_in_lint(text: str, *, own_emails, own_phones, path, lang="en"):
-    # Stand-in for core.lint until it is merged (another helper builds it); the real scanner is
-    # exercised by test_real_lint_offers_a_redacted_copy below once it is installed.
-    if "BSN 111222333" not in text:
-        return LintOutcome([], None)
-    return LintOutcome([Finding("bsn", "warning", "A Dutch citizen service number (BSN).", line=1)],
-                       text.replace("111222333", "[REDACTED]"))
-
-
-def test_evidence_with_personal_data_offers_a_redacted_copy(tmp_path: Path):
-    (tmp_path / "dump.txt").write_text("name: J. Jansen, BSN 111222333\n")
-    answers = dict(HAPPY, **{"evidence[0].path": "dump.txt", "evidence[0].description": "",
-                             "evidence[0].redact": True, "evidence[1].path": ""})
-    wizard, p = make_wizard(tmp_path, answers, lint=_stand_in_lint)
-    loaded = check_saved(wizard.run().path)
-    copy = tmp_path / "dump.redacted.txt"
-    assert copy.read_text() == "name: J. Jansen, BSN [REDACTED]\n" and stat.S_IMODE(copy.stat().st_mode) == 0o600
-    assert loaded.data["evidence"] == [{"path": "dump.redacted.txt"}]
-    assert "1 possible personal data or secret(s) found" in p.transcript
-    assert (tmp_path / "dump.txt").read_text().endswith("111222333\n")  # the original is left alone
-
-
-@pytest.mark.skipif(not __import__("tests.wizard_fixtures", fromlist=["x"]).lint_installed(),
-                    reason="core.lint is built by another helper and not merged yet")
 def test_real_lint_offers_a_redacted_copy(tmp_path: Path):
     from cvd_reporter.cli.wizard_lookup import lint_text
 
@@ -392,17 +368,20 @@ def test_preview_is_the_rendered_report_when_render_exists(tmp_path: Path):
     assert "RENDERED[nl] Reflected XSS in the search page" in p.transcript
 
 
-def test_preview_falls_back_to_yaml(tmp_path: Path):
+def test_preview_is_the_text_the_organisation_will_read(tmp_path: Path):
     wizard, p = make_wizard(tmp_path, HAPPY)
     wizard.run()
-    assert "schema: cvd-report/1" in p.transcript and "title: Reflected XSS in the search page" in p.transcript
+    assert "Preview of the report as the organisation will read it" in p.transcript
+    assert "Reflected XSS in the search page" in p.transcript
+    assert "schema: cvd-report/1" not in p.transcript
 
 
-def test_send_now_without_submit_saves_and_says_how_to_send(tmp_path: Path):
-    wizard, p = make_wizard(tmp_path, dict(HAPPY, finish_action="send"))
+def test_send_now_hands_the_saved_file_to_the_sender(tmp_path: Path):
+    sent = []
+    wizard, p = make_wizard(tmp_path, dict(HAPPY, finish_action="send"),
+                            send=lambda path, lang: sent.append(path) or f"Sent {path.name}.")
     outcome = wizard.run()
-    assert outcome.status == "saved" and outcome.path.is_file()
-    assert f"send it with: cvd-reporter submit {outcome.path}" in p.transcript
+    assert outcome.status == "sent" and sent == [outcome.path] and outcome.path.is_file()
 
 
 def test_send_now_hands_the_saved_file_to_submit(tmp_path: Path):

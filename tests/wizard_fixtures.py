@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 from pathlib import Path
 from typing import Any, Callable
@@ -57,7 +56,7 @@ def make_wizard(tmp_path: Path, answers: dict[str, Any], *, lookup: Callable[[st
 
 
 def check_saved(path: Path, *, lang: str = "en"):
-    """The saved file is what `validate` accepts: no errors (and the CLI agrees once core.lint exists)."""
+    """The saved file is what `validate` accepts: no errors."""
     loaded = load_report_file(path, lang=lang)
     findings = loaded.findings + validate_report(loaded.report, policy=load_policy("nl-gemeente"), today=TODAY,
                                                  lang=lang)
@@ -66,10 +65,6 @@ def check_saved(path: Path, *, lang: str = "en"):
     errors = [f.human() for f in findings if f.severity == "error"]
     assert not errors, errors
     return loaded
-
-
-def lint_installed() -> bool:
-    return importlib.util.find_spec("cvd_reporter.core.lint") is not None
 
 
 class Status(io.StringIO):

@@ -75,20 +75,15 @@ def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[
     """(Encryption URIs, e-mail contacts) for an address or a target's security.txt."""
     if _is_email(target):
         return [], [target]
-    from cvd_reporter.errors import DiscoveryError, UsageError  # noqa: PLC0415
-
-    try:
-        from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - security.txt discovery (issue 3)
-    except ImportError:
-        raise UsageError("This build cannot look up a target's security.txt yet; pass the e-mail address "
-                         "of the security contact instead.", code="discovery_unavailable") from None
+    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - security.txt discovery
 
     found = discover(target, fetcher, now=now)
     sectxt = getattr(found, "security_txt", None)
     if sectxt is None:
         raise DiscoveryError(f"No security.txt was found for {target}, so there is no key to fetch; "
                              "pass an e-mail address instead.", code="no_security_txt")
-    contacts = [c.address for c in sectxt.contacts if getattr(c, "kind", "") in ("email", "mailto")]
+    contacts = [c.address for c in sectxt.contacts if c.kind == "mailto" and c.address and c.valid]
     return list(sectxt.encryption), contacts
 
 

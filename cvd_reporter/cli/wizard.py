@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from cvd_reporter.cli.prompter import Choice, Prompter
-from cvd_reporter.cli.wizard_lookup import NOT_INSTALLED, LintOutcome, LookupResult
+from cvd_reporter.cli import wizard_lookup
+from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
 from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
-from cvd_reporter.errors import Interrupted, ScopeError, StoreError, ValidationError
+from cvd_reporter.errors import InternalError, Interrupted, ScopeError, StoreError, ValidationError
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
 MAX_KEY_BYTES = 1024 * 1024
@@ -35,7 +36,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "waiting": {"en": "Looking up where to report {target}", "nl": "Opzoeken waar {target} gemeld moet worden"},
     "unchecked": {"en": "Could not check {target} now ({why}); `cvd-reporter submit` checks it again before anything is sent.",
                   "nl": "{target} kon nu niet gecontroleerd worden ({why}); `cvd-reporter submit` controleert het opnieuw voordat er iets verstuurd wordt."},
-    "not_installed": {"en": NOT_INSTALLED, "nl": "niet geïnstalleerd"},
     "no_answer": {"en": "no answer within --timeout {timeout:g} s", "nl": "geen antwoord binnen --timeout {timeout:g} s"},
     "verdict.in_scope": {"en": "In scope", "nl": "Binnen de scope"},
     "verdict.out_of_scope": {"en": "OUT OF SCOPE", "nl": "BUITEN DE SCOPE"},
@@ -72,8 +72,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "lint_hits": {"en": "{path}: {n} possible personal data or secret(s) found:",
                   "nl": "{path}: {n} mogelijke persoonsgegeven(s) of geheim(en) gevonden:"},
     "lint_clean": {"en": "{path}: no personal data or secrets found.", "nl": "{path}: geen persoonsgegevens of geheimen gevonden."},
-    "lint_missing": {"en": "The personal-data check is not part of this installation; {path} was not scanned.",
-                     "nl": "De controle op persoonsgegevens is niet geïnstalleerd; {path} is niet gescand."},
     "lint_binary": {"en": "{path} is not a text file; it was not scanned for personal data.",
                     "nl": "{path} is geen tekstbestand; het is niet op persoonsgegevens gescand."},
     "redacted": {"en": "Redacted copy written to {path} (0600); the report uses it.",
@@ -85,14 +83,11 @@ TEXTS: dict[str, dict[str, str]] = {
                "nl": "Het beleid vraagt de organisatie in te lichten voordat u publiceert."},
     "preview": {"en": "Preview of the report as the organisation will read it:",
                 "nl": "Voorbeeld van de melding zoals de organisatie die leest:"},
-    "preview_yaml": {"en": "Preview of the report (as it will be saved):", "nl": "Voorbeeld van de melding (zoals die wordt opgeslagen):"},
     "has_errors": {"en": "The report cannot be sent yet; change the answers above.",
                    "nl": "De melding kan nog niet verstuurd worden; verander de antwoorden hierboven."},
     "path_exists": {"en": "{path} already exists; choose another name.", "nl": "{path} bestaat al; kies een andere naam."},
     "no_folder": {"en": "The folder {path} does not exist.", "nl": "De map {path} bestaat niet."},
     "saved": {"en": "Saved the report as {path} (0600).", "nl": "Melding opgeslagen als {path} (0600)."},
-    "send_missing": {"en": "Sending from the wizard is not part of this installation; send it with: cvd-reporter submit {path}",
-                     "nl": "Versturen vanuit de wizard is niet geïnstalleerd; verstuur met: cvd-reporter submit {path}"},
     "next": {"en": "Next: cvd-reporter submit {path}", "nl": "Volgende stap: cvd-reporter submit {path}"},
     "kept": {"en": "Draft {id} is kept: cvd-reporter new --resume {id}", "nl": "Concept {id} is bewaard: cvd-reporter new --resume {id}"},
     "send_q": {"en": "Send it like this?", "nl": "Zo versturen?"},
@@ -113,6 +108,11 @@ def _normalise_target(value: str) -> str:
     """What the report file will hold: ``gemeente.example/x`` becomes ``https://gemeente.example/x``."""
     parsed = Q.parse_target(value)
     return parsed[1] if parsed else value
+
+
+def _no_sender(path: Path, lang: str) -> str:
+    """A Wizard built without a sender (only tests do that) cannot send; open_wizard wires the real one."""
+    raise InternalError("this wizard was built without a sender")
 
 
 class BackgroundLookup:
@@ -139,9 +139,9 @@ class Wizard:
                  lookup: Callable[[str], LookupResult], timeout: float, today: dt.date,
                  clock: Callable[[], dt.datetime] | None = None, cwd: Path | None = None,
                  defaults: dict[str, str | None] | None = None,
-                 lint: Callable[..., LintOutcome | None] | None = None,
-                 render: Callable[[Report, str], str | None] | None = None,
-                 send: Callable[[Path, str], str | None] | None = None,
+                 lint: Callable[..., LintOutcome] | None = None,
+                 render: Callable[[Report, str], str] | None = None,
+                 send: Callable[[Path, str], str] | None = None,
                  status: TextIO | None = None) -> None:
         self.p = prompter
         self.policy = policy
@@ -155,9 +155,10 @@ class Wizard:
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self.cwd = cwd or Path.cwd()
         self.defaults = defaults or {}
-        self.lint = lint or (lambda *a, **k: None)
-        self.render = render or (lambda report, lang: None)
-        self.send = send or (lambda path, lang: None)
+        self.lint = lint or wizard_lookup.lint_text
+        self.render = render or (lambda report, lang: wizard_lookup.render_preview(report, policy=policy, lang=lang,
+                                                                                   today=today))
+        self.send = send or _no_sender
         self.status = status  # where the spinner goes (stderr on a terminal); None: no spinner
         self.redo: set[str] = set()
         self._bg: BackgroundLookup | None = None
@@ -270,7 +271,7 @@ class Wizard:
             self.answers["_organisation"] = r.organisation
         if r.languages:
             self.answers["_languages"] = list(r.languages)
-        notes = [n.replace(NOT_INSTALLED, self.t("not_installed")) for n in r.notes]
+        notes = list(r.notes)
         lines = []
         if r.checked:
             verdict = self.t(f"verdict.{r.verdict}") if f"verdict.{r.verdict}" in TEXTS else str(r.verdict)
@@ -382,9 +383,6 @@ class Wizard:
         own_emails = [e for e in [self.answers.get("reporter_email")] if e]
         own_phones = [p for p in [self.answers.get("reporter_phone")] if p]
         outcome = self.lint(text, own_emails=own_emails, own_phones=own_phones, path=str(path), lang=self.lang)
-        if outcome is None:
-            self.p.say(self.t("lint_missing", path=path))
-            return
         if not outcome.findings:
             self.p.say(self.t("lint_clean", path=path))
             return
@@ -468,14 +466,7 @@ class Wizard:
         from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
 
         report = self.report()
-        text = self.render(report, report.language or self.lang)
-        if text is None:
-            import yaml  # noqa: PLC0415
-
-            self.p.say(self.t("preview_yaml") + "\n" + yaml.safe_dump(report.to_dict(), sort_keys=False,
-                                                                         allow_unicode=True))
-        else:
-            self.p.say(self.t("preview") + "\n" + text)
+        self.p.say(self.t("preview") + "\n" + self.render(report, report.language or self.lang))
         findings = validate_report(report, policy=self.policy, today=self.today, lang=self.lang)
         shown = [f for f in findings if f.severity != "info" and f.code not in ("anonymous",)]
         if shown:
@@ -523,11 +514,7 @@ class Wizard:
         path = self._save_file()
         self.store.remove(self.draft.id)  # the report file holds it now
         if action == "send":
-            sent = self.send(path, self.lang)
-            if sent is None:
-                self.p.say(self.t("send_missing", path=path))
-                return Outcome("saved", self.draft.id, path)
-            return Outcome("sent", self.draft.id, path, sent)
+            return Outcome("sent", self.draft.id, path, self.send(path, self.lang))
         self.p.say(self.t("next", path=path))
         return Outcome("saved", self.draft.id, path)
 
@@ -593,7 +580,7 @@ def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: st
         send=partial(_send, wl, settings, prompter), status=status)
 
 
-def _send(wl: Any, settings: Any, prompter: Prompter, path: Path, lang: str) -> str | None:
+def _send(wl: Any, settings: Any, prompter: Prompter, path: Path, lang: str) -> str:
     def confirm(plan: str) -> bool:
         return prompter.confirm("send_confirm", f"{plan}\n{TEXTS['send_q'][lang]}", default=False)
 

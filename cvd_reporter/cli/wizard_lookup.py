@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from cvd_reporter.core.policy import Policy
     from cvd_reporter.settings import Settings
 
-NOT_INSTALLED = "not part of this installation"
 
 
 @dataclass
@@ -83,27 +82,22 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     result.organisation = registrable_domain(host) if host else None
     fetcher = Fetcher.from_settings(settings)
 
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
+    from cvd_reporter.scoping import check_targets  # noqa: PLC0415
+
     try:  # 1. scope
-        from cvd_reporter.scoping import check_targets  # noqa: PLC0415
-    except ImportError:
-        result.notes.append("scope: " + NOT_INSTALLED)
-    else:
-        try:
-            verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
-                                    now=now)[0]
-            result.verdict = str(verdict.verdict)
-            result.reasons = [str(r) for r in verdict.reasons]
-        except CvdError as e:
-            result.notes.append(e.message)
+        verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
+                                now=now)[0]
+        result.verdict = str(verdict.verdict)
+        result.reasons = [str(r) for r in verdict.reasons]
+    except CvdError as e:
+        result.notes.append(e.message)
     if result.out_of_scope:
         return result  # stop early: no need to look for where to send it
 
     try:  # 2. security.txt: who receives it, how, which languages, which policy
-        from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-    except ImportError:
-        result.notes.append("security.txt: " + NOT_INSTALLED)
-        return result
-    try:
         found = discover(target, fetcher, now=now)
     except CvdError as e:
         result.notes.append(e.message)
@@ -116,12 +110,6 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     mailto = [c.address for c in st.contacts if c.kind == "mailto" and c.address and c.valid]
 
     try:  # 3. the key the report will be encrypted to
-        from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-        from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
-    except ImportError:
-        result.notes.append("key: " + NOT_INSTALLED)
-        return result
-    try:
         keys = find_keys(encryption_uris=list(st.encryption), contacts=mailto, fetcher=fetcher,
                          resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
         if keys.chosen is not None:
@@ -138,28 +126,24 @@ class LintOutcome:
 
 
 def lint_text(text: str, *, own_emails: list[str], own_phones: list[str], path: str,
-              lang: str = "en") -> LintOutcome | None:
-    """The personal-data and secret scan (core.lint) on one evidence text; None when not installed."""
-    try:
-        from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
-    except ImportError:
-        return None
+              lang: str = "en") -> LintOutcome:
+    """The personal-data and secret scan (core.lint) on one evidence text."""
+    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
+
     hits = scan_text(text, own_emails=own_emails, own_phones=own_phones, path=path)
     return LintOutcome([h.to_finding(lang) for h in hits], redact(text, hits) if hits else None)
 
 
-def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date | None = None) -> str | None:
-    """The exact text the organisation will read (core.render); None when not installed."""
-    try:
-        from cvd_reporter.core.render import render_text  # noqa: PLC0415
-    except ImportError:
-        return None
+def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date | None = None) -> str:
+    """The exact text the organisation will read (core.render)."""
+    from cvd_reporter.core.render import render_text  # noqa: PLC0415
+
     return render_text(report, policy=policy, lang=lang, date=today, has_reporter_key=bool(report.reporter.pgp_key),
                        evidence_names=[Path(e.path).name for e in report.evidence if e.path])
 
 
 def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[[str], bool],
-                progress: Callable[[str], None]) -> str | None:
+                progress: Callable[[str], None]) -> str:
     """Hand a saved report file to the submit pipeline (encrypt, deliver, record).
 
     ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
