@@ -399,7 +399,8 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
                             key_fingerprint=(plan.key or {}).get("fingerprint"),
                             plaintext_sha256=plan.plaintext_sha256, encrypted_sha256=plan.encrypted_sha256,
                             message_id=receipt.get("id") or receipt.get("ghsa_id") or plan.message_id,
-                            server_answer=_answer(receipt), ok=True, at=now, kind=plan.kind)
+                            server_answer=sent.last_attempt.answer if sent.last_attempt else None, ok=True,
+                            at=now, kind=plan.kind)
     return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
 
 
@@ -413,14 +414,6 @@ def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:
     record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
                       report_path=plan.report_path, policy=plan.policy_id, calendar=plan.calendar,
                       response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
-
-
-def _answer(receipt: dict[str, Any]) -> str:
-    if receipt.get("channel") == "email":
-        return f"{receipt.get('code')} {receipt.get('reply', '')}".strip()
-    if receipt.get("channel") == "api":
-        return f"{receipt.get('status')} id={receipt.get('id')}"
-    return f"{receipt.get('status')} {receipt.get('ghsa_id') or ''}".strip()
 
 
 def peek_report_id(path: Path, *, lang: str = "en") -> str | None:

@@ -21,12 +21,12 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from cvd_reporter.errors import ConfigError, DeliveryError
+from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
 
 MAX_ANSWER = 500  # characters of a server answer kept in errors and the outbox
@@ -50,49 +50,8 @@ class SmtpReceipt:
                 "recipients": list(self.recipients)}
 
 
-class _Watch:
-    """Total deadline: shut the socket when it passes, which wakes any blocked read or write."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._socks: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def register(self, sock: socket.socket) -> None:
-        with self._lock:
-            if self.expired:
-                sock.close()
-                raise TimeoutError("deadline")
-            # A duplicate survives the TLS wrap (which detaches the original object); shutdown()
-            # acts on the connection itself.
-            self._socks.append(sock.dup())
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._socks:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def __enter__(self) -> "_Watch":
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._timer.cancel()
-        with self._lock:
-            for sock in self._socks:
-                sock.close()
-            self._socks.clear()
-
-
 def _connect(host: str, port: int, connect_map: dict[tuple[str, int], tuple[str, int]], timeout: float,
-             watch: _Watch, source: tuple[str, int] | None) -> socket.socket:
+             watch: SocketDeadline, source: tuple[str, int] | None) -> socket.socket:
     target = connect_map.get((host.lower().rstrip("."), port), (host, port))
     sock = socket.create_connection(target, timeout, source)
     watch.register(sock)
@@ -108,7 +67,7 @@ def _ehlo_name(sock: socket.socket) -> str:
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 
-def _clients(connect_map: dict[tuple[str, int], tuple[str, int]], watch: _Watch) -> tuple[type, type]:
+def _clients(connect_map: dict[tuple[str, int], tuple[str, int]], watch: SocketDeadline) -> tuple[type, type]:
     class MappedSMTP(smtplib.SMTP):
         # smtplib keeps the name given to connect() in self._host and uses it for SNI and the
         # certificate check in starttls(); only the TCP target changes here.
@@ -164,7 +123,7 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
     where = f"{host}:{port}"
     base = {"host": host, "port": port, "security": security}
     stage = "connect"
-    watch = _Watch(timeout)
+    watch = SocketDeadline(timeout)
     plain_cls, tls_cls = _clients(dict(settings.connect_map), watch)
     ctx = make_ssl_context(settings.ca_bundle)
     client: smtplib.SMTP | None = None
@@ -247,7 +206,7 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
         raise _map_error(e, stage=stage, where=where, watch=watch, fail=fail) from None
 
 
-def _map_error(e: BaseException, *, stage: str, where: str, watch: _Watch, fail: Any) -> DeliveryError:
+def _map_error(e: BaseException, *, stage: str, where: str, watch: SocketDeadline, fail: Any) -> DeliveryError:
     """One plain sentence per failure; the server's answer goes to ``data``."""
     during_data = stage == "data"
     unknown = "unknown" if during_data else "no"

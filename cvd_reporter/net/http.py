@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -29,6 +28,7 @@ from urllib3.connectionpool import HTTPSConnectionPool
 
 from cvd_reporter import __version__
 from cvd_reporter.errors import NetworkError
+from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
 
 USER_AGENT = f"cvd-reporter/{__version__} (+https://pypi.org/project/cvd-reporter/)"
@@ -76,42 +76,19 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-class _CallState:
-    """Per-call bookkeeping shared with the connections: sockets to shut at the deadline."""
+class _CallState(SocketDeadline):
+    """The call's deadline, plus the address of the last connection (recorded in each Hop)."""
 
-    def __init__(self) -> None:
-        self.sockets: list[socket.socket] = []
-        self.expired = False
-        self.lock = threading.Lock()
+    def __init__(self, seconds: float) -> None:
+        super().__init__(seconds)
         self.last_peer: str | None = None
 
     def register(self, sock: socket.socket) -> None:
-        # Keep a duplicate: urllib3 wraps the socket in TLS, which detaches the original object.
-        # shutdown() acts on the connection, so shutting the duplicate wakes a blocked TLS read.
-        with self.lock:
-            if self.expired:
-                sock.close()
-                raise NetworkError("The network deadline passed.", code="deadline")
-            self.sockets.append(sock.dup())
+        super().register(sock)
         try:
             self.last_peer = sock.getpeername()[0]
         except OSError:
             pass
-
-    def expire(self) -> None:
-        with self.lock:
-            self.expired = True
-            for sock in self.sockets:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        with self.lock:
-            for sock in self.sockets:
-                sock.close()
-            self.sockets.clear()
 
 
 def _adapter(fetcher: "Fetcher", state: _CallState) -> HTTPAdapter:
@@ -191,10 +168,7 @@ class Fetcher:
                 body: bytes | None = None) -> FetchResult:
         deadline = timeout if timeout is not None else self.timeout
         start = time.monotonic()
-        state = _CallState()
-        watchdog = threading.Timer(deadline, state.expire)
-        watchdog.daemon = True
-        watchdog.start()
+        state = _CallState(deadline).__enter__()
         session = requests.Session()
         session.trust_env = False  # no proxies, .netrc credentials or env CA overrides
         session.mount("https://", _adapter(self, state))
@@ -233,9 +207,8 @@ class Fetcher:
                 "refusing to connect. Use --allow-private if this is really meant, or --connect-to.",
                 code="private_address") from None
         finally:
-            watchdog.cancel()
             session.close()
-            state.close()
+            state.__exit__(None, None, None)
 
     def _one(self, session: requests.Session, method: str, url: str, headers: Mapping[str, str] | None,
              body: bytes | None, remaining: float, max_bytes: int, state: _CallState, deadline: float,

@@ -26,24 +26,20 @@ class PKI:
     other_key: str
 
 
-def make_pki(directory: Path, names: tuple[str, ...] = NAMES) -> PKI:
-    directory.mkdir(parents=True, exist_ok=True)
+def _issue(directory: Path, prefix: str, names: tuple[str, ...]) -> tuple[trustme.CA, str, str, str]:
+    """A CA and a leaf for ``names``, written as PEM files: (ca, ca.pem, chain.pem, key.pem)."""
     ca = trustme.CA()
     leaf = ca.issue_cert(*names)
-    ca_pem = directory / "ca.pem"
+    ca_pem, chain, key = (directory / f"{prefix}{n}.pem" for n in ("ca", "chain", "key"))
     ca.cert_pem.write_to_path(str(ca_pem))
-    chain = directory / "chain.pem"
     for i, blob in enumerate(leaf.cert_chain_pems):
         blob.write_to_path(str(chain), append=i > 0)
-    key = directory / "key.pem"
     leaf.private_key_pem.write_to_path(str(key))
-    rogue = trustme.CA()
-    rogue_leaf = rogue.issue_cert(*names)
-    other_ca = directory / "rogue-ca.pem"
-    rogue.cert_pem.write_to_path(str(other_ca))
-    other_chain = directory / "rogue-chain.pem"
-    for i, blob in enumerate(rogue_leaf.cert_chain_pems):
-        blob.write_to_path(str(other_chain), append=i > 0)
-    other_key = directory / "rogue-key.pem"
-    rogue_leaf.private_key_pem.write_to_path(str(other_key))
-    return PKI(ca, str(ca_pem), str(chain), str(key), str(other_ca), str(other_chain), str(other_key))
+    return ca, str(ca_pem), str(chain), str(key)
+
+
+def make_pki(directory: Path, names: tuple[str, ...] = NAMES) -> PKI:
+    directory.mkdir(parents=True, exist_ok=True)
+    ca, ca_pem, chain, key = _issue(directory, "", names)
+    _rogue, other_ca, other_chain, other_key = _issue(directory, "rogue-", names)  # a CA nobody trusts
+    return PKI(ca, ca_pem, chain, key, other_ca, other_chain, other_key)
