@@ -353,7 +353,6 @@ def already_sent(settings: Any, report_id: str) -> Any:
 def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.datetime) -> Outcome:
     """Keep the finished message in the outbox, send it (unless the channel is the outbox), record it."""
     from cvd_reporter.delivery.outbox import Outbox, manual_send_hint  # noqa: PLC0415
-    from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
     from cvd_reporter.store.record import Record  # noqa: PLC0415
     from cvd_reporter.store.fs import write_private  # noqa: PLC0415
@@ -372,6 +371,10 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
         route = {"url": plan.api_url}
     elif channel == "github":
         route = {"repo": plan.recipient, "api_url": settings.github_api_url}
+    # What the record needs when this message is sent later by `outbox send` (no secrets, no content).
+    route["record"] = {"kind": plan.kind, "key_fingerprint": (plan.key or {}).get("fingerprint"),
+                       "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
+                       "encrypted": plan.encrypted}
     box = Outbox(settings.home)
     entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
@@ -383,25 +386,46 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
         _ensure_report(record, plan, now)
     if plan.channel == "outbox":
         return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
-    try:
-        sent = send_entry(box, entry.id, settings=settings)
-    except DeliveryError as e:
-        with Record.open(settings.home) as record:
-            record.add_delivery(plan.report_id, channel=channel, recipient=plan.recipient,
-                                key_fingerprint=(plan.key or {}).get("fingerprint"),
-                                plaintext_sha256=plan.plaintext_sha256, encrypted_sha256=plan.encrypted_sha256,
-                                message_id=plan.message_id, server_answer=e.message, ok=False, at=now,
-                                kind=plan.kind)
-        raise
+    sent = send_and_record(box, entry.id, settings=settings)
     receipt = sent.receipt or {}
-    with Record.open(settings.home) as record:
-        record.add_delivery(plan.report_id, channel=channel, recipient=plan.recipient,
-                            key_fingerprint=(plan.key or {}).get("fingerprint"),
-                            plaintext_sha256=plan.plaintext_sha256, encrypted_sha256=plan.encrypted_sha256,
-                            message_id=receipt.get("id") or receipt.get("ghsa_id") or plan.message_id,
-                            server_answer=sent.last_attempt.answer if sent.last_attempt else None, ok=True,
-                            at=now, kind=plan.kind)
     return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
+
+
+def send_and_record(box: Any, ident: str, *, settings: Any, force: bool = False) -> Any:
+    """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
+    they are the proof of attempts at contact. Used by submit and by `outbox send`."""
+    from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
+
+    try:
+        sent = send_entry(box, ident, settings=settings, force=force)
+    except DeliveryError as e:
+        if e.code not in ("smtp_not_configured", "check_first"):  # those made no attempt
+            _record_attempt(box.get(ident), settings=settings, ok=False, answer=e.message)
+        raise
+    last = sent.last_attempt
+    _record_attempt(sent, settings=settings, ok=True, answer=last.answer if last else None)
+    return sent
+
+
+def _record_attempt(entry: Any, *, settings: Any, ok: bool, answer: str | None) -> None:
+    from cvd_reporter.store.record import Record  # noqa: PLC0415
+
+    facts = (entry.route or {}).get("record") or {}
+    receipt = entry.receipt or {}
+    with Record.open(settings.home) as record:
+        try:
+            record.get(entry.report_id)
+        except StoreError as e:
+            if e.code == "unknown_report":
+                return  # an outbox entry from before the record existed: nothing to add it to
+            raise
+        record.add_delivery(entry.report_id, channel=entry.channel, recipient=entry.recipient,
+                            key_fingerprint=facts.get("key_fingerprint"),
+                            plaintext_sha256=facts.get("plaintext_sha256"),
+                            encrypted_sha256=facts.get("encrypted_sha256") or entry.sha256,
+                            message_id=(receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
+                            server_answer=answer, ok=ok, at=dt.datetime.now(dt.timezone.utc),
+                            kind=facts.get("kind", "report"), encrypted=not entry.plaintext)
 
 
 def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:

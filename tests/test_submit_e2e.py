@@ -191,6 +191,10 @@ def test_failed_delivery_keeps_the_encrypted_message_and_a_retry_reuses_its_mess
         assert sent_id == email.message_from_bytes(kept.read_bytes(), policy=email.policy.default)["Message-ID"]
         again = cli("outbox", "send", entry["id"], env=env)
         assert again.exit_code == 0 and len(smtp.messages) == 1
+        record = cli("--json", "status", entry["report_id"], env=env).json["data"]
+        assert record["state"] == "sent"  # the retry moved the draft on
+        assert [(d["ok"], d["message_id"] == sent_id) for d in record["deliveries"]] == [(False, True), (True, True)]
+        assert "451" in record["deliveries"][0]["server_answer"]
 
 
 def test_server_without_starttls_gets_neither_report_nor_password(cli, https, pki, zone, municipality, tmp_path):
@@ -239,6 +243,8 @@ def test_no_key_refuses_plaintext_unless_explicitly_allowed(cli, https, pki, zon
     assert out.json["data"]["encrypted"] is False and "UNENCRYPTED" in out.stderr
     (entry,) = cli("--json", "outbox", "list", env=env_for(https, pki, zone, smtp)).json["data"]["entries"]
     assert entry["plaintext"] is True
+    status = cli("status", out.json["data"]["report_id"], env=env_for(https, pki, zone, smtp))
+    assert "NOT ENCRYPTED" in status.stdout
 
 
 def test_expired_key_is_exit_6(cli, https, pki, zone, smtp, tmp_path):

@@ -128,7 +128,9 @@ def _status_one(r: "ReportRecord", now: datetime) -> Result:
         lines.append("Deliveries:")
     for d in r.deliveries:
         lines.append(f"  {d.at.isoformat()}  {d.kind} by {d.channel} to {d.recipient or '-'}: "
-                     f"{'ok' if d.ok else 'FAILED'}; key {d.key_fingerprint or 'none'}; id {d.message_id or '-'}; "
+                     f"{'ok' if d.ok else 'FAILED'}; "
+                     f"{'key ' + (d.key_fingerprint or 'none') if d.encrypted else 'NOT ENCRYPTED'}; "
+                     f"id {d.message_id or '-'}; "
                      f"server: {d.server_answer or '-'}")
     for rc in r.receipts:
         lines.append(f"Deleted on {rc.at.date().isoformat()}: "

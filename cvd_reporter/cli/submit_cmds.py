@@ -1,9 +1,9 @@
 """`cvd-reporter submit REPORT`, `outbox list` and `outbox send [ID]`.
 
 submit runs cvd_reporter.submit (validate -> scope -> discover -> key -> render -> encrypt -> confirm
--> deliver -> record). Sending goes through cvd_reporter.delivery.send.send_entry,
-which reuses the stored bytes, so a retry carries the same Message-ID / Idempotency-Key, and an
-entry once sent is never sent again.
+-> deliver -> record). Sending goes through cvd_reporter.submit.send_and_record (delivery/send.py's
+send_entry, plus the record), which reuses the stored bytes, so a retry carries the same Message-ID /
+Idempotency-Key, and an entry once sent is never sent again.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
-    from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
+    from cvd_reporter.submit import send_and_record  # noqa: PLC0415
 
     box = _outbox(app)
     if ident is not None:
@@ -77,14 +77,14 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
             note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
             return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                           findings=[_finding("already_sent", "info", note)])
-        done = send_entry(box, entry.id, settings=app.settings, force=force)
+        done = send_and_record(box, entry.id, settings=app.settings, force=force)
         return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
 
     sent, failed, errors, lines = [], [], [], []
     findings: list[Finding] = []
     for entry in [e for e in box.list() if e.state == "pending"]:
         try:
-            done = send_entry(box, entry.id, settings=app.settings, force=force)
+            done = send_and_record(box, entry.id, settings=app.settings, force=force)
         except (DeliveryError, StoreError) as e:
             if e.code == "check_first":
                 findings.append(_finding("check_first", "warning", e.message))

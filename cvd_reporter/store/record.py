@@ -112,6 +112,13 @@ def m003_append_only_and_indexes(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX reports_by_state ON reports(state)")
 
 
+@migration
+def m004_delivery_encrypted(db: sqlite3.Connection) -> None:
+    # Whether the message left encrypted: a report sent with --allow-plaintext says so in the record.
+    # NULL for rows written before this column existed (they were encrypted: plaintext was impossible).
+    db.execute("ALTER TABLE deliveries ADD COLUMN encrypted INTEGER")
+
+
 def migrate(db: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction; return their names."""
     migrations = MIGRATIONS if migrations is None else migrations
@@ -171,10 +178,11 @@ class Delivery:
     server_answer: str | None
     ok: bool
     at: datetime
+    encrypted: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("kind", "channel", "recipient", "key_fingerprint", "plaintext_sha256",
-                                             "encrypted_sha256", "message_id", "server_answer", "ok")}
+                                             "encrypted_sha256", "message_id", "server_answer", "ok", "encrypted")}
         out["at"] = self.at.isoformat()
         return out
 
@@ -331,7 +339,8 @@ class Record:
 
     def add_delivery(self, report_id: str, *, channel: str, recipient: str | None, key_fingerprint: str | None,
                      plaintext_sha256: str | None, encrypted_sha256: str | None, message_id: str | None,
-                     server_answer: str | None, ok: bool, at: datetime, kind: str = "report") -> None:
+                     server_answer: str | None, ok: bool, at: datetime, kind: str = "report",
+                     encrypted: bool = True) -> None:
         """Record one delivery attempt, failed ones too (they are proof of attempts at contact).
 
         A successful delivery of the report itself (``kind="report"``) over a channel that reaches the
@@ -341,9 +350,10 @@ class Record:
         with self._write() as db:
             report = self._summary(db, report_id)
             db.execute("INSERT INTO deliveries (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256,"
-                       " encrypted_sha256, message_id, server_answer, ok, at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       " encrypted_sha256, message_id, server_answer, ok, at, encrypted)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256, encrypted_sha256,
-                        message_id, server_answer, int(ok), _ts(at)))
+                        message_id, server_answer, int(ok), _ts(at), int(encrypted)))
             if ok and kind == "report" and channel != "outbox" and report.state == "draft":
                 self._apply(db, report, "sent", at=at, note=f"delivered by {channel}", date_given=None)
 
@@ -407,9 +417,10 @@ class Record:
                            for r in db.execute("SELECT id, state, at, day, fix_date, note FROM events "
                                                "WHERE report_id = ? ORDER BY id", (report_id,)))
             deliveries = tuple(
-                Delivery(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), datetime.fromisoformat(r[10]))
+                Delivery(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), datetime.fromisoformat(r[10]),
+                         encrypted=r[11] is None or bool(r[11]))
                 for r in db.execute("SELECT id, kind, channel, recipient, key_fingerprint, plaintext_sha256, "
-                                    "encrypted_sha256, message_id, server_answer, ok, at FROM deliveries "
+                                    "encrypted_sha256, message_id, server_answer, ok, at, encrypted FROM deliveries "
                                     "WHERE report_id = ? ORDER BY id", (report_id,)))
             receipts = tuple(DeletionReceipt(r[0], datetime.fromisoformat(r[1]), tuple(json.loads(r[2])), r[3])
                              for r in db.execute("SELECT id, at, files, note FROM deletion_receipts "
