@@ -164,14 +164,18 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
     own_emails = [reporter.email] if reporter.email else []
     own_phones = [reporter.phone] if reporter.phone else []
     v, c = loaded.report.vulnerability, loaded.report.conduct
-    report_text = "\n".join(x for x in (v.title, v.description, *v.steps, v.impact, v.remediation,
-                                        c.data_accessed, c.data_downloaded) if x)
-    findings += [h.to_finding() for h in scan_text(report_text, own_emails=own_emails, own_phones=own_phones,
-                                                   path=str(path))]
+    fields = [("vulnerability.title", v.title), ("vulnerability.description", v.description),
+              *((f"vulnerability.steps[{i}]", step) for i, step in enumerate(v.steps)),
+              ("vulnerability.impact", v.impact), ("vulnerability.remediation", v.remediation),
+              ("conduct.data_accessed", c.data_accessed), ("conduct.data_downloaded", c.data_downloaded)]
+    for field_path, text in fields:  # each hit names its field; line and column are within that text
+        if text:
+            findings += [h.to_finding(lang) for h in scan_text(text, own_emails=own_emails, own_phones=own_phones,
+                                                               path=field_path)]
     evidence = read_evidence(loaded, lang=lang)
     for ev in evidence:
         findings += ev.findings
         if ev.text is not None:
-            findings += [h.to_finding() for h in scan_text(ev.text, own_emails=own_emails, own_phones=own_phones,
-                                                           path=str(ev.path))]
+            findings += [h.to_finding(lang) for h in scan_text(ev.text, own_emails=own_emails,
+                                                               own_phones=own_phones, path=str(ev.path))]
     return CheckedReport(loaded, policy, findings, evidence)

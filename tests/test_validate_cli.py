@@ -111,3 +111,12 @@ def test_missing_evidence_and_lint_hits_in_evidence(cli, tmp_path):
 def test_policy_option_and_unknown_policy(cli, tmp_path):
     out = cli("validate", str(write(tmp_path, GOOD)), "--policy", "no-such-policy")
     assert out.exit_code == 3 and "nl-gemeente" in out.stderr
+
+
+def test_lint_hits_in_the_report_name_their_field(cli, tmp_path):
+    doc = dict(GOOD, vulnerability=dict(GOOD["vulnerability"],
+                                        description="Login works with password=Zomer2026!Zomer for every user."))
+    out = cli("--json", "--lang", "nl", "validate", str(write(tmp_path, doc)))
+    (hit,) = [f for f in out.json["findings"] if f["code"].startswith("lint_")]
+    assert hit["field"] == "vulnerability.description" and hit["severity"] == "warning"
+    assert "Zomer2026!Zomer" not in out.stdout

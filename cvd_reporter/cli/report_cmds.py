@@ -26,14 +26,14 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     Also scans the report text and its text evidence for personal data and secrets (warnings).
     Writes nothing. Exit 0 when there are no errors, 3 when there are.
     """
-    from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
-
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
+
+    from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
 
     report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
                                 today=dt.date.today())
-    loaded, policy, findings = checked.loaded, checked.policy, checked.findings
+    policy, findings = checked.policy, checked.findings
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     summary = (f"{report}: {errors} error(s), {warnings} warning(s) against policy {policy.id}"
@@ -41,7 +41,7 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     lines = [f.human() for f in findings] + [summary]
     return Result(
         data={"report": str(report), "policy": policy.id, "valid": errors == 0, "errors": errors,
-              "warnings": warnings, "report_data": loaded.report.to_dict()},
+              "warnings": warnings},
         findings=findings, text="\n".join(lines), exit_code=EXIT_VALIDATION if errors else EXIT_OK)
 
 
