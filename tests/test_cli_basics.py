@@ -134,3 +134,26 @@ def test_output_to_a_user_folder_does_not_change_that_folders_mode(tmp_path):
     assert stat.S_IMODE((folder / "out.txt").stat().st_mode) == 0o600
     write_private(folder / "own.txt", "x")  # our own folders are tightened
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_every_listed_command_loads_with_the_summary_the_listing_shows(cli):
+    import click
+
+    from cvd_reporter.cli.app import COMMANDS
+    from cvd_reporter.cli.app import cli as root
+
+    ctx = click.Context(root)
+    assert root.list_commands(ctx) == list(COMMANDS)  # every module is there, in the listed order
+    for name, (_target, summary) in COMMANDS.items():
+        command = root.get_command(ctx, name)
+        assert isinstance(command, click.Command), name
+        assert command.get_short_help_str(limit=200) == summary
+        assert cli(name, "--help").exit_code == 0, name
+
+
+def test_readme_lists_every_command_with_its_summary():
+    from cvd_reporter.cli.app import COMMANDS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name, (_target, summary) in COMMANDS.items():
+        assert f"| `{name}` | {summary} |" in readme, name

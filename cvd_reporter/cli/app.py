@@ -30,27 +30,31 @@ if TYPE_CHECKING:
 
 ENVELOPE_VERSION = 1
 
-# command name -> "module:attribute". Modules are imported only when the command is used (or
-# listed by --help), so start-up stays fast. A module that does not exist yet is simply not listed.
-COMMANDS: dict[str, str] = {
-    "validate": "cvd_reporter.cli.report_cmds:validate",
-    "lint": "cvd_reporter.cli.lint_cmds:lint",
-    "schema": "cvd_reporter.cli.report_cmds:schema",
-    "config": "cvd_reporter.cli.config_cmds:config",
-    "discover": "cvd_reporter.cli.securitytxt_cmds:discover",
-    "securitytxt": "cvd_reporter.cli.securitytxt_cmds:securitytxt",
-    "scope": "cvd_reporter.cli.scope_cmds:scope",
-    "key": "cvd_reporter.cli.key_cmds:key",
-    "submit": "cvd_reporter.cli.submit_cmds:submit",
-    "outbox": "cvd_reporter.cli.submit_cmds:outbox",
-    "new": "cvd_reporter.cli.wizard_cmds:new",
-    "practice": "cvd_reporter.cli.practice_cmds:practice",
-    "status": "cvd_reporter.cli.record_cmds:status",
-    "mark": "cvd_reporter.cli.record_cmds:mark",
-    "follow-up": "cvd_reporter.cli.record_cmds:follow_up",
-    "notify-publication": "cvd_reporter.cli.record_cmds:notify_publication",
-    "purge": "cvd_reporter.cli.record_cmds:purge",
-    "export": "cvd_reporter.cli.record_cmds:export",
+# command name -> ("module:attribute", one-line summary). Modules are imported only when their command
+# runs, so `--help` lists the summaries without importing any command module (bench/cli_startup_bench.py).
+# The summary becomes the command's short help, so the listing and `COMMAND --help` agree.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "new": ("cvd_reporter.cli.wizard_cmds:new", "Write a report step by step with the guided wizard."),
+    "practice": ("cvd_reporter.cli.practice_cmds:practice",
+                 "Report to a practice municipality that runs on this machine only."),
+    "submit": ("cvd_reporter.cli.submit_cmds:submit", "Encrypt a report file and deliver it (non-interactive)."),
+    "outbox": ("cvd_reporter.cli.submit_cmds:outbox", "List and send encrypted reports that wait in the outbox."),
+    "validate": ("cvd_reporter.cli.report_cmds:validate", "Check a report file against the schema and a policy."),
+    "lint": ("cvd_reporter.cli.lint_cmds:lint", "Scan files for personal data and secrets; write redacted copies."),
+    "schema": ("cvd_reporter.cli.report_cmds:schema", "Print the JSON Schema of the report file."),
+    "discover": ("cvd_reporter.cli.securitytxt_cmds:discover",
+                 "Find where to report for a target: security.txt, contacts, key status."),
+    "securitytxt": ("cvd_reporter.cli.securitytxt_cmds:securitytxt", "Validate security.txt files (RFC 9116)."),
+    "scope": ("cvd_reporter.cli.scope_cmds:scope", "Is each target in the organisation's scope?"),
+    "key": ("cvd_reporter.cli.key_cmds:key", "Find, verify and pin the OpenPGP keys reports are encrypted to."),
+    "status": ("cvd_reporter.cli.record_cmds:status", "Open reports, what is due and what is overdue."),
+    "mark": ("cvd_reporter.cli.record_cmds:mark", "Move a report to a new state (acknowledged, fixed, ...)."),
+    "follow-up": ("cvd_reporter.cli.record_cmds:follow_up", "Send an encrypted reminder about a sent report."),
+    "notify-publication": ("cvd_reporter.cli.record_cmds:notify_publication",
+                           "Tell the organisation when you will publish."),
+    "purge": ("cvd_reporter.cli.record_cmds:purge", "Delete a report's evidence and record a deletion receipt."),
+    "export": ("cvd_reporter.cli.record_cmds:export", "Export a report's proof bundle (JSON) or a CSAF 2.0 document."),
+    "config": ("cvd_reporter.cli.config_cmds:config", "Show the resolved configuration and where each value came from."),
 }
 
 
@@ -242,30 +246,36 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
 
 # ---------------------------------------------------------------------------- the group
 class LazyGroup(click.Group):
-    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = lazy or {}
 
     def _available(self, name: str) -> bool:
-        # A file check, not importlib.util.find_spec: cheaper at start-up (--help lists every command).
-        module = self.lazy[name].split(":")[0]
-        if not module.startswith("cvd_reporter.cli."):
-            import importlib.util  # noqa: PLC0415
-
-            return importlib.util.find_spec(module) is not None
+        # A file check, not an import: --help lists every command.
+        module = self.lazy[name][0].split(":")[0]
         return os.path.isfile(os.path.join(os.path.dirname(__file__), module.rsplit(".", 1)[1] + ".py"))
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
         names.update(n for n in self.lazy if self._available(n))
-        return sorted(names)
+        return sorted(names, key=lambda n: list(self.lazy).index(n) if n in self.lazy else len(self.lazy))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and self._available(cmd_name):
-            module, attr = self.lazy[cmd_name].split(":")
-            # A module may exist before all of its commands do (submit_cmds has `outbox` first).
-            return getattr(importlib.import_module(module), attr, None)
+            target, summary = self.lazy[cmd_name]
+            module, attr = target.split(":")
+            command = getattr(importlib.import_module(module), attr, None)
+            if command is not None:
+                command.short_help = summary
+            return command
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The listing from the summaries alone: no command module is imported for --help."""
+        rows = [(name, self.lazy[name][1]) for name in self.list_commands(ctx) if name in self.lazy]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

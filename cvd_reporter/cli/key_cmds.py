@@ -6,7 +6,6 @@ imported inside the commands so `--help` stays fast.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -146,6 +145,8 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
     now = _now()
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
+
     path = Path(what)
     entries: list[tuple[Any, str | None]] = []
     if path.is_file():
