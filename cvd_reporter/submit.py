@@ -23,6 +23,31 @@ from cvd_reporter.errors import (
 
 CHANNELS = ("email", "api", "github", "outbox")
 
+# What the pipeline tells the person while it works, in the language of the interface.
+TEXTS: dict[str, dict[str, str]] = {
+    "check": {"en": "Checking the report…", "nl": "De melding wordt gecontroleerd…"},
+    "scope": {"en": "Checking scope…", "nl": "De scope wordt gecontroleerd…"},
+    "discover": {"en": "Looking for the organisation's security.txt…",
+                 "nl": "De security.txt van de organisatie wordt gezocht…"},
+    "key": {"en": "Finding and checking the organisation's OpenPGP key…",
+            "nl": "De OpenPGP-sleutel van de organisatie wordt gezocht en gecontroleerd…"},
+    "encrypt": {"en": "Encrypting…", "nl": "Versleutelen…"},
+    "again": {"en": "Looking up the organisation's security.txt and key again…",
+              "nl": "De security.txt en de sleutel van de organisatie worden opnieuw opgezocht…"},
+    "report": {"en": "Report", "nl": "Melding"},
+    "to": {"en": "to", "nl": "aan"}, "via": {"en": "via", "nl": "via"}, "from": {"en": "from", "nl": "uit"},
+    "key_label": {"en": "key", "nl": "sleutel"}, "expires": {"en": "expires", "nl": "verloopt"},
+    "never": {"en": "never", "nl": "nooit"}, "source": {"en": "source", "nl": "bron"},
+    "no_key": {"en": "NONE — the report would be sent UNENCRYPTED",
+               "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
+    "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
+    "warning": {"en": "warning", "nl": "let op"},
+}
+
+
+def say(key: str, lang: str) -> str:
+    return TEXTS[key].get(lang) or TEXTS[key]["en"]
+
 
 @dataclass
 class SubmitOptions:
@@ -67,17 +92,25 @@ class Plan:
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
 
-    def summary(self) -> str:
-        lines = [f"Report {self.report_id}: {self.title}",
-                 f"  to        : {self.recipient} via {self.channel}"
-                 + (f" (from {self.contact_source})" if self.contact_source else "")]
+    def summary(self, ui_lang: str = "en") -> str:
+        """What will be sent to whom, how, with which key: shown before the confirmation."""
+        def t(key: str) -> str:
+            return say(key, ui_lang)
+
+        def row(label: str, value: str) -> str:
+            return f"  {label:<10}: {value}"
+
+        lines = [f"{t('report')} {self.report_id}: {self.title}",
+                 row(t("to"), f"{self.recipient} {t('via')} {self.channel}"
+                     + (f" ({t('from')} {self.contact_source})" if self.contact_source else ""))]
         if self.key:
-            lines.append(f"  key       : {self.key.get('fingerprint')} ({self.key.get('algorithm', '?')}, "
-                         f"expires {self.key.get('expires') or 'never'}; source {self.key.get('source', '?')})")
+            lines.append(row(t("key_label"), f"{self.key.get('fingerprint')} ({self.key.get('algorithm', '?')}, "
+                                             f"{t('expires')} {self.key.get('expires') or t('never')}; "
+                                             f"{t('source')} {self.key.get('source', '?')})"))
         else:
-            lines.append("  key       : NONE — the report would be sent UNENCRYPTED")
-        lines.append(f"  policy    : {self.policy_id}, language {self.lang}")
-        lines += [f"  warning   : {w}" for w in self.warnings]
+            lines.append(row(t("key_label"), t("no_key")))
+        lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+        lines += [row(t("warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,7 +142,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     """Everything up to (not including) delivery. Raises CvdError subclasses with their exit codes."""
     from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
 
-    progress("Checking the report…")
+    progress(say("check", lang))
     checked = check_report_file(path, policy_name=options.policy or settings.policy, lang=lang,
                                 today=now.date())
     errors = [f for f in checked.findings if f.severity == "error"]
@@ -124,7 +157,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     fetcher = Fetcher.from_settings(settings, allow_private=options.allow_private)
-    progress("Checking scope…")
+    progress(say("scope", lang))
     scope_results = _check_scope(report, policy=policy, settings=settings, fetcher=fetcher, now=now,
                                  strict=options.strict_scope, warnings=warnings)
 
@@ -133,7 +166,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
         return _plan_github(report, rid=rid, title=title, policy=policy, options=options, lang=lang, now=now,
                             scope_results=scope_results, warnings=warnings, path=path, checked=checked)
 
-    progress("Looking for the organisation's security.txt…")
+    progress(say("discover", lang))
     discovery = _discover(report, fetcher=fetcher, now=now)
     st = discovery.security_txt
     if not st.valid:
@@ -161,11 +194,11 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     preferred = [tag.split("-")[0].lower() for tag in st.preferred_languages]
     report_lang = report.language or next((x for x in preferred if x in ("nl", "en")), None) or lang
 
-    progress("Finding and checking the organisation's OpenPGP key…")
+    progress(say("key", lang))
     key_info, cert, pin = _find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
                                     now=now, options=options, warnings=warnings)
 
-    progress("Encrypting…")
+    progress(say("encrypt", lang))
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         cert=cert, settings=settings, policy=policy, options=options)
@@ -471,7 +504,7 @@ def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[st
                            f"{sent.recipient}; nothing was sent again. Use `cvd-reporter follow-up {rid}` to write "
                            "to them about it.")
     plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
-    if not options.dry_run and not confirm(plan.summary()):
+    if not options.dry_run and not confirm(plan.summary(lang)):
         raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
     return deliver(plan, settings=settings, options=options, now=now)
 
@@ -497,7 +530,7 @@ def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm:
     if first is not None and first.channel in ("api", "github"):
         raise InputNeeded(f"Report {report_id} went out via {first.channel}; write to the organisation through that "
                           "platform, which keeps the conversation with the report.", code="channel_unsupported")
-    progress("Looking up the organisation's security.txt and key again…")
+    progress(say("again", lang))
     fetcher = Fetcher.from_settings(settings)
     discovery = discover(report.target, fetcher, now=now)
     addresses = [c.address for c in discovery.security_txt.contacts if c.kind == "mailto" and c.address and c.valid]
@@ -539,6 +572,6 @@ def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm:
                 encrypted=True, key=key_info, contact_source=discovery.url, warnings=warnings,
                 calendar=report.calendar, response_days=report.response_days, target=report.target, pin=pin,
                 kind=kind)
-    if not confirm(plan.summary()):
+    if not confirm(plan.summary(lang)):
         raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
     return deliver(plan, settings=settings, options=SubmitOptions(), now=now)

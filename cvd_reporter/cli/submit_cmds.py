@@ -170,5 +170,5 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
              "already_sent": f"Report {plan.report_id} was already sent."}
     text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
     if outcome.status == "dry_run":
-        text = plan.summary() + "\n" + text
+        text = plan.summary(app.lang) + "\n" + text
     return Result(data=outcome.to_dict(), findings=[f for f in plan.findings if f.severity != "info"], text=text)

@@ -72,6 +72,7 @@ def _security_txt(now: dt.datetime) -> str:
         f"Preferred-Languages: nl, en\n"
         f"Policy: https://{WWW}/responsible-disclosure\n"
         f"Canonical: https://{WWW}/.well-known/security.txt\n"
+        f"Canonical: https://{DOMAIN}/.well-known/security.txt\n"
     )
 
 

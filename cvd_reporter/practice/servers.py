@@ -48,13 +48,15 @@ class PracticeHTTPS:
         page = (f"<html lang=nl><body><h1>Gemeente Oefendorp</h1><p>Oefenomgeving van cvd-reporter. "
                 f"Meld zwakke plekken via https://{WWW}/.well-known/security.txt</p></body></html>").encode()
         html = "text/html; charset=utf-8"
-        # security.txt on the site only (RFC 9116 §3.1: a file covers the host it is served from);
+        # security.txt on the site and the apex (RFC 9116 §3.1: a file covers the host it is served from;
+        # loket.oefendorp.test has none, so discovery shows the parent-domain walk);
         # the key on WKD's advanced host; every other host answers 404, as a real one would.
         self.httpd.routes = {
             ("*", "/"): (200, html, page),
             ("*", "/zoeken"): (200, html, page),
             ("*", "/responsible-disclosure"): (200, html, page),
             (WWW, "/.well-known/security.txt"): (200, "text/plain; charset=utf-8", org.security_txt),
+            (DOMAIN, "/.well-known/security.txt"): (200, "text/plain; charset=utf-8", org.security_txt),
             (OPENPGPKEY, org.wkd_path): (200, "application/octet-stream", org.public_key_binary),
             (OPENPGPKEY, f"/.well-known/openpgpkey/{DOMAIN}/policy"): (200, "text/plain", b""),
         }
