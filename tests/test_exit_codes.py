@@ -80,7 +80,7 @@ def test_130_interrupted(cli, monkeypatch):
 
     monkeypatch.setattr(model, "json_schema", interrupt)
     out = cli("schema")
-    assert out.exit_code == 130 and "nothing was sent" in out.stderr.lower()
+    assert out.exit_code == 130 and "nothing was sent" in out.stderr.lower() and "outbox" in out.stderr
 
 
 def test_the_readme_documents_every_code():

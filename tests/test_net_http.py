@@ -103,3 +103,20 @@ def test_plain_http_url_refused(pki):
                                           ("2a00:1450::1", True)])
 def test_public_address_rule(addr, public):
     assert is_public_address(addr) is public
+
+
+def test_dns_server_setting_resolves_the_names_fetched(https, pki, dns):
+    """--dns-server applies to HTTPS connections too; the private-address rule sees its answer."""
+    from cvd_reporter.settings import load_settings
+
+    dns.resolver.add_zone("www A 127.0.0.1", "gemeente.test")
+    https.add("/x", "via dns\n")
+    flags = {"ca_bundle": pki.ca_pem, "dns_server": dns.address, "timeout": 2}
+    url = f"https://www.gemeente.test:{https.port}/x"
+    with pytest.raises(NetworkError) as e:
+        Fetcher.from_settings(load_settings(flags)).get(url, max_bytes=100)
+    assert e.value.code == "private_address" and "127.0.0.1" in e.value.message
+    assert Fetcher.from_settings(load_settings(flags), allow_private=True).get(url, max_bytes=100).body == b"via dns\n"
+    with pytest.raises(NetworkError) as e:
+        Fetcher.from_settings(load_settings(flags)).get(f"https://nope.gemeente.test:{https.port}/x", max_bytes=100)
+    assert e.value.code == "dns_failed"

@@ -224,7 +224,9 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
                 traceback.print_exc()
             result = Result.from_error(e, data=e.data)
         except KeyboardInterrupt:
-            result = Result.from_error(Interrupted("Interrupted; nothing was sent."))
+            result = Result.from_error(Interrupted(
+                "Interrupted; nothing was sent after that point (a message already in the outbox stays there: "
+                "`cvd-reporter outbox list`)."))
         except click.exceptions.Exit:
             raise
         except click.ClickException:

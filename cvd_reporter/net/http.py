@@ -138,8 +138,11 @@ class Fetcher:
 
     @classmethod
     def from_settings(cls, settings: Any, *, allow_private: bool = False) -> "Fetcher":
+        """The fetcher for a command: --ca-bundle, --connect-to, --timeout, and --dns-server for the
+        names it connects to (so the private-address rule sees what that resolver says)."""
+        resolver = _dns_resolver(settings) if settings.dns_server else None
         return cls(ca_bundle=settings.ca_bundle, connect_to=settings.connect_map,
-                   timeout=settings.timeout, allow_private=allow_private)
+                   timeout=settings.timeout, allow_private=allow_private, resolver=resolver)
 
     # ---- name resolution with the private-address rule ---------------------------------
     def resolve_checked(self, host: str, port: int) -> str:
@@ -280,6 +283,37 @@ def _require_https(url: str, *, first: bool) -> None:
     if parts.scheme.lower() != "https" or not parts.hostname:
         raise NetworkError(f"{url} is not an https:// URL; cvd-reporter fetches only over verified HTTPS.",
                            code="insecure_url" if first else "insecure_redirect")
+
+
+def _dns_resolver(settings: Any) -> Callable[[str, int], list[str]]:
+    """A/AAAA lookups through --dns-server (dnspython); failures become OSError like getaddrinfo's."""
+    import ipaddress as _ip  # noqa: PLC0415
+
+    import dns.exception  # noqa: PLC0415
+    import dns.resolver  # noqa: PLC0415
+
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+
+    resolver = make_resolver(settings)
+
+    def resolve(host: str, port: int) -> list[str]:
+        try:
+            return [str(_ip.ip_address(host))]  # an address needs no lookup
+        except ValueError:
+            pass
+        found: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                found += [r.address for r in resolver.resolve(host, rdtype)]
+            except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
+                continue
+            except dns.exception.DNSException as e:
+                raise OSError(f"DNS lookup failed ({type(e).__name__})") from None
+        if not found:
+            raise OSError(f"no A or AAAA record for {host}")
+        return found
+
+    return resolve
 
 
 def _system_resolve(host: str, port: int) -> list[str]:
