@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import yaml
 
 from cvd_reporter.core.model import parse_report
 from cvd_reporter.core.render import render_follow_up, render_publication_notice, render_text, subject

@@ -12,11 +12,9 @@ import subprocess
 import sys
 import threading
 import time
-import types
 
 import pytest
 
-from cvd_reporter.core.scope import SecurityTxtEvidence
 from cvd_reporter.errors import ValidationError
 from tests.conftest import ROOT
 from tests.scope_fixtures import SILENT, closed_udp_port, load_zone, write_policy

@@ -14,8 +14,7 @@ import pytest
 
 from cvd_reporter.cli.prompter import DEFAULT, INTERRUPT, ScriptedPrompter, Seq, UnscriptedQuestion
 from cvd_reporter.cli.wizard import choose_draft
-from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
-from cvd_reporter.core.findings import Finding
+from cvd_reporter.cli.wizard_lookup import LookupResult
 from cvd_reporter.errors import Interrupted, ScopeError, ValidationError
 from cvd_reporter.profiles import load_policy
 from cvd_reporter.store.drafts import DraftStore

@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 
 from cvd_reporter.cli import wizard_lookup as wl
-from cvd_reporter.core.model import Report
 from cvd_reporter.profiles import load_policy
 from cvd_reporter.settings import load_settings
 

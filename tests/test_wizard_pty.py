@@ -7,8 +7,6 @@ in a bare pty answers the cursor-position request (without it each prompt waits 
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.util
 import io
 import json
 import os

@@ -178,7 +178,7 @@ def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: 
     delivery of ``kind``."""
     import sys  # noqa: PLC0415
 
-    from cvd_reporter.submit import send_notice  # noqa: PLC0415
+    from cvd_reporter.notices import send_notice  # noqa: PLC0415
 
     def confirm(summary: str) -> bool:
         app.info(summary)
