@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cvd_reporter.practice.run import practice_world, write_sample  # noqa: E402
-from cvd_reporter.submit import SubmitOptions, deliver, plan_submission  # noqa: E402
+from cvd_reporter.submit import SubmitOptions, deliver, plan_submission, say  # noqa: E402
 
 
 def one_run(world, report: Path) -> dict[str, float]:
@@ -37,9 +37,9 @@ def one_run(world, report: Path) -> dict[str, float]:
     planned = time.perf_counter()
     deliver(plan, settings=world.settings, options=SubmitOptions(), now=now)
     end = time.perf_counter()
-    at = {label.split("…")[0]: t for label, t in marks}
-    encrypt_start = at["Encrypting"]
-    return {"check": at["Checking scope"] - start, "discovery": encrypt_start - at["Checking scope"],
+    at = dict(marks)
+    scope_start, encrypt_start = at[say("scope", "nl")], at[say("encrypt", "nl")]
+    return {"check": scope_start - start, "discovery": encrypt_start - scope_start,
             "encryption": planned - encrypt_start, "smtp+record": end - planned, "total": end - start}
 
 
