@@ -50,6 +50,7 @@ SECRETS: dict[str, tuple[tuple[str, ...], str]] = {
     "smtp_password": (("CVD_SMTP_PASSWORD",), "smtp:{smtp_user}@{smtp_host}"),
     "api_token": (("CVD_API_TOKEN",), "api:{api_url}"),
     "github_token": (("GITHUB_TOKEN", "CVD_GITHUB_TOKEN"), "github:{github_api_url}"),
+    "signing_passphrase": (("CVD_SIGNING_PASSPHRASE",), "signing-key"),
 }
 _SECRET_WORDS = ("password", "passwd", "token", "secret", "apikey", "api_key")
 

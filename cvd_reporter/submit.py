@@ -18,7 +18,8 @@ from typing import Any, Callable
 
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.errors import (
-    DeliveryError, DiscoveryError, InputNeeded, KeyProblem, ScopeError, StoreError, ValidationError,
+    DeliveryError, DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, StoreError,
+    ValidationError,
 )
 
 CHANNELS = ("email", "api", "github", "outbox")
@@ -61,6 +62,8 @@ class SubmitOptions:
     lang: str | None = None
     allow_private: bool = False
     strict_scope: bool = False
+    sign_with: Path | None = None  # the reporter's own secret key: the organisation can check who sent it
+    ask_passphrase: Callable[[], str | None] | None = None  # a hidden prompt, when there is a terminal
 
 
 @dataclass
@@ -274,13 +277,14 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
                    for e in checked.evidence]
     if cert is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
+    signer = load_signer(options, settings)
 
     if channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415
 
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
                                        reporter_key=reporter_key)
-        sealed = encrypt(document, cert, now=now) if cert is not None else None
+        sealed = encrypt(document, cert, now=now, signer=signer) if cert is not None else None
         payload = api.build_payload(report_id=report_id, created=now, message=sealed,
                                     recipient_fingerprint=cert.fingerprint if cert is not None else None,
                                     document=document, allow_plaintext=options.allow_plaintext)
@@ -297,9 +301,40 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
                              lang=lang)
     if cert is None:  # the user's explicit --allow-plaintext
         return inner, message_id, sha256(inner), sha256(inner)
-    message = mime.build_encrypted(inner, encrypt=lambda data: encrypt(data, cert, now=now), from_addr=sender,
+    message = mime.build_encrypted(inner, encrypt=lambda data: encrypt(data, cert, now=now, signer=signer),
+                                   from_addr=sender,
                                    to_addr=recipient, message_id=message_id, date=now, report_id=report_id)
     return message, message_id, sha256(inner), sha256(message)
+
+
+def load_signer(options: SubmitOptions, settings: Any) -> Any:
+    """The reporter's signing key (--sign-with), unlocked with CVD_SIGNING_PASSPHRASE, the keyring or a
+    hidden prompt; None when not asked for. The passphrase never comes from the command line."""
+    if options.sign_with is None:
+        return None
+    from cvd_reporter.core.openpgp import load_signing_key  # noqa: PLC0415
+
+    path = options.sign_with
+    try:
+        if path.stat().st_size > 1 << 20:
+            raise InputFileError(f"The signing key {path} is larger than 1 MiB; that is not a key file.")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"The signing key {path} does not exist.") from None
+    except OSError as e:
+        raise InputFileError(f"Cannot read the signing key {path}: {e.strerror}.") from None
+    try:
+        return load_signing_key(data)
+    except InputNeeded as e:
+        if e.code != "passphrase_needed":
+            raise
+    passphrase = settings.secret("signing_passphrase", required=False)
+    if not passphrase and options.ask_passphrase is not None:
+        passphrase = options.ask_passphrase()
+    if not passphrase:
+        raise InputNeeded("The signing key is protected by a passphrase: set CVD_SIGNING_PASSPHRASE or run "
+                          "on a terminal to be asked.", code="passphrase_needed")
+    return load_signing_key(data, passphrase)
 
 
 def _reporter_key(value: str | None, base: Path) -> str | None:

@@ -338,3 +338,35 @@ def test_follow_up_and_publication_notice_go_encrypted_to_the_same_address(cli, 
     assert b"2030-06-01" in inner and len(smtp.messages) == 3
     timeline = cli("--json", "status", rid, env=env).json["data"]["deliveries"]
     assert [d["kind"] for d in timeline] == ["report", "follow_up", "publication_notice"]
+
+
+def test_signed_with_the_reporters_own_key_gpg_sees_a_good_signature(cli, https, pki, zone, smtp, municipality,
+                                                                      tmp_path):
+    serve(https, municipality.key)
+    reporter = GnuPG()
+    try:
+        fpr = reporter.gen("Alex <alex@example.org>")
+        key_file = tmp_path / "alex-secret.asc"
+        key_file.write_bytes(reporter.gpg("--armor", "--export-secret-keys", fpr))
+        municipality.gpg.gpg("--import", input=reporter.export(fpr))
+        reporter.gpg("--passphrase", "zeer-geheim", "--quick-gen-key", "Locked <locked@example.org>",
+                     "future-default", "default", "never")
+        locked = tmp_path / "locked-secret.asc"
+        locked.write_bytes(reporter.gpg("--passphrase", "zeer-geheim", "--armor", "--export-secret-keys",
+                                        reporter.fpr("locked@example.org")))
+    finally:
+        reporter.close()
+    env = env_for(https, pki, zone, smtp)
+    out = cli("--json", "submit", str(write_report(tmp_path)), "--yes", "--sign-with", str(key_file), env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    inner, status = municipality.gpg.decrypt_status(armored_part(smtp.messages[-1]["content"]))
+    assert f"VALIDSIG {fpr}" in status and CANARY.encode() in inner
+
+    (tmp_path / "again").mkdir()
+    second = write_report(tmp_path / "again", vulnerability={"title": "Tweede", "description": "anders"})
+    out = cli("--json", "submit", str(second), "--yes", "--sign-with", str(locked), env=env)
+    assert out.exit_code == 8 and out.json["errors"][0]["code"] == "passphrase_needed"  # no terminal to ask
+    out = cli("--json", "submit", str(second), "--yes", "--sign-with", str(locked),
+              env=dict(env, CVD_SIGNING_PASSPHRASE="zeer-geheim"))
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert "zeer-geheim" not in out.stdout + out.stderr

@@ -128,11 +128,13 @@ def _finding(code: str, severity: str, message: str) -> "Finding":
               help="Send UNENCRYPTED when no usable key exists (needs confirmation; the record says so).")
 @click.option("--allow-private", is_flag=True, help="Allow names that resolve to private addresses.")
 @click.option("--strict", is_flag=True, help="Treat an unknown scope verdict as out of scope.")
+@click.option("--sign-with", metavar="KEYFILE",
+              help="Also sign with your own OpenPGP secret key (passphrase: CVD_SIGNING_PASSPHRASE or a prompt).")
 @global_options
 @cvd_command
 def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
            yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
-           strict: bool) -> Result:
+           strict: bool, sign_with: str | None) -> Result:
     """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
 
     Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
@@ -157,9 +159,16 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
             raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
         return click.confirm("Send this report now?", default=False, err=True)
 
+    def ask_passphrase() -> str | None:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            return None
+        return click.prompt("Passphrase of the signing key", hide_input=True, err=True)
+
     options = SubmitOptions(via=via, repo=repo, dry_run=dry_run, output=Path(output) if output else None,
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
-                            allow_private=allow_private, strict_scope=strict)
+                            allow_private=allow_private, strict_scope=strict,
+                            sign_with=Path(sign_with).expanduser() if sign_with else None,
+                            ask_passphrase=ask_passphrase)
     outcome = submit_report(Path(report), settings=app.settings, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
