@@ -23,6 +23,7 @@ from cvd_reporter.errors import (
 )
 
 CHANNELS = ("email", "api", "github", "outbox")
+MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
 
 # What the pipeline tells the person while it works, in the language of the interface.
 TEXTS: dict[str, dict[str, str]] = {
@@ -205,6 +206,9 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         cert=cert, settings=settings, policy=policy, options=options)
+    if channel in ("email", "outbox") and len(message) > MAIL_SIZE_WARNING:
+        warnings.append(f"The encrypted message is {len(message) / 1048576:.0f} MB; many mail servers refuse more "
+                        "than 25 MB. Consider sharing large evidence on request instead.")
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
         policy_id=policy.id, organisation=report.organisation.name or discovery.host, message=message,
