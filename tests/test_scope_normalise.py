@@ -168,3 +168,16 @@ def test_longest_valid_host_is_accepted():
 def test_original_text_is_kept_as_given():
     for text in ("  fe80::1%eth0 \n", " HTTPS://Gemeente.NL ", "3232235777"):
         assert normalise(text).original == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("::ffff:192.0.2.1", "::ffff:c000:201"), ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
+    ("::1", "::1"), ("::", "::"), ("1:0:0:0:0:0:0:0", "1::"), ("2001:DB8::0:1", "2001:db8::1"),
+    ("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"), ("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"),
+])
+def test_ipv6_serialisation_follows_the_url_standard_on_every_python(text, expected):
+    import ipaddress
+
+    from cvd_reporter.core.scope import serialise_ipv6
+
+    assert serialise_ipv6(ipaddress.IPv6Address(text)) == expected

@@ -248,12 +248,35 @@ def _bare_ip(original: str, text: str, notes: list[Finding]) -> Target | None:
         return None
     if pct:
         zone = _check_zone(zone, notes)
-    ip = addr.compressed
+    ip = serialise_ipv6(addr)
     if ip != addr_text:
         notes.append(_note("ipv6_form", "info", f"The IPv6 address {shown(addr_text, 60)} is written {ip} in "
                            "canonical form."))
     return Target(original=original, kind="ip", host=ip, ip=ip, zone=zone or None,
                   notes=_finish_notes(ip, addr, None, notes))
+
+
+def serialise_ipv6(addr: ipaddress.IPv6Address) -> str:
+    """URL Standard IPv6 serialiser: lower-case hex pieces, the first longest run of two or more zero
+    pieces as "::", never a dotted IPv4 tail. (str() of an IPv4-mapped address prints dotted IPv4 from
+    Python 3.13 on, so the result would depend on the Python version.)"""
+    pieces = [int.from_bytes(addr.packed[i:i + 2], "big") for i in range(0, 16, 2)]
+    best_start, best_len, i = -1, 1, 0
+    while i < 8:
+        if pieces[i] == 0:
+            j = i
+            while j < 8 and pieces[j] == 0:
+                j += 1
+            if j - i > best_len:
+                best_start, best_len = i, j - i
+            i = j
+        else:
+            i += 1
+    if best_start < 0:
+        return ":".join(f"{p:x}" for p in pieces)
+    head = ":".join(f"{p:x}" for p in pieces[:best_start])
+    tail = ":".join(f"{p:x}" for p in pieces[best_start + best_len:])
+    return f"{head}::{tail}"
 
 
 def _check_zone(zone: str, notes: list[Finding]) -> str:
@@ -306,7 +329,7 @@ def _parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, 
         except ValueError:
             raise ValidationError(f"[{shown(inner, 60)}] is not a valid IPv6 address.") from None
         zone = _check_zone(zone_text, notes) if pct else None
-        return addr.compressed, addr, zone, None
+        return serialise_ipv6(addr), addr, zone, None
     if not raw:
         raise ValidationError("The target has no host name.")
 
