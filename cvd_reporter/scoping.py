@@ -18,7 +18,8 @@ from cvd_reporter.errors import CvdError, DiscoveryError
 Lookup = Callable[[Target], "SecurityTxtEvidence | None"]
 
 
-def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime) -> SecurityTxtEvidence | None:
+def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
+                         discoveries: dict[str, Any] | None = None) -> SecurityTxtEvidence | None:
     """The adapter from :func:`cvd_reporter.net.discovery.discover` to the scope rule's evidence.
     None when no security.txt covers the host (or the network failed while looking: that is a
     DiscoveryError too)."""
@@ -26,8 +27,12 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime) -> SecurityT
 
     try:
         found = discover(host, fetcher, now=now)
-    except DiscoveryError:
+    except DiscoveryError as e:
+        if discoveries is not None:
+            discoveries[host] = e
         return None
+    if discoveries is not None:  # submit reuses it instead of fetching the same file again
+        discoveries[host] = found
     asked = getattr(found, "requested_url", None) or found.url  # RFC 9116 §3.1: where it was fetched from
     asked_host = (urlsplit(asked).hostname or "").rstrip(".").lower()
     if hasattr(found, "canonical_lists_source"):
@@ -52,7 +57,8 @@ def _same_url(a: str, b: str) -> bool:
         return False
 
 
-def securitytxt_lookup(fetcher: Any, now: datetime, *, remember: int = 4096) -> Lookup:
+def securitytxt_lookup(fetcher: Any, now: datetime, *, remember: int = 4096,
+                       discoveries: dict[str, Any] | None = None) -> Lookup:
     """:func:`securitytxt_evidence` per host, remembered for a batch (many targets share a host);
     bounded, so memory stays flat on long batches."""
     memo: dict[str, SecurityTxtEvidence | None] = {}
@@ -62,7 +68,7 @@ def securitytxt_lookup(fetcher: Any, now: datetime, *, remember: int = 4096) -> 
         with lock:
             if target.host in memo:
                 return memo[target.host]
-        evidence = securitytxt_evidence(target.host, fetcher, now=now)
+        evidence = securitytxt_evidence(target.host, fetcher, now=now, discoveries=discoveries)
         with lock:
             if len(memo) >= remember:
                 memo.clear()
@@ -103,10 +109,11 @@ def as_policy_scope(scope: PolicyScope | Mapping[str, Any] | None, *, source: st
 
 def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping[str, Any] | None = None,
                   settings: Any, fetcher: Any = None, now: datetime | None = None, securitytxt: bool = True,
-                  jobs: int = 8) -> list[Verdict]:
+                  jobs: int = 8, discoveries: dict[str, Any] | None = None) -> list[Verdict]:
     """Verdicts for a few targets (submit, the wizard), in order. Raises ValidationError (exit 3) for
     a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict
-    ``unknown`` or add notes."""
+    ``unknown`` or add notes. ``discoveries`` (host -> Discovery or DiscoveryError) collects the
+    security.txt lookups made, so the caller need not fetch them again."""
     from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415
 
     policy = as_policy_scope(policy_scope)
@@ -116,6 +123,6 @@ def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping
             from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
             fetcher = Fetcher.from_settings(settings)
-        lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc))
+        lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc), discoveries=discoveries)
     check = make_checker(policy, make_host_resolver(settings), lookup)
     return list(map_bounded(check, targets, workers=jobs))

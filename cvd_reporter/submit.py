@@ -162,8 +162,9 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
     fetcher = Fetcher.from_settings(settings, allow_private=options.allow_private)
     progress(say("scope", lang))
+    discoveries: dict[str, Any] = {}  # security.txt looked up by the scope check, reused below
     scope_results = _check_scope(report, policy=policy, settings=settings, fetcher=fetcher, now=now,
-                                 strict=options.strict_scope, warnings=warnings)
+                                 strict=options.strict_scope, warnings=warnings, discoveries=discoveries)
 
     channel = options.via
     if channel == "github":
@@ -171,7 +172,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
                             scope_results=scope_results, warnings=warnings, path=path, checked=checked)
 
     progress(say("discover", lang))
-    discovery = _discover(report, fetcher=fetcher, now=now)
+    discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
     st = discovery.security_txt
     if not st.valid:
         warnings.append(f"The security.txt at {discovery.url} has errors; its contacts are used anyway.")
@@ -221,11 +222,12 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
 
 def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: dt.datetime, strict: bool,
-                 warnings: list[str]) -> list[dict[str, Any]]:
+                 warnings: list[str], discoveries: dict[str, Any]) -> list[dict[str, Any]]:
     from cvd_reporter.scoping import check_targets  # noqa: PLC0415
 
     targets = list(report.target.urls) + list(report.target.ips)
-    verdicts = check_targets(targets, policy_scope=policy.scope, settings=settings, fetcher=fetcher, now=now)
+    verdicts = check_targets(targets, policy_scope=policy.scope, settings=settings, fetcher=fetcher, now=now,
+                             discoveries=discoveries)
     out = [v.to_dict() for v in verdicts]
     for v in verdicts:
         if v.verdict == "out_of_scope" or (strict and v.verdict == "unknown"):
@@ -236,13 +238,17 @@ def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: 
     return out
 
 
-def _discover(report: Any, *, fetcher: Any, now: dt.datetime) -> Any:
+def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
+    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
-    return discover(target, fetcher, now=now)
+    known = discoveries.get(normalise(target).host)
+    if isinstance(known, DiscoveryError):
+        raise known
+    return known if known is not None else discover(target, fetcher, now=now)
 
 
 def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now: dt.datetime,

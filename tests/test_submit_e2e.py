@@ -370,3 +370,11 @@ def test_signed_with_the_reporters_own_key_gpg_sees_a_good_signature(cli, https,
               env=dict(env, CVD_SIGNING_PASSPHRASE="zeer-geheim"))
     assert out.exit_code == 0, out.stdout + out.stderr
     assert "zeer-geheim" not in out.stdout + out.stderr
+
+
+def test_security_txt_is_fetched_once_per_submit(cli, https, pki, zone, smtp, municipality, tmp_path):
+    serve(https, municipality.key)
+    out = cli("submit", str(write_report(tmp_path)), "--yes", env=env_for(https, pki, zone, smtp))
+    assert out.exit_code == 0, out.stderr
+    fetched = [r for r in https.log if r["path"] == "/.well-known/security.txt" and r["host"] == "www.gemeente.test"]
+    assert len(fetched) == 1  # the scope check's lookup is reused for discovery
