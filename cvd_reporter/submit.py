@@ -174,7 +174,11 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     progress(say("discover", lang))
     discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
     st = discovery.security_txt
-    if not st.valid:
+    if st.expires is not None and st.expires < now:
+        # RFC 9116 §2.5.5: an expired file should not be used; the reporter decides, warned loudly.
+        warnings.append(f"The security.txt at {discovery.url} EXPIRED on {st.expires.date().isoformat()}: its "
+                        "contacts and key may be out of date; check them on the organisation's website.")
+    elif not st.valid:
         warnings.append(f"The security.txt at {discovery.url} has errors; its contacts are used anyway.")
     mailto = [c for c in st.contacts if c.kind == "mailto" and c.address and c.valid]
     https_contacts = [c for c in st.contacts if c.kind == "https"]

@@ -378,3 +378,12 @@ def test_security_txt_is_fetched_once_per_submit(cli, https, pki, zone, smtp, mu
     assert out.exit_code == 0, out.stderr
     fetched = [r for r in https.log if r["path"] == "/.well-known/security.txt" and r["host"] == "www.gemeente.test"]
     assert len(fetched) == 1  # the scope check's lookup is reused for discovery
+
+
+def test_an_expired_security_txt_is_used_only_with_a_loud_warning(cli, https, pki, zone, smtp, municipality,
+                                                                  tmp_path):
+    serve(https, municipality.key)
+    https.add("/.well-known/security.txt", _security_txt(expires="2025-01-01T00:00:00Z"), host="www.gemeente.test")
+    out = cli("submit", str(write_report(tmp_path)), "--dry-run", env=env_for(https, pki, zone, smtp))
+    assert out.exit_code == 0, out.stderr
+    assert "EXPIRED on 2025-01-01" in out.stdout + out.stderr
