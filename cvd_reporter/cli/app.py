@@ -93,10 +93,6 @@ def envelope(command: str, result: Result) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- context
-GLOBAL_FLAGS = ("json_output", "debug", "lang", "config_path", "home", "ca_bundle", "connect_to",
-                "dns_server", "timeout")
-
-
 class AppContext:
     """Built once per invocation; commands get it as their first argument."""
 

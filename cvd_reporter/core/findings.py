@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,3 @@ class Finding:
         loc = f" ({', '.join(where)})" if where else ""
         return f"{self.severity}: {self.code}{loc}: {self.message}"
 
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.errors import ValidationError
 
 LANGS = ("nl", "en")
@@ -95,5 +94,3 @@ class Policy:
     def title(self, lang: str) -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
 
-
-KNOWN_ATTESTATIONS = ATTESTATIONS

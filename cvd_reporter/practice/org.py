@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import warnings
 from dataclasses import dataclass, field
@@ -152,6 +151,3 @@ def decrypt(org: PracticeOrg, armored: bytes) -> bytes:
         plain = key.decrypt(message).message
     return plain if isinstance(plain, (bytes, bytearray)) else str(plain).encode()
 
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
