@@ -11,7 +11,7 @@ import yaml
 
 from cvd_reporter.core.model import json_schema, parse_report
 from cvd_reporter.core.validate import validate_report
-from cvd_reporter.profiles import builtin_names, load_policy
+from cvd_reporter.app.profiles import builtin_names, load_policy
 
 TODAY = dt.date(2026, 11, 29)
 ALL_ATTESTATIONS = ["no-dos", "no-physical", "no-social-engineering", "no-brute-force", "no-spam",

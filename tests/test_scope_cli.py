@@ -292,7 +292,7 @@ def test_stdin_is_streamed_in_and_out(dns):
 
 
 def test_check_targets_is_the_same_pipeline_for_submit_and_the_wizard(dns):
-    from cvd_reporter.scoping import check_targets
+    from cvd_reporter.app.scoping import check_targets
     from cvd_reporter.settings import load_settings
 
     load_zone(dns)

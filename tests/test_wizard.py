@@ -16,7 +16,7 @@ from cvd_reporter.cli.prompter import DEFAULT, INTERRUPT, ScriptedPrompter, Seq,
 from cvd_reporter.cli.wizard import choose_draft
 from cvd_reporter.cli.wizard_lookup import LookupResult
 from cvd_reporter.errors import Interrupted, ScopeError, ValidationError
-from cvd_reporter.profiles import load_policy
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.store.drafts import DraftStore
 from tests.wizard_fixtures import HAPPY, TARGET, Status, check_saved, in_scope, make_wizard
 

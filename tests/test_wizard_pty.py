@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cvd_reporter.core.model import ATTESTATIONS
-from cvd_reporter.profiles import load_policy
+from cvd_reporter.app.profiles import load_policy
 
 pexpect = pytest.importorskip("pexpect")
 

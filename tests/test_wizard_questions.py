@@ -11,7 +11,7 @@ from cvd_reporter.core import cvss_builder, cwe
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.model import SPEC
 from cvd_reporter.core.validate import check_cvss, cvss_score, validate_report
-from cvd_reporter.profiles import load_policy
+from cvd_reporter.app.profiles import load_policy
 
 POLICY = load_policy("nl-gemeente")
 TODAY = dt.date(2026, 11, 20)

@@ -12,8 +12,8 @@ from cvd_reporter.cli.wizard import Wizard
 from cvd_reporter.cli.wizard_lookup import LookupResult
 from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.core.validate import validate_report
-from cvd_reporter.profiles import load_policy
-from cvd_reporter.reportfile import load_report_file, read_evidence
+from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.reportfile import load_report_file, read_evidence
 from cvd_reporter.store.drafts import DraftStore
 
 TODAY = dt.date(2026, 11, 20)

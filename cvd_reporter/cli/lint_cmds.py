@@ -40,7 +40,7 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up (--help imports this module)
 
     from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
-    from cvd_reporter.reportfile import MAX_EVIDENCE_BYTES, read_text_file  # noqa: PLC0415
+    from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES, read_text_file  # noqa: PLC0415
     from cvd_reporter.store.fs import write_private  # noqa: PLC0415
 
     paths = [Path(f) for f in files]
@@ -112,7 +112,7 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
 def _report_reporter(path: Path, text: str) -> dict[str, Any]:
     if "cvd-report/1" not in text[:4096]:
         return {}
-    from cvd_reporter.reportfile import parse_document  # noqa: PLC0415
+    from cvd_reporter.app.reportfile import parse_document  # noqa: PLC0415
 
     try:
         doc = parse_document(text, path)

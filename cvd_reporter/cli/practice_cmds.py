@@ -33,7 +33,7 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     with practice_world(folder=Path(keep).expanduser() if keep else None, timeout=app.settings.timeout) as world:
         echo(world.describe(lang))
         if auto:
-            from cvd_reporter.submit import submit_report  # noqa: PLC0415
+            from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
 
             path = write_sample(world, lang)
             echo(("Voorbeeldmelding: " if lang == "nl" else "Sample report: ") + str(path))

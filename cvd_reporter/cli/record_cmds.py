@@ -173,12 +173,12 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
 # ---------------------------------------------------------------------------- follow-up, notify-publication
 def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: bool, message: str | None = None,
                     publication_date: date | None = None, reason: str | None = None) -> Result:
-    """Send a follow-up or publication notice through cvd_reporter.submit.send_notice: the same channel
+    """Send a follow-up or publication notice through cvd_reporter.app.submit.send_notice: the same channel
     and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
     delivery of ``kind``."""
     import sys  # noqa: PLC0415
 
-    from cvd_reporter.notices import send_notice  # noqa: PLC0415
+    from cvd_reporter.app.notices import send_notice  # noqa: PLC0415
 
     def confirm(summary: str) -> bool:
         app.info(summary)

@@ -28,7 +28,7 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     """
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
-    from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
+    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415
 
     report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,

@@ -1,6 +1,6 @@
 """`cvd-reporter scope TARGET...`: in scope, out of scope or unknown per target, with reasons (issue 5).
 
-The logic is in core/scope.py (normalise, decide), scoping.py (the evidence: DNS, security.txt) and
+The logic is in core/scope.py (normalise, decide), app/scoping.py (the evidence: DNS, security.txt) and
 net/resolve.py (the bounded pool); this module reads targets (arguments, ``-`` for stdin, streamed),
 runs them through the pool and writes one result per target as soon as it is ready. Only click is
 imported at start-up (``--help`` stays fast).
@@ -112,7 +112,7 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
-    from cvd_reporter.profiles import builtin_names, load_policy  # noqa: PLC0415
+    from cvd_reporter.app.profiles import builtin_names, load_policy  # noqa: PLC0415
 
     name = given or app.settings.policy
     if not name:
@@ -133,7 +133,7 @@ def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[
              ) -> Callable[[Item], dict[str, Any]]:
     """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
     from cvd_reporter.core.scope import display_target  # noqa: PLC0415
-    from cvd_reporter.scoping import make_checker  # noqa: PLC0415
+    from cvd_reporter.app.scoping import make_checker  # noqa: PLC0415
 
     check = make_checker(policy, resolve, securitytxt)
 
@@ -151,9 +151,9 @@ def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[
 
 
 def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTxtEvidence | None
-    """The adapter from issue 3's Discovery to the scope rule's evidence (in cvd_reporter.scoping,
+    """The adapter from issue 3's Discovery to the scope rule's evidence (in cvd_reporter.app.scoping,
     shared with submit and the wizard): None when the discovery module is missing or finds nothing."""
-    from cvd_reporter.scoping import securitytxt_evidence as adapter  # noqa: PLC0415
+    from cvd_reporter.app.scoping import securitytxt_evidence as adapter  # noqa: PLC0415
 
     return adapter(host, fetcher, now=now)
 
@@ -162,7 +162,7 @@ def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
     from datetime import datetime, timezone  # noqa: PLC0415
 
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
-    from cvd_reporter.scoping import securitytxt_lookup  # noqa: PLC0415
+    from cvd_reporter.app.scoping import securitytxt_lookup  # noqa: PLC0415
 
     return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
 

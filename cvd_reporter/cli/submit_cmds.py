@@ -1,7 +1,7 @@
 """`cvd-reporter submit REPORT`, `outbox list` and `outbox send [ID]`.
 
-submit runs cvd_reporter.submit (validate -> scope -> discover -> key -> render -> encrypt -> confirm
--> deliver -> record). Sending goes through cvd_reporter.submit.send_and_record (delivery/send.py's
+submit runs cvd_reporter.app.submit (validate -> scope -> discover -> key -> render -> encrypt -> confirm
+-> deliver -> record). Sending goes through cvd_reporter.app.submit.send_and_record (delivery/send.py's
 send_entry, plus the record), which reuses the stored bytes, so a retry carries the same Message-ID /
 Idempotency-Key, and an entry once sent is never sent again.
 """
@@ -68,7 +68,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
-    from cvd_reporter.submit import send_and_record  # noqa: PLC0415
+    from cvd_reporter.app.submit import send_and_record  # noqa: PLC0415
 
     box = _outbox(app)
     if ident is not None:
@@ -145,7 +145,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     from pathlib import Path  # noqa: PLC0415
 
     from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
-    from cvd_reporter.submit import SubmitOptions, submit_report  # noqa: PLC0415
+    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",

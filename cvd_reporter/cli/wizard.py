@@ -556,7 +556,7 @@ def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: st
     from functools import partial  # noqa: PLC0415
 
     from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
-    from cvd_reporter.profiles import load_policy  # noqa: PLC0415
+    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     policy = load_policy(policy_name or settings.policy)
     store = DraftStore(settings.home)

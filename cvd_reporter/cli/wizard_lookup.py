@@ -68,7 +68,7 @@ def _describe_key(chosen: Any) -> str:
 def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.datetime) -> LookupResult:
     """Scope verdict, security.txt and key for one target; never raises for a missing module or the network.
 
-    The same three calls as the submit pipeline (cvd_reporter/submit.py), so the wizard shows what
+    The same three calls as the submit pipeline (cvd_reporter/app/submit.py), so the wizard shows what
     `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
     wizard's background thread; every network step is bounded by ``settings.timeout``.
     """
@@ -85,7 +85,7 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
-    from cvd_reporter.scoping import check_targets  # noqa: PLC0415
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
 
     try:  # 1. scope
         verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
@@ -150,7 +150,7 @@ def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[
     itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
-    from cvd_reporter.submit import submit_report  # noqa: PLC0415
+    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
 
     outcome = submit_report(path, settings=settings, lang=lang, confirm=confirm, progress=progress)
     plan = outcome.plan

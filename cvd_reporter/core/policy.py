@@ -1,7 +1,7 @@
 """Policy profiles as data: required fields, contact and target rules, attestations (nl + en),
 response time and calendar, publication notice, and an optional scope section.
 
-Pure: ``Policy.from_dict`` takes the loaded data; cvd_reporter/profiles.py finds and reads the files.
+Pure: ``Policy.from_dict`` takes the loaded data; cvd_reporter/app/profiles.py finds and reads the files.
 """
 
 from __future__ import annotations

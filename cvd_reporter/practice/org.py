@@ -107,7 +107,7 @@ def build(folder: Path, *, now: dt.datetime | None = None) -> PracticeOrg:
     import trustme  # noqa: PLC0415
     import yaml  # noqa: PLC0415
 
-    from cvd_reporter.profiles import load_policy  # noqa: PLC0415
+    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     now = now or dt.datetime.now(dt.timezone.utc)
     private_dir(folder)

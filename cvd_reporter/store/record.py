@@ -447,7 +447,7 @@ def read_report_facts(path: str | None) -> dict[str, Any]:
     Read leniently (it was validated when it was sent, and may have been edited or deleted since):
     a file that is gone or unreadable gives ``{"error": reason}`` instead of an exception.
     """
-    from cvd_reporter.reportfile import load_report_file  # noqa: PLC0415 - YAML only when exporting
+    from cvd_reporter.app.reportfile import load_report_file  # noqa: PLC0415 - YAML only when exporting
 
     if not path:
         return {"error": "no report file is recorded"}

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from cvd_reporter.errors import DiscoveryError, InputNeeded
-from cvd_reporter.submit import Outcome, Plan, SubmitOptions, find_key, deliver, say, sha256
+from cvd_reporter.app.submit import Outcome, Plan, SubmitOptions, find_key, deliver, say, sha256
 
 
 def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm: Callable[[str], bool],

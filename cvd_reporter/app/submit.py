@@ -144,7 +144,7 @@ def sha256(data: bytes) -> str:
 def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: dt.datetime,
                     lang: str, progress: Callable[[str], None] = lambda _m: None) -> Plan:
     """Everything up to (not including) delivery. Raises CvdError subclasses with their exit codes."""
-    from cvd_reporter.reportfile import check_report_file  # noqa: PLC0415
+    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415
 
     progress(say("check", lang))
     checked = check_report_file(path, policy_name=options.policy or settings.policy, lang=lang,
@@ -227,7 +227,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
 def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: dt.datetime, strict: bool,
                  warnings: list[str], discoveries: dict[str, Any]) -> list[dict[str, Any]]:
-    from cvd_reporter.scoping import check_targets  # noqa: PLC0415
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
 
     targets = list(report.target.urls) + list(report.target.ips)
     verdicts = check_targets(targets, policy_scope=policy.scope, settings=settings, fetcher=fetcher, now=now,
@@ -524,7 +524,7 @@ def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:
 
 def peek_report_id(path: Path, *, lang: str = "en") -> str | None:
     """The report id of a file without any network (for the already-sent check); None if unreadable."""
-    from cvd_reporter.reportfile import load_report_file  # noqa: PLC0415
+    from cvd_reporter.app.reportfile import load_report_file  # noqa: PLC0415
 
     try:
         loaded = load_report_file(path, lang=lang)

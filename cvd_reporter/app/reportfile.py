@@ -154,7 +154,7 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
     `submit` refuses to send on errors."""
     from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
     from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
-    from cvd_reporter.profiles import load_policy  # noqa: PLC0415
+    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     policy = load_policy(policy_name)
     loaded = load_report_file(path, lang=lang)
