@@ -431,7 +431,23 @@ def already_sent(settings: Any, report_id: str) -> Any:
             if e.code == "unknown_report":
                 return None
             raise
-    return entry if any(d.ok and d.kind == "report" for d in entry.deliveries) else None
+    return entry if left_already(entry) else None
+
+
+def left_already(entry: Any) -> bool:
+    """Has this report left, whichever way: a delivery through this tool, or `mark ID sent` after the
+    reporter sent it from a mail client or a web form? Either way it must never be sent again."""
+    return entry.state != "draft" or any(d.ok and d.kind == "report" for d in entry.deliveries)
+
+
+def how_it_left(entry: Any) -> tuple[str, str]:
+    """(when, how) for the sentence that says why nothing is sent again."""
+    sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
+    if sent is not None:
+        return str(sent.at)[:10], f"to {sent.recipient}"
+    marked = next((e for e in entry.events if e.state == "sent"), None)
+    when = marked.day.isoformat() if marked is not None else str(entry.sent_on or "?")
+    return when, "(marked sent by hand)" if marked is not None else f"(its state is {entry.state})"
 
 
 def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.datetime) -> Outcome:
@@ -480,6 +496,14 @@ def send_and_record(box: Any, ident: str, *, settings: Any, force: bool = False)
     they are the proof of attempts at contact. Used by submit and by `outbox send`."""
     from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
 
+    entry = box.get(ident)
+    if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
+        previous = already_sent(settings, entry.report_id)
+        if previous is not None:
+            when, how = how_it_left(previous)
+            raise StoreError(f"Report {entry.report_id} already left on {when} {how}; the copy in the outbox "
+                             f"({entry.id}) is not sent, so the organisation gets it once.",
+                             code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
     try:
         sent = send_entry(box, ident, settings=settings, force=force)
     except DeliveryError as e:
@@ -546,14 +570,16 @@ def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[st
         rid = peek_report_id(path, lang=lang)
         previous = already_sent(settings, rid) if rid else None
         if previous is not None:
-            sent = next(d for d in previous.deliveries if d.ok and d.kind == "report")
-            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel, recipient=sent.recipient,
-                        lang=lang, policy_id=previous.policy, organisation=previous.organisation, message=b"",
-                        message_id=sent.message_id or "", plaintext_sha256=sent.plaintext_sha256 or "",
-                        encrypted_sha256=sent.encrypted_sha256 or "", encrypted=True)
-            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {str(sent.at)[:10]} to "
-                           f"{sent.recipient}; nothing was sent again. Use `cvd-reporter follow-up {rid}` to write "
-                           "to them about it.")
+            sent = next((d for d in previous.deliveries if d.ok and d.kind == "report"), None)
+            when, how = how_it_left(previous)
+            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel if sent else "manual",
+                        recipient=sent.recipient if sent else "", lang=lang, policy_id=previous.policy,
+                        organisation=previous.organisation, message=b"",
+                        message_id=(sent.message_id if sent else None) or "",
+                        plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
+                        encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
+            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {when} {how}; nothing was "
+                           f"sent again. Use `cvd-reporter follow-up {rid}` to write to them about it.")
     plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
     if not options.dry_run and not confirm(plan.summary(lang)):
         raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
