@@ -83,7 +83,7 @@ _QUOTED = r"[\"'‘’“”„«‹]\s*(?P<q>[^\"'‘’“”„«»‹›]{2,
 SUBJECT = re.compile(
     r"(onder vermelding van|met (als|het) onderwerp|in het onderwerp(veld)?( van (uw|je) (e-?mail|bericht))?"
     r"|in de onderwerpregel|onderwerp(regel)?\s*:|as (the )?subject|in the subject( line| field)?|subject( line)?\s*:"
-    r"|with the subject( line)?|reference)\s*(van |het |de |the )?" + _QUOTED, re.I)
+    r"|with the subject( line)?|(use|gebruik) (the |het |als )?(subject|onderwerp)|reference)\s*(van |het |de |the )?" + _QUOTED, re.I)
 SUBJECT_BARE = re.compile(r"(onder vermelding van|met (als|het) onderwerp|onderwerp(regel)?\s*:|subject( line)?\s*:"
                           r"|with the subject( line)?)\s+(?P<q>[A-Z][^.;:!?\n]{1,60}?)\s*(?=[.;!?]|$)", re.I)
 

@@ -41,13 +41,14 @@ FORBIDDEN = (
     ("spam", r"\bspam"), ("malware", r"malware|kwaadwillende software|schadelijke software|malicious software"),
     ("ransomware", r"ransomware|chantage"), ("backdoor", r"backdoor|achterdeur"), ("phishing", r"phishing"),
     ("third-party-apps", r"applicaties van derden|third[- ]party app"),
-    ("automated-scans", r"automati\w* scan|actief (te )?scannen|actively scan|geautomatiseerde (scan|tool)|scanners?\b"),
+    ("automated-scans", r"automat\w* scan|actief (te )?scannen|actively scan|geautomatiseerde (scan|tool)|scanners?\b"),
     ("repeated-access", r"herhaaldelijk|repeatedly"),
     ("data-abuse", r"(kopi[eë]ren|wijzigen|verwijderen|aanpassen|downloaden|inkijken|inzien|modificeren).{0,60}"
                    r"(gegevens|data)|(gegevens|data).{0,60}(kopi[eë]ren|wijzigen|verwijder|aanpass|download|in te kijken"
                    r"|inzien|in te zien)|(copy|copying|modify|delete|deleting|download|view).{0,60}(data|information)"),
 )
-PUB_FIXED = re.compile(r"(niet|geen|not|do not|don't).{0,80}(delen|openbaar|publiceren|share|disclos|public|reveal)"
+PUB_FIXED = re.compile(r"((niet|geen|niemand|not|do not|don't|no one|nobody).{0,80}(delen|openbaar|publiceren|vertel|"
+                       r"share|disclos|public|reveal|tell)|(vertel|tell) (niemand|no one|nobody))"
                        r".{0,80}(totdat|tot|until|voordat|before).{0,40}(opgelost|verholpen|resolved|fixed|remedied|"
                        r"gedicht|oplossing)", re.I)
 PUB_AGREE = re.compile(r"(in )?(onderling|gezamenlijk) overleg.{0,80}(publice|openbaar|bekend)|mutually agreed.{0,60}"
@@ -57,7 +58,7 @@ PUB_PERMISSION = re.compile(r"(zonder|without) (onze |our )?(uitdrukkelijke |exp
 _PUB_DAYS = re.compile(r"(\d{1,3})\s*(dagen|days)", re.I)
 KEY_SENTENCE_ANY = re.compile(KEY_SENTENCE.pattern + r"|https://", re.I)
 ANY_ANON = re.compile(ANON_YES.pattern + "|" + ANON_NO.pattern + "|" + PSEUDO.pattern, re.I)
-ANY_PUB = re.compile(r"publ|openbaar|disclos|public|delen|share|reveal|bekend", re.I)
+ANY_PUB = re.compile(r"publ|openbaar|disclos|public|delen|share|reveal|bekend|vertel|tell", re.I)
 NL_WORDS = {"de", "het", "een", "van", "en", "u", "wij", "we", "niet", "is", "op", "te", "dat", "met", "voor", "uw",
             "zijn", "om", "als", "bij", "naar", "je", "ons", "kunt", "wordt"}
 EN_WORDS = {"the", "and", "of", "to", "you", "your", "we", "not", "is", "on", "that", "with", "for", "our", "are",
