@@ -42,8 +42,9 @@ PLATFORMS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"ncsc\.nl/.*(kwetsbaarheid|cvd|melden|report)", re.I)),
 )
 _FORM_SENTENCE = re.compile(
-    r"\b(web|online|contact|meld|melding|aanmeld|digitale?)?formulier(en)?\b|\bformlier\b|\bonline regelen\b"
-    r"|\b(web|online|report|reporting|contact|submission|CVD)[- ]form\b|\bvia (de|onderstaande) knop\b"
+    r"formulier(en)?\b|formlier\b|\bonline regelen\b|\b(web|online|report|reporting|contact|submission|CVD)[- ]?form\b"
+    r"|\b(via|using|use|through|fill (in|out)|complete) (the|our|this|a) ([\w-]+ )?form\b"
+    r"|\bvia (de|onderstaande|deze) (knop|link|button)\b|\bklik (hier|op de knop)\b.{0,40}\bmeld|\bclick here to report"
     r"|\b(upload|uploaden) via\b|\bvia (ons|het) (e-?loket|meldpunt)\b|\bthe (button|link) below\b", re.I)
 _BUTTON_LINE = re.compile(
     r"^((direct|online|nu|hier)\s+(melden|regelen)|.{0,30}\bmelden zonder inloggen|meld (een|uw|het) (datalek|"

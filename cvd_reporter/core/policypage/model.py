@@ -108,20 +108,35 @@ def _folded(rx: "re.Pattern[str]") -> "re.Pattern[str]":
     return _FOLDED[key]
 
 
-def matching(sents: list[Sentence], pattern: "re.Pattern[str] | str", flags: int = 0) -> list[Sentence]:
-    """The sentences in which ``pattern`` matches, in order: one scan of the joined text instead of one
-    search per sentence (a pattern never spans two sentences: they are joined by newlines)."""
-    rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
+_LAST: list[Any] = [(None, ("", None, []))]  # one (sentences, data) pair, replaced whole (thread-safe)
+
+
+def _joined(sents: list[Sentence]) -> tuple[str, str | None, list[int]]:
+    """The sentences joined by newlines, lower-cased (None when lower-casing changes lengths) and each
+    sentence's start; kept for the last list seen, since one page asks for it some thirty times."""
+    cached_sents, data = _LAST[0]
+    if cached_sents is sents:
+        return data
     joined = "\n".join(s.text for s in sents)
-    if rx.flags & re.IGNORECASE:
-        lowered = joined.lower()
-        if len(lowered) == len(joined):
-            rx, joined = _folded(rx), lowered
+    lowered: str | None = joined.lower()
+    if len(lowered) != len(joined):
+        lowered = None
     starts: list[int] = []
     pos = 0
     for s in sents:
         starts.append(pos)
         pos += len(s.text) + 1
+    _LAST[0] = (sents, (joined, lowered, starts))
+    return joined, lowered, starts
+
+
+def matching(sents: list[Sentence], pattern: "re.Pattern[str] | str", flags: int = 0) -> list[Sentence]:
+    """The sentences in which ``pattern`` matches, in order: one scan of the joined text instead of one
+    search per sentence (a pattern never spans two sentences: they are joined by newlines)."""
+    rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
+    joined, lowered, starts = _joined(sents)
+    if rx.flags & re.IGNORECASE and lowered is not None:
+        rx, joined = _folded(rx), lowered
     out: list[Sentence] = []
     last = -1
     for m in rx.finditer(joined):

@@ -31,7 +31,7 @@ _WITHIN = re.compile(r"\b(binnen|within|uiterlijk|in|na|after|maximaal|at most|n
                      r"(de |het |een termijn van |a period of |the )?$", re.I)
 REACTION = re.compile(
     r"ontvangstbevestiging|bevestiging|bevestigen|reageren|reageert|reactie|antwoord|terugkoppeling|"
-    r"contact (met u |met je )?op|neemt .{0,40}contact|nemen .{0,40}contact|hoort u|hoor je|van ons horen|"
+    r"contact (met u |met je )?op|neemt .{0,40}contact|nemen .{0,40}contact|\bhoort\b|hoor je|van ons horen|(ontvangt|krijgt) u (een )?bericht|bericht van ons|"
     r"respond|response|reply|acknowledg|confirm|receipt|get back|contact you|hear from us|reaction|"
     r"eerste (beoordeling|inhoudelijke)|in behandeling", re.I)
 NOT_REACTION = re.compile(r"oplossen|opgelost|verhelpen|verholpen|\bfix|resolve|remed|openbaar|publice|publish|"
