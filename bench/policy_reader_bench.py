@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
     with open(folder / "labels.tsv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
     tally: dict[str, list[int]] = {k: [0, 0] for k in ("email_named", "email_none", "response_stated",
-                                                       "response_none", "form_only", "no_false_form_only")}
+                                                       "response_none", "form_only", "no_false_form_only",
+                                                       "encryption", "shares_ibd")}
     misses: list[str] = []
     raws: list[bytes] = []
     for row in rows:
@@ -92,6 +93,22 @@ def main(argv: list[str]) -> int:
         elif "@" in label:
             tally["no_false_form_only"][0] += r.channel != "form_only"
             tally["no_false_form_only"][1] += 1
+        # informative fields (no target): present only when the folder's labels have the column
+        enc = (row.get("encryption") or "unknown").split(" ")[0].lower()
+        want_enc = {"required": "required", "if-possible": "preferred", "offered-key": "preferred",
+                    "not-mentioned": "not_mentioned"}.get(enc)
+        if want_enc:
+            tally["encryption"][0] += r.encryption.value == want_enc
+            tally["encryption"][1] += 1
+            if r.encryption.value != want_enc:
+                misses.append(f"{row['file']} encryption: want {want_enc} got {r.encryption.value}")
+        ibd = (row.get("shares_with_ibd") or "unknown").lower()
+        if ibd.startswith(("yes", "no")):
+            ok = any(f.value == "IBD" for f in r.shares_with) == ibd.startswith("yes")
+            tally["shares_ibd"][0] += ok
+            tally["shares_ibd"][1] += 1
+            if not ok:
+                misses.append(f"{row['file']} IBD sharing: want {ibd} got {[f.value for f in r.shares_with]}")
     for raw in raws:  # warm-up: regular expressions compile on first use, once per process
         read_policy(raw)
     per_page, baseline, cpu = [], [], []
@@ -111,6 +128,8 @@ def main(argv: list[str]) -> int:
     print(f"response unknown, pages that state none:         {pct(*tally['response_none'])}")
     print(f"form-only recognised:                            {pct(*tally['form_only'])}   (target >= 90 %)")
     print(f"e-mail pages not called form-only:               {pct(*tally['no_false_form_only'])}")
+    print(f"(informative) encryption stance right:           {pct(*tally['encryption'])}")
+    print(f"(informative) sharing with the IBD right:       {pct(*tally['shares_ibd'])}")
     med, worst = statistics.median(per_page) * 1000, max(per_page) * 1000
     p95 = sorted(per_page)[int(len(per_page) * 0.95)] * 1000
     ratio = statistics.median(per_page) / max(statistics.median(baseline), 1e-9)

@@ -20,7 +20,7 @@ METHODS = (("PGP", r"\b(open)?pgp\b|\bgpg\b"), ("Zivver", r"zivver"), ("7-Zip", 
 FINGERPRINT = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-F]{4}\s?){9}[0-9A-F]{4}(?![0-9A-Fa-f])")
 KEY_SENTENCE = re.compile(r"(pgp|public)[- ]?(sleutel|key)|sleutel|\bkey\b|fingerprint|vingerafdruk|security\.txt|"
                           r"\.asc\b", re.I)
-SHARE_VERB = re.compile(r"\bdel(en|t)\b|gedeeld|\bshare[sd]?\b|\bforward|doorsturen|doorgestuurd|geeft .{0,30}door|"
+SHARE_VERB = re.compile(r"\bdee?l(en|t)?\b|gedeeld|\bshare[sd]?\b|\bforward|doorsturen|doorgestuurd|geeft .{0,30}door|"
                         r"doorgeven|informeren|inform\b|passes? on|melden (wij|we) (ook )?(aan|bij)", re.I)
 PARTIES = (("IBD", r"\bIBD\b|Informatiebeveiligingsdienst|Information Security Service for (Dutch )?Municipalities"),
            ("NCSC", r"\bNCSC\b|Nationaal Cyber Security Centrum|National Cyber Security Cent"),
@@ -68,12 +68,17 @@ EN_WORDS = {"the", "and", "of", "to", "you", "your", "we", "not", "is", "on", "t
 def find_encryption(sents: list[Sentence]) -> tuple[Found, Found]:
     """``(stance, key)``: required | preferred | not_mentioned, with the method; where a key is said to be."""
     stance: Found | None = None
+    index = {id(s): i for i, s in enumerate(sents)}
     for s in matching(sents, ENCRYPT):
         methods = [name for name, pattern in METHODS if re.search(pattern, s.text, re.I)]
+        i = index[id(s)]
+        previous = sents[i - 1].text if i > 0 and sents[i - 1].line == s.line else ""
         if OPTIONAL.search(s.text):
             value = "preferred"
         elif REQUIRED.search(s.text):
             value = "required"
+        elif methods and OPTIONAL.search(previous) and re.search(r"veilig|secure|versleut|encrypt", previous, re.I):
+            value = "preferred"  # "Would you like to report securely? Then use our PGP key."
         else:
             continue
         if stance is None or (value == "required" and stance.value != "required"):
