@@ -58,32 +58,21 @@ def load_all(home: Path) -> tuple[list[Entry], dict[str, str]]:
 
 def read_import_file(path: Path, today: date) -> list[Entry]:
     """Entries from FILE: a cvd-directory/1 file (YAML or JSON) or a diodb program-list.json."""
+    from cvd_reporter.app.reportfile import parse_document  # noqa: PLC0415 - aliases, depth and digits guarded
+    from cvd_reporter.app.userfiles import UnsafeFile, read_user_file  # noqa: PLC0415
+
+    if path.is_dir():  # checked first: read_user_file's fdopen raises IsADirectoryError on one
+        raise InputFileError(f"{path} is a folder, not a directory file.")
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_IMPORT_BYTES + 1)
-    except FileNotFoundError:
-        raise InputFileError(f"The file {path} does not exist.") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path} is a folder, not a directory file.") from None
-    except OSError as e:
-        raise InputFileError(f"The file {path} cannot be read ({e.strerror}).") from None
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise InputFileError(f"The file {path} is larger than 50 MiB.")
+        raw = read_user_file(str(path), Path.cwd(), max_bytes=MAX_IMPORT_BYTES).content
+    except UnsafeFile as e:
+        raise InputFileError(f"The file {path} {e.reason}.") from None
     origin = path.name
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputFileError(f"The file {path} is not UTF-8 text.") from None
-    data: Any
-    try:
-        data = json.loads(text)
-    except ValueError:
-        import yaml  # noqa: PLC0415
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError:
-            raise InputFileError(f"The file {path} is neither JSON nor YAML.") from None
+    data: Any = parse_document(text, path)
     if isinstance(data, dict) and data.get("schema") == SCHEMA:
         entries, _owners = parse_directory(data, origin)
         return entries

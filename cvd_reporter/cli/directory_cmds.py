@@ -27,7 +27,7 @@ def directory() -> None:
 
 
 def _source_line(e: "Entry", today: date) -> str:
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+    from cvd_reporter.core.display import printable  # noqa: PLC0415
 
     src = e.source
     age = e.age_days(today)
@@ -45,7 +45,7 @@ def _source_line(e: "Entry", today: date) -> str:
 def list_(app: AppContext, only_imported: bool) -> Result:
     """List the organisations with their contacts and where each came from."""
     from cvd_reporter.app.directory import load_all, load_imported  # noqa: PLC0415
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+    from cvd_reporter.core.display import printable  # noqa: PLC0415
 
     entries = load_imported(app.settings.home) if only_imported else load_all(app.settings.home)[0]
     today = date.today()
@@ -70,7 +70,7 @@ def show(app: AppContext, words: tuple[str, ...]) -> Result:
     """
     from cvd_reporter.app.directory import load_all  # noqa: PLC0415
     from cvd_reporter.core.directory import domain_notes, find  # noqa: PLC0415
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+    from cvd_reporter.core.display import printable  # noqa: PLC0415
 
     name = " ".join(words)
     entries, owners = load_all(app.settings.home)

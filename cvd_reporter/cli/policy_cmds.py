@@ -67,21 +67,23 @@ def read(app: AppContext, source: str, allow_private: bool) -> Result:
 
 
 def _read_file(path: str) -> bytes:
-    try:
-        if path == "-":
-            with click.open_file("-", "rb") as fh:
-                data = fh.read(FILE_MAX_BYTES + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(FILE_MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputFileError(f"The file {path} does not exist.") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path} is a folder, not a saved policy page.") from None
-    except OSError as e:
-        raise InputFileError(f"The file {path} cannot be read ({e.strerror}).") from None
-    if len(data) > FILE_MAX_BYTES:
-        raise InputFileError(f"The file {path} is larger than 5 MiB; save only the policy page itself.")
+    """The saved page: a regular file only (not a FIFO, device or /proc file), at most 5 MiB, not binary."""
+    if path == "-":
+        with click.open_file("-", "rb") as fh:
+            data = fh.read(FILE_MAX_BYTES + 1)
+        if len(data) > FILE_MAX_BYTES:
+            raise InputFileError("The page on standard input is larger than 5 MiB; save only the policy page itself.")
+    else:
+        from pathlib import Path  # noqa: PLC0415
+
+        from cvd_reporter.app.userfiles import UnsafeFile, read_user_file  # noqa: PLC0415
+
+        if Path(path).is_dir():  # checked first: read_user_file's fdopen raises IsADirectoryError on one
+            raise InputFileError(f"{path} is a folder, not a saved policy page.")
+        try:
+            data = read_user_file(path, Path.cwd(), max_bytes=FILE_MAX_BYTES).content
+        except UnsafeFile as e:
+            raise InputFileError(f"The file {path} {e.reason}.") from None
     if b"\x00" in data[:8192]:
         raise InputFileError(f"The file {path} is binary; give a saved HTML or text page.")
     return data
@@ -89,13 +91,13 @@ def _read_file(path: str) -> bytes:
 
 # ---------------------------------------------------------------------------- human output
 def _quote(evidence: str) -> str:
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+    from cvd_reporter.core.display import printable  # noqa: PLC0415
 
     return f'  "{printable(evidence)}"' if evidence else ""
 
 
 def describe(r: "PolicyReading", source: str) -> str:
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+    from cvd_reporter.core.display import printable  # noqa: PLC0415
 
     lines = [f"Policy page: {printable(source)} (language: {r.language.value})", ""]
     channel = {"email": "e-mail", "form_only": "a web form or platform only", "email_and_form": "e-mail or a form",

@@ -63,7 +63,9 @@ def test_bad_import_files_are_exit_3_and_change_nothing(cli, tmp_path, isolated_
     bad = tmp_path / "list.json"
     bad.write_text('{"schema": "cvd-directory/1", "organisations": [{"name": "X", "contacts": ["ftp://x"], '
                    '"source": {"seen": "2026-01-01"}}]}')
-    for path in (bad, tmp_path / "missing.json", tmp_path):
+    aliases = tmp_path / "bomb.yaml"
+    aliases.write_text("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n")
+    for path in (bad, aliases, tmp_path / "missing.json", tmp_path):
         out = cli("directory", "import", str(path))
         assert out.exit_code == 3 and "Traceback" not in out.stderr
     assert not (isolated_env / "directory" / "imported.json").exists()

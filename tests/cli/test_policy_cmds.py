@@ -99,3 +99,14 @@ def test_plain_http_is_refused(cli):
 def test_private_addresses_are_refused_without_connect_to(cli, net_env):
     out = cli("--json", "policy", "read", "https://localhost/cvd", env=net_env)
     assert out.exit_code == 5 and out.json["errors"][0]["code"] == "private_address"
+
+
+def test_a_fifo_or_system_file_is_refused_not_waited_on(cli, tmp_path):
+    import os
+
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    out = cli("policy", "read", str(fifo))
+    assert out.exit_code == 3 and "not a regular file" in out.stderr
+    out = cli("policy", "read", "/proc/self/environ")
+    assert out.exit_code == 3 and "system file" in out.stderr
