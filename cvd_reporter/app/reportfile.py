@@ -36,6 +36,7 @@ class CheckedReport:
     findings: list[Finding]
     evidence: list["EvidenceFile"]
     reporter_key: "ReporterKey | None" = None
+    org_key: bytes | None = None  # organisation.key when it names a file beside the report
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,27 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
                  for f in list(findings) if f.code == "lint_private_key"]
     reporter_key, key_findings = read_reporter_key(reporter.pgp_key, path.parent, lang=lang)
     findings += key_findings
-    return CheckedReport(loaded, policy, findings, evidence, reporter_key)
+    org_key, org_findings = read_org_key(loaded.report.organisation.key, path.parent, lang=lang)
+    findings += org_findings
+    return CheckedReport(loaded, policy, findings, evidence, reporter_key, org_key)
+
+
+def read_org_key(value: str | None, base: Path, *, lang: str) -> tuple[bytes | None, list[Finding]]:
+    """``organisation.key`` when it is a file beside the report: its bytes (an OpenPGP public key), or
+    a finding. A URL or a fingerprint is used by submit, not read here."""
+    from cvd_reporter.core.contacts import key_kind  # noqa: PLC0415
+
+    if not value or key_kind(value) != "file":
+        return None, []
+    field_path = "organisation.key"
+    try:
+        data = read_user_file(value, base, max_bytes=MAX_KEY_BYTES).content
+    except UnsafeFile as e:
+        return None, [make("org_key_missing", "error", lang, field=field_path, path=field_path, value=value,
+                           reason=e.reason)]
+    if b"PRIVATE KEY" in data[:4096] or is_secret_key_packet(data):
+        return None, [make("secret_key_material", "error", lang, field=field_path, value=value)]
+    return data, []
 
 
 MAX_KEY_BYTES = 1024 * 1024

@@ -41,16 +41,48 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
     """Find where to report for TARGET (a URL, host or domain): the security.txt that covers it, with
     its redirect chain, validity, contacts in order of preference, languages, key and signature.
 
-    Exit 0: a valid file; 3: a file with errors; 5: no usable file found.
+    When there is no security.txt, it has errors or names no e-mail contact, the search goes on: the
+    page its Policy field names, well-known policy paths (/responsible-disclosure, /kwetsbaarheid-melden,
+    ...), policy links on the home page, then the directory. Each contact shows where it came from.
+    One deadline (--timeout) covers the whole search.
+
+    Exit 0: contacts found (from a valid file, a policy page or the directory); 3: the security.txt has
+    errors; 5: nowhere to report found.
     """
+    from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415
+    from cvd_reporter.cli.contacts_view import describe_search, nothing_found  # noqa: PLC0415
+    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415 - requests is heavy
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
+    from pathlib import Path  # noqa: PLC0415
+
     fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
-    d = run(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
-            user_keys=_read_keys(key_files))
-    return Result(data=d.to_dict(include_findings=False), findings=d.all_findings, text=describe_discovery(d),
-                  exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
+    now = datetime.now(timezone.utc)
+    d, error = None, None
+    try:
+        d = run(target, fetcher, now=now, walk_parents=not no_parents, user_keys=_read_keys(key_files))
+    except DiscoveryError as e:
+        if e.code != "no_security_txt":
+            raise
+        error = e
+    search = search_contacts(target, fetcher, now=now, home=Path(app.settings.home), discovery=d,
+                             discovery_error=error, walk_parents=not no_parents)
+    if d is None:
+        assert error is not None
+        if not search.contacts:
+            raise nothing_found(search, error)
+        return Result(data={"target": target, "host": search.host, "security_txt": None,
+                            "tried": error.data.get("tried", []), "contacts": search.to_dict()["contacts"],
+                            "search": search.to_dict()},
+                      text=describe_search(search, error.message), exit_code=EXIT_OK)
+    data = d.to_dict(include_findings=False)
+    text = describe_discovery(d)
+    data["contacts"] = search.to_dict()["contacts"]
+    data["search"] = search.to_dict()
+    if len(search.steps) > 1 or any(c.source.kind != "security_txt" for c in search.contacts):
+        text += "\n" + describe_search(search, None)
+    return Result(data=data, findings=d.all_findings, text=text, exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
 
 
 @click.group(name="securitytxt")

@@ -53,6 +53,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{path} {value!r} is not a valid phone number (use +31 6 12345678 or 06 12345678).",
         "nl": "{path} {value!r} is geen geldig telefoonnummer (gebruik +31 6 12345678 of 06 12345678).",
     },
+    "invalid_contact": {
+        "en": "{path} {value!r} is not a contact cvd-reporter can use: write mailto:ADDRESS, the https:// address "
+              "of a web form or platform, or tel:NUMBER{hint}.",
+        "nl": "{path} {value!r} is geen contact dat cvd-reporter kan gebruiken: schrijf mailto:ADRES, het "
+              "https://-adres van een webformulier of platform, of tel:NUMMER{hint}.",
+    },
+    "insecure_contact": {
+        "en": "{path} {value!r} is a plain http:// address: a report is only sent to an https:// form or platform.",
+        "nl": "{path} {value!r} is een onbeveiligd http://-adres: een melding gaat alleen naar een https://-formulier "
+              "of -platform.",
+    },
+    "invalid_policy_url": {
+        "en": "{path} {value!r} is not the https:// address of a policy page.",
+        "nl": "{path} {value!r} is geen https://-adres van een beleidspagina.",
+    },
+    "org_key_id": {
+        "en": "{path} {value!r} is a short key ID, which anyone can imitate: give the whole fingerprint "
+              "(40 or 64 hexadecimal characters), a key file or an https:// URL.",
+        "nl": "{path} {value!r} is een korte sleutel-ID, die iedereen kan nabootsen: geef de hele vingerafdruk "
+              "(40 of 64 hexadecimale tekens), een sleutelbestand of een https://-URL.",
+    },
+    "insecure_key_url": {
+        "en": "{path} {value!r} is not an https:// address; a key is only fetched over verified HTTPS.",
+        "nl": "{path} {value!r} is geen https://-adres; een sleutel wordt alleen via gecontroleerde HTTPS opgehaald.",
+    },
+    "org_key_missing": {
+        "en": "{path}: the key file {value!r} does not exist beside the report ({reason}).",
+        "nl": "{path}: het sleutelbestand {value!r} staat niet naast de melding ({reason}).",
+    },
+    "invalid_response": {
+        "en": "{path} {value!r} is not an answer time like '3 working days', '5 werkdagen' or '48 office hours'.",
+        "nl": "{path} {value!r} is geen reactietermijn zoals '3 werkdagen', '3 working days' of '48 kantooruren'.",
+    },
     "no_target": {
         "en": "Give at least one URL or IP address of the vulnerable system (target.urls or target.ips).",
         "nl": "Geef minimaal één URL of IP-adres van het kwetsbare systeem (target.urls of target.ips).",

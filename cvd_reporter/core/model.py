@@ -39,11 +39,23 @@ class F:
     enum: tuple[str, ...] | None = None
     items: "F | None" = None
     fields: "dict[str, F] | None" = None
-    fmt: str | None = None  # email | phone | uri | ip | cwe | cvss | language | line
+    fmt: str | None = None  # email | phone | uri | ip | cwe | cvss | language | line | contact
 
 
 def _obj(doc: str, **fields: F) -> F:
     return F("object", doc, fields=fields)
+
+
+# Where a value the tool filled in came from (what the reporter writes has no source: it is their own).
+SOURCE_KINDS = ("reporter", "security_txt", "policy_page", "directory")
+SOURCED = ("contact", "policy_url", "key", "subject", "response")
+SOURCE = _obj(
+    "Where one value came from.",
+    kind=F("string", "reporter, security_txt, policy_page or directory.", enum=SOURCE_KINDS),
+    url=F("string", "The security.txt, the policy page or the directory entry's page.", fmt="uri"),
+    seen=F("date", "When that page was read (for a directory entry: when its page was seen)."),
+    entry=F("string", "The directory entry's name.", fmt="line"),
+)
 
 
 SPEC: dict[str, F] = {
@@ -63,6 +75,15 @@ SPEC: dict[str, F] = {
         "Who receives the report; discovered from the target when absent.",
         name=F("string", "Organisation name.", fmt="line"),
         domain=F("string", "Organisation's domain, e.g. gemeente.example.", fmt="line"),
+        contact=F("list", "Where to send the report, in your order of preference: mailto:ADDRESS, the https:// "
+                          "address of a web form or platform, or tel:NUMBER.", items=F("string", fmt="contact")),
+        policy_url=F("string", "Their CVD / responsible-disclosure page (https://).", fmt="uri"),
+        key=F("string", "Their OpenPGP key: a file beside the report, an https:// URL or the full fingerprint."),
+        subject=F("string", "A subject line their policy requires, e.g. 'Beveiliging ICT'.", fmt="line"),
+        response=F("string", "The answer time their policy promises, e.g. '3 working days' or '5 werkdagen'.",
+                   fmt="line"),
+        source=_obj("Where the tool found the values above; a value without a source is your own.",
+                    **{name: SOURCE for name in SOURCED}),
     ),
     "target": _obj(
         "The vulnerable system: at least one URL or IP address.",
@@ -121,6 +142,12 @@ class Reporter:
 class Organisation:
     name: str | None = None
     domain: str | None = None
+    contact: list[str] = dataclasses.field(default_factory=list)
+    policy_url: str | None = None
+    key: str | None = None
+    subject: str | None = None
+    response: str | None = None
+    source: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass
@@ -380,6 +407,8 @@ def _schema_for(spec: F) -> dict[str, Any]:
             out["format"] = "email"
         elif spec.fmt == "uri":
             out["format"] = "uri"
+        elif spec.fmt == "contact":
+            out["pattern"] = "^(mailto:|https://|tel:)"
         elif spec.fmt == "cwe":
             out["pattern"] = "^CWE-[0-9]{1,5}$"
         elif spec.fmt == "cvss":

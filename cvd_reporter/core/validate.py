@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.findings import Finding
@@ -127,6 +128,8 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
     if r.phone and not check_phone(r.phone, policy.phone_region):
         add("invalid_phone", "error", "reporter.phone", path="reporter.phone", value=r.phone)
 
+    check_organisation(report, add, policy.phone_region)
+
     t = report.target
     if not any(getattr(t, k, None) for k in policy.target_require_one_of):
         add("no_target", "error", "target")
@@ -175,3 +178,44 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
         add("unsupported_language", "warning", "language", value=report.language,
             allowed=", ".join(policy.languages))
     return out
+
+
+def check_organisation(report: Report, add: Any, phone_region: str = "NL") -> None:
+    """The organisation's channels the reporter wrote: contacts, policy page, key and answer time."""
+    from cvd_reporter.core.contacts import contact_kind, contact_value, key_kind, parse_response  # noqa: PLC0415
+
+    o = report.organisation
+    for i, uri in enumerate(o.contact):
+        path = f"organisation.contact[{i}]"
+        kind = contact_kind(uri)
+        if kind is None:
+            if uri.lower().startswith("http://"):
+                add("insecure_contact", "error", path, path=path, value=uri)
+            else:
+                hint = f"mailto:{uri.strip()}" if check_email(uri.strip()) is None else (
+                    f"tel:{uri.strip()}" if check_phone(uri.strip(), phone_region) else None)
+                add("invalid_contact", "error", path, path=path, value=uri, hint=_did_you_mean(hint))
+        elif kind == "email":
+            reason = check_email(contact_value(uri))
+            if reason:
+                add("invalid_email", "error", path, path=path, value=uri, reason=reason)
+        elif kind == "phone":
+            if not check_phone(contact_value(uri), phone_region):
+                add("invalid_phone", "error", path, path=path, value=uri)
+        elif not check_url(uri):
+            add("invalid_contact", "error", path, path=path, value=uri, hint="")
+    if o.policy_url and (not o.policy_url.lower().startswith("https://") or not check_url(o.policy_url)):
+        add("invalid_policy_url", "error", "organisation.policy_url", path="organisation.policy_url",
+            value=o.policy_url)
+    if o.key:
+        kind = key_kind(o.key)
+        if kind == "key_id":
+            add("org_key_id", "error", "organisation.key", path="organisation.key", value=o.key)
+        elif kind == "insecure_url":
+            add("insecure_key_url", "error", "organisation.key", path="organisation.key", value=o.key)
+    if o.response and parse_response(o.response) is None:
+        add("invalid_response", "error", "organisation.response", path="organisation.response", value=o.response)
+
+
+def _did_you_mean(text: str | None) -> str:
+    return f" ({text!r}?)" if text else ""

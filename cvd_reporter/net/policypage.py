@@ -14,9 +14,10 @@ MAX_BYTES = 2 * 1024 * 1024  # a policy page is text; 2 MiB leaves room for heav
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8"
 
 
-def fetch_policy_page(url: str, fetcher: "Fetcher") -> "FetchResult":
-    """GET the page (at most 5 https redirects); a non-200 answer is an error, not an empty page."""
-    result = fetcher.get(url, max_bytes=MAX_BYTES, accept=ACCEPT)
+def fetch_policy_page(url: str, fetcher: "Fetcher", *, timeout: float | None = None) -> "FetchResult":
+    """GET the page (at most 5 https redirects); a non-200 answer is an error, not an empty page.
+    ``timeout`` is what is left of a larger search's one deadline (default: the fetcher's)."""
+    result = fetcher.get(url, max_bytes=MAX_BYTES, accept=ACCEPT, timeout=timeout)
     if result.status != 200:
         raise NetworkError(f"{result.final_url} answered HTTP {result.status}, not a page to read.",
                            code="http_status", data={"status": result.status, "url": result.final_url})
