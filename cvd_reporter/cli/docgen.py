@@ -30,7 +30,7 @@ HEADER = """\
 
 Every command accepts `-h`/`--help` and the [global options](#global-options), before or after
 its name: `cvd-reporter --json validate r.yaml` and `cvd-reporter validate r.yaml --json` are the
-same. Exit codes and the JSON envelope: [json.md](json.md).
+same. Exit codes and the JSON envelope: [scripting.md](scripting.md).
 """
 
 _CODE_SPAN = re.compile(r"(`[^`]*`)")
