@@ -213,6 +213,11 @@ def _check_ips(value: Any, ctx: Context) -> str | None:
 
 
 # ---------------------------------------------------------------------------- the questions
+def _step_name(step: str) -> Callable[[str], str]:
+    """A step's title without its number ("The target"), for the change-step choice."""
+    return lambda lang: step_title(step, lang).split(" ", 1)[1]
+
+
 def _q(name: str, kind: str, step: str, *, fld: str | None = None, options: tuple[str, ...] = (),
        **kw: Any) -> Question:
     """A question whose text is ``question.<name>`` and whose options are ``question.<name>.<value>``."""
@@ -262,7 +267,7 @@ _QUESTIONS: tuple[Question, ...] = (
     # 7. finish and flow control
     _q("finish_action", "select", "finish", options=("send", "save", "change", "stop")),
     Question("change_step", "select", "question.change_step", "finish",
-             options=tuple(Option(s, lambda lang, s=s: step_title(s, lang).split(" ", 1)[1]) for s in STEPS)),
+             options=tuple(Option(s, _step_name(s)) for s in STEPS)),
     _q("save_path", "text", "finish"),
 )
 

@@ -221,7 +221,8 @@ def _scan_iban(text: str, out: list[_Raw]) -> None:
         length = _IBAN_LENGTHS.get(text[s:s + 2])
         if length is None or (s > 0 and text[s - 1].isalnum()):  # the lookbehind is ASCII only
             continue
-        chars, j = [], s
+        chars: list[str] = []
+        j = s
         while j < n and len(chars) < length:
             ch = text[j]
             if ch in _IBAN_CHARS:
