@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import say, translator
 from cvd_reporter.errors import (
@@ -67,7 +68,7 @@ class Plan:
     target: str = ""
     report_path: str | None = None
     evidence_paths: list[str] = field(default_factory=list)
-    pin: tuple[str, str, str] | None = None  # (contact, fingerprint, source) to pin once sent
+    pin: tuple[str, str, str, str | None] | None = None  # (contact, fingerprint, source, organisation)
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
@@ -188,6 +189,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
     progress(say(lang, "submit.key"))
     key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
+                                    organisation=registrable_domain(discovery.host),
                                     now=now, options=options, warnings=warnings)
 
     progress(say(lang, "submit.encrypt"))
@@ -247,7 +249,10 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
 
 
 def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now: dt.datetime,
-              options: SubmitOptions, warnings: list[str]) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+              options: SubmitOptions, warnings: list[str],
+              organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+    """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
+    a registrable domain) of the organisation; the pin tuple is written only once the report left."""
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
@@ -264,9 +269,10 @@ def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now:
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
-    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key)
+    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
+                                  organisation=organisation)
     info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
-    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source)
+    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source, organisation)
 
 
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
@@ -455,9 +461,9 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
     entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
-        contact, fingerprint, source = plan.pin
+        contact, fingerprint, source, organisation = plan.pin
         PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                              now=now)
+                                              now=now, organisation=organisation)
     with Record.open(settings.home) as record:
         _ensure_report(record, plan, now)
     if plan.channel == "outbox":
