@@ -1,6 +1,6 @@
 """`cvd-reporter discover TARGET` and `cvd-reporter securitytxt check FILE|URL|DOMAIN`.
 
-Thin wrappers: the logic is in core/securitytxt.py (pure) and net/discovery.py (fetching).
+Thin wrappers: the logic is in core/securitytxt/ (pure) and net/discovery.py (fetching).
 """
 
 from __future__ import annotations

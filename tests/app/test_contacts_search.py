@@ -19,7 +19,7 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def search(https, pki, target: str = "gemeente.test", *, timeout: float = 3.0, home: Path | None = None):
+def search(https, pki, target: str = "gemeente.test", *, timeout: float = 10.0, home: Path | None = None):
     return search_contacts(target, make_fetcher(https, pki, timeout=timeout), now=now(), home=home)
 
 
