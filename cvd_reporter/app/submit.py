@@ -59,7 +59,8 @@ class Plan:
     encrypted_sha256: str
     encrypted: bool
     key: dict[str, Any] | None = None
-    contact_source: str | None = None
+    contact_source: str | None = None  # where the recipient came from (security.txt, policy page, ...)
+    contact_conflict: str | None = None  # the report's own contact and the security.txt's disagree
     scope: list[dict[str, Any]] = field(default_factory=list)
     discovery: dict[str, Any] | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -107,7 +108,7 @@ class Plan:
             "report_id": self.report_id, "channel": self.channel, "recipient": self.recipient,
             "language": self.lang, "policy": self.policy_id, "organisation": self.organisation,
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
-            "contact_source": self.contact_source, "scope": self.scope, "discovery": self.discovery,
+            "contact_source": self.contact_source, "contact_conflict": self.contact_conflict, "scope": self.scope, "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
             "warnings": self.warnings, "attachments": self.attachments,
         }
@@ -157,41 +158,18 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
                             scope_results=scope_results, warnings=warnings, path=path, checked=checked)
 
     progress(say(lang, "submit.discover"))
-    discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
-    st = discovery.security_txt
-    if st.expires is not None and st.expires < now:
-        # RFC 9116 §2.5.5: an expired file should not be used; the reporter decides, warned loudly.
-        warnings.append(f"The security.txt at {discovery.url} EXPIRED on {st.expires.date().isoformat()}: its "
-                        "contacts and key may be out of date; check them on the organisation's website.")
-    elif not st.valid:
-        warnings.append(f"The security.txt at {discovery.url} has errors; its contacts are used anyway.")
-    mailto = [c for c in st.contacts if c.kind == "mailto" and c.address and c.valid]
-    https_contacts = [c for c in st.contacts if c.kind == "https"]
-    if channel is None:
-        if mailto:
-            channel = "email" if settings.smtp_host else "outbox"
-        elif settings.api_url:
-            channel = "api"
-        else:
-            forms = ", ".join(c.uri for c in https_contacts) or "none"
-            raise DiscoveryError(f"The security.txt at {discovery.url} has no e-mail contact (web contacts: "
-                                 f"{forms}); report there by hand, or use --via api with an API endpoint.")
-    if channel in ("email", "outbox") and not mailto:
-        raise DiscoveryError(f"The security.txt at {discovery.url} lists no usable e-mail contact.")
-    if channel == "email" and not settings.smtp_host:
-        raise InputNeeded("No SMTP server is configured (smtp.host / CVD_SMTP_HOST); configure one or use "
-                          "--via outbox to send the encrypted message from your own mail client.")
-    if channel == "api" and not settings.api_url:
-        raise InputNeeded("No API endpoint is configured (api.url / CVD_API_URL).")
+    from cvd_reporter.app.recipient import choose_route  # noqa: PLC0415
 
-    recipient = mailto[0].address if channel in ("email", "outbox") else settings.api_url
-    preferred = [tag.split("-")[0].lower() for tag in st.preferred_languages]
-    report_lang = report.language or next((x for x in preferred if x in ("nl", "en")), None) or lang
+    route = choose_route(report, checked=checked, settings=settings, fetcher=fetcher, now=now, channel=channel,
+                         discoveries=discoveries, warnings=warnings)
+    channel, recipient = route.channel, route.recipient
+    report_lang = report.language or next((x for x in route.preferred_languages if x in ("nl", "en")), None) or lang
 
     progress(say(lang, "submit.key"))
-    key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
-                                    organisation=registrable_domain(discovery.host),
-                                    now=now, options=options, warnings=warnings)
+    key_info, cert, pin = find_key(route.encryption_hints, route.addresses, settings=settings, fetcher=fetcher,
+                                    organisation=registrable_domain(route.host), now=now, options=options,
+                                    warnings=warnings, key_file=route.key_file)
+    discovery = route.discovery
 
     progress(say(lang, "submit.encrypt"))
     message, message_id, plain_sha, enc_sha = _build_message(
@@ -202,9 +180,11 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
                         "than 25 MB. Consider sharing large evidence on request instead.")
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
-        policy_id=policy.id, organisation=report.organisation.name or discovery.host, message=message,
+        policy_id=policy.id, organisation=report.organisation.name or route.host, message=message,
         message_id=message_id, plaintext_sha256=plain_sha, encrypted_sha256=enc_sha, encrypted=cert is not None,
-        key=key_info, contact_source=discovery.url, scope=scope_results, discovery=discovery.to_dict(),
+        key=key_info, contact_source=route.contact_source, scope=scope_results,
+        discovery=dict(discovery.to_dict() if discovery is not None else {}, search=route.search),
+        contact_conflict=route.conflict,
         findings=checked.findings, warnings=warnings, calendar=policy.calendar,
         response_days=policy.response_working_days, target=(report.target.urls or report.target.ips)[0],
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
@@ -236,31 +216,19 @@ def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: 
     return out
 
 
-def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
-    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-
-    target = (report.target.urls or report.target.ips)[0]
-    if report.organisation.domain and not report.target.urls:
-        target = report.organisation.domain
-    known = discoveries.get(normalise(target).host)
-    if isinstance(known, DiscoveryError):
-        raise known
-    return known if known is not None else discover(target, fetcher, now=now)
-
-
 def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now: dt.datetime,
-              options: SubmitOptions, warnings: list[str],
-              organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+              options: SubmitOptions, warnings: list[str], organisation: str | None = None,
+              key_file: tuple[bytes, str] | None = None) -> tuple[dict[str, Any] | None, Any, tuple | None]:
     """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
     a registrable domain) of the organisation; the pin tuple is written only once the report left."""
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
+    from cvd_reporter.net.keys import find_keys, keys_from_file  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
     try:
-        found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
-                          resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+        found = keys_from_file(key_file[0], key_file[1], now=now, address=addresses[0] if addresses else None) \
+            if key_file else find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
+                                       resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
     except DiscoveryError:
         if options.allow_plaintext:
             warnings.append("No OpenPGP key was found: the report will be sent UNENCRYPTED (--allow-plaintext).")
@@ -564,6 +532,12 @@ def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[st
             return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {when} {how}; nothing was "
                            f"sent again. Use `cvd-reporter follow-up {rid}` to write to them about it.")
     plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
-    if not options.dry_run and not confirm(plan.summary(lang)):
+    try:
+        confirmed = options.dry_run or confirm(plan.summary(lang))
+    except InputNeeded as e:
+        if plan.contact_conflict:  # say why this confirmation matters more than usual
+            raise InputNeeded(f"{plan.contact_conflict} {e.message}", code=e.code, data=e.data) from None
+        raise
+    if not confirmed:
         raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
     return deliver(plan, settings=settings, options=options, now=now)

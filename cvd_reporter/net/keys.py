@@ -32,6 +32,7 @@ SOURCE_LABELS = {
     "wkd-direct": "WKD (direct method)",
     "dns": "DNS OPENPGPKEY (RFC 7929)",
     "keyserver": "keyserver by e-mail",
+    "report-file": "the key file the report names (organisation.key)",
 }
 
 
@@ -204,6 +205,17 @@ def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: An
         _from_url(found, "keyserver", f"{keyserver}/vks/v1/by-email/{quote(address, safe='@')}", fetcher, now,
                   address, require_address=True, not_found_ok=True)
     _decide(found)
+    return found
+
+
+def keys_from_file(body: bytes, path: str, *, now: datetime, address: str | None) -> KeyDiscovery:
+    """The key a report names as a file beside it (``organisation.key``): judged like any other; the
+    reporter chose it, so it need not carry the contact's address. No network."""
+    found = KeyDiscovery()
+    _add(found, "report-file", path, _load(found, "report-file", path, body, address), now, address,
+         require_address=False)
+    _decide(found)
+    found.require()
     return found
 
 

@@ -1,0 +1,179 @@
+"""Where `submit` sends a report, and why: the report's own ``organisation.contact``, the security.txt,
+or (when there is none) a contact found on the organisation's policy page or in the directory.
+
+- The reporter's own contact wins, but when the security.txt also answers and names other addresses,
+  the plan says so and the report goes to the reporter's choice only after confirmation (``--yes``).
+- Without a security.txt, a contact found by app/contacts.py is used, with its source in the plan.
+- An organisation reachable only through a web form or by phone: exit 5 with a next step that names
+  the form's address or the number (cvd-reporter does not deliver to forms or phones yet).
+The key rules do not change here: no key means exit 5/6 unless ``--allow-plaintext``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cvd_reporter.core.contacts import FoundContact, Provenance, contact_kind, fingerprint_of, key_kind, kind_of
+from cvd_reporter.errors import DiscoveryError, InputNeeded
+
+
+@dataclass
+class Route:
+    channel: str
+    recipient: str  # the e-mail address (email/outbox) or the API URL
+    addresses: list[str]  # e-mail addresses whose keys may be looked up (WKD, DNS, keyserver)
+    encryption: list[str]  # Encryption URIs: the security.txt's, or the report's own key URL/fingerprint
+    source: Provenance | None  # where the recipient came from
+    host: str  # the organisation's host (for pins)
+    preferred_languages: list[str] = field(default_factory=list)
+    discovery: Any = None  # net.discovery.Discovery, when a security.txt was found
+    conflict: str | None = None  # the report's contact and the security.txt's disagree
+    search: dict[str, Any] | None = None  # the search beyond security.txt, when one ran
+    key_file: tuple[bytes, str] | None = None
+    key_fingerprint: str | None = None
+
+    @property
+    def contact_source(self) -> str | None:
+        return self.source.describe() if self.source is not None else None
+
+    @property
+    def encryption_hints(self) -> Any:
+        """What find_key reads from a security.txt: its Encryption URIs."""
+        return _Hints(self.encryption)
+
+
+@dataclass
+class _Hints:
+    encryption: list[str]
+
+
+def _target(report: Any) -> str:
+    target = (report.target.urls or report.target.ips)[0]
+    if report.organisation.domain and not report.target.urls:
+        target = report.organisation.domain
+    return str(target)
+
+
+def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now: dt.datetime,
+                 channel: str | None, discoveries: dict[str, Any], warnings: list[str]) -> Route:
+    """The channel, the recipient and what the key search needs; raises DiscoveryError (exit 5) or
+    InputNeeded (exit 8) with a next step."""
+    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+
+    target = _target(report)
+    host = normalise(target).host
+    discovery, error = discoveries.get(host), None
+    if isinstance(discovery, DiscoveryError):
+        discovery, error = None, discovery
+    if discovery is None and error is None:
+        try:
+            discovery = discover(target, fetcher, now=now)
+        except DiscoveryError as e:
+            if e.code != "no_security_txt":
+                raise
+            error = e
+    theirs: list[FoundContact] = []
+    encryption: list[str] = []
+    languages: list[str] = []
+    if discovery is not None:
+        st = discovery.security_txt
+        if st.expires is not None and st.expires < now:
+            # RFC 9116 §2.5.5: an expired file should not be used; the reporter decides, warned loudly.
+            warnings.append(f"The security.txt at {discovery.url} EXPIRED on {st.expires.date().isoformat()}: its "
+                            "contacts and key may be out of date; check them on the organisation's website.")
+        elif not st.valid:
+            warnings.append(f"The security.txt at {discovery.url} has errors; its contacts are used anyway.")
+        seen = now.date().isoformat()
+        theirs = [FoundContact(f"mailto:{c.address}" if c.kind == "mailto" else c.uri,
+                               kind_of(c.uri), Provenance("security_txt", discovery.url, seen))
+                  for c in st.contacts if c.valid and c.kind in ("mailto", "https", "tel")
+                  and (c.kind != "mailto" or c.address)]
+        encryption = list(st.encryption)
+        languages = [tag.split("-")[0].lower() for tag in st.preferred_languages]
+
+    own_uris = [u for u in report.organisation.contact if contact_kind(u)]
+    own_source = report.organisation.source.get("contact") if report.organisation.source else None
+    provenance = Provenance(own_source.get("kind", "reporter"), own_source.get("url"),
+                            str(own_source["seen"]) if own_source.get("seen") else None,
+                            own_source.get("entry")) if own_source else Provenance("reporter")
+    own = [FoundContact(u.strip(), kind_of(u), provenance) for u in own_uris]
+    conflict = None
+    search = None
+    if own:
+        contacts = own
+        mine = {c.value.lower() for c in own if c.kind == "email"}
+        their_mail = [c.value for c in theirs if c.kind == "email"]
+        if mine and their_mail and not mine & {a.lower() for a in their_mail}:
+            conflict = (f"The report sends to {', '.join(sorted(mine))}, but the security.txt at {discovery.url} "
+                        f"names {', '.join(their_mail)}: the report's own choice is used only when you confirm "
+                        "(--yes).")
+            warnings.append(conflict)
+            encryption = []  # the security.txt's key belongs to its own contact, not to the report's choice
+    elif any(c.kind == "email" for c in theirs):
+        contacts = theirs
+    else:
+        from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415
+
+        found = search_contacts(target, fetcher, now=now, home=Path(settings.home), discovery=discovery,
+                                discovery_error=error)
+        search = found.to_dict()
+        contacts = found.contacts
+        if discovery is None:
+            encryption = []
+    key_file, key_fpr = None, None
+    value = (report.organisation.key or "").strip()
+    if value:  # the report's own key replaces what the security.txt says
+        kind = key_kind(value)
+        if kind == "file" and getattr(checked, "org_key", None) is not None:
+            key_file = (checked.org_key, value)
+        elif kind == "fingerprint":
+            key_fpr = fingerprint_of(value)
+            encryption = [f"openpgp4fpr:{key_fpr}"]  # fetched by fingerprint; any other key is refused
+        elif kind == "url":
+            encryption = [value]
+    emails = [c for c in contacts if c.kind == "email"]
+    if channel is None:
+        if emails:
+            channel = "email" if settings.smtp_host else "outbox"
+        elif settings.api_url:
+            channel = "api"
+        else:
+            raise _no_email(host, contacts, error)
+    if channel in ("email", "outbox") and not emails:
+        raise _no_email(host, contacts, error)
+    if channel == "email" and not settings.smtp_host:
+        raise InputNeeded("No SMTP server is configured (smtp.host / CVD_SMTP_HOST); configure one or use "
+                          "--via outbox to send the encrypted message from your own mail client.")
+    if channel == "api" and not settings.api_url:
+        raise InputNeeded("No API endpoint is configured (api.url / CVD_API_URL).")
+    chosen = emails[0] if emails and channel in ("email", "outbox") else None
+    recipient = chosen.value if chosen is not None else settings.api_url
+    return Route(channel=channel, recipient=recipient or "", addresses=[c.value for c in emails],
+                 encryption=encryption, source=chosen.source if chosen else None,
+                 host=discovery.host if discovery is not None else host, preferred_languages=languages,
+                 discovery=discovery, conflict=conflict, search=search, key_file=key_file, key_fingerprint=key_fpr)
+
+
+def _no_email(host: str, contacts: list[FoundContact], error: Any) -> DiscoveryError:
+    """Exit 5: nowhere to send an e-mail; the next step names the form or the number when there is one."""
+    if contacts:
+        first = contacts[0]
+        how = {"phone": "by phone on", "form": "through the web form", "platform": "through the platform"}.get(
+            first.kind, "at")
+        others = [c.uri for c in contacts[1:] if c.kind != "email"]
+        more = f" (also: {', '.join(others)})" if others else ""
+        return DiscoveryError(
+            f"{host} takes reports only {how} {first.value}{more}, found in {first.source.describe()}; "
+            "cvd-reporter cannot deliver there yet. Next: report there by hand (the report file has the text), "
+            "then `cvd-reporter mark ID sent`; or put an e-mail address in the report's organisation.contact.",
+            code="no_email_contact", data={"host": host, "contacts": [c.to_dict() for c in contacts]})
+    reason = error.message + " " if error is not None else ""
+    return DiscoveryError(
+        f"{reason}No policy page or directory entry names a contact for {host} either. Next: find their "
+        "'responsible disclosure' or 'kwetsbaarheid melden' page (`cvd-reporter policy read URL`) and put the "
+        "contact in the report: organisation.contact: [mailto:ADDRESS].",
+        code="no_security_txt", data={"host": host, "tried": (error.data or {}).get("tried", []) if error else []})
