@@ -42,8 +42,9 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
     its redirect chain, validity, contacts in order of preference, languages, key and signature.
 
     When there is no security.txt, it has errors or names no e-mail contact, the search goes on: the
-    page its Policy field names, well-known policy paths (/responsible-disclosure, /kwetsbaarheid-melden,
-    ...), policy links on the home page, then the directory. Each contact shows where it came from.
+    page its Policy field names, policy links on the home page, well-known policy paths
+    (/responsible-disclosure, /kwetsbaarheid-melden, ...), then the directory. Each contact shows where
+    it came from.
     One deadline (--timeout) covers the whole search.
 
     Exit 0: contacts found (from a valid file, a policy page or the directory); 3: the security.txt has
