@@ -243,13 +243,13 @@ def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: 
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
-    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
-    known = discoveries.get(normalise(target).host)
+    known = discoveries.get(parse_target(target).host)
     if isinstance(known, DiscoveryError):
         raise known
     return known if known is not None else discover(target, fetcher, now=now)
