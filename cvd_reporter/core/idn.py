@@ -12,7 +12,6 @@ from cvd_reporter.core.findings import Finding, shown
 from cvd_reporter.core.findings import note as _note
 from cvd_reporter.errors import TargetError
 
-
 # UTS #39 confusables, the common part: lower-case letters of other scripts (and Latin look-alikes)
 # that render like an ASCII letter. Not the whole table: enough for the homograph attacks seen on
 # Dutch and English names (a Cyrillic "а" in gemeente.nl).

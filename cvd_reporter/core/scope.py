@@ -53,7 +53,8 @@ class ScopeTarget:
 
     @classmethod
     def of(cls, t: Target) -> "ScopeTarget":
-        return cls(original=t.original, kind=t.kind, host=t.host, ip=None if t.ip is None else t.host, port=t.port, url=t.url,
+        return cls(original=t.original, kind=t.kind, host=t.host, ip=None if t.ip is None else t.host,
+                   port=t.port, url=t.url,
                    registrable_domain=t.registrable_domain, unicode_host=t.unicode_host, zone=t.zone,
                    notes=list(t.notes))
 

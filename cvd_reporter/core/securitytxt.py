@@ -26,6 +26,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
+from cvd_reporter.core.findings import Finding, Severity
+from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.pgp.armor import ArmorError, dearmor
 from cvd_reporter.core.pgp.cleartext import SignatureInfo
@@ -33,8 +35,6 @@ from cvd_reporter.core.pgp.packets import TAG_SIGNATURE, PacketError, iter_packe
 from cvd_reporter.core.pgp.packets import parse_signature as parse_packet_signature
 from cvd_reporter.core.pgp.verify import key_bodies
 from cvd_reporter.core.pgp.verify import verify as verify_packet
-from cvd_reporter.core.findings import Finding, Severity
-from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.errors import ValidationError
 
 # RFC 9116 §5.4: "may choose to have the code not parse files larger than 32 KBs, those with fields

@@ -17,7 +17,7 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from cvd_reporter.core.domains import registrable_domain
@@ -113,31 +113,26 @@ class Target:
         return f"[{self.host}]" if self.ip is not None and self.ip.version == 6 else self.host
 
 
-def parse_target(target: str) -> Target:
-    """Normalise a URL, host name or IP address as a browser would (WHATWG URL host parsing).
-
-    Raises :class:`TargetError` (one sentence) for text that is no target at all.
-    """
+def _clean(target: str, notes: list[Finding]) -> str:
+    """URL Standard, basic URL parser: strip leading/trailing C0 controls and spaces, then drop every
+    tab and newline inside (browsers do, so "gemeen\\tte.nl" is gemeente.nl)."""
     if not isinstance(target, str):
         raise TargetError("A target must be text: a URL, a host name or an IP address.")
     if len(target) > MAX_TARGET_CHARS:
         raise TargetError(f"The target is {len(target)} characters long; a URL, host name or IP address "
-                              f"of at most {MAX_TARGET_CHARS} characters is expected.")
-    notes: list[Finding] = []
-    # URL Standard, basic URL parser: strip leading/trailing C0 controls and spaces, then drop every
-    # tab and newline inside (browsers do, so "gemeen\tte.nl" is gemeente.nl).
+                          f"of at most {MAX_TARGET_CHARS} characters is expected.")
     text = target.strip(_C0_AND_SPACE)
     if "\t" in text or "\n" in text or "\r" in text:
         text = _TAB_NEWLINE.sub("", text)
         notes.append(_fixed_note("control_characters", "warning",
-                           "The target contained tabs or line breaks; browsers drop them, and so did we."))
+                                 "The target contained tabs or line breaks; browsers drop them, and so did we."))
     if not text:
         raise TargetError("The target is empty; give a URL, a host name or an IP address.")
+    return text
 
-    bare_ip = _bare_ip(target, text, notes)
-    if bare_ip is not None:
-        return bare_ip
 
+def _split_authority(text: str, notes: list[Finding]) -> tuple[str | None, str, str]:
+    """(special scheme or None, authority, what follows it) of the cleaned target text."""
     scheme: str | None = None
     m = _SCHEME.match(text)
     rest = text
@@ -172,6 +167,20 @@ def parse_target(target: str) -> Target:
     if tail.startswith("\\") and not any(n.code == "backslash" for n in notes):
         notes.append(_fixed_note("backslash", "warning", "A backslash ends the host part as a slash does in browsers; "
                            "what follows it is the path, not the host."))
+    return scheme, authority, tail
+
+
+def parse_target(target: str) -> Target:
+    """Normalise a URL, host name or IP address as a browser would (WHATWG URL host parsing).
+
+    Raises :class:`TargetError` (one sentence) for text that is no target at all.
+    """
+    notes: list[Finding] = []
+    text = _clean(target, notes)
+    bare_ip = _bare_ip(target, text, notes)
+    if bare_ip is not None:
+        return bare_ip
+    scheme, authority, tail = _split_authority(text, notes)
 
     at = authority.rfind("@")
     userinfo = None

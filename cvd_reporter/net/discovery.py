@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.domains import parent_domains, registrable_domain
-from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.findings import Finding, shown
 from cvd_reporter.core.securitytxt import (
     CODES,
     LEGACY_PATH,
@@ -37,7 +37,6 @@ from cvd_reporter.core.securitytxt import (
     parse,
     verify_signature,
 )
-from cvd_reporter.core.findings import shown
 from cvd_reporter.core.target import WEB_SCHEMES, Target
 from cvd_reporter.core.target import parse_target as parse_target_text
 from cvd_reporter.errors import DiscoveryError, NetworkError, TargetError

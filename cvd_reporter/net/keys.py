@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from cvd_reporter.core.pgp.certificates import Certificate, MAX_KEY_BYTES, parse_certificates
+from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
 from cvd_reporter.core.pgp.keys import KeyVerdict, inspect
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
 from cvd_reporter.errors import CvdError, DiscoveryError, KeyProblem, NetworkError

@@ -118,7 +118,8 @@ def migrate(db: sqlite3.Connection, migrations: list[Migration] | None = None) -
         db.execute("BEGIN IMMEDIATE")
         try:
             m(db)
-            db.execute("INSERT INTO _cvd_migrations (name, applied_at) VALUES (?, ?)", (m.__name__, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+            applied_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            db.execute("INSERT INTO _cvd_migrations (name, applied_at) VALUES (?, ?)", (m.__name__, applied_at))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

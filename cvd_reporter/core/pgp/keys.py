@@ -269,7 +269,8 @@ def _subkey(ev: _Eval, body: bytes, sigs: list[SigInfo]) -> _Sub | None:
         return sub
     binding = max(bindings, key=lambda s: s.created)
     flags = binding.key_flags
-    if (flags is not None and not flags & _FLAG_ENCRYPT) or (flags is None and s_algo not in (RSA, RSA_E, ELGAMAL, ECDH)):
+    can_encrypt = s_algo in (RSA, RSA_E, ELGAMAL, ECDH)
+    if (flags is not None and not flags & _FLAG_ENCRYPT) or (flags is None and not can_encrypt):
         sub.state = "not_encryption"
         return sub
     sub.expires = _expiry(sk.created, binding)
