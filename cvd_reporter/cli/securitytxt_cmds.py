@@ -77,7 +77,8 @@ def check(app: AppContext, source: str, source_url: str | None, allow_private: b
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
-        from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature  # noqa: PLC0415
+        from cvd_reporter.core.securitytxt import parse  # noqa: PLC0415
+        from cvd_reporter.core.securitytxt_signature import apply_signature, verify_signature  # noqa: PLC0415
 
         stx = parse(_read_input(source), now=now, urls=[source_url] if source_url else None)
         if stx.signature.status == "unknown_key":
@@ -160,7 +161,7 @@ def _signature_text(stx: "SecurityTxt") -> str:
 
 
 def describe_security_txt(stx: "SecurityTxt", now: datetime, findings: list[Any]) -> list[str]:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
+    from cvd_reporter.core.securitytxt_values import printable as p  # noqa: PLC0415
 
     errors = sum(f.severity == "error" for f in findings)
     warns = sum(f.severity == "warning" for f in findings)
@@ -183,7 +184,7 @@ def describe_security_txt(stx: "SecurityTxt", now: datetime, findings: list[Any]
 
 
 def _findings_text(findings: list[Any]) -> list[str]:
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
+    from cvd_reporter.core.securitytxt_values import printable  # noqa: PLC0415
 
     return ["findings:", *(f"  {printable(f.human())}" for f in findings)] if findings else ["findings:   none"]
 
@@ -194,7 +195,7 @@ def describe_file(path: str, stx: "SecurityTxt", now: datetime) -> str:
 
 
 def describe_discovery(d: "Discovery") -> str:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
+    from cvd_reporter.core.securitytxt_values import printable as p  # noqa: PLC0415
 
     lines = [f"security.txt for {d.host}", f"{'found at:':<17}{p(d.url)}"]
     for a in d.tried[:-1]:

@@ -14,27 +14,32 @@ Deliberate differences from sectxt, each for the reporter's safety:
   and bidi characters are reported, an HTML page is recognised as such;
 - language tags are checked strictly against RFC 5646 (``en_US`` is not a tag).
 
-Signature verification needs keys: :func:`verify_signature` (pgpy, imported on use).
+Field values are read in :mod:`~cvd_reporter.core.securitytxt_values`; the signature is verified in
+:mod:`~cvd_reporter.core.securitytxt_signature` (it needs keys).
 """
 
 from __future__ import annotations
 
 import re
-import warnings
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Sequence
-from urllib.parse import unquote, urlsplit
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Sequence
 
 from cvd_reporter.core.findings import Finding, Severity
 from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.pgp import cleartext
-from cvd_reporter.core.pgp.armor import ArmorError, dearmor
+from cvd_reporter.core.pgp.armor import ArmorError
 from cvd_reporter.core.pgp.cleartext import SignatureInfo
-from cvd_reporter.core.pgp.packets import TAG_SIGNATURE, PacketError, iter_packets
-from cvd_reporter.core.pgp.packets import parse_signature as parse_packet_signature
-from cvd_reporter.core.pgp.verify import key_bodies
-from cvd_reporter.core.pgp.verify import verify as verify_packet
+from cvd_reporter.core.securitytxt_values import (
+    BAD_CHARS,
+    SCHEME,
+    Contact,
+    encryption_problem,
+    looks_like_html,
+    normalise_url,
+    parse_contact,
+    parse_expires,
+)
 from cvd_reporter.errors import ValidationError
 
 # RFC 9116 §5.4: "may choose to have the code not parse files larger than 32 KBs, those with fields
@@ -119,21 +124,7 @@ CODES: dict[str, tuple[Severity, str, str]] = {
                                         "another one gave the file"),
 }
 
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-_EXPIRES = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
 _CLEARTEXT_HEADER = re.compile(r"(?:Hash|SaltedHash|Charset|Version|Comment): .*")
-# C0 controls except TAB, DEL, C1 controls, bidi embeddings/overrides/isolates (Trojan Source).
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010ffff]"
-_LOCAL = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*|\"(?:[^\"\\\r\n]|\\.)*\"")
-_LABEL = r"[A-Za-z0-9\u0080-\U0010ffff](?:[A-Za-z0-9\-\u0080-\U0010ffff]{0,61}[A-Za-z0-9\u0080-\U0010ffff])?"
-_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+{_LABEL}|\[[0-9A-Fa-f:.]+\]|\[IPv6:[0-9A-Fa-f:.]+\]")
-_OBFUSCATED = re.compile(r"[\[({<]\s*(?:at|dot|punt|apenstaart)\s*[\])}>]|\s(?:at|dot)\s", re.IGNORECASE)
-_TEL_PARAM = re.compile(r"[A-Za-z0-9\-]+(?:=[^;]*)?")
-_DIGITS, _VISUAL, _LOCAL_DIGITS = frozenset("0123456789"), frozenset("-.()"), frozenset("0123456789ABCDEFabcdef*#")
-_FPR = re.compile(r"[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}")
-_HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|script|!--)", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------- model
@@ -142,24 +133,6 @@ class Field:
     name: str  # lower case, as RFC 9116 §2 field names are case-insensitive
     value: str
     line: int
-
-
-@dataclass(frozen=True)
-class Contact:
-    """One Contact value, in file order (RFC 9116 §2.5.3: the order is the preference)."""
-
-    uri: str
-    kind: str  # "mailto" | "https" | "tel" | "other"
-    address: str | None  # the decoded e-mail address (mailto or a bare address), else None
-    subject: str | None  # from ?subject= (mailto)
-    valid: bool
-    line: int | None = None
-    problem: str | None = None  # why it is not valid, in one sentence
-    addresses: tuple[str, ...] = ()  # every address of a mailto with several
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"uri": self.uri, "kind": self.kind, "address": self.address, "addresses": list(self.addresses),
-                "subject": self.subject, "valid": self.valid, "problem": self.problem, "line": self.line}
 
 
 @dataclass(frozen=True)
@@ -270,154 +243,6 @@ def _one_year_after(now: datetime) -> datetime:
             return datetime.max.replace(tzinfo=timezone.utc)
 
 
-def normalise_url(url: str) -> str:
-    """Scheme and host lower-cased, the default port and fragment dropped (for Canonical matching)."""
-    try:
-        p = urlsplit(url.strip())
-        netloc = p.netloc.lower()
-        if p.scheme.lower() == "https" and netloc.endswith(":443"):
-            netloc = netloc[:-4]
-        return f"{p.scheme.lower()}://{netloc}{p.path or '/'}" + (f"?{p.query}" if p.query else "")
-    except ValueError:
-        return url.strip()
-
-
-def looks_like_html(text: str) -> bool:
-    """An HTML page (a soft-404, a login wall) rather than a security.txt."""
-    head = text[:1024].lstrip("\ufeff \t\r\n")
-    return head.startswith("<") and _HTML_START.search(head[:1024]) is not None
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal: control and bidi characters shown as escapes."""
-    return _BAD_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                          else f"\\u{ord(m.group()):04x}", text)
-
-
-def parse_expires(value: str) -> datetime | None:
-    """An RFC 3339 date-time as sectxt accepts it (``T`` or a space; ``Z`` or ``±hh:mm``), in UTC, or
-    None. Seconds ``60`` are refused like sectxt (dateutil) does."""
-    m = _EXPIRES.fullmatch(value)
-    if m is None:
-        return None
-    y, mo, d, h, mi, s, frac, zone = m.groups()
-    if zone in ("Z", "z"):
-        tz = timezone.utc
-    else:
-        oh, om = int(zone[1:3]), int(zone[4:6])
-        if oh > 23 or om > 59:
-            return None
-        tz = timezone((-1 if zone[0] == "-" else 1) * timedelta(hours=oh, minutes=om))
-    try:
-        dt = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "0")[:6].ljust(6, "0")),
-                      tzinfo=tz)
-        return dt.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        if (int(y), int(mo)) >= (9999, 12):  # valid, but past datetime's range once in UTC
-            return datetime.max.replace(tzinfo=timezone.utc)
-        return None
-
-
-def parse_contact(value: str, line: int | None = None) -> Contact:
-    """Classify and check one Contact value (RFC 9116 §2.5.3, RFC 6068, RFC 3966)."""
-    m = _SCHEME.match(value)
-    if m is None:
-        if "@" in value and " " not in value:
-            ok = _address_problem(value) is None
-            return Contact(value, "mailto", value, None, False, line,
-                           "a bare e-mail address; RFC 9116 wants mailto:" + ("" if ok else " (and it is malformed)"),
-                           (value,))
-        return Contact(value, "other", None, None, False, line, "not a URI (no scheme such as mailto: or https:)")
-    scheme = m.group(1).lower()
-    rest = value[m.end():]
-    if scheme == "mailto":
-        return _mailto(value, rest, line)
-    if scheme in ("https", "http"):
-        problem = None
-        try:
-            host = urlsplit(value).hostname
-        except ValueError:
-            host = None
-        if scheme == "http":
-            return Contact(value, "other", None, None, False, line, "a web address must use https://")
-        if not host:
-            problem = "a web address without a host name"
-        elif re.search(r"\s", value):
-            problem = "a web address with spaces in it"
-        return Contact(value, "https", None, None, problem is None, line, problem)
-    if scheme == "tel":
-        problem = _tel_problem(rest)
-        return Contact(value, "tel", None, None, problem is None, line, problem)
-    if scheme in ("javascript", "data", "file", "vbscript", "about", "blob"):
-        return Contact(value, "other", None, None, False, line, f"a {scheme}: URI is not a way to contact anyone")
-    return Contact(value, "other", None, None, True, line, None)
-
-
-def _tel_problem(rest: str) -> str | None:
-    """RFC 3966 §3 telephone-subscriber, checked with sets (a regex here backtracks quadratically)."""
-    number, _, params = rest.partition(";")
-    if params and not all(_TEL_PARAM.fullmatch(p) for p in params.split(";")):
-        return "not a tel: number (RFC 3966); expected a form like tel:+31-20-123-4567"
-    if number.startswith("+"):
-        digits = set(number[1:])
-        if digits & _DIGITS and digits <= _DIGITS | _VISUAL:
-            return None
-    elif set(number) & _LOCAL_DIGITS and set(number) <= _LOCAL_DIGITS | _VISUAL:
-        if "phone-context=" in params.lower():
-            return None
-        return "a local tel: number without ;phone-context= (RFC 3966); use the +country form"
-    return "not a tel: number (RFC 3966); expected a form like tel:+31-20-123-4567"
-
-
-def _mailto(value: str, rest: str, line: int | None) -> Contact:
-    to, _, query = rest.partition("?")
-    addresses = [unquote(a).strip() for a in to.split(",") if a.strip()]
-    subject = None
-    for part in query.split("&") if query else []:
-        name, _, hvalue = part.partition("=")
-        name = unquote(name).lower()
-        if name == "to":
-            addresses += [unquote(a).strip() for a in hvalue.split(",") if a.strip()]
-        elif name == "subject" and subject is None:
-            subject = unquote(hvalue)
-    if not addresses:
-        return Contact(value, "mailto", None, subject, False, line, "a mailto: without an address")
-    problem = next((p for p in map(_address_problem, addresses) if p), None)
-    return Contact(value, "mailto", addresses[0], subject, problem is None, line, problem, tuple(addresses))
-
-
-def _address_problem(address: str) -> str | None:
-    """None for a usable addr-spec (RFC 5322 §3.4.1, UTF-8 allowed as RFC 6531 does), else why not."""
-    if _OBFUSCATED.search(address):
-        return f"the e-mail address {address!r} is obfuscated; write the real address"
-    local, at, domain = address.rpartition("@")
-    if not at or not local or not domain:
-        return f"{address!r} is not an e-mail address (no local part, @ and domain)"
-    if not _LOCAL.fullmatch(local) or len(local.encode()) > 64:
-        return f"the e-mail address {address!r} has characters a mailbox name cannot have"
-    if not _DOMAIN.fullmatch(domain) or len(address.encode()) > 254 or domain.rsplit(".", 1)[-1].isdigit():
-        return f"the e-mail address {address!r} has no valid domain"
-    return None
-
-
-def _encryption_problem(value: str) -> str | None:
-    """None when the value can point at an OpenPGP key (RFC 9116 §2.5.4), else why not. http and
-    scheme-less values are sectxt's no_https / no_uri and are not repeated here."""
-    m = _SCHEME.match(value)
-    if m is None:
-        return None
-    scheme, rest = m.group(1).lower(), value[m.end():]
-    if scheme == "data":
-        return "the Encryption field embeds a key (data:); RFC 9116 §2.5.4 wants a URI where the key can be fetched"
-    if scheme == "openpgp4fpr" and not _FPR.fullmatch(rest):
-        return "an openpgp4fpr: value must be a 40 (v4) or 64 (v6) hex digit fingerprint"
-    if scheme == "dns" and "type=openpgpkey" not in rest.lower():
-        return "a dns: Encryption URI must ask for the OPENPGPKEY record (?type=OPENPGPKEY)"
-    if scheme in ("mailto", "tel"):
-        return f"a {scheme}: URI does not point at a key"
-    return None
-
-
 # ---------------------------------------------------------------------------------- parser
 class _Parser:
     def __init__(self, now: datetime, urls: Sequence[str] | None) -> None:
@@ -456,7 +281,7 @@ class _Parser:
             return
         self.fields.append(Field(key, value, no))
         if key in URI_FIELDS:
-            m = _SCHEME.match(value)
+            m = SCHEME.match(value)
             if m is None:
                 self.out.add("no_uri", f"The value of {name} must be a URI (with a scheme such as https:).",
                              line=no, field=name)
@@ -529,8 +354,8 @@ def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> Se
             out.add("line_too_long", f"Line {i + 1} has {len(r):,} characters; RFC 9116 §5.4 allows "
                                      f"{MAX_LINE_CHARS:,}. It was not parsed.", line=i + 1)
             skip.add(i)
-        elif _BAD_CHARS.search(lines[i]):
-            bad = _BAD_CHARS.search(lines[i]).group()  # type: ignore[union-attr]
+        elif BAD_CHARS.search(lines[i]):
+            bad = BAD_CHARS.search(lines[i]).group()  # type: ignore[union-attr]
             what = "a carriage return without a line feed" if bad == "\r" else f"the control character U+{ord(bad):04X}"
             out.add("invalid_char", f"Line {i + 1} contains {what}; a security.txt holds only printable text.",
                     line=i + 1)
@@ -647,7 +472,7 @@ def _whole_file_checks(p: _Parser, stx: SecurityTxt, lines: list[str], truncated
     contacts = by.get("contact", [])
     stx.contacts = [parse_contact(f.value, f.line) for f in contacts]
     for c in stx.contacts:
-        m = _SCHEME.match(c.uri)
+        m = SCHEME.match(c.uri)
         if m and m.group(1).lower() != "http" and not c.valid:
             out.add("invalid_contact", f"Contact {c.uri!r}: {c.problem}.", line=c.line, field="Contact")
     if not contacts:
@@ -657,7 +482,7 @@ def _whole_file_checks(p: _Parser, stx: SecurityTxt, lines: list[str], truncated
         out.add("no_encryption", "An e-mail Contact without an Encryption field: reports would travel "
                                  "unencrypted unless a key is found elsewhere.", field="Encryption")
     for f in by.get("encryption", []):
-        problem = _encryption_problem(f.value)
+        problem = encryption_problem(f.value)
         if problem:
             out.add("invalid_encryption", f"Encryption {f.value!r}: {problem}.", line=f.line, field="Encryption")
     langs = by.get("preferred-languages", [])
@@ -677,131 +502,3 @@ def _whole_file_checks(p: _Parser, stx: SecurityTxt, lines: list[str], truncated
     stx.csaf = [f.value for f in csaf]
     stx.acknowledgments = [f.value for f in by.get("acknowledgments", [])]
     stx.hiring = [f.value for f in by.get("hiring", [])]
-
-
-# ---------------------------------------------------------------------------------- signature
-def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
-                     user_keys: Sequence[bytes] = ()) -> SignatureStatus:
-    """Verify the cleartext signature against ``keys`` (the keys behind the Encryption field), then
-    against ``user_keys`` (keys the user gave). Keys are armored or binary, one or more per blob.
-
-    The canonical text is built as GnuPG does (dash-escaping undone, trailing whitespace dropped,
-    CRLF line ends), so files with trailing spaces verify where pgpy alone says WrongSig.
-    A signing key that has since expired still verifies cryptographically; ``detail`` says so.
-    """
-    base = sectxt.signature
-    if base.status == "unsigned" or sectxt.signed_bytes is None or sectxt.armored_signature is None:
-        return base
-    if not keys and not user_keys:
-        return replace(base, status="unknown_key",
-                       detail=f"Signed by key {base.key_id or 'unknown'}; no key was available to verify it.")
-    import pgpy  # noqa: PLC0415 - heavy, needed only here
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            sig = pgpy.PGPSignature.from_blob(sectxt.armored_signature)
-        except Exception:  # noqa: BLE001 - pgpy raises many types for input it cannot read
-            return replace(base, status="bad_signature",
-                           detail="The signature could not be read by the OpenPGP library.")
-        enc = _load_keys(keys)
-        sets = (("encryption", enc), ("user", _load_keys(user_keys)))
-        signer = (sig.signer or base.key_id or "").upper()
-        tried = 0
-        for source, keyset in sets:
-            for key in keyset:
-                ids = {key.fingerprint.keyid.upper(), *(k.upper() for k in key.subkeys)}
-                if signer not in ids:
-                    continue
-                tried += 1
-                ok, note = _verify_with(key, sig, sectxt.signed_bytes, signer, sectxt.armored_signature)
-                fpr = str(key.fingerprint).replace(" ", "").upper()
-                if ok is None:
-                    continue
-                if not ok:
-                    return replace(base, status="bad_signature", fingerprint=fpr, key_source=source,
-                                   encryption_keys_checked=len(enc),
-                                   detail=f"The signature does not verify with key {fpr}: the file was changed "
-                                          "after signing, or the signature is broken.")
-                status = "signed_by_encryption_key" if source == "encryption" else "signed"
-                who = "the key behind Encryption" if source == "encryption" else "the key you gave"
-                return replace(base, status=status, verified=True, fingerprint=fpr, key_source=source,
-                               encryption_keys_checked=len(enc),
-                               detail=f"Good signature by {who} ({fpr})" + (f"; {note}" if note else "") + ".")
-        detail = (f"Signed by key {signer or 'unknown'}, which is not among the "
-                  f"{len(enc) + len(sets[1][1])} key(s) available." if (enc or sets[1][1])
-                  else f"Signed by key {signer or 'unknown'}; no key was available to verify it.")
-        if tried:
-            detail = f"Signed by key {signer}; the OpenPGP library could not check this key type."
-        return replace(base, status="unknown_key", encryption_keys_checked=len(enc), detail=detail)
-
-
-def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
-    import pgpy  # noqa: PLC0415
-
-    keys = []
-    for blob in blobs:
-        try:
-            key, others = pgpy.PGPKey.from_blob(bytes(blob))
-        except Exception:  # noqa: BLE001 - unreadable keys are skipped; the caller reports "unknown key"
-            continue
-        found = [key, *[k for k in (others or {}).values() if getattr(k, "is_primary", False)]]
-        for k in found:
-            if all(k.fingerprint != seen.fingerprint for seen in keys):
-                keys.append(k)
-    return keys
-
-
-def _verify_with(key: Any, sig: Any, text: bytes, signer: str, armored: str) -> tuple[bool | None, str | None]:
-    """(True/False, note) from the cryptography, or (None, None) when it cannot be told."""
-    from pgpy.constants import SecurityIssues  # noqa: PLC0415
-
-    try:
-        result = key.verify(text, sig)
-    except Exception:  # noqa: BLE001 - unsupported algorithms and the like
-        return None, None
-    if result:
-        return True, None
-    issues = SecurityIssues.OK
-    for item in (*result.good_signatures, *result.bad_signatures):
-        issues |= item.issues
-    if issues & SecurityIssues.WrongSig:
-        return False, None
-    # pgpy refused before doing the cryptography (expired or revoked key): check the signature
-    # itself on the original bytes, and say why pgpy hesitated.
-    ok = _verify_original(key, text, signer, armored)
-    note = "the signing key has expired" if issues & SecurityIssues.Expired else \
-        "the signing key is revoked" if issues & SecurityIssues.Revoked else "the signing key has problems"
-    return (ok, note) if ok is not None else (None, None)
-
-
-def _verify_original(key: Any, text: bytes, signer: str, armored: str) -> bool | None:
-    """The signature in ``armored`` over ``text``, checked with the (sub)key ``signer`` of ``key``
-    by our own packet reader: the key packet and the signature as they were published."""
-    try:
-        [block] = [b for b in dearmor(armored.encode("ascii", "replace")) if b.kind == "SIGNATURE"]
-        sigs = [parse_packet_signature(block.data, p) for p in iter_packets(block.data) if p.tag == TAG_SIGNATURE]
-    except (ArmorError, PacketError, ValueError):
-        return None
-    public = key if key.is_public else key.pubkey
-    body = key_bodies(bytes(public)).get(signer)
-    chosen = [s for s in sigs if signer in (s.issuer_keyid, s.issuer_fpr[-16:])] or sigs[:1]
-    if body is None or not chosen:
-        return None
-    return verify_packet(body, chosen[0], text)
-
-
-def apply_signature(sectxt: SecurityTxt, status: SignatureStatus) -> SecurityTxt:
-    """A copy of ``sectxt`` with the verification result and its findings."""
-    found: list[Finding] = []
-    if status.status == "bad_signature" and status.key_source:
-        found.append(Finding("bad_signature", "error", status.detail, field="Signature"))
-    elif status.status in ("unknown_key", "signed") and status.encryption_keys_checked:
-        found.append(Finding("signer_not_encryption_key", "warning",
-                             f"The file is signed by key {status.key_id or '?'}, which is not the key behind "
-                             "Encryption; check out of band that this key belongs to the organisation.",
-                             field="Signature"))
-    elif status.status == "unknown_key":
-        found.append(Finding("signature_unverified", "info", status.detail + " Give the key with --key FILE.",
-                             field="Signature"))
-    return replace(sectxt, signature=status, findings=[*sectxt.findings, *found])

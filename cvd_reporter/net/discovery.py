@@ -32,11 +32,10 @@ from cvd_reporter.core.securitytxt import (
     MAX_BYTES,
     WELL_KNOWN_PATH,
     SecurityTxt,
-    apply_signature,
     looks_like_html,
     parse,
-    verify_signature,
 )
+from cvd_reporter.core.securitytxt_signature import apply_signature, verify_signature
 from cvd_reporter.core.target import WEB_SCHEMES, Target
 from cvd_reporter.core.target import parse_target as parse_target_text
 from cvd_reporter.errors import DiscoveryError, NetworkError, TargetError
