@@ -411,3 +411,23 @@ def test_every_attachment_is_listed_with_where_it_really_is(cli, https, pki, zon
     assert "evidence_outside_folder" in {f["code"] for f in out.json["findings"]}
     text = cli("submit", str(report), "--dry-run", env=env_for(https, pki, zone, smtp))
     assert "OUTSIDE the report's folder" in text.stdout + text.stderr
+
+
+def test_a_report_marked_sent_by_hand_never_leaves_again(cli, https, pki, zone, smtp, municipality, tmp_path):
+    """Exactly once, whichever way it left: the reporter mailed the queued report from their own mail
+    client and said so with `mark ID sent`; neither `outbox send` nor a new `submit` sends it again."""
+    serve(https, municipality.key)
+    report = write_report(tmp_path)
+    queued = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone))  # no SMTP: outbox
+    assert queued.exit_code == 0, queued.stdout
+    rid = queued.json["data"]["report_id"]
+    assert cli("mark", rid, "sent").exit_code == 0
+
+    with_smtp = env_for(https, pki, zone, smtp)
+    out = cli("--json", "outbox", "send", env=with_smtp)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert out.json["data"]["sent"] == [] and len(out.json["data"]["skipped"]) == 1
+    assert "marked sent by hand" in out.json["findings"][0]["message"]
+    again = cli("--json", "submit", str(report), "--yes", env=with_smtp)
+    assert again.exit_code == 0 and again.json["data"]["status"] == "already_sent"
+    assert smtp.messages == []
