@@ -237,13 +237,13 @@ def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: 
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
-    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
-    known = discoveries.get(normalise(target).host)
+    known = discoveries.get(parse_target(target).host)
     if isinstance(known, DiscoveryError):
         raise known
     return known if known is not None else discover(target, fetcher, now=now)
@@ -280,7 +280,7 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
                    cert: Any, settings: Any, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
     from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
     from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
 
     report = checked.loaded.report
@@ -324,7 +324,7 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
-    from cvd_reporter.core.openpgp import load_signing_key  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import load_signing_key  # noqa: PLC0415
 
     path = options.sign_with
     try:

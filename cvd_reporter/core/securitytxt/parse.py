@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
-from cvd_reporter.core import cleartext
-from cvd_reporter.core.cleartext import ArmorError
+from cvd_reporter.core.pgp import cleartext
+from cvd_reporter.core.pgp.armor import ArmorError
 from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.securitytxt.codes import FIELD_NAMES, MAX_BYTES, MAX_LINE_CHARS, MAX_LINES, URI_FIELDS, _Findings
 from cvd_reporter.core.securitytxt.fields import (
