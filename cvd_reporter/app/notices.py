@@ -19,7 +19,7 @@ def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm:
                 progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Outcome:
     """Send a ``follow_up`` or ``publication_notice`` for ``report_id``; recorded as a delivery of that kind."""
     from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
     from cvd_reporter.core.render import render_follow_up, render_publication_notice  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415

@@ -61,11 +61,11 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
                  channel: str | None, discoveries: dict[str, Any], warnings: list[str]) -> Route:
     """The channel, the recipient and what the key search needs; raises DiscoveryError (exit 5) or
     InputNeeded (exit 8) with a next step."""
-    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = _target(report)
-    host = normalise(target).host
+    host = parse_target(target).host
     discovery, error = discoveries.get(host), None
     if isinstance(discovery, DiscoveryError):
         discovery, error = None, discovery

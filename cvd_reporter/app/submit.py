@@ -248,7 +248,7 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
                    cert: Any, settings: Any, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
     from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
     from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
 
     report = checked.loaded.report
@@ -292,7 +292,7 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
-    from cvd_reporter.core.openpgp import load_signing_key  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import load_signing_key  # noqa: PLC0415
 
     path = options.sign_with
     try:

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
 
 def describe_search(search: "ContactSearch", why: str | None) -> str:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415 - text from outside
+    from cvd_reporter.core.display import printable as p  # noqa: PLC0415 - text from outside
 
     lines = [f"No security.txt: {p(why)}"] if why else []
     lines.append(f"Where to report for {search.host}:")

@@ -210,17 +210,6 @@ class Report:
         """Plain data (dates as ISO strings), without empty values: what a report file holds."""
         return _prune(_plain(dataclasses.asdict(self)))
 
-    @property
-    def hosts(self) -> list[str]:
-        from urllib.parse import urlsplit  # noqa: PLC0415
-
-        out: list[str] = []
-        for url in self.target.urls:
-            host = (urlsplit(url).hostname or "").lower()
-            if host and host not in out:
-                out.append(host)
-        return out
-
 
 _CLASSES: dict[str, type] = {
     "reporter": Reporter, "organisation": Organisation, "target": Target, "vulnerability": Vulnerability,

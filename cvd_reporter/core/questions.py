@@ -31,7 +31,10 @@ from cvd_reporter.core.model import (
     Vulnerability,
 )
 from cvd_reporter.core.policy import Attestation, Policy
-from cvd_reporter.core.validate import check_cvss, check_email, check_ip, check_phone, check_url
+from cvd_reporter.core.target import WEB_SCHEMES
+from cvd_reporter.core.target import parse_target as _parse_target
+from cvd_reporter.core.validate import check_cvss, check_email, check_ip, check_phone
+from cvd_reporter.errors import CvdError
 
 STEPS: tuple[str, ...] = ("target", "reporter", "vulnerability", "evidence", "conduct", "disclosure")
 
@@ -111,29 +114,28 @@ class Question:
 MAX_TEXT = 100_000  # one answer; a longer text belongs in an evidence file
 
 # ---------------------------------------------------------------------------- answer parsing
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$",
-                       re.IGNORECASE)
-
-
 def parse_target(text: str) -> tuple[str, str] | None:
     """A URL or an IP address, as the report file holds it: ``("url", ...)`` or ``("ip", ...)``.
 
-    A bare host name (``gemeente.example`` or ``gemeente.example/path``) gets ``https://`` in front,
-    since a report needs a URL with a host (docs/report-file.md, target); anything else is None.
+    Parsed by the one target parser (:mod:`cvd_reporter.core.target`), so the report names the
+    machine a browser would reach: ``https://0xC0.168.1.1/`` is ``https://192.168.1.1/``. A bare host
+    name (``gemeente.example`` or ``gemeente.example/path``) gets ``https://`` in front, since a report
+    needs a URL with a host (docs/report-file.md, target). None for text that is no target, for a scheme other
+    than http(s), and for a bare host name of one label (``gemeente``: a typo, not a web address).
     """
-    value = (text or "").strip()
-    if not value:
+    try:
+        t = _parse_target(text or "")
+    except CvdError:
         return None
-    candidate = value.strip("[]") if value.startswith("[") and value.endswith("]") else value
-    if check_ip(candidate):
-        return "ip", str(ipaddress.ip_address(candidate))
-    if "://" not in value:
-        host = value.split("/", 1)[0].split(":", 1)[0]
-        if _HOSTNAME.match(host):
-            value = "https://" + value
-    if check_url(value):
-        return "url", value
-    return None
+    if t.scheme is not None and t.scheme not in WEB_SCHEMES:
+        return None
+    if t.kind == "ip":
+        return "ip", t.host
+    if t.scheme is None and t.ip is None and "." not in t.host:
+        return None
+    if t.url is None:  # a bare host (and port): the URL of its front page
+        t = _parse_target(f"https://{t.host_in_url}" + (f":{t.port}" if t.port is not None else ""))
+    return "url", str(t.url)
 
 
 def split_list(text: str | None, *, spaces: bool = False) -> list[str]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from cvd_reporter.core.cleartext import SignatureInfo
+from cvd_reporter.core.pgp.cleartext import SignatureInfo
 from cvd_reporter.core.findings import Finding
 
 

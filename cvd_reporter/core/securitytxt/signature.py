@@ -7,6 +7,11 @@ from dataclasses import replace
 from typing import Any, Iterable, Sequence
 
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.pgp.armor import ArmorError, dearmor
+from cvd_reporter.core.pgp.packets import TAG_SIGNATURE, PacketError, iter_packets
+from cvd_reporter.core.pgp.packets import parse_signature as parse_packet_signature
+from cvd_reporter.core.pgp.verify import key_bodies
+from cvd_reporter.core.pgp.verify import verify as verify_packet
 from cvd_reporter.core.securitytxt.model import SecurityTxt, SignatureStatus
 
 
@@ -45,7 +50,7 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
                 if signer not in ids:
                     continue
                 tried += 1
-                ok, note = _verify_with(key, sig, sectxt.signed_bytes, signer)
+                ok, note = _verify_with(key, sig, sectxt.signed_bytes, signer, sectxt.armored_signature)
                 fpr = str(key.fingerprint).replace(" ", "").upper()
                 if ok is None:
                     continue
@@ -83,9 +88,8 @@ def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
     return keys
 
 
-def _verify_with(key: Any, sig: Any, text: bytes, signer: str) -> tuple[bool | None, str | None]:
-    """(True/False, note) from the cryptography, or (None, None) when pgpy cannot tell."""
-    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+def _verify_with(key: Any, sig: Any, text: bytes, signer: str, armored: str) -> tuple[bool | None, str | None]:
+    """(True/False, note) from the cryptography, or (None, None) when it cannot be told."""
     from pgpy.constants import SecurityIssues  # noqa: PLC0415
 
     try:
@@ -95,20 +99,32 @@ def _verify_with(key: Any, sig: Any, text: bytes, signer: str) -> tuple[bool | N
     if result:
         return True, None
     issues = SecurityIssues.OK
-    for item in getattr(result, "_subjects", []):
+    for item in (*result.good_signatures, *result.bad_signatures):
         issues |= item.issues
     if issues & SecurityIssues.WrongSig:
         return False, None
     # pgpy refused before doing the cryptography (expired or revoked key): check the signature
-    # itself, and say why pgpy hesitated.
-    signing = key if key.fingerprint.keyid.upper() == signer else key.subkeys.get(signer, key)
-    try:
-        ok = signing._key.verify(sig.hashdata(text), sig.__sig__, getattr(hashes, sig.hash_algorithm.name)())
-    except Exception:  # noqa: BLE001
-        return None, None
+    # itself on the original bytes, and say why pgpy hesitated.
+    ok = _verify_original(key, text, signer, armored)
     note = "the signing key has expired" if issues & SecurityIssues.Expired else \
         "the signing key is revoked" if issues & SecurityIssues.Revoked else "the signing key has problems"
-    return bool(ok) if ok is not NotImplemented else None, note
+    return (ok, note) if ok is not None else (None, None)
+
+
+def _verify_original(key: Any, text: bytes, signer: str, armored: str) -> bool | None:
+    """The signature in ``armored`` over ``text``, checked with the (sub)key ``signer`` of ``key``
+    by our own packet reader: the key packet and the signature as they were published."""
+    try:
+        [block] = [b for b in dearmor(armored.encode("ascii", "replace")) if b.kind == "SIGNATURE"]
+        sigs = [parse_packet_signature(block.data, p) for p in iter_packets(block.data) if p.tag == TAG_SIGNATURE]
+    except (ArmorError, PacketError, ValueError):
+        return None
+    public = key if key.is_public else key.pubkey
+    body = key_bodies(bytes(public)).get(signer)
+    chosen = [s for s in sigs if signer in (s.issuer_keyid, s.issuer_fpr[-16:])] or sigs[:1]
+    if body is None or not chosen:
+        return None
+    return verify_packet(body, chosen[0], text)
 
 
 def apply_signature(sectxt: SecurityTxt, status: SignatureStatus) -> SecurityTxt:
