@@ -5,7 +5,10 @@ run, the same safe rules as in use (verified TLS, size caps, one deadline). Scen
 
   baseline    a valid security.txt answers (net.discovery.discover alone; the old path)
   home_link   no security.txt; the home page's footer links to the policy page
-  well_known  no security.txt; the policy page at the LAST well-known path on the www host (worst case)
+  well_known  no security.txt; the policy page at the LAST well-known path on the www host, and no
+              home page anywhere (the worst case: every path on both hosts)
+  www_home    the same page, but the bare host sends its home page to www (as most sites do), so
+              only www's paths are tried
   directory   nothing online; the directory names the contact (every online step tried first)
 
 Prints the median and the worst of N runs per scenario and each one's ratio to the baseline.
@@ -31,7 +34,7 @@ from cvd_reporter.app.directory import import_file  # noqa: E402
 from cvd_reporter.core.contacts import WELL_KNOWN_PATHS  # noqa: E402
 from cvd_reporter.net.discovery import discover  # noqa: E402
 from cvd_reporter.net.http import Fetcher  # noqa: E402
-from tests.servers.https import LocalHTTPS  # noqa: E402
+from tests.servers.https import LocalHTTPS, redirect  # noqa: E402
 from tests.servers.pki import make_pki  # noqa: E402
 from tests.support.policy_sites import home_page, policy_page  # noqa: E402
 
@@ -79,6 +82,10 @@ def main() -> None:
         https.clear()
         https.add(WELL_KNOWN_PATHS[-1], policy_page("ciso@werkorganisatie.example"), host="www.gemeente.test")
         results["well_known"] = timed(lambda: check(search_contacts(
+            "gemeente.test", fetcher(https, pki), now=NOW, home=home), "policy_page"), runs)
+        https.add("/", redirect("https://www.gemeente.test/", 301), host="gemeente.test")
+        https.add("/", home_page(), host="www.gemeente.test")
+        results["www_home"] = timed(lambda: check(search_contacts(
             "gemeente.test", fetcher(https, pki), now=NOW, home=home), "policy_page"), runs)
         https.clear()
         results["directory"] = timed(lambda: check(search_contacts(

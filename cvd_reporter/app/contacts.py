@@ -239,6 +239,7 @@ def _beyond(s: _Search, t: Any, policy_fields: list[str]) -> None:
             if h and h not in hosts:
                 hosts.append(h)
     base = {h: t.url("") if h == t.host else f"https://{h}" for h in hosts}
+    probe_hosts = list(hosts)
     # The home page first: one request, and it usually links to the page in its footer.
     for h in hosts:
         home = s.fetch("home_page", base[h] + "/")
@@ -246,6 +247,9 @@ def _beyond(s: _Search, t: Any, policy_fields: list[str]) -> None:
             if s.result.deadline_hit:
                 return
             continue
+        moved = (urlsplit(home.final_url).hostname or "").lower()
+        if moved != h and moved in hosts:
+            probe_hosts.remove(h)  # gemeente.nl -> www.gemeente.nl: its paths redirect there too
         from cvd_reporter.core.policypage.extract import decode  # noqa: PLC0415
 
         links = policy_links(decode(home.body, home.content_type), home.final_url)
@@ -256,7 +260,7 @@ def _beyond(s: _Search, t: Any, policy_fields: list[str]) -> None:
             if s.read_page("home_page", c.url):
                 return
         break  # one home page is enough: the www host serves the same site
-    s.probe("well_known", [base[h] + path for path in WELL_KNOWN_PATHS for h in hosts])
+    s.probe("well_known", [base[h] + path for path in WELL_KNOWN_PATHS for h in probe_hosts])
 
 
 def _directory(home: Path | None) -> tuple[dict[str, str], list[Any]]:

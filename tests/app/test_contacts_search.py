@@ -158,3 +158,13 @@ def test_no_private_addresses_even_for_policy_pages(https, pki, tmp_path):
     found = search_contacts(f"localhost:{https.port}", fetcher, now=now(), home=tmp_path)
     assert found.contacts == [] and https.log == []
     assert any(s.outcome == "private_address" for s in found.steps)
+
+
+def test_a_host_that_sends_its_home_page_to_www_is_not_probed_itself(https, pki, tmp_path):
+    https.add("/", redirect("https://www.gemeente.test/", 301), host="gemeente.test")
+    https.add("/", home_page(), host="www.gemeente.test")
+    https.add("/cvd", policy_page("cvd@gemeente.test"), host="www.gemeente.test")
+    found = search(https, pki, home=tmp_path)
+    assert [c.uri for c in found.contacts] == ["mailto:cvd@gemeente.test"]
+    probed = {r["host"] for r in https.log if r["path"] in ("/responsible-disclosure", "/cvd")}
+    assert probed == {"www.gemeente.test"}  # half the requests, same answer
