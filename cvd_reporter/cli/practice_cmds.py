@@ -19,14 +19,14 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     Walk through the wizard (or --auto), then see what the municipality received: the encrypted
     mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
     """
-    import sys  # noqa: PLC0415
+    import sys  # noqa: PLC0415 - the screen the practice wizard draws on
     from pathlib import Path  # noqa: PLC0415
 
     from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
     from cvd_reporter.practice.run import practice_world, received, show_received, write_sample  # noqa: PLC0415
 
     lang = app.lang
-    if not auto and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not auto and not app.terminal.interactive:
         raise InputNeeded("The practice wizard needs a terminal; use `cvd-reporter practice --auto` to send "
                           "a sample report without questions.")
     echo = app.info
@@ -42,7 +42,8 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
                 echo(summary)
                 return True
 
-            outcome = submit_report(path, settings=world.settings, lang=lang, confirm=confirm, progress=echo)
+            outcome = submit_report(path, ctx=app.context.with_settings(world.settings), lang=lang, confirm=confirm,
+                                    progress=echo)
             report_id = outcome.plan.report_id
             echo((f"Verzonden: {report_id} naar {outcome.plan.recipient}." if lang == "nl" else
                   f"Sent: {report_id} to {outcome.plan.recipient}."))
@@ -53,8 +54,9 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
             echo(("Tip: meld een zwakke plek in https://www.oefendorp.test/zoeken" if lang == "nl" else
                   "Tip: report a weakness in https://www.oefendorp.test/zoeken"))
             screen = sys.stderr if app.json else sys.stdout
-            wizard = open_wizard(world.settings, lang=lang, prompter=QuestionaryPrompter(output=screen),
-                                 status=sys.stderr if sys.stderr.isatty() else None)
+            wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,
+                                 prompter=QuestionaryPrompter(output=screen),
+                                 status=sys.stderr if app.terminal.stderr else None)
             report_id = wizard.run().draft_id
         messages = received(world)
         if not app.json:

@@ -57,7 +57,7 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
     check = _records(policy, make_host_resolver(app.settings), lookup)
-    tally, collected, progress = _Tally(strict), [], _Progress(enabled=sys.stderr.isatty())
+    tally, collected, progress = _Tally(strict), [], _Progress(enabled=app.terminal.stderr)
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
         if app.json:
@@ -159,12 +159,10 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTx
 
 
 def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
-    from datetime import datetime, timezone  # noqa: PLC0415
-
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
     from cvd_reporter.app.scoping import securitytxt_lookup  # noqa: PLC0415
 
-    return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
+    ctx = app.context
+    return securitytxt_lookup(ctx.network.fetcher(), ctx.clock())
 
 
 # ------------------------------------------------------------------------------------ output

@@ -6,7 +6,7 @@ Thin wrappers: the logic is in core/securitytxt.py (pure) and net/discovery.py (
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
 import click
@@ -47,7 +47,7 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
-    d = run(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
+    d = run(target, fetcher, now=app.context.clock(), walk_parents=not no_parents,
             user_keys=_read_keys(key_files))
     return Result(data=d.to_dict(include_findings=False), findings=d.all_findings, text=describe_discovery(d),
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
@@ -72,7 +72,7 @@ def check(app: AppContext, source: str, source_url: str | None, allow_private: b
 
     Finding codes are compatible with sectxt. Exit 0: valid; 3: errors; 5: nothing found.
     """
-    now = datetime.now(timezone.utc)
+    now = app.context.clock()
     keys = _read_keys(key_files)
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 

@@ -552,6 +552,14 @@ def inspect(cert: Certificate, *, now: datetime, address: str | None = None) -> 
         return _evaluate(cert, now, address)[0]
 
 
+def judge(cert: Certificate, *, now: datetime, address: str | None = None) -> tuple[KeyVerdict, Any]:
+    """:func:`inspect` plus the key it would encrypt to: judge a key once, then hand both to
+    :func:`encrypt` (``judged=``) instead of judging it again there."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _evaluate(cert, now, address)
+
+
 def require_usable(verdict: KeyVerdict) -> None:
     """Raise KeyProblem (exit 6) with the first reason when the verdict says no."""
     if not verdict.usable:
@@ -654,7 +662,8 @@ def _pieces(data: bytes) -> Iterator[memoryview]:
         yield view[i:i + _PIECE]
 
 
-def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey | None = None) -> bytes:
+def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey | None = None,
+            judged: tuple[KeyVerdict, Any] | None = None) -> bytes:
     """``data`` as an ASCII-armored OpenPGP message (with CRC line) to ``cert``'s newest valid
     encryption key: PKESK v3, then SEIPD v1 (AES-256, MDC) around an uncompressed binary literal
     packet, optionally signed (one-pass) by ``signer``.
@@ -662,7 +671,8 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
     Binary literal data ('b') keeps bytes exact (with 't' gpg rewrites line ends). Uncompressed:
     reports are small, attachments are mostly compressed already, and compression before
     encryption leaks length information. Raises KeyProblem (exit 6) when the key is not usable and
-    InputFileError (exit 3) above MAX_MESSAGE_BYTES.
+    InputFileError (exit 3) above MAX_MESSAGE_BYTES. ``judged`` is :func:`judge`'s answer for ``cert``
+    at ``now`` when the caller has it already.
     """
     if len(data) > MAX_MESSAGE_BYTES:
         raise InputFileError(f"The message is {len(data):,} bytes; cvd-reporter encrypts at most "
@@ -670,9 +680,7 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
                              "Share large evidence another way.", code="too_large")
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        verdict, target = _evaluate(cert, now)
+    verdict, target = judged if judged is not None else judge(cert, now=now)  # judged by :func:`judge` at ``now``
     require_usable(verdict)
     session_key = os.urandom(32)
     pkesk = _pkesk(target, session_key)

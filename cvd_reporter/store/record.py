@@ -441,41 +441,6 @@ class Record:
 PROOF_BUNDLE_FORMAT = "cvd-reporter-proof/1"
 
 
-def read_report_facts(path: str | None) -> dict[str, Any]:
-    """What an export takes from the report file: its hash, attestations, reporter, description.
-
-    Read leniently (it was validated when it was sent, and may have been edited or deleted since):
-    a file that is gone or unreadable gives ``{"error": reason}`` instead of an exception.
-    """
-    from cvd_reporter.app.reportfile import load_report_file  # noqa: PLC0415 - YAML only when exporting
-
-    if not path:
-        return {"error": "no report file is recorded"}
-    try:
-        loaded = load_report_file(Path(path))
-        digest = sha256_file(Path(path))
-    except CvdError as e:
-        return {"error": e.message.rstrip(".")}
-    except OSError as e:
-        return {"error": f"the report file {path} cannot be read ({e.strerror})"}
-    report = loaded.report
-    who = report.reporter
-    return {
-        "path": str(path),
-        "sha256": digest,
-        "language": report.language,
-        "anonymous": bool(who.anonymous),
-        "reporter_name": None if who.anonymous else who.name,
-        "reporter_email": None if who.anonymous else who.email,
-        "description": report.vulnerability.description,
-        "cwe": report.vulnerability.cwe,
-        "cvss": report.vulnerability.cvss,
-        "discovered": report.conduct.discovered,
-        "attestations": list(report.conduct.attestations),
-        "source_ips": list(report.conduct.source_ips),
-    }
-
-
 def proof_bundle(report: ReportRecord, *, facts: dict[str, Any], now: datetime, tool_version: str) -> dict[str, Any]:
     """The proof bundle: everything the record knows of one report, as one JSON document.
 
