@@ -93,7 +93,7 @@ class Network:
         """host -> Resolution, for the scope check (net/resolve.py)."""
         from cvd_reporter.net.resolve import make_host_resolver  # noqa: PLC0415
 
-        return make_host_resolver(self._settings)  # type: ignore[no-any-return]
+        return make_host_resolver(self._settings)
 
 
 @dataclass(frozen=True)

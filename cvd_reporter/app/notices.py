@@ -18,17 +18,18 @@ from cvd_reporter.core import mime
 from cvd_reporter.core.openpgp import encrypt
 from cvd_reporter.core.render import render_follow_up, render_publication_notice
 from cvd_reporter.core.workdays import add_working_days
-from cvd_reporter.errors import DiscoveryError, InputNeeded
+from cvd_reporter.errors import DiscoveryError, InputNeeded, KeyProblem
 
 
 def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: Callable[[str], bool],
                 message: str | None = None, publication_date: dt.date | None = None,
-                progress: Callable[[str], None] = lambda _m: None) -> Outcome:
-    """Send a ``follow_up`` or ``publication_notice`` for ``report_id``; recorded as a delivery of that kind."""
+                progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Outcome:
+    """Send a ``follow_up`` or ``publication_notice`` for ``report_id``; recorded as a delivery of that kind.
+    ``now``: the command's reading of the clock, when it has one (else the context's clock is read)."""
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
 
     settings = ctx.settings
-    now = ctx.clock()
+    now = now or ctx.clock()
     with RecordSession(ctx.home) as records:
         report = records.open().get(report_id)
         sent = [d for d in report.deliveries if d.ok and d.kind == "report"]
@@ -50,6 +51,8 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
             warnings.append(f"The report went to {first.recipient}; the security.txt now names {recipient}.")
         key_info, chosen, pin = find_key(discovery.security_txt, addresses, ctx=ctx, fetcher=fetcher,
                                          now=now, options=SubmitOptions(), warnings=warnings)
+        if chosen is None:  # without --allow-plaintext find_key raises instead; a notice never goes in plaintext
+            raise KeyProblem("No usable key to encrypt the notice to.")
         sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()
         due = add_working_days(sent_on, report.response_days, report.calendar) if report.response_days else None
         reporter = settings.reporter_name

@@ -15,7 +15,7 @@ import json
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver, find_report, send_and_record
@@ -32,6 +32,9 @@ from cvd_reporter.errors import (
     DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, ValidationError,
 )
 from cvd_reporter.store.pins import PinStore
+
+if TYPE_CHECKING:
+    from cvd_reporter.net.keys import Candidate
 
 __all__ = ["Outcome", "Plan", "SubmitOptions", "find_key", "plan_submission", "send_and_record", "submit_report"]
 
@@ -264,7 +267,8 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
 
 
 def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: dt.datetime,
-             options: SubmitOptions, warnings: list[str]) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+             options: SubmitOptions, warnings: list[str]
+             ) -> tuple[dict[str, Any] | None, Candidate | None, tuple[str, str, str] | None]:
     """The organisation's key, judged once: (what the plan shows, the chosen candidate to encrypt to
     with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key."""
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - dnspython is slow to import
@@ -278,6 +282,8 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
             return None, None, None
         raise
     chosen = found.chosen
+    if chosen is None:  # find_keys raises instead; kept for the type checker
+        raise KeyProblem("No usable key was chosen.")
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
@@ -287,7 +293,7 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
 
 
 def _build_message(checked: CheckedReport, *, report_id: str, channel: str, recipient: str, lang: str,
-                   now: dt.datetime, chosen: Any, ctx: Context, policy: Any,
+                   now: dt.datetime, chosen: Candidate | None, ctx: Context, policy: Any,
                    options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to the chosen key."""
     report = checked.loaded.report
@@ -300,7 +306,8 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
     cert = chosen.certificate if chosen is not None else None
 
     def seal(data: bytes) -> bytes:  # the key was judged by find_key at the same `now`: not judged again
-        return encrypt(data, cert, now=now, signer=signer, judged=chosen.judged)
+        assert chosen is not None  # only called with a key
+        return encrypt(data, chosen.certificate, now=now, signer=signer, judged=chosen.judged)
 
     if channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415 - requests is slow to import
@@ -384,7 +391,7 @@ def _media_type(name: str, content: bytes) -> str:
 
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
-                 scope_results: list, warnings: list[str], checked: CheckedReport) -> Plan:
+                 scope_results: list[dict[str, Any]], warnings: list[str], checked: CheckedReport) -> Plan:
     from cvd_reporter.delivery import github  # noqa: PLC0415 - requests is slow to import
 
     if not options.repo:

@@ -99,16 +99,14 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     disagree, or a pinned key changed.
     """
     from cvd_reporter.errors import CvdError, InputNeeded  # noqa: PLC0415
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
     from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
-    settings, now = app.settings, _now(app)
-    fetcher = Fetcher.from_settings(settings)
+    settings, now, network = app.settings, _now(app), app.context.network
+    fetcher = network.fetcher()
     uris, contacts = _sources_for(app, target, fetcher, now)
     found = collect_keys(encryption_uris=uris, contacts=contacts, fetcher=fetcher,
-                         resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+                         resolver=network.resolver(), keyserver=settings.keyserver, now=now)
     text = _discovery_text(found)
     data = found.to_dict()
     try:

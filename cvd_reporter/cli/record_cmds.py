@@ -173,7 +173,8 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
 
 # ---------------------------------------------------------------------------- follow-up, notify-publication
 def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: bool, message: str | None = None,
-                    publication_date: date | None = None, reason: str | None = None) -> Result:
+                    publication_date: date | None = None, reason: str | None = None,
+                    now: datetime | None = None) -> Result:
     """Send a follow-up or publication notice through cvd_reporter.app.submit.send_notice: the same channel
     and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
     delivery of ``kind``."""
@@ -191,7 +192,7 @@ def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: 
     if kind == "publication_notice" and reason:
         text = (message + "\n\n" if message else "") + reason
     outcome = send_notice(report.id, ctx=app.context, kind=kind, lang=app.lang, confirm=confirm,
-                          message=text, publication_date=publication_date, progress=app.info)
+                          message=text, publication_date=publication_date, progress=app.info, now=now)
     what = "Follow-up" if kind == "follow_up" else "Publication notice"
     line = (f"{what} for {report.id} sent to {outcome.plan.recipient}." if outcome.status == "sent"
             else f"{what} for {report.id} is encrypted and waiting in the outbox. {outcome.hint or ''}".strip())
@@ -221,7 +222,7 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool,
     if last is not None and now - last < FOLLOW_UP_INTERVAL and not force:
         raise ValidationError(f"A follow-up went out on {last.date().isoformat()}; the next one can go from "
                               f"{(last + FOLLOW_UP_INTERVAL).date().isoformat()}, or pass --force.", code="too_soon")
-    return _deliver_notice(app, report, kind="follow_up", yes=yes, message=message)
+    return _deliver_notice(app, report, kind="follow_up", yes=yes, message=message, now=now)
 
 
 @click.command(name="notify-publication")

@@ -52,11 +52,11 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
         raise UsageError("Use --json (one document at the end) or --json-lines (one object per target), not both.")
     import json  # noqa: PLC0415 - kept out of start-up
 
-    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415 - dnspython
+    from cvd_reporter.net.resolve import map_bounded  # noqa: PLC0415 - dnspython
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
-    check = _records(policy, make_host_resolver(app.settings), lookup)
+    check = _records(policy, app.context.network.host_resolver(), lookup)
     tally, collected, progress = _Tally(strict), [], _Progress(enabled=app.terminal.stderr)
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
