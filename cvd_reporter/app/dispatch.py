@@ -68,6 +68,22 @@ def find_report(record: Record | None, report_id: str) -> ReportRecord | None:
         raise
 
 
+def left_already(entry: ReportRecord) -> bool:
+    """Has this report left, whichever way: a delivery through this tool, or `mark ID sent` after the
+    reporter sent it from a mail client or a web form? Either way it must never be sent again."""
+    return entry.state != "draft" or any(d.ok and d.kind == "report" for d in entry.deliveries)
+
+
+def how_it_left(entry: ReportRecord) -> tuple[str, str]:
+    """(when, how) for the sentence that says why nothing is sent again."""
+    sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
+    if sent is not None:
+        return str(sent.at)[:10], f"to {sent.recipient}"
+    marked = next((e for e in entry.events if e.state == "sent"), None)
+    when = marked.day.isoformat() if marked is not None else str(entry.sent_on or "?")
+    return when, "(marked sent by hand)" if marked is not None else f"(its state is {entry.state})"
+
+
 @dataclass
 class Outcome:
     plan: Plan
@@ -108,9 +124,9 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
     entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
-        contact, fingerprint, source = plan.pin
+        contact, fingerprint, source, organisation = plan.pin
         PinStore(ctx.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                         now=now)
+                                         now=now, organisation=organisation)
     record = records.open()
     if known is None and find_report(record, plan.report_id) is None:
         record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
@@ -128,11 +144,18 @@ def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, reco
     """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
     they are the proof of attempts at contact. Used by submit and by `outbox send`. ``known``: the
     caller has just made sure the record holds the report."""
+    entry = ident if isinstance(ident, OutboxEntry) else box.get(ident)
+    if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
+        previous = find_report(records.existing(), entry.report_id)
+        if previous is not None and left_already(previous):
+            when, how = how_it_left(previous)
+            raise StoreError(f"Report {entry.report_id} already left on {when} {how}; the copy in the outbox "
+                             f"({entry.id}) is not sent, so the organisation gets it once.",
+                             code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
     try:
-        sent = send_entry(box, ident, settings=ctx.settings, force=force, clock=ctx.clock)
+        sent = send_entry(box, entry, settings=ctx.settings, force=force, clock=ctx.clock)
     except DeliveryError as e:
         if e.code not in ("smtp_not_configured", "check_first"):  # those made no attempt
-            entry = ident if isinstance(ident, OutboxEntry) else box.get(ident)
             _record_attempt(entry, ctx=ctx, records=records, ok=False, answer=e.message, known=known)
         raise
     last = sent.last_attempt

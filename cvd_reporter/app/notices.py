@@ -15,6 +15,7 @@ from cvd_reporter.app.export import read_report_facts
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.app.submit import Plan, SubmitOptions, find_key, say, sha256
 from cvd_reporter.core import mime
+from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.openpgp import encrypt
 from cvd_reporter.core.render import render_follow_up, render_publication_notice
 from cvd_reporter.core.workdays import add_working_days
@@ -50,7 +51,8 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
         if first is not None and first.recipient not in addresses:
             warnings.append(f"The report went to {first.recipient}; the security.txt now names {recipient}.")
         key_info, chosen, pin = find_key(discovery.security_txt, addresses, ctx=ctx, fetcher=fetcher,
-                                         now=now, options=SubmitOptions(), warnings=warnings)
+                                         organisation=registrable_domain(discovery.host), now=now,
+                                         options=SubmitOptions(), warnings=warnings)
         if chosen is None:  # without --allow-plaintext find_key raises instead; a notice never goes in plaintext
             raise KeyProblem("No usable key to encrypt the notice to.")
         sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()

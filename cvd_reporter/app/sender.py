@@ -27,4 +27,17 @@ def resolve_sender(settings: Settings, reporter_email: str | None) -> Sender:
     for an anonymous report: then no configured address is put in its place), else the SMTP login, else
     an address that says there is none."""
     header = settings.smtp_from or reporter_email or settings.smtp_user or ANONYMOUS
-    return Sender(header_from=header, envelope_from=settings.smtp_from or settings.smtp_user)
+    return Sender(header_from=header, envelope_from=_envelope(settings, header))
+
+
+def _envelope(settings: Settings, header: str) -> str | None:
+    """MAIL FROM must be a mailbox (RFC 5321 §4.1.2): smtp.from, else the login when it is an address,
+    else the From: address; a login that is only a name is left for the SMTP layer to refuse."""
+    if settings.smtp_from:
+        return settings.smtp_from
+    login = settings.smtp_user
+    if login and "@" in login:
+        return login
+    if header != ANONYMOUS and "@" in header:
+        return header
+    return login

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from cvd_reporter.app.context import Context
-from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver, find_report, send_and_record
+from cvd_reporter.app.dispatch import (
+    Outcome, RecordSession, deliver, find_report, how_it_left, left_already, send_and_record,
+)
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.core import mime
+from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.openpgp import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
@@ -60,6 +63,8 @@ TEXTS: dict[str, dict[str, str]] = {
                "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
     "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
     "warning": {"en": "warning", "nl": "let op"},
+    "attached": {"en": "attached", "nl": "bijlage"},
+    "outside": {"en": "OUTSIDE the report's folder", "nl": "BUITEN de map van de melding"},
 }
 
 
@@ -108,10 +113,11 @@ class Plan:
     target: str = ""
     report_path: str | None = None
     evidence_paths: list[str] = field(default_factory=list)
-    pin: tuple[str, str, str] | None = None  # (contact, fingerprint, source) to pin once sent
+    pin: tuple[str, str, str, str | None] | None = None  # (contact, fingerprint, source, organisation)
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
     envelope_from: str | None = None  # SMTP MAIL FROM (app/sender.py)
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -131,6 +137,10 @@ class Plan:
         else:
             lines.append(row(t("key_label"), t("no_key")))
         lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+        for a in self.attachments:
+            where = a["resolved"] + (f" ({t('outside')})" if a["outside_report_folder"] else "")
+            lines.append(row(t("attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
+                                            f"SHA-256 {a['sha256'][:16]}…"))
         lines += [row(t("warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
@@ -141,7 +151,7 @@ class Plan:
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
             "contact_source": self.contact_source, "scope": self.scope, "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
-            "warnings": self.warnings,
+            "warnings": self.warnings, "attachments": self.attachments,
         }
 
 
@@ -218,6 +228,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
 
     progress(say("key", lang))
     key_info, chosen, pin = find_key(st, [c.address for c in mailto], ctx=ctx, fetcher=fetcher,
+                                     organisation=registrable_domain(discovery.host),
                                      now=now, options=options, warnings=warnings)
 
     progress(say("encrypt", lang))
@@ -236,7 +247,16 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         response_days=policy.response_working_days, target=(report.target.urls or report.target.ips)[0],
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
         api_url=settings.api_url if channel == "api" else None,
-        envelope_from=resolve_sender(settings, report.reporter.email).envelope_from)
+        envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
+        attachments=attachment_list(checked))
+
+
+def attachment_list(checked: CheckedReport) -> list[dict[str, Any]]:
+    """Every file that travels with the report, as read: given path, resolved path, size, SHA-256."""
+    files = [e.file for e in checked.evidence if e.file is not None]
+    if checked.reporter_key is not None and checked.reporter_key.file is not None:
+        files.append(checked.reporter_key.file)
+    return [f.describe() for f in files]
 
 
 def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: dt.datetime, strict: bool,
@@ -267,10 +287,12 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
 
 
 def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: dt.datetime,
-             options: SubmitOptions, warnings: list[str]
-             ) -> tuple[dict[str, Any] | None, Candidate | None, tuple[str, str, str] | None]:
+             options: SubmitOptions, warnings: list[str], organisation: str | None = None
+             ) -> tuple[dict[str, Any] | None, Candidate | None, tuple[str, str, str, str | None] | None]:
     """The organisation's key, judged once: (what the plan shows, the chosen candidate to encrypt to
-    with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key."""
+    with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key.
+    It is checked against the pins of the contact and (when given, as a registrable domain) of the
+    organisation; the pin is written only once the report left."""
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - dnspython is slow to import
 
     try:
@@ -287,9 +309,10 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
-    PinStore(ctx.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key)
+    PinStore(ctx.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
+                             organisation=organisation)
     info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
-    return info, chosen, (contact, chosen.fingerprint, chosen.source)
+    return info, chosen, (contact, chosen.fingerprint, chosen.source, organisation)
 
 
 def _build_message(checked: CheckedReport, *, report_id: str, channel: str, recipient: str, lang: str,
@@ -297,7 +320,7 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
                    options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to the chosen key."""
     report = checked.loaded.report
-    reporter_key = _reporter_key(report.reporter.pgp_key, checked.loaded.path.parent)
+    reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
                    for e in checked.evidence]
     if chosen is None and not options.allow_plaintext:
@@ -363,19 +386,6 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     return load_signing_key(data, passphrase)
 
 
-def _reporter_key(value: str | None, base: Path) -> str | None:
-    if not value:
-        return None
-    if "BEGIN PGP PUBLIC KEY BLOCK" in value:
-        return value
-    path = (base / value).expanduser()
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise ValidationError(f"reporter.pgp_key {value!r} is neither an armored key nor a readable file.") \
-            from None
-
-
 def _media_type(name: str, content: bytes) -> str:
     """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
     client would re-encode them); they go as application/octet-stream, byte for byte."""
@@ -412,17 +422,20 @@ def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: Sub
 
 # ---------------------------------------------------------------------------------------------
 def _already_sent(entry: Any, report_id: str, lang: str) -> Outcome | None:
-    """Submit is idempotent: the outcome for a report the record shows as delivered, else None."""
-    sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None) if entry is not None else None
-    if sent is None:
+    """Submit is idempotent: the outcome for a report the record shows as gone (delivered, or marked sent
+    by hand), else None."""
+    if entry is None or not left_already(entry):
         return None
-    plan = Plan(report_id=report_id, title=entry.title, channel=sent.channel, recipient=sent.recipient,
-                lang=lang, policy_id=entry.policy, organisation=entry.organisation, message=b"",
-                message_id=sent.message_id or "", plaintext_sha256=sent.plaintext_sha256 or "",
-                encrypted_sha256=sent.encrypted_sha256 or "", encrypted=True)
-    return Outcome(plan, "already_sent", hint=f"Report {report_id} was already sent on {str(sent.at)[:10]} to "
-                   f"{sent.recipient}; nothing was sent again. Use `cvd-reporter follow-up {report_id}` to write "
-                   "to them about it.")
+    sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
+    when, how = how_it_left(entry)
+    plan = Plan(report_id=report_id, title=entry.title, channel=sent.channel if sent else "manual",
+                recipient=sent.recipient if sent else "", lang=lang, policy_id=entry.policy,
+                organisation=entry.organisation, message=b"",
+                message_id=(sent.message_id if sent else None) or "",
+                plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
+                encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
+    return Outcome(plan, "already_sent", hint=f"Report {report_id} was already sent on {when} {how}; nothing was "
+                   f"sent again. Use `cvd-reporter follow-up {report_id}` to write to them about it.")
 
 
 def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str], bool],

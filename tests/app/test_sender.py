@@ -33,7 +33,7 @@ def test_follow_up_and_publication_notice_come_from_the_reporter_like_the_report
         outer, inner = outer_and_inner(got["content"], municipality_key.gpg)
         assert outer["From"] == inner["From"] == "alex@example.org", (outer["From"], inner["From"])
         assert outer["Message-ID"].endswith("@example.org>")
-        assert got["mail_from"] == USER  # the envelope stays the account the server knows
+        assert got["mail_from"] == "alex@example.org"  # the login is a name, not a mailbox (RFC 5321 §4.1.2)
 
 
 def test_anonymous_report_gets_no_configured_address_and_smtp_from_wins():
@@ -44,3 +44,5 @@ def test_anonymous_report_gets_no_configured_address_and_smtp_from_wins():
     sender = resolve_sender(chosen, "alex@example.org")
     assert (sender.header_from, sender.envelope_from, sender.domain) == ("cvd@example.net", "cvd@example.net",
                                                                           "example.net")
+    by_login = load_settings({}, environ={"CVD_SMTP_USER": "alex@mail.example"})
+    assert resolve_sender(by_login, "alex@example.org").envelope_from == "alex@mail.example"
