@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from cvd_reporter.core import cleartext
+from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.langtags import is_valid
-from cvd_reporter.core.securitytxt import CODES, MAX_BYTES, parse, parse_contact, parse_expires, printable
+from cvd_reporter.core.securitytxt import CODES, MAX_BYTES, parse
+from cvd_reporter.core.securitytxt import parse_contact, parse_expires, printable
 from cvd_reporter.errors import CvdError, ValidationError
 from tests.securitytxt_fixtures import NOW, body, iso
 

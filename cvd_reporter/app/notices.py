@@ -13,10 +13,11 @@ from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver
 from cvd_reporter.app.export import read_report_facts
 from cvd_reporter.app.sender import resolve_sender
-from cvd_reporter.app.submit import Plan, SubmitOptions, find_key, say, sha256
+from cvd_reporter.app.submit import Plan, SubmitOptions, find_key, sha256
 from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
-from cvd_reporter.core.openpgp import encrypt
+from cvd_reporter.core.i18n import say
+from cvd_reporter.core.pgp.encrypt import encrypt
 from cvd_reporter.core.render import render_follow_up, render_publication_notice
 from cvd_reporter.core.workdays import add_working_days
 from cvd_reporter.errors import DiscoveryError, InputNeeded, KeyProblem
@@ -39,7 +40,7 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
             raise InputNeeded(f"Report {report_id} went out via {first.channel}; write to the organisation through "
                               "that platform, which keeps the conversation with the report.",
                               code="channel_unsupported")
-        progress(say("again", lang))
+        progress(say(lang, "submit.again"))
         fetcher = ctx.network.fetcher()
         discovery = discover(report.target, fetcher, now=now)
         addresses = [c.address for c in discovery.security_txt.contacts

@@ -2,9 +2,10 @@
 -> record. The CLI (cli/submit_cmds.py) and the wizard call it; it never prompts itself: the caller
 passes a ``confirm`` callback, so a script gets exit 8 instead of a hanging prompt.
 
-Invariants (DESIGN.md): the report leaves encrypted or not at all unless ``allow_plaintext``; nothing
-of its content in an outer header; a failed delivery leaves the encrypted message in the outbox; a
-report that was sent is never sent again (same report id -> same Message-ID / Idempotency-Key).
+Invariants (docs/security-model.md): the report leaves encrypted or not at all unless
+``allow_plaintext``; nothing of its content in an outer header; a failed delivery leaves the
+encrypted message in the outbox; a report that was sent is never sent again (same report id -> same
+Message-ID / Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
-from cvd_reporter.core.openpgp import encrypt, load_signing_key
+from cvd_reporter.core.i18n import say, translator
+from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
-from cvd_reporter.core.scope import normalise
 from cvd_reporter.errors import (
     DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, ValidationError,
 )
@@ -43,34 +44,6 @@ __all__ = ["Outcome", "Plan", "SubmitOptions", "find_key", "plan_submission", "s
 
 CHANNELS = ("email", "api", "github", "outbox")
 MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
-
-# What the pipeline tells the person while it works, in the language of the interface.
-TEXTS: dict[str, dict[str, str]] = {
-    "check": {"en": "Checking the report…", "nl": "De melding wordt gecontroleerd…"},
-    "scope": {"en": "Checking scope…", "nl": "De scope wordt gecontroleerd…"},
-    "discover": {"en": "Looking for the organisation's security.txt…",
-                 "nl": "De security.txt van de organisatie wordt gezocht…"},
-    "key": {"en": "Finding and checking the organisation's OpenPGP key…",
-            "nl": "De OpenPGP-sleutel van de organisatie wordt gezocht en gecontroleerd…"},
-    "encrypt": {"en": "Encrypting…", "nl": "Versleutelen…"},
-    "again": {"en": "Looking up the organisation's security.txt and key again…",
-              "nl": "De security.txt en de sleutel van de organisatie worden opnieuw opgezocht…"},
-    "report": {"en": "Report", "nl": "Melding"},
-    "to": {"en": "to", "nl": "aan"}, "via": {"en": "via", "nl": "via"}, "from": {"en": "from", "nl": "uit"},
-    "key_label": {"en": "key", "nl": "sleutel"}, "expires": {"en": "expires", "nl": "verloopt"},
-    "never": {"en": "never", "nl": "nooit"}, "source": {"en": "source", "nl": "bron"},
-    "no_key": {"en": "NONE — the report would be sent UNENCRYPTED",
-               "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
-    "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
-    "warning": {"en": "warning", "nl": "let op"},
-    "attached": {"en": "attached", "nl": "bijlage"},
-    "outside": {"en": "OUTSIDE the report's folder", "nl": "BUITEN de map van de melding"},
-}
-
-
-def say(key: str, lang: str) -> str:
-    return TEXTS[key].get(lang) or TEXTS[key]["en"]
-
 
 @dataclass
 class SubmitOptions:
@@ -121,27 +94,30 @@ class Plan:
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
-        def t(key: str) -> str:
-            return say(key, ui_lang)
+        t = translator(ui_lang)
+        via, source, expires, never = t("submit.via"), t("submit.source"), t("submit.expires"), t("submit.never")
+        report, from_ = t("submit.report"), t("submit.from")
+        came_from = f" ({from_} {self.contact_source})" if self.contact_source else ""
 
         def row(label: str, value: str) -> str:
             return f"  {label:<10}: {value}"
 
-        lines = [f"{t('report')} {self.report_id}: {self.title}",
-                 row(t("to"), f"{self.recipient} {t('via')} {self.channel}"
-                     + (f" ({t('from')} {self.contact_source})" if self.contact_source else ""))]
+        lines = [f"{report} {self.report_id}: {self.title}",
+                 row(t("submit.to"), f"{self.recipient} {via} {self.channel}{came_from}")]
         if self.key:
-            lines.append(row(t("key_label"), f"{self.key.get('fingerprint')} ({self.key.get('algorithm', '?')}, "
-                                             f"{t('expires')} {self.key.get('expires') or t('never')}; "
-                                             f"{t('source')} {self.key.get('source', '?')})"))
+            key = self.key
+            lines.append(row(t("submit.key_label"), f"{key.get('fingerprint')} ({key.get('algorithm', '?')}, "
+                                                    f"{expires} {key.get('expires') or never}; "
+                                                    f"{source} {key.get('source', '?')})"))
         else:
-            lines.append(row(t("key_label"), t("no_key")))
-        lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+            lines.append(row(t("submit.key_label"), t("submit.no_key")))
+        language, outside = t("submit.language"), t("submit.outside")
+        lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
         for a in self.attachments:
-            where = a["resolved"] + (f" ({t('outside')})" if a["outside_report_folder"] else "")
-            lines.append(row(t("attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
-                                            f"SHA-256 {a['sha256'][:16]}…"))
-        lines += [row(t("warning"), w) for w in self.warnings]
+            where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
+            lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
+                                                   f"SHA-256 {a['sha256'][:16]}…"))
+        lines += [row(t("submit.warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,7 +160,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     warnings: list[str] = [f.message for f in checked.findings if f.severity == "warning"]
 
     fetcher = ctx.network.fetcher(allow_private=options.allow_private)
-    progress(say("scope", lang))
+    progress(say(lang, "submit.scope"))
     discoveries: dict[str, Any] = {}  # security.txt looked up by the scope check, reused below
     scope_results = _check_scope(report, policy=policy, ctx=ctx, fetcher=fetcher, now=now,
                                  strict=options.strict_scope, warnings=warnings, discoveries=discoveries)
@@ -194,7 +170,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         return _plan_github(report, rid=rid, title=title, policy=policy, options=options, lang=lang,
                             scope_results=scope_results, warnings=warnings, checked=checked)
 
-    progress(say("discover", lang))
+    progress(say(lang, "submit.discover"))
     discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
     st = discovery.security_txt
     if st.expires is not None and st.expires < now:
@@ -226,12 +202,12 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     preferred = [tag.split("-")[0].lower() for tag in st.preferred_languages]
     report_lang = report.language or next((x for x in preferred if x in ("nl", "en")), None) or lang
 
-    progress(say("key", lang))
+    progress(say(lang, "submit.key"))
     key_info, chosen, pin = find_key(st, [c.address for c in mailto], ctx=ctx, fetcher=fetcher,
                                      organisation=registrable_domain(discovery.host),
                                      now=now, options=options, warnings=warnings)
 
-    progress(say("encrypt", lang))
+    progress(say(lang, "submit.encrypt"))
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         chosen=chosen, ctx=ctx, policy=policy, options=options)
@@ -275,12 +251,13 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
-    known = discoveries.get(normalise(target).host)
+    known = discoveries.get(parse_target(target).host)
     if isinstance(known, DiscoveryError):
         raise known
     return known if known is not None else discover(target, fetcher, now=now)
@@ -448,7 +425,7 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
     and judges the organisation's key once; the clock is read once (``now``) for the whole plan."""
     options = options or SubmitOptions()
     now = ctx.clock()
-    progress(say("check", lang))
+    progress(say(lang, "submit.check"))
     policy = load_policy(options.policy or ctx.settings.policy)
     loaded: LoadedReport = load_report_file(path, lang=lang)
     with RecordSession(ctx.home) as records:

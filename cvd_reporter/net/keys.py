@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from cvd_reporter.core import openpgp
-from cvd_reporter.core.openpgp import Certificate, KeyVerdict
+from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
+from cvd_reporter.core.pgp.keys import KeyVerdict, judge
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
 from cvd_reporter.errors import CvdError, DiscoveryError, KeyProblem, NetworkError
 
@@ -44,11 +44,11 @@ class Candidate:
     verdict: KeyVerdict
     address: str | None = None  # the contact this source was asked for
     dnssec: bool | None = None  # DNS sources: the resolver's AD bit
-    encrypt_to: Any = field(default=None, repr=False, compare=False)  # the key openpgp.judge chose
+    encrypt_to: Any = field(default=None, repr=False, compare=False)  # the key pgp.keys.judge chose
 
     @property
     def judged(self) -> tuple[KeyVerdict, Any]:
-        """What openpgp.encrypt needs to skip judging the key again."""
+        """What pgp.encrypt.encrypt needs to skip judging the key again."""
         return self.verdict, self.encrypt_to
 
     @property
@@ -83,7 +83,7 @@ class KeyDiscovery:
     agreeing_sources: list[str] = field(default_factory=list)
     expected_fingerprints: list[str] = field(default_factory=list)  # from openpgp4fpr:
     warnings: list[str] = field(default_factory=list)
-    # openpgp.judge's answers by (certificate, address), so one key from several sources is judged once
+    # pgp.keys.judge's answers by (certificate, address), so one key from several sources is judged once
     judged: dict[tuple[Certificate, str | None], tuple[KeyVerdict, Any]] = field(
         default_factory=dict, repr=False, compare=False)
 
@@ -245,11 +245,11 @@ def _emails(contacts: list[str], found: KeyDiscovery) -> list[str]:
 
 
 def _judge(found: KeyDiscovery, cert: Certificate, now: datetime, address: str | None) -> tuple[KeyVerdict, Any]:
-    """openpgp.judge, once per certificate (same bytes) and address in one discovery: the same key from
+    """pgp.keys.judge, once per certificate (same bytes) and address in one discovery: the same key from
     two sources is judged once. Each candidate gets its own copy of the verdict (callers amend it)."""
     memo = found.judged
     if (cert, address) not in memo:
-        memo[(cert, address)] = openpgp.judge(cert, now=now, address=address)
+        memo[(cert, address)] = judge(cert, now=now, address=address)
     verdict, target = memo[(cert, address)]
     return copy.deepcopy(verdict), target
 
@@ -281,7 +281,7 @@ def _fail(found: KeyDiscovery, source: str, url: str, error: CvdError, address: 
 def _load(found: KeyDiscovery, source: str, url: str, body: bytes, address: str | None) -> list[Certificate]:
     what = f"The key from {url}"
     try:
-        certs, problems = openpgp.parse_certificates(body, what=what)
+        certs, problems = parse_certificates(body, what=what)
     except KeyProblem as e:
         _fail(found, source, url, e, address)
         return []
@@ -294,7 +294,7 @@ def _from_url(found: KeyDiscovery, source: str, url: str, fetcher: Any, now: dat
               *, require_address: bool = False, not_found_ok: bool = False) -> bool:
     """GET a key; True when the server answered 200 (with anything)."""
     try:
-        result = fetcher.get(url, max_bytes=openpgp.MAX_KEY_BYTES, accept=KEY_ACCEPT)
+        result = fetcher.get(url, max_bytes=MAX_KEY_BYTES, accept=KEY_ACCEPT)
     except NetworkError as e:
         _fail(found, source, url, e, address)
         return False

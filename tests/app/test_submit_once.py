@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-from cvd_reporter.core import openpgp
+from cvd_reporter.core.pgp import keys as pgp_keys
 from tests.support.municipality import env_for, serve, write_report
 
 _WATCH: list[tuple[str, tuple]] = []
@@ -56,13 +56,13 @@ def test_one_submit_reads_the_report_record_entry_and_key_once(cli, https, pki, 
     report = write_report(tmp_path / "b", vulnerability={"title": "Tweede", "description": "anders",
                                                          "steps": ["stap"], "cwe": "CWE-79"})
     judged = Counter()
-    real = openpgp._evaluate
+    real = pgp_keys.evaluate
 
     def counting(cert, now, address=None):
         judged[cert.fingerprint] += 1
         return real(cert, now, address)
 
-    monkeypatch.setattr(openpgp, "_evaluate", counting)
+    monkeypatch.setattr(pgp_keys, "evaluate", counting)
     audit.clear()
     out = cli("--json", "submit", str(report), "--yes", env=env)
     events = list(audit)
