@@ -161,6 +161,48 @@ def load_certificates(data: bytes) -> list[Certificate]:
     raise problems[0] if problems else problem("The key data contains no OpenPGP key.", "not_a_key")
 
 
+# What one certificate may hold after third-party certifications are set aside. pgpy's parsing and
+# our verdict cost grows with every packet: a 2 MiB key with thousands of signatures and user ids
+# took minutes to judge. An organisation's key has a handful of each.
+MAX_USER_IDS = 100
+MAX_SELF_SIGNATURES = 500
+MAX_PACKETS = 2000
+_CERTIFICATIONS = frozenset({0x10, 0x11, 0x12, 0x13})  # RFC 9580 §5.2.1: user id certifications
+
+
+def _without_third_party_certifications(blob: bytes, packets: list[_packets.Packet], fingerprint: str,
+                                        what: str) -> tuple[list[_packets.Packet], list[str]]:
+    """The certificate's packets without user-id certifications made by other keys (they say nothing
+    about whether we may encrypt to it), within the caps above; KeyProblem ``too_complex`` beyond."""
+    if len(packets) > MAX_PACKETS:
+        raise problem(f"{what}: the key {fingerprint} has {len(packets):,} packets (limit {MAX_PACKETS:,}); "
+                      "it is not judged. Ask the organisation for a minimal export (gpg --export-options "
+                      "export-minimal).", "too_complex", fingerprint=fingerprint)
+    own = fingerprint[-16:]
+    out: list[_packets.Packet] = []
+    dropped = 0
+    for packet in packets:
+        if packet.tag == _packets.TAG_SIGNATURE:
+            try:
+                sig = _packets.parse_signature(blob, packet)
+            except _packets.PacketError:
+                sig = None
+            if sig is not None and sig.type in _CERTIFICATIONS and (sig.issuer_keyid or sig.issuer_fpr) and \
+                    own not in (sig.issuer_keyid, sig.issuer_fpr[-16:]):
+                dropped += 1
+                continue
+        out.append(packet)
+    uids = sum(p.tag in (_packets.TAG_USER_ID, _packets.TAG_USER_ATTRIBUTE) for p in out)
+    sigs = sum(p.tag == _packets.TAG_SIGNATURE for p in out)
+    if uids > MAX_USER_IDS or sigs > MAX_SELF_SIGNATURES:
+        raise problem(f"{what}: the key {fingerprint} has {uids:,} user ids and {sigs:,} of its own signatures "
+                      f"(limits {MAX_USER_IDS} and {MAX_SELF_SIGNATURES}); it is not judged. Ask the "
+                      "organisation for a minimal export.", "too_complex", fingerprint=fingerprint)
+    notes = [f"{dropped} certification(s) by other keys were set aside; they do not change whether the key "
+             "can be used."] if dropped else []
+    return out, notes
+
+
 def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -> Certificate:
     primary = packets[0]
     if primary.tag == _packets.TAG_SECRET_KEY:
@@ -176,8 +218,8 @@ def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -
         name = ALGORITHM_NAMES.get(info.algorithm, f"algorithm {info.algorithm}")
         raise problem(f"{what} uses the public-key algorithm {name}; the key format is not supported.",
                        "unsupported_key", fingerprint=info.fingerprint, algorithm=info.algorithm)
+    packets, notes = _without_third_party_certifications(blob, packets, info.fingerprint, what)
     kept: list[bytes] = []
-    notes: list[str] = []
     skipping = False
     for packet in packets:
         if packet.tag in _packets.SUBKEY_TAGS:

@@ -74,6 +74,9 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "html_page": ("error", "own", "the file is an HTML page, not a security.txt"),
     "invalid_contact": ("error", "own", "a Contact value that is not a usable address: bad or obfuscated "
                                          "e-mail address, web address without a host, malformed tel: number"),
+    "invalid_field_name": ("error", "own", "a field name with a space, a control or a non-ASCII character "
+                                            "(RFC 9116 §2: RFC 5322 field-name)"),
+    "invalid_uri": ("error", "own", "an https URI without a host (Policy, CSAF, Encryption, Canonical, ...)"),
     "invalid_encryption": ("error", "own", "an Encryption value that cannot point at an OpenPGP key "
                                             "(an embedded key, a malformed openpgp4fpr: fingerprint, ...)"),
     "bad_signature": ("error", "own", "the OpenPGP signature does not verify"),

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote, urlsplit
 
 from cvd_reporter.core.securitytxt.model import Contact
+from cvd_reporter.core.display import printable  # noqa: F401 - one rule for what a terminal may show
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _EXPIRES = re.compile(
@@ -44,12 +45,6 @@ def looks_like_html(text: str) -> bool:
     """An HTML page (a soft-404, a login wall) rather than a security.txt."""
     head = text[:1024].lstrip("\ufeff \t\r\n")
     return head.startswith("<") and _HTML_START.search(head[:1024]) is not None
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal: control and bidi characters shown as escapes."""
-    return _BAD_CHARS.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                          else f"\\u{ord(m.group()):04x}", text)
 
 
 def parse_expires(value: str) -> datetime | None:

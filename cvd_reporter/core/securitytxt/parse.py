@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Sequence
+from urllib.parse import urlsplit
 
+from cvd_reporter.core.display import printable
 from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.pgp.armor import ArmorError
 from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
@@ -56,6 +59,9 @@ class _Parser:
         if not key:
             self.out.add("empty_key", "The field name must not be empty.", line=no)
             return
+        if not _FIELD_NAME.fullmatch(key):  # reported here, and below as unknown_field as sectxt does
+            self.out.add("invalid_field_name", f"The field name {printable(key)!r} may hold only printable "
+                                               "ASCII without spaces (RFC 9116 §2, RFC 5322 §3.6.8).", line=no)
         name = FIELD_NAMES.get(key, key)
         if not value:
             self.out.add("empty_value", f"The field {name} has no value.", line=no, field=name)
@@ -68,6 +74,8 @@ class _Parser:
                              line=no, field=name)
             elif m.group(1).lower() == "http":
                 self.out.add("no_https", f"A web URI in {name} must begin with https://.", line=no, field=name)
+            elif m.group(1).lower() == "https" and not _has_host(value):
+                self.out.add("invalid_uri", f"The https URI in {name} names no host.", line=no, field=name)
         elif key == "expires":
             self.expires(value, no)
         elif key == "preferred-languages":
@@ -91,6 +99,17 @@ class _Parser:
         elif dt < self.now:
             self.out.add("expired", f"The file expired on {dt:%Y-%m-%d %H:%M} UTC; its data may be stale "
                                     "(RFC 9116 §5.3).", line=no, field="Expires")
+
+
+# RFC 9116 §2 takes field-name from RFC 5322 §3.6.8: printable US-ASCII except ":" (no space).
+_FIELD_NAME = re.compile(r"[\x21-\x39\x3b-\x7e]+")
+
+
+def _has_host(value: str) -> bool:
+    try:
+        return bool(urlsplit(value).hostname)
+    except ValueError:
+        return False
 
 
 def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> SecurityTxt:
