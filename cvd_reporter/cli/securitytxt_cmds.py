@@ -44,10 +44,9 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
     Exit 0: a valid file; 3: a file with errors; 5: no usable file found.
     """
     from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415 - requests is heavy
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
-    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
-    d = run(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
+    fetcher = app.context.network.fetcher(allow_private=allow_private)
+    d = run(target, fetcher, now=app.context.clock(), walk_parents=not no_parents,
             user_keys=_read_keys(key_files))
     return Result(data=d.to_dict(include_findings=False), findings=d.all_findings, text=describe_discovery(d),
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
@@ -87,7 +86,7 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
 
     Finding codes are compatible with sectxt. Exit 0: valid; 3: errors; 5: nothing found.
     """
-    now = at or datetime.now(timezone.utc)
+    now = at or app.context.clock()
     keys = _read_keys(key_files)
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
@@ -103,9 +102,8 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
                       findings=stx.findings, text=describe_file(source, stx, now),
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
     from cvd_reporter.net.discovery import discover as run, fetch_url  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
-    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
+    fetcher = app.context.network.fetcher(allow_private=allow_private)
     is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
     if "://" in source and source.lower().startswith("http://"):
         app.info("cvd-reporter fetches only over https; checking the https:// address instead.")
