@@ -159,10 +159,6 @@ class Settings:
     def effective_smtp_port(self) -> int:
         return self.smtp_port or (465 if self.smtp_security == "tls" else 587)
 
-    @property
-    def interactive(self) -> bool:
-        return sys.stdin.isatty() and sys.stdout.isatty()
-
     def secret(self, name: str, *, required: bool = True) -> str | None:
         """Resolve a secret lazily: environment variable first, then the keyring.
 

@@ -58,7 +58,7 @@ def _target(report: Any) -> str:
 
 
 def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now: dt.datetime,
-                 channel: str | None, discoveries: dict[str, Any], warnings: list[str]) -> Route:
+                 channel: str | None, discoveries: dict[str, Any], warnings: list[str], home: Path) -> Route:
     """The channel, the recipient and what the key search needs; raises DiscoveryError (exit 5) or
     InputNeeded (exit 8) with a next step."""
     from cvd_reporter.core.target import parse_target  # noqa: PLC0415
@@ -118,7 +118,7 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
     else:
         from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415
 
-        found = search_contacts(target, fetcher, now=now, home=Path(settings.home), discovery=discovery,
+        found = search_contacts(target, fetcher, now=now, home=home, discovery=discovery,
                                 discovery_error=error)
         search = found.to_dict()
         contacts = found.contacts

@@ -203,12 +203,17 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
 def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) -> CheckedReport:
     """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
     `submit` refuses to send on errors."""
-    from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
-    from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
     from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     policy = load_policy(policy_name)
-    loaded = load_report_file(path, lang=lang)
+    return check_report(load_report_file(path, lang=lang), policy=policy, lang=lang, today=today)
+
+
+def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) -> CheckedReport:
+    """Validate and lint a report already loaded (submit reads the file once) and read its evidence."""
+    from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
+    from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
+
     findings = list(loaded.findings)
     findings += validate_report(loaded.report, policy=policy, today=today, lang=lang)
     reporter = loaded.report.reporter
@@ -236,9 +241,9 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
     # is an error: secret-key material never leaves the machine.
     findings += [make("secret_key_material", "error", lang, field=f.field, value=f.field)
                  for f in list(findings) if f.code == "lint_private_key"]
-    reporter_key, key_findings = read_reporter_key(reporter.pgp_key, path.parent, lang=lang)
+    reporter_key, key_findings = read_reporter_key(reporter.pgp_key, loaded.path.parent, lang=lang)
     findings += key_findings
-    org_key, org_findings = read_org_key(loaded.report.organisation.key, path.parent, lang=lang)
+    org_key, org_findings = read_org_key(loaded.report.organisation.key, loaded.path.parent, lang=lang)
     findings += org_findings
     return CheckedReport(loaded, policy, findings, evidence, reporter_key, org_key)
 

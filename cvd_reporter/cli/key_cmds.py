@@ -18,10 +18,9 @@ def key() -> None:
     """Find, verify and pin the OpenPGP keys reports are encrypted to."""
 
 
-def _now() -> Any:
-    from datetime import datetime, timezone  # noqa: PLC0415
-
-    return datetime.now(timezone.utc)
+def _now(app: AppContext) -> Any:
+    """The command's one reading of the context's clock."""
+    return app.context.clock()
 
 
 def _is_email(text: str) -> bool:
@@ -100,22 +99,20 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     disagree, or a pinned key changed.
     """
     from cvd_reporter.errors import CvdError, InputNeeded  # noqa: PLC0415
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
     from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
-    settings, now = app.settings, _now()
-    fetcher = Fetcher.from_settings(settings)
+    settings, now, network = app.settings, _now(app), app.context.network
+    fetcher = network.fetcher()
     uris, contacts = _sources_for(app, target, fetcher, now)
     found = collect_keys(encryption_uris=uris, contacts=contacts, fetcher=fetcher,
-                         resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+                         resolver=network.resolver(), keyserver=settings.keyserver, now=now)
     text = _discovery_text(found)
     data = found.to_dict()
     try:
         chosen = found.require()
         if accept_new_key and not yes:
-            if not settings.interactive:
+            if not app.terminal.interactive:
                 raise InputNeeded("--accept-new-key needs a confirmation: add --yes.", code="confirmation_needed")
             click.confirm(f"Pin {_group4(chosen.fingerprint)} instead of the key pinned before?", abort=True,
                           err=True)
@@ -145,7 +142,7 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
     from cvd_reporter.errors import DiscoveryError, InputFileError  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
-    now = _now()
+    now = _now(app)
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     path = Path(what)

@@ -20,14 +20,14 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     Walk through the wizard (or --auto), then see what the municipality received: the encrypted
     mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
     """
-    import sys  # noqa: PLC0415
+    import sys  # noqa: PLC0415 - the screen the practice wizard draws on
     from pathlib import Path  # noqa: PLC0415
 
     from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
     from cvd_reporter.practice.run import practice_world, received, show_received, write_sample  # noqa: PLC0415
 
     lang = app.lang
-    if not auto and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not auto and not app.terminal.interactive:
         raise InputNeeded("The practice wizard needs a terminal; use `cvd-reporter practice --auto` to send "
                           "a sample report without questions.")
     echo = app.info
@@ -43,7 +43,8 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
                 echo(summary)
                 return True
 
-            outcome = submit_report(path, settings=world.settings, lang=lang, confirm=confirm, progress=echo)
+            outcome = submit_report(path, ctx=app.context.with_settings(world.settings), lang=lang, confirm=confirm,
+                                    progress=echo)
             report_id = outcome.plan.report_id
             echo(say(lang, "practice.sent", id=report_id, recipient=outcome.plan.recipient))
         else:
@@ -52,8 +53,9 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
 
             echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
-            wizard = open_wizard(world.settings, lang=lang, prompter=QuestionaryPrompter(output=screen),
-                                 status=sys.stderr if sys.stderr.isatty() else None)
+            wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,
+                                 prompter=QuestionaryPrompter(output=screen),
+                                 status=sys.stderr if app.terminal.stderr else None)
             report_id = wizard.run().draft_id
         messages = received(world)
         if not app.json:

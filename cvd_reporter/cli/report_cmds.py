@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 import click
@@ -32,7 +31,7 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
 
     report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
-                                today=dt.date.today())
+                                today=app.context.clock().astimezone().date())  # the user's calendar day
     policy, findings = checked.policy, checked.findings
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)

@@ -53,12 +53,12 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
         raise UsageError("Use --json (one document at the end) or --json-lines (one object per target), not both.")
     import json  # noqa: PLC0415 - kept out of start-up
 
-    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415 - dnspython
+    from cvd_reporter.net.resolve import map_bounded  # noqa: PLC0415 - dnspython
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
-    check = _records(policy, make_host_resolver(app.settings), lookup)
-    tally, collected, progress = _Tally(strict), [], _Progress(enabled=sys.stderr.isatty())
+    check = _records(policy, app.context.network.host_resolver(), lookup)
+    tally, collected, progress = _Tally(strict), [], _Progress(enabled=app.terminal.stderr)
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
         if app.json:
@@ -161,12 +161,10 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTx
 
 
 def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
-    from datetime import datetime, timezone  # noqa: PLC0415
-
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
     from cvd_reporter.app.scoping import securitytxt_lookup  # noqa: PLC0415
 
-    return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
+    ctx = app.context
+    return securitytxt_lookup(ctx.network.fetcher(), ctx.clock())
 
 
 # ------------------------------------------------------------------------------------ output

@@ -54,12 +54,9 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
     from cvd_reporter.cli.contacts_view import describe_search, nothing_found  # noqa: PLC0415
     from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415 - requests is heavy
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
-    from pathlib import Path  # noqa: PLC0415
-
-    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
-    now = datetime.now(timezone.utc)
+    fetcher = app.context.network.fetcher(allow_private=allow_private)
+    now = app.context.clock()
     d, error = None, None
     try:
         d = run(target, fetcher, now=now, walk_parents=not no_parents, user_keys=_read_keys(key_files))
@@ -67,7 +64,7 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
         if e.code != "no_security_txt":
             raise
         error = e
-    search = search_contacts(target, fetcher, now=now, home=Path(app.settings.home), discovery=d,
+    search = search_contacts(target, fetcher, now=now, home=app.context.home, discovery=d,
                              discovery_error=error, walk_parents=not no_parents)
     if d is None:
         assert error is not None
@@ -120,7 +117,7 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
 
     Finding codes are compatible with sectxt. Exit 0: valid; 3: errors; 5: nothing found.
     """
-    now = at or datetime.now(timezone.utc)
+    now = at or app.context.clock()
     keys = _read_keys(key_files)
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
@@ -136,9 +133,8 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
                       findings=stx.findings, text=describe_file(source, stx, now),
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
     from cvd_reporter.net.discovery import discover as run, fetch_url  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
-    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
+    fetcher = app.context.network.fetcher(allow_private=allow_private)
     is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
     if "://" in source and source.lower().startswith("http://"):
         app.info("cvd-reporter fetches only over https; checking the https:// address instead.")

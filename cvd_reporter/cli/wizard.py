@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
+from cvd_reporter.app.context import Context, utc_now
 from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli import wizard_lookup
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
@@ -90,7 +91,7 @@ class Wizard:
         self.lookup = lookup
         self.timeout = timeout
         self.today = today
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock or utc_now
         self.cwd = cwd or Path.cwd()
         self.defaults = defaults or {}
         self.lint = lint or wizard_lookup.lint_text
@@ -488,39 +489,42 @@ def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | No
     return None if picked == "new" else store.load(picked)
 
 
-def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: str | None = None,
+def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str | None = None,
                 resume_id: str | None = None, status: TextIO | None = None) -> Wizard:
-    """Wire a Wizard to the real world: settings, the draft store, the policy and wizard_lookup."""
+    """Wire a Wizard to the real world: the context's settings and clock, the draft store, the policy
+    and wizard_lookup. The wizard runs for minutes, so it reads the clock at each step, not once."""
     from functools import partial  # noqa: PLC0415
 
     from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
     from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
+    settings = ctx.settings
     policy = load_policy(policy_name or settings.policy)
-    store = DraftStore(settings.home)
-    now = dt.datetime.now(dt.timezone.utc)
+    store = DraftStore(ctx.home)
     draft = store.load(resume_id) if resume_id else choose_draft(prompter, store, lang)
     if draft is None:
-        draft = store.new(lang=lang, now=now)
+        draft = store.new(lang=lang, now=ctx.clock())
 
     def lookup(target: str) -> LookupResult:
         parsed = Q.parse_target(target)
-        return wl.lookup_target(parsed[1] if parsed else target, settings, policy=policy,
-                                now=dt.datetime.now(dt.timezone.utc))
+        return wl.lookup_target(parsed[1] if parsed else target, ctx, policy=policy, now=ctx.clock())
+
+    def today() -> dt.date:
+        return ctx.clock().astimezone().date()  # the user's calendar day
 
     return Wizard(
         prompter=prompter, policy=policy, lang=lang, store=store, draft=draft, lookup=lookup,
-        timeout=settings.timeout, today=dt.date.today(), cwd=Path.cwd(),
+        timeout=settings.timeout, today=today(), clock=ctx.clock, cwd=Path.cwd(),
         defaults={"reporter_name": settings.reporter_name, "reporter_email": settings.reporter_email,
                   "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
         lint=wl.lint_text,
-        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=dt.date.today()),
-        send=partial(_send, wl, settings, prompter), status=status)
+        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=today()),
+        send=partial(_send, wl, ctx, prompter), status=status)
 
 
-def _send(wl: Any, settings: Any, prompter: Prompter, path: Path, lang: str) -> str:
+def _send(wl: Any, ctx: Context, prompter: Prompter, path: Path, lang: str) -> str:
     def confirm(plan: str) -> bool:
         question = say(lang, "wizard.send_q")
         return prompter.confirm("send_confirm", f"{plan}\n{question}", default=False)
 
-    return wl.send_report(path, settings, lang=lang, confirm=confirm, progress=prompter.say)
+    return wl.send_report(path, ctx, lang=lang, confirm=confirm, progress=prompter.say)

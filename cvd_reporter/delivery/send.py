@@ -8,21 +8,26 @@ server's answer in its history, and the DeliveryError says how to send it again.
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable
 
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None, force: bool = False) -> OutboxEntry:
-    """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
+def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetcher: Any = None, force: bool = False,
+               clock: Callable[[], datetime] | None = None) -> OutboxEntry:
+    """Deliver the entry ``ident`` (its id, its report id, or the entry just saved); return it marked
+    sent. Raises DeliveryError (exit 7) on failure. ``clock`` stamps the attempts (the real one when
+    not given).
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
     reached GitHub (``delivered == "unknown"``) is not repeated without ``force``: GitHub's API has
     no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key).
     """
-    with outbox.sending(outbox.get(ident).id):  # lock the entry itself, whatever name it was given by
-        entry = outbox.get(ident)  # read again under the lock: another run may just have sent it
+    entry_id = ident.id if isinstance(ident, OutboxEntry) else outbox.resolve_id(ident)
+    with outbox.sending(entry_id):  # lock the entry itself, whatever name it was given by
+        entry = outbox.get(entry_id)  # read under the lock (once): another run may just have sent it
         if entry.state == "sent":
             raise StoreError(f"The outbox entry {entry.id} was already sent on {entry.sent_at}; it is not sent "
                              "again.", code="already_sent", data={"id": entry.id})
@@ -37,18 +42,19 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         payload = outbox.read(entry)
         try:
-            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher)
+            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher, clock=clock)
         except DeliveryError as e:
             number = e.data.get("smtp_code") or e.data.get("status")
             answer = e.data.get("answer") or e.message
-            outbox.record_attempt(entry.id, False, f"{number} {answer}" if number else answer, code=e.code,
-                                  delivered=e.data.get("delivered", "no"))
+            outbox.record_attempt(entry, False, f"{number} {answer}" if number else answer, code=e.code,
+                                  delivered=e.data.get("delivered", "no"), now=clock() if clock else None)
             kept = "the report" if entry.plaintext else "the encrypted report"
             raise DeliveryError(f"{e.message.rstrip('.')}; {kept} stays in the outbox (send it again "
                                 f"with `cvd-reporter outbox send {entry.id}`).",
                                 code=e.code, data={**e.data, "id": entry.id, "report_id": entry.report_id}) from None
-        outbox.record_attempt(entry.id, True, _answer(receipt), code="sent", delivered="yes")
-        return outbox.mark_sent(entry.id, receipt=receipt)
+        outbox.record_attempt(entry, True, _answer(receipt), code="sent", delivered="yes",
+                              now=clock() if clock else None)
+        return outbox.mark_sent(entry, receipt=receipt, now=clock() if clock else None)
 
 
 def _answer(receipt: dict[str, Any]) -> str:
@@ -67,7 +73,8 @@ def _fetcher(settings: Any, fetcher: Any) -> Any:
     return Fetcher.from_settings(settings)
 
 
-def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any) -> dict[str, Any]:
+def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any,
+             clock: Callable[[], datetime] | None) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
         from cvd_reporter.delivery import smtp  # noqa: PLC0415
@@ -76,7 +83,7 @@ def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any)
         mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
         rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
-                         rcpt_to=rcpt_to).to_dict()
+                         rcpt_to=rcpt_to, clock=clock).to_dict()
     if entry.channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415
 
@@ -86,7 +93,7 @@ def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any)
             raise credential_elsewhere(entry, url, settings.api_url, "api.url", "the API token")
         return api.submit(json.loads(payload.decode("utf-8")), url=url, token=token,
                           idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
-                          allow_plaintext=entry.plaintext).to_dict()
+                          allow_plaintext=entry.plaintext, clock=clock).to_dict()
     if entry.channel == "github":
         from cvd_reporter.delivery import github  # noqa: PLC0415
 
@@ -95,7 +102,8 @@ def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any)
             raise credential_elsewhere(entry, api_url, settings.github_api_url, "github.api_url", "the GitHub token")
         token = settings.secret("github_token")
         return github.submit(json.loads(payload.decode("utf-8")), repo=route.get("repo") or entry.recipient,
-                             api_url=api_url, token=token, fetcher=_fetcher(settings, fetcher)).to_dict()
+                             api_url=api_url, token=token, fetcher=_fetcher(settings, fetcher),
+                             clock=clock).to_dict()
     raise StoreError(f"The outbox entry {entry.id} has an unknown channel {entry.channel!r}.", code="outbox_corrupt")
 
 

@@ -23,7 +23,7 @@ import socket
 import ssl
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from cvd_reporter.core import mime
 from cvd_reporter.errors import ConfigError, DeliveryError
@@ -100,7 +100,7 @@ class _Stop(Exception):
 
 
 def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
-         rcpt_to: list[str]) -> SmtpReceipt:
+         rcpt_to: list[str], clock: Callable[[], datetime] | None = None) -> SmtpReceipt:
     """Submit ``message`` (the finished RFC 5322 bytes) to the configured SMTP server.
 
     ``password`` comes from the caller (``settings.secret("smtp_password")``); with a password the
@@ -203,7 +203,8 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
                 if code != 250:
                     raise smtplib.SMTPDataError(code, resp)
                 receipt = SmtpReceipt(host=host, port=port, security=security, code=code, reply=_answer(resp),
-                                      time=datetime.now(timezone.utc), recipients=list(rcpt_to))
+                                      time=clock() if clock else datetime.now(timezone.utc),
+                                      recipients=list(rcpt_to))
                 stage = "quit"
                 try:
                     client.quit()
