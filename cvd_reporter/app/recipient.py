@@ -107,7 +107,7 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
         contacts = own
         mine = {c.value.lower() for c in own if c.kind == "email"}
         their_mail = [c.value for c in theirs if c.kind == "email"]
-        if mine and their_mail and not mine & {a.lower() for a in their_mail}:
+        if discovery is not None and mine and their_mail and not mine & {a.lower() for a in their_mail}:
             conflict = (f"The report sends to {', '.join(sorted(mine))}, but the security.txt at {discovery.url} "
                         f"names {', '.join(their_mail)}: the report's own choice is used only when you confirm "
                         "(--yes).")
