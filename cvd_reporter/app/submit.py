@@ -65,6 +65,7 @@ class SubmitOptions:
     strict_scope: bool = False
     sign_with: Path | None = None  # the reporter's own secret key: the organisation can check who sent it
     ask_passphrase: Callable[[], str | None] | None = None  # a hidden prompt, when there is a terminal
+    meter: Callable[[int], None] | None = None  # bytes of evidence encrypted so far (a progress bar)
 
 
 @dataclass
@@ -95,6 +96,12 @@ class Plan:
     pin: tuple[str, str, str] | None = None  # (contact, fingerprint, source) to pin once sent
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
+    written: Any = None  # app/stream_message.Written: the message streamed to a file instead of ``message``
+    message_size: int = 0
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return dict(self.written.timings) if self.written is not None else {}
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -211,12 +218,15 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         cert=cert, settings=settings, policy=policy, options=options)
-    if channel in ("email", "outbox") and len(message) > MAIL_SIZE_WARNING:
-        warnings.append(f"The encrypted message is {len(message) / 1048576:.0f} MB; many mail servers refuse more "
+    written = None if isinstance(message, bytes) else message
+    size = len(message) if written is None else written.size
+    if channel in ("email", "outbox") and size > MAIL_SIZE_WARNING:
+        warnings.append(f"The encrypted message is {size / 1e6:.0f} MB; many mail servers refuse more "
                         "than 25 MB. Consider sharing large evidence on request instead.")
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
-        policy_id=policy.id, organisation=report.organisation.name or discovery.host, message=message,
+        policy_id=policy.id, organisation=report.organisation.name or discovery.host,
+        message=message if written is None else b"", written=written, message_size=size,
         message_id=message_id, plaintext_sha256=plain_sha, encrypted_sha256=enc_sha, encrypted=cert is not None,
         key=key_info, contact_source=discovery.url, scope=scope_results, discovery=discovery.to_dict(),
         findings=checked.findings, warnings=warnings, calendar=policy.calendar,
@@ -279,7 +289,7 @@ def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now:
 
 
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
-                   cert: Any, settings: Any, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
+                   cert: Any, settings: Any, policy: Any, options: SubmitOptions) -> tuple[Any, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
     from cvd_reporter.core import mime  # noqa: PLC0415
     from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
@@ -287,11 +297,12 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
 
     report = checked.loaded.report
     reporter_key = _reporter_key(report.reporter.pgp_key, checked.loaded.path.parent)
-    attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
-                   for e in checked.evidence]
     if cert is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
     signer = load_signer(options, settings)
+    from cvd_reporter.app.stream_message import evidence_media_type, read_attachments  # noqa: PLC0415
+
+    attachments = read_attachments(checked.evidence) if channel == "api" or signer is not None else []
 
     if channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415
@@ -307,9 +318,18 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
 
     sender = settings.smtp_from or report.reporter.email or settings.smtp_user or "anonymous@invalid"
     text = render_text(report, policy=policy, lang=lang, report_id=report_id, date=now.date(),
-                       has_reporter_key=reporter_key is not None, evidence_names=[a[0] for a in attachments])
+                       has_reporter_key=reporter_key is not None, evidence_names=[Path(e.path).name for e in checked.evidence])
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
     message_id = mime.message_id_for(report_id, domain)
+    if signer is None:  # the streaming path (issue 16); a one-pass signature still needs the whole text
+        from cvd_reporter.app.stream_message import build_mail  # noqa: PLC0415
+
+        written = build_mail(report_text=text, subject=subject(report, lang), sender=sender, recipient=recipient,
+                             message_id=message_id, now=now, evidence=checked.evidence,
+                             media_types=[evidence_media_type(e) for e in checked.evidence],
+                             reporter_key=reporter_key, lang=lang, report_id=report_id, cert=cert,
+                             folder=_message_folder(settings, options), meter=options.meter)
+        return written, message_id, written.plaintext_sha256, written.message_sha256
     inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender, to_addr=recipient,
                              message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                              lang=lang)
@@ -351,6 +371,13 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     return load_signing_key(data, passphrase)
 
 
+def _message_folder(settings: Any, options: SubmitOptions) -> Path | None:
+    """Where the streamed message is written: next to --output, the outbox, or nowhere (dry run)."""
+    if options.dry_run:
+        return options.output.parent if options.output else None
+    return Path(settings.home) / "outbox"
+
+
 def _reporter_key(value: str | None, base: Path) -> str | None:
     if not value:
         return None
@@ -362,22 +389,6 @@ def _reporter_key(value: str | None, base: Path) -> str | None:
     except (OSError, UnicodeDecodeError):
         raise ValidationError(f"reporter.pgp_key {value!r} is neither an armored key nor a readable file.") \
             from None
-
-
-def _media_type(name: str, content: bytes) -> str:
-    """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
-    client would re-encode them); they go as application/octet-stream, byte for byte."""
-    import mimetypes  # noqa: PLC0415
-
-    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if guessed.startswith("text/"):
-        try:
-            if b"\x00" in content:
-                raise UnicodeDecodeError("utf-8", content, 0, 1, "NUL")
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            return "application/octet-stream"
-    return guessed
 
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
@@ -440,7 +451,11 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
     from cvd_reporter.store.fs import write_private  # noqa: PLC0415
 
     if options.dry_run:
-        if options.output:
+        if plan.written is not None and plan.written.path is not None and options.output:
+            from cvd_reporter.app.stream_message import place  # noqa: PLC0415
+
+            place(plan.written, options.output)
+        elif options.output:
             write_private(options.output, plan.message, user_path=True)
         return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
                        if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
@@ -458,8 +473,13 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
                        "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
                        "encrypted": plan.encrypted}
     box = Outbox(settings.home)
-    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
-                     key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
+    if plan.written is not None and plan.written.path is not None:
+        entry = box.save_file(report_id=plan.report_id, channel=channel, recipient=plan.recipient,
+                              path=plan.written.path, key=plan.message_id, route=route,
+                              allow_plaintext=not plan.encrypted, now=now)
+    else:
+        entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
+                         key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
         contact, fingerprint, source = plan.pin
         PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,

@@ -35,7 +35,8 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None
             hint = manual_send_hint(entry)
             raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
-        payload = outbox.read(entry)
+        # An e-mail is sent from its file in pieces (issue 16); API and GitHub payloads are small JSON.
+        payload = outbox.checked_path(entry) if entry.channel == "email" else outbox.read(entry)
         try:
             receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher)
         except DeliveryError as e:
@@ -67,7 +68,7 @@ def _fetcher(settings: Any, fetcher: Any) -> Any:
     return Fetcher.from_settings(settings)
 
 
-def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any) -> dict[str, Any]:
+def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
         from cvd_reporter.delivery import smtp  # noqa: PLC0415

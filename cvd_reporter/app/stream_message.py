@@ -1,0 +1,264 @@
+"""Write one report e-mail to a file without holding it in memory (issue 16).
+
+Evidence files are read in chunks, base64-encoded into the inner MIME entity as they go,
+compressed, encrypted and armored (core/pgp/stream*.py) straight into a temporary 0600 file, with
+the RFC 3156 skeleton written around the armor. The caller renames the file into place (the
+outbox, or --output) once it is complete, so a half-written message is never mistaken for one.
+
+Measured per stage (``timings``: build, compress+encrypt, armor, write) for bench/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from cvd_reporter.errors import InputFileError, StoreError
+
+Meter = Callable[[int], None]  # bytes of evidence read so far (a progress bar)
+
+
+@dataclass
+class Written:
+    path: Path | None  # None when the message went nowhere (a dry run without --output)
+    size: int
+    plaintext_sha256: str
+    message_sha256: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Sink:
+    """The message file (or nothing), with the size and SHA-256 of what went in."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.hash = hashlib.sha256()
+        self.size = 0
+        self.seconds = 0.0
+
+    def write(self, data: bytes) -> None:
+        t = time.perf_counter()
+        self.hash.update(data)
+        self.size += len(data)
+        if self.fh is not None:
+            self.fh.write(data)
+        self.seconds += time.perf_counter() - t
+
+
+class _Timed:
+    """Wraps a ``write``: the seconds spent inside it, callees included."""
+
+    def __init__(self, write: Callable[[bytes], Any]) -> None:
+        self._write = write
+        self.seconds = 0.0
+
+    def __call__(self, data: bytes) -> None:
+        t = time.perf_counter()
+        self._write(data)
+        self.seconds += time.perf_counter() - t
+
+
+def _reader(files: list[Path], sizes: list[int], meter: Meter | None) -> Callable[[int], Iterator[bytes]]:
+    from cvd_reporter.core.pgp.stream_mime import READ_BYTES  # noqa: PLC0415
+
+    done = [0]
+
+    def read(i: int) -> Iterator[bytes]:
+        got = 0
+        try:
+            with open(files[i], "rb") as fh:
+                while True:
+                    chunk = fh.read(READ_BYTES)
+                    if not chunk:
+                        break
+                    got += len(chunk)
+                    done[0] += len(chunk)
+                    if meter is not None:
+                        meter(done[0])
+                    yield chunk
+        except OSError as e:
+            raise InputFileError(f"Cannot read the evidence file {files[i]}: {e.strerror}.") from None
+        if got != sizes[i]:
+            raise InputFileError(f"The evidence file {files[i]} changed while the message was being built; "
+                                 "nothing was sent. Run the command again.", code="evidence_changed")
+
+    return read
+
+
+def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Path | None, target: Any = None,
+                  compression: int = 0, now: Any = None, meter: Meter | None = None) -> Written:
+    """Write the message of ``plan`` (core/pgp/stream_mime.MessagePlan) into a new temporary 0600 file
+    in ``folder`` (no file at all when ``folder`` is None: only size and hashes), encrypted to
+    ``target`` (a pgpy key or subkey; None for the user's explicit --allow-plaintext)."""
+    from cvd_reporter.core.pgp.stream_mime import inner_chunks  # noqa: PLC0415
+
+    fh = None
+    tmp: str | None = None
+    if folder is not None:
+        from cvd_reporter.store.fs import private_dir  # noqa: PLC0415
+
+        private_dir(folder, tighten=False)  # the outbox tightens its own folder when it takes the file
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".message-", suffix=".tmp")  # 0600 (mkstemp's mode)
+        fh = os.fdopen(fd, "wb", buffering=1 << 20)
+    sink = _Sink(fh)
+    plain = hashlib.sha256()
+    build = 0.0
+    try:
+        sink.write(plan.outer_head)
+        armor = enc = armored = None
+        if target is not None:
+            from cvd_reporter.core.pgp.stream import EncryptStream  # noqa: PLC0415
+            from cvd_reporter.core.pgp.stream_armor import ArmorStream  # noqa: PLC0415
+
+            armor = ArmorStream(sink.write, eol=b"\r\n")
+            armored = _Timed(armor.write)
+            enc = EncryptStream(armored, target, now=now, compression=compression)
+        timed_enc = _Timed(enc.write if enc is not None else sink.write)
+        chunks = inner_chunks(plan, _reader(files, sizes, meter))
+        while True:
+            t = time.perf_counter()
+            chunk = next(chunks, None)
+            build += time.perf_counter() - t
+            if chunk is None:
+                break
+            t = time.perf_counter()
+            plain.update(chunk)
+            build += time.perf_counter() - t
+            timed_enc(chunk)
+        if enc is not None and armor is not None and armored is not None:
+            closing = _Timed(lambda _data: enc.close())
+            closing(b"")
+            t = time.perf_counter()
+            armor.close()
+            armor_close = time.perf_counter() - t
+            enc_seconds = timed_enc.seconds + closing.seconds - armored.seconds
+            armor_seconds = armored.seconds + armor_close
+        else:
+            enc_seconds, armor_seconds = 0.0, 0.0
+        sink.write(plan.outer_tail)
+        if fh is not None:
+            t = time.perf_counter()
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+            sink.seconds += time.perf_counter() - t
+    except BaseException:
+        if fh is not None:
+            with contextlib.suppress(OSError):
+                fh.close()
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    timings = {"build": build, "compress+encrypt": enc_seconds, "armor": armor_seconds - sink.seconds
+               if target is not None else 0.0, "write": sink.seconds}
+    return Written(Path(tmp) if tmp else None, sink.size, plain.hexdigest(), sink.hash.hexdigest(), timings)
+
+
+def place(written: Written, dest: Path) -> Path:
+    """Move a finished message file to ``dest`` atomically (the same folder: a rename)."""
+    if written.path is None:
+        raise ValueError("nothing was written")
+    try:
+        os.replace(written.path, dest)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(written.path)
+        raise StoreError(f"Cannot write {dest}: {e.strerror}; nothing was changed.") from None
+    return dest
+
+
+def discard(written: Written | None) -> None:
+    if written is not None and written.path is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(written.path)
+
+
+def compression_for(key: Any) -> int:
+    """The compression the recipient's key asks for (its primary User ID's preferences)."""
+    import warnings  # noqa: PLC0415
+
+    from cvd_reporter.core.pgp.stream import choose_compression  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        uids = [u for u in key.userids if u.selfsig is not None]
+        primary = next((u for u in uids if u.is_primary), uids[0] if uids else None)
+        prefs = primary.selfsig.compprefs if primary is not None else None
+    return choose_compression([int(p) for p in prefs] if prefs else None)
+
+
+def encryption_target(cert: Any, now: Any) -> Any:
+    """The key or subkey core/openpgp.py's checks chose (the newest valid one, as gpg picks)."""
+    from cvd_reporter.core.openpgp import inspect, require_usable  # noqa: PLC0415
+
+    verdict = inspect(cert, now=now)
+    require_usable(verdict)
+    fpr = verdict.encryption_subkey or ""
+    if fpr == cert.fingerprint:
+        return cert.key
+    return cert.key.subkeys[fpr[-16:]]
+
+
+def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, message_id: str, now: Any,
+               evidence: list[Any], media_types: list[str], reporter_key: str | None, lang: str, report_id: str,
+               cert: Any, folder: Path | None, meter: Meter | None = None) -> Written:
+    """The report e-mail (RFC 3156 around the encrypted inner entity, or the bare inner entity for the
+    user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
+    from cvd_reporter.core.pgp.stream_mime import StreamAttachment, plan_message  # noqa: PLC0415
+
+    files = [Path(e.path) for e in evidence]
+    sizes = []
+    for f in files:
+        try:
+            sizes.append(f.stat().st_size)
+        except OSError as e:
+            raise InputFileError(f"Cannot read the evidence file {f}: {e.strerror}.") from None
+    attachments = [StreamAttachment(f.name, mt, n) for f, mt, n in zip(files, media_types, sizes)]
+    plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
+                        message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
+                        lang=lang, report_id=report_id, encrypted=cert is not None)
+    target = encryption_target(cert, now) if cert is not None else None
+    compression = compression_for(cert.key) if cert is not None else 0
+    return write_message(plan, files=files, sizes=sizes, folder=folder, target=target, compression=compression,
+                         now=now, meter=meter)
+
+
+def media_type(name: str, content: bytes) -> str:
+    """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
+    client would re-encode them); they go as application/octet-stream, byte for byte."""
+    import mimetypes  # noqa: PLC0415
+
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if guessed.startswith("text/"):
+        try:
+            if b"\x00" in content:
+                raise UnicodeDecodeError("utf-8", content, 0, 1, "NUL")
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            return "application/octet-stream"
+    return guessed
+
+
+def read_attachments(evidence: list[Any]) -> list[tuple[str, bytes, str]]:
+    """Evidence in memory, for the paths that do not stream yet (the API document, a signature)."""
+    out = []
+    for e in evidence:
+        try:
+            content = Path(e.path).read_bytes()
+        except OSError as err:
+            raise InputFileError(f"Cannot read the evidence file {e.path}: {err.strerror}.") from None
+        out.append((Path(e.path).name, content, media_type(Path(e.path).name, content)))
+    return out
+
+
+def evidence_media_type(e: Any) -> str:
+    """As media_type, from what reading the evidence found: text/* only for NUL-free UTF-8."""
+    sample = b"\x00" if e.text is None or "\x00" in e.text else b""
+    return media_type(Path(e.path).name, sample)

@@ -1,0 +1,1 @@
+"""OpenPGP for cvd-reporter: packets, armor and encryption (pure: no network, no files)."""
