@@ -40,7 +40,7 @@ class CheckedReport:
 class EvidenceFile:
     path: Path
     description: str | None
-    content: bytes | None = None
+    content: bytes | None = None  # text files only; binary evidence stays on disk
     text: str | None = None  # None for binary files
     findings: list[Finding] = field(default_factory=list)
 
@@ -134,12 +134,17 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
                 ev.findings.append(make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
                                         reason=f"larger than {MAX_EVIDENCE_BYTES // 1048576} MiB"))
             else:
-                ev.content = path.read_bytes()
-                if b"\x00" not in ev.content[:65536]:
-                    try:
-                        ev.text = ev.content.decode("utf-8")
-                    except UnicodeDecodeError:
-                        ev.text = None
+                # A binary file is recognised from its first 64 KiB and not kept in memory: submit
+                # streams it from disk (issue 16). Text is read whole, for the personal-data scan.
+                with open(path, "rb") as fh:
+                    head = fh.read(65536)
+                    if b"\x00" not in head:
+                        content = head + fh.read()
+                        try:
+                            ev.text = content.decode("utf-8")
+                            ev.content = content
+                        except UnicodeDecodeError:
+                            ev.text = None
                 if ev.text is None:
                     ev.findings.append(make("evidence_binary", "info", lang, field=field_path, value=item.path))
         except OSError as e:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 from cvd_reporter.errors import InputFileError, StoreError
 
-Meter = Callable[[int], None]  # bytes of evidence read so far (a progress bar)
+Meter = Callable[[int, int], None]  # (bytes of evidence read so far, all of it): a progress bar
 
 
 @dataclass
@@ -68,6 +68,7 @@ def _reader(files: list[Path], sizes: list[int], meter: Meter | None) -> Callabl
     from cvd_reporter.core.pgp.stream_mime import READ_BYTES  # noqa: PLC0415
 
     done = [0]
+    total = sum(sizes)
 
     def read(i: int) -> Iterator[bytes]:
         got = 0
@@ -80,7 +81,7 @@ def _reader(files: list[Path], sizes: list[int], meter: Meter | None) -> Callabl
                     got += len(chunk)
                     done[0] += len(chunk)
                     if meter is not None:
-                        meter(done[0])
+                        meter(done[0], total)
                     yield chunk
         except OSError as e:
             raise InputFileError(f"Cannot read the evidence file {files[i]}: {e.strerror}.") from None
@@ -92,7 +93,7 @@ def _reader(files: list[Path], sizes: list[int], meter: Meter | None) -> Callabl
 
 
 def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Path | None, target: Any = None,
-                  compression: int = 0, now: Any = None, meter: Meter | None = None) -> Written:
+                  compression: int = 0, strategy: int = 0, now: Any = None, meter: Meter | None = None) -> Written:
     """Write the message of ``plan`` (core/pgp/stream_mime.MessagePlan) into a new temporary 0600 file
     in ``folder`` (no file at all when ``folder`` is None: only size and hashes), encrypted to
     ``target`` (a pgpy key or subkey; None for the user's explicit --allow-plaintext)."""
@@ -118,7 +119,7 @@ def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Pat
 
             armor = ArmorStream(sink.write, eol=b"\r\n")
             armored = _Timed(armor.write)
-            enc = EncryptStream(armored, target, now=now, compression=compression)
+            enc = EncryptStream(armored, target, now=now, compression=compression, strategy=strategy)
         timed_enc = _Timed(enc.write if enc is not None else sink.write)
         chunks = inner_chunks(plan, _reader(files, sizes, meter))
         while True:
@@ -227,7 +228,21 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
     target = encryption_target(cert, now) if cert is not None else None
     compression = compression_for(cert.key) if cert is not None else 0
     return write_message(plan, files=files, sizes=sizes, folder=folder, target=target, compression=compression,
-                         now=now, meter=meter)
+                         strategy=_strategy(files, sizes), now=now, meter=meter)
+
+
+def _strategy(files: list[Path], sizes: list[int]) -> int:
+    """zlib's strategy from the first 64 KiB of each evidence file (core/pgp/stream.choose_strategy)."""
+    from cvd_reporter.core.pgp.stream import choose_strategy  # noqa: PLC0415
+
+    samples = []
+    for f, n in zip(files, sizes):
+        try:
+            with open(f, "rb") as fh:
+                samples.append((fh.read(65536), n))
+        except OSError as e:
+            raise InputFileError(f"Cannot read the evidence file {f}: {e.strerror}.") from None
+    return choose_strategy(samples)
 
 
 def media_type(name: str, content: bytes) -> str:

@@ -65,7 +65,8 @@ class SubmitOptions:
     strict_scope: bool = False
     sign_with: Path | None = None  # the reporter's own secret key: the organisation can check who sent it
     ask_passphrase: Callable[[], str | None] | None = None  # a hidden prompt, when there is a terminal
-    meter: Callable[[int], None] | None = None  # bytes of evidence encrypted so far (a progress bar)
+    meter: Callable[[int, int], None] | None = None  # (evidence bytes encrypted, total): a progress bar
+    upload_meter: Callable[[int, int], None] | None = None  # (bytes sent, total) of an SMTP upload
 
 
 @dataclass
@@ -318,7 +319,8 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
 
     sender = settings.smtp_from or report.reporter.email or settings.smtp_user or "anonymous@invalid"
     text = render_text(report, policy=policy, lang=lang, report_id=report_id, date=now.date(),
-                       has_reporter_key=reporter_key is not None, evidence_names=[Path(e.path).name for e in checked.evidence])
+                       has_reporter_key=reporter_key is not None,
+                       evidence_names=[Path(e.path).name for e in checked.evidence])
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
     message_id = mime.message_id_for(report_id, domain)
     if signer is None:  # the streaming path (issue 16); a one-pass signature still needs the whole text
@@ -488,18 +490,18 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
         _ensure_report(record, plan, now)
     if plan.channel == "outbox":
         return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
-    sent = send_and_record(box, entry.id, settings=settings)
+    sent = send_and_record(box, entry.id, settings=settings, meter=options.upload_meter)
     receipt = sent.receipt or {}
     return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
 
 
-def send_and_record(box: Any, ident: str, *, settings: Any, force: bool = False) -> Any:
+def send_and_record(box: Any, ident: str, *, settings: Any, force: bool = False, meter: Any = None) -> Any:
     """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
     they are the proof of attempts at contact. Used by submit and by `outbox send`."""
     from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
 
     try:
-        sent = send_entry(box, ident, settings=settings, force=force)
+        sent = send_entry(box, ident, settings=settings, force=force, meter=meter)
     except DeliveryError as e:
         if e.code not in ("smtp_not_configured", "check_first"):  # those made no attempt
             _record_attempt(box.get(ident), settings=settings, ok=False, answer=e.message)

@@ -69,6 +69,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
     from cvd_reporter.app.submit import send_and_record  # noqa: PLC0415
+    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
 
     box = _outbox(app)
     if ident is not None:
@@ -77,14 +78,16 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
             note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
             return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                           findings=[_finding("already_sent", "info", note)])
-        done = send_and_record(box, entry.id, settings=app.settings, force=force)
+        done = send_and_record(box, entry.id, settings=app.settings, force=force,
+                               meter=bar_for("Sending", json_mode=app.json))
         return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
 
     sent, failed, errors, lines = [], [], [], []
     findings: list[Finding] = []
     for entry in [e for e in box.list() if e.state == "pending"]:
         try:
-            done = send_and_record(box, entry.id, settings=app.settings, force=force)
+            done = send_and_record(box, entry.id, settings=app.settings, force=force,
+                               meter=bar_for("Sending", json_mode=app.json))
         except (DeliveryError, StoreError) as e:
             if e.code == "check_first":
                 findings.append(_finding("check_first", "warning", e.message))
@@ -146,6 +149,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
 
     from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
     from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
+    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",
@@ -168,7 +172,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
                             allow_private=allow_private, strict_scope=strict,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
-                            ask_passphrase=ask_passphrase)
+                            ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
+                            upload_meter=bar_for("Sending", json_mode=app.json))
     outcome = submit_report(Path(report), settings=app.settings, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan

@@ -14,12 +14,14 @@ from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None, force: bool = False) -> OutboxEntry:
+def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None, force: bool = False,
+               meter: Any = None) -> OutboxEntry:
     """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
     reached GitHub (``delivered == "unknown"``) is not repeated without ``force``: GitHub's API has
-    no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key).
+    no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key). ``meter(sent,
+    total)`` follows an SMTP upload (a progress bar).
     """
     with outbox.sending(outbox.get(ident).id):  # lock the entry itself, whatever name it was given by
         entry = outbox.get(ident)  # read again under the lock: another run may just have sent it
@@ -38,7 +40,7 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None
         # An e-mail is sent from its file in pieces (issue 16); API and GitHub payloads are small JSON.
         payload = outbox.checked_path(entry) if entry.channel == "email" else outbox.read(entry)
         try:
-            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher)
+            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher, meter=meter)
         except DeliveryError as e:
             number = e.data.get("smtp_code") or e.data.get("status")
             answer = e.data.get("answer") or e.message
@@ -68,7 +70,7 @@ def _fetcher(settings: Any, fetcher: Any) -> Any:
     return Fetcher.from_settings(settings)
 
 
-def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any) -> dict[str, Any]:
+def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any, meter: Any = None) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
         from cvd_reporter.delivery import smtp  # noqa: PLC0415
@@ -77,7 +79,7 @@ def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any) -
         mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
         rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
-                         rcpt_to=rcpt_to).to_dict()
+                         rcpt_to=rcpt_to, meter=meter).to_dict()
     if entry.channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415
 

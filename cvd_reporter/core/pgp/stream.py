@@ -36,6 +36,12 @@ AES256 = 9  # RFC 4880 §9.2
 UNCOMPRESSED, ZIP, ZLIB, BZIP2 = 0, 1, 2, 3
 COMPRESSION_NAMES = {UNCOMPRESSED: "none", ZIP: "zip", ZLIB: "zlib", BZIP2: "bzip2"}
 LEVEL = 6  # zlib's default, what gpg uses by default
+# Base64 of incompressible evidence (photos, videos, captures) gains nothing from LZ77 matching,
+# only from Huffman coding (6 bits of 8 per character); Huffman-only deflate gets the same 0.76
+# about four times faster. Text keeps the full deflate (measured: a log shrinks to 0.3 % with it,
+# to 61 % without).
+HUFFMAN_ONLY = zlib.Z_HUFFMAN_ONLY
+DEFAULT_STRATEGY = zlib.Z_DEFAULT_STRATEGY
 
 Write = Callable[[bytes], object]
 
@@ -82,9 +88,9 @@ class PartialPacket:
 class _Deflate:
     """Compressed Data packet body: the algorithm octet, then a ZIP (raw deflate) or ZLIB stream."""
 
-    def __init__(self, algorithm: int, packet: PartialPacket, level: int) -> None:
+    def __init__(self, algorithm: int, packet: PartialPacket, level: int, strategy: int) -> None:
         self._packet = packet
-        self._z = zlib.compressobj(level, zlib.DEFLATED, -15 if algorithm == ZIP else 15)
+        self._z = zlib.compressobj(level, zlib.DEFLATED, -15 if algorithm == ZIP else 15, 8, strategy)
         packet.write(bytes((algorithm,)))
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
@@ -136,15 +142,31 @@ def choose_compression(preferences: list[int] | tuple[int, ...] | None) -> int:
     return UNCOMPRESSED
 
 
+def choose_strategy(samples: list[tuple[bytes, int]]) -> int:
+    """HUFFMAN_ONLY when nearly all evidence is incompressible, else zlib's default strategy.
+
+    ``samples`` pairs the first bytes of each evidence file with the file's size; a sample that
+    deflate (level 1) cannot shrink below 90 % counts its whole file as incompressible. Only worth
+    it from 1 MB of evidence on, and only when at least 90 % of it is incompressible.
+    """
+    total = sum(size for _, size in samples)
+    if total < 1_000_000:
+        return DEFAULT_STRATEGY
+    stuck = sum(size for head, size in samples if head and len(zlib.compress(head, 1)) > 0.9 * len(head))
+    return HUFFMAN_ONLY if stuck >= 0.9 * total else DEFAULT_STRATEGY
+
+
 class EncryptStream:
     """Encrypt to one recipient key as data is written; the binary OpenPGP message goes to ``write``.
 
     ``target`` is the pgpy key or subkey to encrypt to (the caller has checked it may be used),
-    ``compression`` one of UNCOMPRESSED, ZIP, ZLIB. ``close()`` ends the packets and the MDC.
+    ``compression`` one of UNCOMPRESSED, ZIP, ZLIB, with zlib's ``strategy`` (see
+    :func:`choose_strategy`). ``close()`` ends the packets and the MDC.
     """
 
     def __init__(self, write: Write, target: Any, *, now: datetime, compression: int = ZLIB,
-                 chunk: int = CHUNK, level: int = LEVEL, session_key: bytes | None = None) -> None:
+                 chunk: int = CHUNK, level: int = LEVEL, strategy: int = DEFAULT_STRATEGY,
+                 session_key: bytes | None = None) -> None:
         if compression not in (UNCOMPRESSED, ZIP, ZLIB):
             raise ValueError(f"compression algorithm {compression} is not written here")
         key = session_key or os.urandom(32)
@@ -159,7 +181,8 @@ class EncryptStream:
         self._deflate: _Deflate | None = None
         inner: Write = self._encrypt
         if compression != UNCOMPRESSED:
-            self._deflate = _Deflate(compression, PartialPacket(8, self._encrypt, chunk=chunk), level)
+            self._deflate = _Deflate(compression, PartialPacket(8, self._encrypt, chunk=chunk), level,
+                                    strategy)
             inner = self._deflate.write
         self._literal = PartialPacket(11, inner, chunk=chunk)
         # RFC 4880 §5.9: binary format 'b', an empty file name, the date (bytes stay exact).

