@@ -99,6 +99,14 @@ def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Pat
     ``target`` (a pgpy key or subkey; None for the user's explicit --allow-plaintext)."""
     from cvd_reporter.core.pgp.stream_mime import inner_chunks  # noqa: PLC0415
 
+    return write_stream(inner_chunks(plan, _reader(files, sizes, meter)), head=plan.outer_head,
+                        tail=plan.outer_tail, folder=folder, target=target, compression=compression,
+                        strategy=strategy, now=now, eol=b"\r\n")
+
+
+def write_stream(chunks: Iterator[bytes], *, head: bytes, tail: bytes, folder: Path | None, target: Any,
+                 compression: int, strategy: int, now: Any, eol: bytes) -> Written:
+    """``head``, the plaintext ``chunks`` encrypted and armored (lines ending in ``eol``), ``tail``."""
     fh = None
     tmp: str | None = None
     if folder is not None:
@@ -109,40 +117,35 @@ def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Pat
         fh = os.fdopen(fd, "wb", buffering=1 << 20)
     sink = _Sink(fh)
     plain = hashlib.sha256()
-    build = 0.0
+    build = enc_seconds = armor_seconds = 0.0
     try:
-        sink.write(plan.outer_head)
+        sink.write(head)
         armor = enc = armored = None
         if target is not None:
             from cvd_reporter.core.pgp.stream import EncryptStream  # noqa: PLC0415
             from cvd_reporter.core.pgp.stream_armor import ArmorStream  # noqa: PLC0415
 
-            armor = ArmorStream(sink.write, eol=b"\r\n")
+            armor = ArmorStream(sink.write, eol=eol)
             armored = _Timed(armor.write)
             enc = EncryptStream(armored, target, now=now, compression=compression, strategy=strategy)
         timed_enc = _Timed(enc.write if enc is not None else sink.write)
-        chunks = inner_chunks(plan, _reader(files, sizes, meter))
         while True:
             t = time.perf_counter()
             chunk = next(chunks, None)
+            if chunk is not None:
+                plain.update(chunk)
             build += time.perf_counter() - t
             if chunk is None:
                 break
-            t = time.perf_counter()
-            plain.update(chunk)
-            build += time.perf_counter() - t
             timed_enc(chunk)
         if enc is not None and armor is not None and armored is not None:
             closing = _Timed(lambda _data: enc.close())
             closing(b"")
             t = time.perf_counter()
             armor.close()
-            armor_close = time.perf_counter() - t
             enc_seconds = timed_enc.seconds + closing.seconds - armored.seconds
-            armor_seconds = armored.seconds + armor_close
-        else:
-            enc_seconds, armor_seconds = 0.0, 0.0
-        sink.write(plan.outer_tail)
+            armor_seconds = armored.seconds + time.perf_counter() - t
+        sink.write(tail)
         if fh is not None:
             t = time.perf_counter()
             fh.flush()
@@ -157,8 +160,9 @@ def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Pat
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise
-    timings = {"build": build, "compress+encrypt": enc_seconds, "armor": armor_seconds - sink.seconds
-               if target is not None else 0.0, "write": sink.seconds}
+    timings = {"build": build, "compress+encrypt": enc_seconds,
+               "armor": max(0.0, armor_seconds - sink.seconds) if target is not None else 0.0,
+               "write": sink.seconds}
     return Written(Path(tmp) if tmp else None, sink.size, plain.hexdigest(), sink.hash.hexdigest(), timings)
 
 
@@ -207,13 +211,7 @@ def encryption_target(cert: Any, now: Any) -> Any:
     return cert.key.subkeys[fpr[-16:]]
 
 
-def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, message_id: str, now: Any,
-               evidence: list[Any], media_types: list[str], reporter_key: str | None, lang: str, report_id: str,
-               cert: Any, folder: Path | None, meter: Meter | None = None) -> Written:
-    """The report e-mail (RFC 3156 around the encrypted inner entity, or the bare inner entity for the
-    user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
-    from cvd_reporter.core.pgp.stream_mime import StreamAttachment, plan_message  # noqa: PLC0415
-
+def evidence_files(evidence: list[Any]) -> tuple[list[Path], list[int]]:
     files = [Path(e.path) for e in evidence]
     sizes = []
     for f in files:
@@ -221,14 +219,31 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
             sizes.append(f.stat().st_size)
         except OSError as e:
             raise InputFileError(f"Cannot read the evidence file {f}: {e.strerror}.") from None
+    return files, sizes
+
+
+def crypto_for(cert: Any, now: Any, files: list[Path], sizes: list[int]) -> dict[str, Any]:
+    """Recipient key or subkey, compression and zlib strategy for one message (None: plaintext)."""
+    if cert is None:
+        return {"target": None, "compression": 0, "strategy": 0}
+    return {"target": encryption_target(cert, now), "compression": compression_for(cert.key),
+            "strategy": _strategy(files, sizes)}
+
+
+def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, message_id: str, now: Any,
+               evidence: list[Any], media_types: list[str], reporter_key: str | None, lang: str, report_id: str,
+               cert: Any, folder: Path | None, meter: Meter | None = None) -> Written:
+    """The report e-mail (RFC 3156 around the encrypted inner entity, or the bare inner entity for the
+    user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
+    from cvd_reporter.core.pgp.stream_mime import StreamAttachment, plan_message  # noqa: PLC0415
+
+    files, sizes = evidence_files(evidence)
     attachments = [StreamAttachment(f.name, mt, n) for f, mt, n in zip(files, media_types, sizes)]
     plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
                         message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                         lang=lang, report_id=report_id, encrypted=cert is not None)
-    target = encryption_target(cert, now) if cert is not None else None
-    compression = compression_for(cert.key) if cert is not None else 0
-    return write_message(plan, files=files, sizes=sizes, folder=folder, target=target, compression=compression,
-                         strategy=_strategy(files, sizes), now=now, meter=meter)
+    return write_message(plan, files=files, sizes=sizes, folder=folder, now=now, meter=meter,
+                         **crypto_for(cert, now, files, sizes))
 
 
 def _strategy(files: list[Path], sizes: list[int]) -> int:

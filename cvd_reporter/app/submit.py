@@ -303,10 +303,20 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     signer = load_signer(options, settings)
     from cvd_reporter.app.stream_message import evidence_media_type, read_attachments  # noqa: PLC0415
 
-    attachments = read_attachments(checked.evidence) if channel == "api" or signer is not None else []
+    streamed = signer is None and (channel != "api" or cert is not None)  # issue 16; see below
+    attachments = [] if streamed else read_attachments(checked.evidence)
+    media_types = [evidence_media_type(e) for e in checked.evidence]
 
     if channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415
+
+        if streamed:
+            from cvd_reporter.app.stream_api import build_api_body  # noqa: PLC0415
+
+            written = build_api_body(report.to_dict(), report_id=report_id, evidence=checked.evidence,
+                                     media_types=media_types, reporter_key=reporter_key, now=now, cert=cert,
+                                     folder=_message_folder(settings, options), meter=options.meter)
+            return written, report_id, written.plaintext_sha256, written.message_sha256
 
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
                                        reporter_key=reporter_key)
@@ -323,12 +333,12 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
                        evidence_names=[Path(e.path).name for e in checked.evidence])
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
     message_id = mime.message_id_for(report_id, domain)
-    if signer is None:  # the streaming path (issue 16); a one-pass signature still needs the whole text
+    if streamed:  # a one-pass signature (--sign-with) still needs the whole text in memory
         from cvd_reporter.app.stream_message import build_mail  # noqa: PLC0415
 
         written = build_mail(report_text=text, subject=subject(report, lang), sender=sender, recipient=recipient,
                              message_id=message_id, now=now, evidence=checked.evidence,
-                             media_types=[evidence_media_type(e) for e in checked.evidence],
+                             media_types=media_types,
                              reporter_key=reporter_key, lang=lang, report_id=report_id, cert=cert,
                              folder=_message_folder(settings, options), meter=options.meter)
         return written, message_id, written.plaintext_sha256, written.message_sha256
@@ -475,7 +485,7 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
                        "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
                        "encrypted": plan.encrypted}
     box = Outbox(settings.home)
-    if plan.written is not None and plan.written.path is not None:
+    if plan.written is not None and plan.written.path is not None:  # streamed: e-mail or API body
         entry = box.save_file(report_id=plan.report_id, channel=channel, recipient=plan.recipient,
                               path=plan.written.path, key=plan.message_id, route=route,
                               allow_plaintext=not plan.encrypted, now=now)

@@ -175,10 +175,10 @@ class Outbox:
         the outbox folder, app/stream_message.py): its structure is checked from its header section
         and boundaries (not read whole into memory), then it is renamed into place."""
         check_report_id(report_id)
-        if channel != "email":
-            raise ValueError("only e-mail messages are streamed to the outbox")
+        if channel not in ("email", "api"):
+            raise ValueError("only e-mail messages and API bodies are streamed to the outbox")
         try:
-            encrypted, digest, size = _scan_mail(path)
+            encrypted, digest, size = _scan_mail(path) if channel == "email" else _scan_api(path)
         except OSError as e:
             raise StoreError(f"The finished message {path} cannot be read ({e.strerror}).", code="outbox_corrupt") \
                 from None
@@ -328,6 +328,19 @@ def _scan_mail(path: Path) -> tuple[bool, str, int]:
     # RFC 3156 §4: two body parts and the closing delimiter, nothing more.
     encrypted = scan is not None and scan.count == 3 and check_structure(head, tail)
     return encrypted, digest.hexdigest(), size
+
+
+def _scan_api(path: Path) -> tuple[bool, str, int]:
+    """(is an encrypted cvd-submission/1 body, SHA-256, size) of an API body file, read in pieces."""
+    from cvd_reporter.delivery.api import BodyScan  # noqa: PLC0415
+
+    digest = hashlib.sha256()
+    scan = BodyScan()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            scan.feed(chunk)
+    return scan.encrypted(), digest.hexdigest(), scan.size
 
 
 def manual_send_hint(entry: OutboxEntry) -> str:

@@ -38,7 +38,7 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None
             raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         # An e-mail is sent from its file in pieces (issue 16); API and GitHub payloads are small JSON.
-        payload = outbox.checked_path(entry) if entry.channel == "email" else outbox.read(entry)
+        payload = outbox.checked_path(entry) if entry.channel in ("email", "api") else outbox.read(entry)
         try:
             receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher, meter=meter)
         except DeliveryError as e:
@@ -84,9 +84,9 @@ def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any, m
         from cvd_reporter.delivery import api  # noqa: PLC0415
 
         token = settings.secret("api_token", required=False)
-        return api.submit(json.loads(payload.decode("utf-8")), url=route.get("url") or entry.recipient, token=token,
-                          idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
-                          allow_plaintext=entry.plaintext).to_dict()
+        return api.submit_file(payload, url=route.get("url") or entry.recipient, token=token,
+                               idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
+                               allow_plaintext=entry.plaintext).to_dict()
     if entry.channel == "github":
         from cvd_reporter.delivery import github  # noqa: PLC0415
 

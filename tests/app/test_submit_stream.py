@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import hashlib
 import os
 import stat
 
@@ -79,8 +80,8 @@ def test_large_evidence_arrives_whole_and_gpg_reads_it(world, org_gpg):
     assert open(entry_file, "rb").read() == raw
     assert stat.S_IMODE(os.stat(entry_file).st_mode) == 0o600
     assert not [f for f in os.listdir(os.path.dirname(entry_file)) if f.endswith(".tmp")]
-    assert p.plaintext_sha256 == __import__("hashlib").sha256(plain).hexdigest()
-    assert seen and seen[-1] == (len(raw), len(raw)) or seen == []  # the upload meter saw all of it
+    assert p.plaintext_sha256 == hashlib.sha256(plain).hexdigest()
+    assert seen[-1] == (len(raw), len(raw))  # the upload meter followed it to the end
 
 
 def test_incompressible_evidence_stays_under_one_and_a_half_times(world):
