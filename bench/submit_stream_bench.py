@@ -98,9 +98,10 @@ def stages(world, report: Path) -> dict[str, float]:
     at = lambda key: marks.get(say(key, "nl"), start)  # noqa: E731
     result = {"read report": at("scope") - start, "scope": at("discover") - at("scope"),
               "discovery": at("encrypt") - at("discover")}
-    timing = dict(getattr(plan, "timings", None) or {})
+    written = getattr(plan, "written", None)  # the streaming pipeline counts its own stages
+    timing = dict(written.timings) if written is not None else {}
     built = planned - at("encrypt")
-    if timing:  # the streaming pipeline counts its own stages
+    if timing:
         for name in ("build", "compress+encrypt", "armor", "write"):
             result[name] = timing.get(name, 0.0)
     else:

@@ -18,9 +18,6 @@ from typing import Any, Callable, Iterable, Iterator
 
 from cvd_reporter.core.mime import ARMOR_BEGIN, ARMOR_END
 
-READ_BYTES = 3 * 262144  # a multiple of 3: base64 of each piece joins without padding in between
-
-
 @dataclass
 class ApiPlan:
     document: list[bytes | tuple[str, int]]  # bytes, ("body", i) or ("digest", i)
@@ -90,9 +87,9 @@ def build_api_body(report: dict[str, Any], *, report_id: str, evidence: list[Any
     Written: path, size, hashes, timings)."""
     from cvd_reporter.app.stream_message import _reader, crypto_for, evidence_files, write_stream  # noqa: PLC0415
 
-    files, sizes = evidence_files(evidence)
-    plan = plan_api(report, report_id=report_id, names=[f.name for f in files], media_types=media_types,
-                    reporter_key=reporter_key, created=now, fingerprint=cert.fingerprint)
-    chunks = document_chunks(plan, _reader(files, sizes, meter))
+    files = evidence_files(evidence)
+    plan = plan_api(report, report_id=report_id, names=[Path(e.path).name for e in evidence],
+                    media_types=media_types, reporter_key=reporter_key, created=now, fingerprint=cert.fingerprint)
+    chunks = document_chunks(plan, _reader(files, meter))
     return write_stream(chunks, head=plan.head, tail=plan.tail, folder=folder, now=now, eol=b"\\n",
-                        **crypto_for(cert, now, files, sizes))
+                        **crypto_for(cert, now, files))

@@ -64,42 +64,40 @@ class _Timed:
         self.seconds += time.perf_counter() - t
 
 
-def _reader(files: list[Path], sizes: list[int], meter: Meter | None) -> Callable[[int], Iterator[bytes]]:
+def _reader(files: list[Any], meter: Meter | None) -> Callable[[int], Iterator[bytes]]:
+    """``read(i)``: evidence file ``i`` (an app/userfiles.UserFile) again, in pieces, under the same
+    rules as when it was checked; an error when it is no longer the file that was listed."""
+    from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES  # noqa: PLC0415
+    from cvd_reporter.app.userfiles import UnsafeFile, read_again  # noqa: PLC0415
     from cvd_reporter.core.pgp.stream_mime import READ_BYTES  # noqa: PLC0415
 
     done = [0]
-    total = sum(sizes)
+    total = sum(f.size for f in files)
 
     def read(i: int) -> Iterator[bytes]:
-        got = 0
         try:
-            with open(files[i], "rb") as fh:
-                while True:
-                    chunk = fh.read(READ_BYTES)
-                    if not chunk:
-                        break
-                    got += len(chunk)
-                    done[0] += len(chunk)
-                    if meter is not None:
-                        meter(done[0], total)
-                    yield chunk
+            for chunk in read_again(files[i], max_bytes=MAX_EVIDENCE_BYTES, piece=READ_BYTES):
+                done[0] += len(chunk)
+                if meter is not None:
+                    meter(done[0], total)
+                yield chunk
+        except UnsafeFile as e:
+            raise InputFileError(f"The evidence file {files[i].given} {e.reason}; nothing was sent. Run the "
+                                 "command again.", code="evidence_changed") from None
         except OSError as e:
-            raise InputFileError(f"Cannot read the evidence file {files[i]}: {e.strerror}.") from None
-        if got != sizes[i]:
-            raise InputFileError(f"The evidence file {files[i]} changed while the message was being built; "
-                                 "nothing was sent. Run the command again.", code="evidence_changed")
+            raise InputFileError(f"Cannot read the evidence file {files[i].given}: {e.strerror}.") from None
 
     return read
 
 
-def write_message(plan: Any, *, files: list[Path], sizes: list[int], folder: Path | None, target: Any = None,
+def write_message(plan: Any, *, files: list[Any], folder: Path | None, target: Any = None,
                   compression: int = 0, strategy: int = 0, now: Any = None, meter: Meter | None = None) -> Written:
     """Write the message of ``plan`` (core/pgp/stream_mime.MessagePlan) into a new temporary 0600 file
     in ``folder`` (no file at all when ``folder`` is None: only size and hashes), encrypted to
     ``target`` (a pgpy key or subkey; None for the user's explicit --allow-plaintext)."""
     from cvd_reporter.core.pgp.stream_mime import inner_chunks  # noqa: PLC0415
 
-    return write_stream(inner_chunks(plan, _reader(files, sizes, meter)), head=plan.outer_head,
+    return write_stream(inner_chunks(plan, _reader(files, meter)), head=plan.outer_head,
                         tail=plan.outer_tail, folder=folder, target=target, compression=compression,
                         strategy=strategy, now=now, eol=b"\r\n")
 
@@ -166,25 +164,6 @@ def write_stream(chunks: Iterator[bytes], *, head: bytes, tail: bytes, folder: P
     return Written(Path(tmp) if tmp else None, sink.size, plain.hexdigest(), sink.hash.hexdigest(), timings)
 
 
-def place(written: Written, dest: Path) -> Path:
-    """Move a finished message file to ``dest`` atomically (the same folder: a rename)."""
-    if written.path is None:
-        raise ValueError("nothing was written")
-    try:
-        os.replace(written.path, dest)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(written.path)
-        raise StoreError(f"Cannot write {dest}: {e.strerror}; nothing was changed.") from None
-    return dest
-
-
-def discard(written: Written | None) -> None:
-    if written is not None and written.path is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(written.path)
-
-
 def compression_for(key: Any) -> int:
     """The compression the recipient's key asks for (its primary User ID's preferences)."""
     import warnings  # noqa: PLC0415
@@ -211,23 +190,20 @@ def encryption_target(cert: Any, now: Any) -> Any:
     return cert.key.subkeys[fpr[-16:]]
 
 
-def evidence_files(evidence: list[Any]) -> tuple[list[Path], list[int]]:
-    files = [Path(e.path) for e in evidence]
-    sizes = []
-    for f in files:
-        try:
-            sizes.append(f.stat().st_size)
-        except OSError as e:
-            raise InputFileError(f"Cannot read the evidence file {f}: {e.strerror}.") from None
-    return files, sizes
+def evidence_files(evidence: list[Any]) -> list[Any]:
+    """The checked files (app/userfiles.UserFile) behind the evidence entries."""
+    files = [e.file for e in evidence]
+    if any(f is None for f in files):
+        raise InputFileError("An evidence file could not be read; run `cvd-reporter validate` to see which.")
+    return files
 
 
-def crypto_for(cert: Any, now: Any, files: list[Path], sizes: list[int]) -> dict[str, Any]:
+def crypto_for(cert: Any, now: Any, files: list[Any]) -> dict[str, Any]:
     """Recipient key or subkey, compression and zlib strategy for one message (None: plaintext)."""
     if cert is None:
         return {"target": None, "compression": 0, "strategy": 0}
     return {"target": encryption_target(cert, now), "compression": compression_for(cert.key),
-            "strategy": _strategy(files, sizes)}
+            "strategy": _strategy(files)}
 
 
 def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, message_id: str, now: Any,
@@ -237,27 +213,19 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
     user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
     from cvd_reporter.core.pgp.stream_mime import StreamAttachment, plan_message  # noqa: PLC0415
 
-    files, sizes = evidence_files(evidence)
-    attachments = [StreamAttachment(f.name, mt, n) for f, mt, n in zip(files, media_types, sizes)]
+    files = evidence_files(evidence)
+    attachments = [StreamAttachment(Path(e.path).name, mt, f.size) for e, f, mt in zip(evidence, files, media_types)]
     plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
                         message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                         lang=lang, report_id=report_id, encrypted=cert is not None)
-    return write_message(plan, files=files, sizes=sizes, folder=folder, now=now, meter=meter,
-                         **crypto_for(cert, now, files, sizes))
+    return write_message(plan, files=files, folder=folder, now=now, meter=meter, **crypto_for(cert, now, files))
 
 
-def _strategy(files: list[Path], sizes: list[int]) -> int:
+def _strategy(files: list[Any]) -> int:
     """zlib's strategy from the first 64 KiB of each evidence file (core/pgp/stream.choose_strategy)."""
     from cvd_reporter.core.pgp.stream import choose_strategy  # noqa: PLC0415
 
-    samples = []
-    for f, n in zip(files, sizes):
-        try:
-            with open(f, "rb") as fh:
-                samples.append((fh.read(65536), n))
-        except OSError as e:
-            raise InputFileError(f"Cannot read the evidence file {f}: {e.strerror}.") from None
-    return choose_strategy(samples)
+    return choose_strategy([(f.content[:65536], f.size) for f in files])
 
 
 def media_type(name: str, content: bytes) -> str:
@@ -277,13 +245,12 @@ def media_type(name: str, content: bytes) -> str:
 
 
 def read_attachments(evidence: list[Any]) -> list[tuple[str, bytes, str]]:
-    """Evidence in memory, for the paths that do not stream yet (the API document, a signature)."""
+    """Evidence in memory, for the paths that do not stream (a one-pass signature, a plaintext API
+    body), read again under the same rules and checked against what was listed."""
+    read = _reader(evidence_files(evidence), None)
     out = []
-    for e in evidence:
-        try:
-            content = Path(e.path).read_bytes()
-        except OSError as err:
-            raise InputFileError(f"Cannot read the evidence file {e.path}: {err.strerror}.") from None
+    for i, e in enumerate(evidence):
+        content = b"".join(read(i))
         out.append((Path(e.path).name, content, media_type(Path(e.path).name, content)))
     return out
 

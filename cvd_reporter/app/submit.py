@@ -44,6 +44,8 @@ TEXTS: dict[str, dict[str, str]] = {
                "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
     "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
     "warning": {"en": "warning", "nl": "let op"},
+    "attached": {"en": "attached", "nl": "bijlage"},
+    "outside": {"en": "OUTSIDE the report's folder", "nl": "BUITEN de map van de melding"},
 }
 
 
@@ -99,10 +101,7 @@ class Plan:
     kind: str = "report"  # report | follow_up | publication_notice
     written: Any = None  # app/stream_message.Written: the message streamed to a file instead of ``message``
     message_size: int = 0
-
-    @property
-    def timings(self) -> dict[str, float]:
-        return dict(self.written.timings) if self.written is not None else {}
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -122,6 +121,10 @@ class Plan:
         else:
             lines.append(row(t("key_label"), t("no_key")))
         lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+        for a in self.attachments:
+            where = a["resolved"] + (f" ({t('outside')})" if a["outside_report_folder"] else "")
+            lines.append(row(t("attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
+                                            f"SHA-256 {a['sha256'][:16]}…"))
         lines += [row(t("warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
@@ -132,7 +135,7 @@ class Plan:
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
             "contact_source": self.contact_source, "scope": self.scope, "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
-            "warnings": self.warnings,
+            "warnings": self.warnings, "attachments": self.attachments,
         }
 
 
@@ -219,8 +222,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         cert=cert, settings=settings, policy=policy, options=options)
-    written = None if isinstance(message, bytes) else message
-    size = len(message) if written is None else written.size
+    written, size = (None, len(message)) if isinstance(message, bytes) else (message, message.size)
     if channel in ("email", "outbox") and size > MAIL_SIZE_WARNING:
         warnings.append(f"The encrypted message is {size / 1e6:.0f} MB; many mail servers refuse more "
                         "than 25 MB. Consider sharing large evidence on request instead.")
@@ -233,7 +235,15 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
         findings=checked.findings, warnings=warnings, calendar=policy.calendar,
         response_days=policy.response_working_days, target=(report.target.urls or report.target.ips)[0],
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
-        api_url=settings.api_url if channel == "api" else None)
+        api_url=settings.api_url if channel == "api" else None, attachments=attachment_list(checked))
+
+
+def attachment_list(checked: Any) -> list[dict[str, Any]]:
+    """Every file that travels with the report, as read: given path, resolved path, size, SHA-256."""
+    files = [e.file for e in checked.evidence if e.file is not None]
+    if checked.reporter_key is not None and checked.reporter_key.file is not None:
+        files.append(checked.reporter_key.file)
+    return [f.describe() for f in files]
 
 
 def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: dt.datetime, strict: bool,
@@ -297,13 +307,14 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
 
     report = checked.loaded.report
-    reporter_key = _reporter_key(report.reporter.pgp_key, checked.loaded.path.parent)
+    reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     if cert is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
     signer = load_signer(options, settings)
-    from cvd_reporter.app.stream_message import evidence_media_type, read_attachments  # noqa: PLC0415
-
-    streamed = signer is None and (channel != "api" or cert is not None)  # issue 16; see below
+    from cvd_reporter.app.stream_api import build_api_body  # noqa: PLC0415
+    from cvd_reporter.app.stream_message import build_mail, evidence_media_type, read_attachments  # noqa: PLC0415
+    folder = (options.output.parent if options.output else None) if options.dry_run else Path(settings.home) / "outbox"
+    streamed = signer is None and (channel != "api" or cert is not None)  # to ``folder``; None: hashes only
     attachments = [] if streamed else read_attachments(checked.evidence)
     media_types = [evidence_media_type(e) for e in checked.evidence]
 
@@ -311,11 +322,9 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
         from cvd_reporter.delivery import api  # noqa: PLC0415
 
         if streamed:
-            from cvd_reporter.app.stream_api import build_api_body  # noqa: PLC0415
-
             written = build_api_body(report.to_dict(), report_id=report_id, evidence=checked.evidence,
                                      media_types=media_types, reporter_key=reporter_key, now=now, cert=cert,
-                                     folder=_message_folder(settings, options), meter=options.meter)
+                                     folder=folder, meter=options.meter)
             return written, report_id, written.plaintext_sha256, written.message_sha256
 
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
@@ -334,13 +343,10 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
     message_id = mime.message_id_for(report_id, domain)
     if streamed:  # a one-pass signature (--sign-with) still needs the whole text in memory
-        from cvd_reporter.app.stream_message import build_mail  # noqa: PLC0415
-
         written = build_mail(report_text=text, subject=subject(report, lang), sender=sender, recipient=recipient,
-                             message_id=message_id, now=now, evidence=checked.evidence,
-                             media_types=media_types,
-                             reporter_key=reporter_key, lang=lang, report_id=report_id, cert=cert,
-                             folder=_message_folder(settings, options), meter=options.meter)
+                             message_id=message_id, now=now, evidence=checked.evidence, media_types=media_types,
+                             reporter_key=reporter_key, lang=lang, report_id=report_id, cert=cert, folder=folder,
+                             meter=options.meter)
         return written, message_id, written.plaintext_sha256, written.message_sha256
     inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender, to_addr=recipient,
                              message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
@@ -381,26 +387,6 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
         raise InputNeeded("The signing key is protected by a passphrase: set CVD_SIGNING_PASSPHRASE or run "
                           "on a terminal to be asked.", code="passphrase_needed")
     return load_signing_key(data, passphrase)
-
-
-def _message_folder(settings: Any, options: SubmitOptions) -> Path | None:
-    """Where the streamed message is written: next to --output, the outbox, or nowhere (dry run)."""
-    if options.dry_run:
-        return options.output.parent if options.output else None
-    return Path(settings.home) / "outbox"
-
-
-def _reporter_key(value: str | None, base: Path) -> str | None:
-    if not value:
-        return None
-    if "BEGIN PGP PUBLIC KEY BLOCK" in value:
-        return value
-    path = (base / value).expanduser()
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise ValidationError(f"reporter.pgp_key {value!r} is neither an armored key nor a readable file.") \
-            from None
 
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
@@ -452,7 +438,23 @@ def already_sent(settings: Any, report_id: str) -> Any:
             if e.code == "unknown_report":
                 return None
             raise
-    return entry if any(d.ok and d.kind == "report" for d in entry.deliveries) else None
+    return entry if left_already(entry) else None
+
+
+def left_already(entry: Any) -> bool:
+    """Has this report left, whichever way: a delivery through this tool, or `mark ID sent` after the
+    reporter sent it from a mail client or a web form? Either way it must never be sent again."""
+    return entry.state != "draft" or any(d.ok and d.kind == "report" for d in entry.deliveries)
+
+
+def how_it_left(entry: Any) -> tuple[str, str]:
+    """(when, how) for the sentence that says why nothing is sent again."""
+    sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
+    if sent is not None:
+        return str(sent.at)[:10], f"to {sent.recipient}"
+    marked = next((e for e in entry.events if e.state == "sent"), None)
+    when = marked.day.isoformat() if marked is not None else str(entry.sent_on or "?")
+    return when, "(marked sent by hand)" if marked is not None else f"(its state is {entry.state})"
 
 
 def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.datetime) -> Outcome:
@@ -464,9 +466,7 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
 
     if options.dry_run:
         if plan.written is not None and plan.written.path is not None and options.output:
-            from cvd_reporter.app.stream_message import place  # noqa: PLC0415
-
-            place(plan.written, options.output)
+            plan.written.path.replace(options.output)  # the same folder: an atomic rename
         elif options.output:
             write_private(options.output, plan.message, user_path=True)
         return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
@@ -485,13 +485,9 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
                        "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
                        "encrypted": plan.encrypted}
     box = Outbox(settings.home)
-    if plan.written is not None and plan.written.path is not None:  # streamed: e-mail or API body
-        entry = box.save_file(report_id=plan.report_id, channel=channel, recipient=plan.recipient,
-                              path=plan.written.path, key=plan.message_id, route=route,
-                              allow_plaintext=not plan.encrypted, now=now)
-    else:
-        entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
-                         key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
+    payload = plan.written.path if plan.written is not None and plan.written.path is not None else plan.message
+    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=payload,
+                     key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
         contact, fingerprint, source = plan.pin
         PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
@@ -510,6 +506,14 @@ def send_and_record(box: Any, ident: str, *, settings: Any, force: bool = False,
     they are the proof of attempts at contact. Used by submit and by `outbox send`."""
     from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
 
+    entry = box.get(ident)
+    if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
+        previous = already_sent(settings, entry.report_id)
+        if previous is not None:
+            when, how = how_it_left(previous)
+            raise StoreError(f"Report {entry.report_id} already left on {when} {how}; the copy in the outbox "
+                             f"({entry.id}) is not sent, so the organisation gets it once.",
+                             code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
     try:
         sent = send_entry(box, ident, settings=settings, force=force, meter=meter)
     except DeliveryError as e:
@@ -576,15 +580,21 @@ def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[st
         rid = peek_report_id(path, lang=lang)
         previous = already_sent(settings, rid) if rid else None
         if previous is not None:
-            sent = next(d for d in previous.deliveries if d.ok and d.kind == "report")
-            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel, recipient=sent.recipient,
-                        lang=lang, policy_id=previous.policy, organisation=previous.organisation, message=b"",
-                        message_id=sent.message_id or "", plaintext_sha256=sent.plaintext_sha256 or "",
-                        encrypted_sha256=sent.encrypted_sha256 or "", encrypted=True)
-            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {str(sent.at)[:10]} to "
-                           f"{sent.recipient}; nothing was sent again. Use `cvd-reporter follow-up {rid}` to write "
-                           "to them about it.")
+            sent = next((d for d in previous.deliveries if d.ok and d.kind == "report"), None)
+            when, how = how_it_left(previous)
+            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel if sent else "manual",
+                        recipient=sent.recipient if sent else "", lang=lang, policy_id=previous.policy,
+                        organisation=previous.organisation, message=b"",
+                        message_id=(sent.message_id if sent else None) or "",
+                        plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
+                        encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
+            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {when} {how}; nothing was "
+                           f"sent again. Use `cvd-reporter follow-up {rid}` to write to them about it.")
     plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
-    if not options.dry_run and not confirm(plan.summary(lang)):
-        raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
-    return deliver(plan, settings=settings, options=options, now=now)
+    try:
+        if not options.dry_run and not confirm(plan.summary(lang)):
+            raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
+        return deliver(plan, settings=settings, options=options, now=now)
+    finally:  # a streamed file nobody took (not confirmed, a failure) goes; a kept one was renamed
+        if plan.written is not None and plan.written.path is not None:
+            plan.written.path.unlink(missing_ok=True)

@@ -132,15 +132,19 @@ class Outbox:
         return entry
 
     # ---- the interface ----------------------------------------------------------------------
-    def save(self, *, report_id: str, channel: str, recipient: str, payload: bytes, key: str,
+    def save(self, *, report_id: str, channel: str, recipient: str, payload: bytes | Path, key: str,
              route: dict[str, Any] | None = None, allow_plaintext: bool = False,
              now: datetime | None = None) -> OutboxEntry:
-        """Keep ``payload`` (the finished message) until it is sent; return its entry.
+        """Keep ``payload`` (the finished message, or a file in the outbox folder holding it:
+        :meth:`save_file`) until it is sent; return its entry.
 
         ``key`` is the message's Message-ID (e-mail) or Idempotency-Key (API, GitHub: the report id).
         ``route`` holds what sending needs besides secrets: ``mail_from``/``rcpt_to``, ``url``,
         ``repo``/``api_url``.
         """
+        if isinstance(payload, Path):
+            return self.save_file(report_id=report_id, channel=channel, recipient=recipient, path=payload, key=key,
+                                  route=route, allow_plaintext=allow_plaintext, now=now)
         check_report_id(report_id)
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from cvd_reporter.app.stream_api import build_api_body
+from cvd_reporter.app.userfiles import read_user_file
 from cvd_reporter.core.openpgp import load_certificates
 from cvd_reporter.delivery import api
 from cvd_reporter.delivery.outbox import Outbox
@@ -36,7 +37,9 @@ def test_a_streamed_body_reaches_the_receiver_and_decrypts_to_the_document(https
     capture, notes = os.urandom(1_500_001), "Geen persoonsgegevens.\n".encode() * 1000
     (tmp_path / "capture.bin").write_bytes(capture)
     (tmp_path / "notes.txt").write_bytes(notes)
-    evidence = [SimpleNamespace(path=tmp_path / "capture.bin"), SimpleNamespace(path=tmp_path / "notes.txt")]
+    evidence = [SimpleNamespace(path=tmp_path / name, file=read_user_file(name, tmp_path, max_bytes=1 << 22,
+                                                                             binary_head_only=True))
+                for name in ("capture.bin", "notes.txt")]
     now = dt.datetime.now(dt.timezone.utc)
     written = build_api_body(REPORT, report_id="r-api-1", evidence=evidence,
                              media_types=["application/octet-stream", "text/plain"], reporter_key=None, now=now,
