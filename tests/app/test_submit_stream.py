@@ -108,3 +108,36 @@ def test_a_dry_run_writes_only_the_output_file(world, tmp_path):
     deliver(p2, settings=world.settings, options=opts2, now=now2)
     after = sorted(world.settings.home.rglob("*")) if world.settings.home.exists() else []
     assert p2.written.path is None and p2.message_size > 300_000 and before == after
+
+
+def outbox_files(world):
+    folder = world.settings.home / "outbox"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_evidence_changed_while_streaming_sends_nothing_and_leaves_no_file(world):
+    from cvd_reporter.errors import InputFileError
+
+    report = report_with(world, "Stream gewijzigd", {"video.mp4": os.urandom(3_000_000)})
+    before = outbox_files(world)
+
+    def meddle(done, total):  # someone rewrites the file while it is being encrypted
+        if done < total:
+            (report.parent / "video.mp4").write_bytes(os.urandom(3_000_000))
+
+    with pytest.raises(InputFileError) as caught:
+        plan(world, report, via="outbox", meter=meddle)
+    assert caught.value.code == "evidence_changed"
+    assert outbox_files(world) == before
+
+
+def test_not_confirmed_leaves_nothing_in_the_outbox(world):
+    from cvd_reporter.app.submit import submit_report
+    from cvd_reporter.errors import InputNeeded
+
+    report = report_with(world, "Stream niet bevestigd", {"shot.png": os.urandom(200_000)})
+    before = outbox_files(world)
+    with pytest.raises(InputNeeded):
+        submit_report(report, settings=world.settings, lang="nl", confirm=lambda _summary: False,
+                      options=SubmitOptions(via="outbox"))
+    assert outbox_files(world) == before

@@ -86,19 +86,70 @@ class PartialPacket:
 
 
 class _Deflate:
-    """Compressed Data packet body: the algorithm octet, then a ZIP (raw deflate) or ZLIB stream."""
+    """Compressed Data packet body: the algorithm octet, then a ZIP (raw deflate) or ZLIB stream.
 
-    def __init__(self, algorithm: int, packet: PartialPacket, level: int, strategy: int) -> None:
+    With ``threaded``, deflate and everything after it (encryption, armor, the caller's ``write``)
+    run in one worker thread fed through a short queue: zlib releases the GIL while it works, so on
+    a second core it overlaps with the caller making the plaintext (reading, base64). The order of
+    the output is kept (one worker, first in first out); an error in the worker is raised by the
+    next ``write`` or by ``close``. Memory stays bounded: at most QUEUE pieces wait.
+    """
+
+    QUEUE = 4
+
+    def __init__(self, algorithm: int, packet: PartialPacket, level: int, strategy: int,
+                 threaded: bool = False) -> None:
         self._packet = packet
         self._z = zlib.compressobj(level, zlib.DEFLATED, -15 if algorithm == ZIP else 15, 8, strategy)
         packet.write(bytes((algorithm,)))
+        self._queue: Any = None
+        self._error: BaseException | None = None
+        if threaded:
+            import queue  # noqa: PLC0415
+            import threading  # noqa: PLC0415
 
-    def write(self, data: bytes | bytearray | memoryview) -> None:
+            self._queue = queue.Queue(self.QUEUE)
+            self._worker = threading.Thread(target=self._work, name="cvd-deflate", daemon=True)
+            self._worker.start()
+
+    def _compress(self, data: bytes | bytearray | memoryview) -> None:
         out = self._z.compress(data)
         if out:
             self._packet.write(out)
 
+    def _work(self) -> None:
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            if self._error is None:  # after an error, drain the queue so the producer never blocks
+                try:
+                    self._compress(data)
+                except BaseException as e:  # noqa: BLE001 - handed to the producer's thread
+                    self._error = e
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._queue is None:
+            self._compress(data)
+            return
+        self._raise()
+        self._queue.put(bytes(data))
+
+    def stop(self) -> None:
+        """End the worker (if any) and raise what it ran into."""
+        if self._queue is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._queue = None
+            self._raise()
+
     def close(self) -> None:
+        self.stop()
         self._packet.write(self._z.flush())
         self._packet.close()
 
@@ -161,12 +212,14 @@ class EncryptStream:
 
     ``target`` is the pgpy key or subkey to encrypt to (the caller has checked it may be used),
     ``compression`` one of UNCOMPRESSED, ZIP, ZLIB, with zlib's ``strategy`` (see
-    :func:`choose_strategy`). ``close()`` ends the packets and the MDC.
+    :func:`choose_strategy`); with ``threaded`` the compression and what follows it run in a worker
+    thread (see _Deflate), so ``write`` may be called from another thread than the caller's.
+    ``close()`` ends the packets and the MDC; ``abort()`` stops the worker after an error.
     """
 
     def __init__(self, write: Write, target: Any, *, now: datetime, compression: int = ZLIB,
                  chunk: int = CHUNK, level: int = LEVEL, strategy: int = DEFAULT_STRATEGY,
-                 session_key: bytes | None = None) -> None:
+                 threaded: bool = True, session_key: bytes | None = None) -> None:
         if compression not in (UNCOMPRESSED, ZIP, ZLIB):
             raise ValueError(f"compression algorithm {compression} is not written here")
         key = session_key or os.urandom(32)
@@ -182,7 +235,7 @@ class EncryptStream:
         inner: Write = self._encrypt
         if compression != UNCOMPRESSED:
             self._deflate = _Deflate(compression, PartialPacket(8, self._encrypt, chunk=chunk), level,
-                                    strategy)
+                                    strategy, threaded)
             inner = self._deflate.write
         self._literal = PartialPacket(11, inner, chunk=chunk)
         # RFC 4880 §5.9: binary format 'b', an empty file name, the date (bytes stay exact).
@@ -199,6 +252,15 @@ class EncryptStream:
             raise ValueError("the encryption stream is closed")
         self.plain_size += len(data)
         self._literal.write(data)
+
+    def abort(self) -> None:
+        """Stop the worker thread without finishing the message (the caller discards the output)."""
+        if self._deflate is not None:
+            try:
+                self._deflate.stop()
+            except BaseException:  # noqa: BLE001, S110 - the caller is already handling an error
+                pass
+        self.closed = True
 
     def close(self) -> None:
         if self.closed:
