@@ -87,7 +87,10 @@ def build_api_body(report: dict[str, Any], *, report_id: str, evidence: list[Any
     Written: path, size, hashes, timings)."""
     from cvd_reporter.app.stream_message import _reader, crypto_for, evidence_files, write_stream  # noqa: PLC0415
 
+    from cvd_reporter.app.stream_message import check_size  # noqa: PLC0415
+
     files = evidence_files(evidence)
+    check_size(sum((f.size + 2) // 3 * 4 for f in files))  # the base64 of the evidence alone
     plan = plan_api(report, report_id=report_id, names=[Path(e.path).name for e in evidence],
                     media_types=media_types, reporter_key=reporter_key, created=now, fingerprint=cert.fingerprint)
     chunks = document_chunks(plan, _reader(files, meter))

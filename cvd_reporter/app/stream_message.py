@@ -206,6 +206,16 @@ def evidence_files(evidence: list[Any]) -> list[Any]:
     return files
 
 
+def check_size(plaintext: int) -> None:
+    """The cap core/openpgp.py sets for a message, measured before anything is written."""
+    from cvd_reporter.core.openpgp import MAX_MESSAGE_BYTES  # noqa: PLC0415
+
+    if plaintext > MAX_MESSAGE_BYTES:
+        raise InputFileError(f"The message would be {plaintext:,} bytes; cvd-reporter encrypts at most "
+                             f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MiB (e-mail providers refuse far less). "
+                             "Share large evidence another way.", code="too_large")
+
+
 def crypto_for(cert: Any, now: Any, files: list[Any]) -> dict[str, Any]:
     """Recipient key or subkey, compression and zlib strategy for one message (None: plaintext)."""
     if cert is None:
@@ -226,6 +236,7 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
     plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
                         message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                         lang=lang, report_id=report_id, encrypted=cert is not None)
+    check_size(plan.inner_size)
     return write_message(plan, files=files, folder=folder, now=now, meter=meter, **crypto_for(cert, now, files))
 
 

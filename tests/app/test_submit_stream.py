@@ -141,3 +141,15 @@ def test_not_confirmed_leaves_nothing_in_the_outbox(world):
         submit_report(report, settings=world.settings, lang="nl", confirm=lambda _summary: False,
                       options=SubmitOptions(via="outbox"))
     assert outbox_files(world) == before
+
+
+def test_the_message_cap_is_checked_before_anything_is_written(world, monkeypatch):
+    from cvd_reporter.core import openpgp
+    from cvd_reporter.errors import InputFileError
+
+    monkeypatch.setattr(openpgp, "MAX_MESSAGE_BYTES", 400_000)  # stands in for 256 MiB, to keep it quick
+    report = report_with(world, "Stream te groot", {"dump.bin": os.urandom(300_000)})  # 400 kB as base64
+    before = outbox_files(world)
+    with pytest.raises(InputFileError) as caught:
+        plan(world, report, via="outbox")
+    assert caught.value.code == "too_large" and outbox_files(world) == before
