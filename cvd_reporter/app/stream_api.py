@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from cvd_reporter.core.mime import ARMOR_BEGIN, ARMOR_END
-
 @dataclass
 class ApiPlan:
     document: list[bytes | tuple[str, int]]  # bytes, ("body", i) or ("digest", i)
@@ -28,6 +26,7 @@ class ApiPlan:
 def plan_api(report: dict[str, Any], *, report_id: str, names: list[str], media_types: list[str],
              reporter_key: str | None, created: Any, fingerprint: str) -> ApiPlan:
     """Skeletons of the encrypted document and of the JSON body around its armor."""
+    from cvd_reporter.core.mime import ARMOR_BEGIN, ARMOR_END  # noqa: PLC0415
     from cvd_reporter.delivery import api  # noqa: PLC0415
 
     token = os.urandom(12).hex()
@@ -46,7 +45,7 @@ def plan_api(report: dict[str, Any], *, report_id: str, names: list[str], media_
         pieces += [text[pos:at], ("digest", i)]
         pos = at + len(digest)
     pieces.append(text[pos:])
-    placeholder = (ARMOR_BEGIN + b"\n\nPLACEHOLDER\n" + ARMOR_END + b"\n")
+    placeholder = ARMOR_BEGIN + b"\n\nPLACEHOLDER\n" + ARMOR_END + b"\n"
     payload = api.build_payload(report_id=report_id, created=created, message=placeholder,
                                 recipient_fingerprint=fingerprint)
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -81,18 +80,20 @@ def document_chunks(plan: ApiPlan, read: Callable[[int], Iterable[bytes]]) -> It
             yield json.dumps({"sha256": done[i][0], "size": done[i][1]})[1:-1].encode()
 
 
-def build_api_body(report: dict[str, Any], *, report_id: str, evidence: list[Any], media_types: list[str],
-                   reporter_key: str | None, now: Any, cert: Any, folder: Path | None, meter: Any = None) -> Any:
+def build_api_body(report: dict[str, Any], *, report_id: str, evidence: list[Any], reporter_key: str | None,
+                   now: Any, cert: Any, folder: Path | None, meter: Any = None) -> Any:
     """The encrypted API body streamed into a temporary 0600 file in ``folder`` (app/stream_message's
     Written: path, size, hashes, timings)."""
-    from cvd_reporter.app.stream_message import _reader, crypto_for, evidence_files, write_stream  # noqa: PLC0415
+    from cvd_reporter.app.stream_message import (  # noqa: PLC0415
+        _reader, crypto_for, evidence_files, evidence_media_type, write_stream)
 
     from cvd_reporter.app.stream_message import check_size  # noqa: PLC0415
 
     files = evidence_files(evidence)
     check_size(sum((f.size + 2) // 3 * 4 for f in files))  # the base64 of the evidence alone
     plan = plan_api(report, report_id=report_id, names=[Path(e.path).name for e in evidence],
-                    media_types=media_types, reporter_key=reporter_key, created=now, fingerprint=cert.fingerprint)
+                    media_types=[evidence_media_type(e) for e in evidence], reporter_key=reporter_key, created=now,
+                    fingerprint=cert.fingerprint)
     chunks = document_chunks(plan, _reader(files, meter))
     return write_stream(chunks, head=plan.head, tail=plan.tail, folder=folder, now=now, eol=b"\\n",
                         **crypto_for(cert, now, files))

@@ -225,14 +225,15 @@ def crypto_for(cert: Any, now: Any, files: list[Any]) -> dict[str, Any]:
 
 
 def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, message_id: str, now: Any,
-               evidence: list[Any], media_types: list[str], reporter_key: str | None, lang: str, report_id: str,
-               cert: Any, folder: Path | None, meter: Meter | None = None) -> Written:
+               evidence: list[Any], reporter_key: str | None, lang: str, report_id: str, cert: Any,
+               folder: Path | None, meter: Meter | None = None) -> Written:
     """The report e-mail (RFC 3156 around the encrypted inner entity, or the bare inner entity for the
     user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
     from cvd_reporter.core.pgp.stream_mime import StreamAttachment, plan_message  # noqa: PLC0415
 
     files = evidence_files(evidence)
-    attachments = [StreamAttachment(Path(e.path).name, mt, f.size) for e, f, mt in zip(evidence, files, media_types)]
+    attachments = [StreamAttachment(Path(e.path).name, evidence_media_type(e), f.size)
+                   for e, f in zip(evidence, files)]
     plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
                         message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                         lang=lang, report_id=report_id, encrypted=cert is not None)
@@ -278,3 +279,21 @@ def evidence_media_type(e: Any) -> str:
     """As media_type, from what reading the evidence found: text/* only for NUL-free UTF-8."""
     sample = b"\x00" if e.text is None or "\x00" in e.text else b""
     return media_type(Path(e.path).name, sample)
+
+
+def discard(written: Written | None) -> None:
+    """Remove a streamed file that nobody took (not confirmed, a failure); gone already when kept."""
+    if written is not None and written.path is not None:
+        with contextlib.suppress(OSError):
+            written.path.unlink()
+
+
+def write_output(output: Path, written: Written | None, message: bytes) -> None:
+    """--output of a dry run: the streamed file renamed onto it (it was written beside it), or the
+    bytes of a message built in memory, 0600 either way."""
+    if written is not None and written.path is not None:
+        written.path.replace(output)
+    else:
+        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+
+        write_private(output, message, user_path=True)

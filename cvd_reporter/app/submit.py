@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from cvd_reporter.core.domains import registrable_domain
+from cvd_reporter.app.stream_api import build_api_body
+from cvd_reporter.app.stream_message import build_mail, discard, read_attachments, write_output
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.errors import (
     DeliveryError, DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, StoreError,
@@ -96,7 +99,7 @@ class Plan:
     target: str = ""
     report_path: str | None = None
     evidence_paths: list[str] = field(default_factory=list)
-    pin: tuple[str, str, str] | None = None  # (contact, fingerprint, source) to pin once sent
+    pin: tuple[str, str, str, str | None] | None = None  # (contact, fingerprint, source, organisation)
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
     written: Any = None  # app/stream_message.Written: the message streamed to a file instead of ``message``
@@ -216,6 +219,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
     progress(say("key", lang))
     key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
+                                    organisation=registrable_domain(discovery.host),
                                     now=now, options=options, warnings=warnings)
 
     progress(say("encrypt", lang))
@@ -277,7 +281,10 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
 
 
 def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now: dt.datetime,
-              options: SubmitOptions, warnings: list[str]) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+              options: SubmitOptions, warnings: list[str],
+              organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+    """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
+    a registrable domain) of the organisation; the pin tuple is written only once the report left."""
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
@@ -294,9 +301,10 @@ def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now:
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
-    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key)
+    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
+                                  organisation=organisation)
     info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
-    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source)
+    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source, organisation)
 
 
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
@@ -311,20 +319,17 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     if cert is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
     signer = load_signer(options, settings)
-    from cvd_reporter.app.stream_api import build_api_body  # noqa: PLC0415
-    from cvd_reporter.app.stream_message import build_mail, evidence_media_type, read_attachments  # noqa: PLC0415
     folder = (options.output.parent if options.output else None) if options.dry_run else Path(settings.home) / "outbox"
     streamed = signer is None and (channel != "api" or cert is not None)  # to ``folder``; None: hashes only
     attachments = [] if streamed else read_attachments(checked.evidence)
-    media_types = [evidence_media_type(e) for e in checked.evidence]
+    common = dict(evidence=checked.evidence, reporter_key=reporter_key, now=now, cert=cert, folder=folder,
+                  meter=options.meter)
 
     if channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415
 
         if streamed:
-            written = build_api_body(report.to_dict(), report_id=report_id, evidence=checked.evidence,
-                                     media_types=media_types, reporter_key=reporter_key, now=now, cert=cert,
-                                     folder=folder, meter=options.meter)
+            written = build_api_body(report.to_dict(), report_id=report_id, **common)
             return written, report_id, written.plaintext_sha256, written.message_sha256
 
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
@@ -344,9 +349,7 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     message_id = mime.message_id_for(report_id, domain)
     if streamed:  # a one-pass signature (--sign-with) still needs the whole text in memory
         written = build_mail(report_text=text, subject=subject(report, lang), sender=sender, recipient=recipient,
-                             message_id=message_id, now=now, evidence=checked.evidence, media_types=media_types,
-                             reporter_key=reporter_key, lang=lang, report_id=report_id, cert=cert, folder=folder,
-                             meter=options.meter)
+                             message_id=message_id, lang=lang, report_id=report_id, **common)
         return written, message_id, written.plaintext_sha256, written.message_sha256
     inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender, to_addr=recipient,
                              message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
@@ -462,13 +465,10 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
     from cvd_reporter.delivery.outbox import Outbox, manual_send_hint  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
     from cvd_reporter.store.record import Record  # noqa: PLC0415
-    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
 
     if options.dry_run:
-        if plan.written is not None and plan.written.path is not None and options.output:
-            plan.written.path.replace(options.output)  # the same folder: an atomic rename
-        elif options.output:
-            write_private(options.output, plan.message, user_path=True)
+        if options.output:
+            write_output(options.output, plan.written, plan.message)
         return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
                        if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
     channel = "email" if plan.channel == "outbox" else plan.channel
@@ -489,9 +489,9 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
     entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=payload,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
-        contact, fingerprint, source = plan.pin
+        contact, fingerprint, source, organisation = plan.pin
         PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                              now=now)
+                                              now=now, organisation=organisation)
     with Record.open(settings.home) as record:
         _ensure_report(record, plan, now)
     if plan.channel == "outbox":
@@ -596,5 +596,4 @@ def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[st
             raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
         return deliver(plan, settings=settings, options=options, now=now)
     finally:  # a streamed file nobody took (not confirmed, a failure) goes; a kept one was renamed
-        if plan.written is not None and plan.written.path is not None:
-            plan.written.path.unlink(missing_ok=True)
+        discard(plan.written)

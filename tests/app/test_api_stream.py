@@ -37,12 +37,11 @@ def test_a_streamed_body_reaches_the_receiver_and_decrypts_to_the_document(https
     capture, notes = os.urandom(1_500_001), "Geen persoonsgegevens.\n".encode() * 1000
     (tmp_path / "capture.bin").write_bytes(capture)
     (tmp_path / "notes.txt").write_bytes(notes)
-    evidence = [SimpleNamespace(path=tmp_path / name, file=read_user_file(name, tmp_path, max_bytes=1 << 22,
-                                                                             binary_head_only=True))
-                for name in ("capture.bin", "notes.txt")]
+    evidence = [SimpleNamespace(path=tmp_path / name, text=text,  # as app/reportfile.read_evidence makes them
+                                file=read_user_file(name, tmp_path, max_bytes=1 << 22, binary_head_only=True))
+                for name, text in (("capture.bin", None), ("notes.txt", notes.decode()))]
     now = dt.datetime.now(dt.timezone.utc)
-    written = build_api_body(REPORT, report_id="r-api-1", evidence=evidence,
-                             media_types=["application/octet-stream", "text/plain"], reporter_key=None, now=now,
+    written = build_api_body(REPORT, report_id="r-api-1", evidence=evidence, reporter_key=None, now=now,
                              cert=org, folder=tmp_path / "home" / "outbox")
     box = Outbox(tmp_path / "home")
     entry = box.save_file(report_id="r-api-1", channel="api", recipient=URL, path=written.path, key="r-api-1")
