@@ -14,13 +14,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from cvd_reporter.errors import InputFileError, StoreError
+from cvd_reporter.errors import InputFileError
 
 # Deflate, encryption, armor and writing run in a second thread (core/pgp/stream._Deflate) while this
 # one reads and encodes the evidence. bench/ turns it off to time the stages one after another.
@@ -112,6 +111,8 @@ def write_stream(chunks: Iterator[bytes], *, head: bytes, tail: bytes, folder: P
     fh = None
     tmp: str | None = None
     if folder is not None:
+        import tempfile  # noqa: PLC0415 - only when a file is written
+
         from cvd_reporter.store.fs import private_dir  # noqa: PLC0415
 
         private_dir(folder, tighten=False)  # the outbox tightens its own folder when it takes the file
