@@ -2,9 +2,10 @@
 -> record. The CLI (cli/submit_cmds.py) and the wizard call it; it never prompts itself: the caller
 passes a ``confirm`` callback, so a script gets exit 8 instead of a hanging prompt.
 
-Invariants (DESIGN.md): the report leaves encrypted or not at all unless ``allow_plaintext``; nothing
-of its content in an outer header; a failed delivery leaves the encrypted message in the outbox; a
-report that was sent is never sent again (same report id -> same Message-ID / Idempotency-Key).
+Invariants (docs/security-model.md): the report leaves encrypted or not at all unless
+``allow_plaintext``; nothing of its content in an outer header; a failed delivery leaves the
+encrypted message in the outbox; a report that was sent is never sent again (same report id -> same
+Message-ID / Idempotency-Key).
 """
 
 from __future__ import annotations

@@ -67,15 +67,16 @@ def _open_checked(resolved: Path, max_bytes: int) -> Any:
         fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
         raise UnsafeFile(e.strerror or "cannot be opened") from None
-    fh = os.fdopen(fd, "rb")
-    st = os.fstat(fh.fileno())
-    if not stat.S_ISREG(st.st_mode):
-        fh.close()
-        raise UnsafeFile("is not a regular file (a folder, device, pipe or socket)")
-    if st.st_size > max_bytes:
-        fh.close()
-        raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
-    return fh
+    try:
+        st = os.fstat(fd)  # on the descriptor itself: Python's own open() refuses a folder with a traceback
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile("is not a regular file (a folder, device, pipe or socket)")
+        if st.st_size > max_bytes:
+            raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
 
 
 def read_again(file: UserFile, *, max_bytes: int, piece: int = _PIECE) -> Iterator[bytes]:
