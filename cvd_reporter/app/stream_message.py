@@ -188,8 +188,8 @@ def compression_for(key: Any) -> int:
 
 
 def encryption_target(cert: Any, now: Any) -> Any:
-    """The key or subkey core/openpgp.py's checks chose (the newest valid one, as gpg picks)."""
-    from cvd_reporter.core.openpgp import inspect, require_usable  # noqa: PLC0415
+    """The key or subkey core/pgp/keys.py's checks chose (the newest valid one, as gpg picks)."""
+    from cvd_reporter.core.pgp.keys import inspect, require_usable  # noqa: PLC0415
 
     verdict = inspect(cert, now=now)
     require_usable(verdict)
@@ -208,8 +208,8 @@ def evidence_files(evidence: list[Any]) -> list[Any]:
 
 
 def check_size(plaintext: int) -> None:
-    """The cap core/openpgp.py sets for a message, measured before anything is written."""
-    from cvd_reporter.core.openpgp import MAX_MESSAGE_BYTES  # noqa: PLC0415
+    """The cap core/pgp/encrypt.py sets for a message, measured before anything is written."""
+    from cvd_reporter.core.pgp.encrypt import MAX_MESSAGE_BYTES  # noqa: PLC0415
 
     if plaintext > MAX_MESSAGE_BYTES:
         raise InputFileError(f"The message would be {plaintext:,} bytes; cvd-reporter encrypts at most "

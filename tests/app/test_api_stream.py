@@ -15,7 +15,7 @@ import pytest
 
 from cvd_reporter.app.stream_api import build_api_body
 from cvd_reporter.app.userfiles import read_user_file
-from cvd_reporter.core.openpgp import load_certificates
+from cvd_reporter.core.pgp.certificates import load_certificates
 from cvd_reporter.delivery import api
 from cvd_reporter.delivery.outbox import Outbox
 from cvd_reporter.net.http import Fetcher

@@ -144,7 +144,7 @@ def test_not_confirmed_leaves_nothing_in_the_outbox(world):
 
 
 def test_the_message_cap_is_checked_before_anything_is_written(world, monkeypatch):
-    from cvd_reporter.core import openpgp
+    from cvd_reporter.core.pgp import encrypt as openpgp
     from cvd_reporter.errors import InputFileError
 
     monkeypatch.setattr(openpgp, "MAX_MESSAGE_BYTES", 400_000)  # stands in for 256 MiB, to keep it quick

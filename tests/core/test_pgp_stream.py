@@ -15,8 +15,9 @@ import subprocess
 
 import pytest
 
-from cvd_reporter.core.armor import dearmor
-from cvd_reporter.core.openpgp import inspect, load_certificates
+from cvd_reporter.core.pgp.armor import dearmor
+from cvd_reporter.core.pgp.certificates import load_certificates
+from cvd_reporter.core.pgp.keys import inspect
 from cvd_reporter.core.pgp.stream import CHUNK, UNCOMPRESSED, ZIP, ZLIB, EncryptStream, choose_compression
 from cvd_reporter.core.pgp.stream_armor import ArmorStream
 

@@ -28,7 +28,7 @@ import zlib
 from datetime import datetime
 from typing import Any, Callable
 
-from cvd_reporter.core.armor import new_header
+from cvd_reporter.core.pgp.packets import new_header
 
 CHUNK = 1 << 16  # partial body piece: 64 KiB (RFC 4880 allows 2**0 .. 2**30; the first must be >= 512)
 AES256 = 9  # RFC 4880 §9.2
