@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.app.context import Context
+from cvd_reporter.app.stream_message import write_output
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError
-from cvd_reporter.store.fs import write_private
 from cvd_reporter.store.pins import PinStore
 from cvd_reporter.store.record import Record, ReportRecord
 
@@ -105,7 +105,7 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
     settings = ctx.settings
     if options.dry_run:
         if options.output:
-            write_private(options.output, plan.message, user_path=True)
+            write_output(options.output, plan.written, plan.message)
         return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
                        if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
     channel = "email" if plan.channel == "outbox" else plan.channel
@@ -121,7 +121,9 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
                        "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
                        "encrypted": plan.encrypted}
     box = Outbox(ctx.home)
-    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
+    # a streamed message is a file in the outbox folder already: saving it is a rename, not a copy
+    payload = plan.written.path if plan.written is not None and plan.written.path is not None else plan.message
+    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=payload,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
         contact, fingerprint, source, organisation = plan.pin
@@ -134,13 +136,13 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
                           response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
     if plan.channel == "outbox":
         return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
-    sent = send_and_record(box, entry, ctx=ctx, records=records, known=True)
+    sent = send_and_record(box, entry, ctx=ctx, records=records, known=True, meter=options.upload_meter)
     receipt = sent.receipt or {}
     return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
 
 
 def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, records: RecordSession,
-                    force: bool = False, known: bool = False) -> OutboxEntry:
+                    force: bool = False, known: bool = False, meter: Any = None) -> OutboxEntry:
     """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
     they are the proof of attempts at contact. Used by submit and by `outbox send`. ``known``: the
     caller has just made sure the record holds the report."""
@@ -153,7 +155,7 @@ def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, reco
                              f"({entry.id}) is not sent, so the organisation gets it once.",
                              code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
     try:
-        sent = send_entry(box, entry, settings=ctx.settings, force=force, clock=ctx.clock)
+        sent = send_entry(box, entry, settings=ctx.settings, force=force, clock=ctx.clock, meter=meter)
     except DeliveryError as e:
         if e.code not in ("smtp_not_configured", "check_first"):  # those made no attempt
             _record_attempt(entry, ctx=ctx, records=records, ok=False, answer=e.message, known=known)

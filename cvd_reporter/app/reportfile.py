@@ -6,6 +6,7 @@ carry); larger files are refused with one sentence. YAML aliases are refused (no
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,7 @@ class ReporterKey:
 class EvidenceFile:
     path: Path
     description: str | None
-    content: bytes | None = None
+    content: bytes | None = None  # text files only; binary evidence stays on disk
     text: str | None = None  # None for binary files
     findings: list[Finding] = field(default_factory=list)
     file: UserFile | None = None  # what was read: resolved path, size, SHA-256
@@ -178,22 +179,23 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
         ev = EvidenceFile((base / item.path).expanduser(), item.description)
         out.append(ev)
         try:
-            ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES)
+            ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES, binary_head_only=True)
         except UnsafeFile as e:
             ev.findings.append(make("evidence_missing", "error", lang, field=field_path, value=item.path)
                                if e.reason == "does not exist" else
                                make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
                                     reason=e.reason))
             continue
-        ev.content = ev.file.content
         if ev.file.outside_folder:
             ev.findings.append(make("evidence_outside_folder", "warning", lang, field=field_path, value=item.path,
                                     resolved=str(ev.file.resolved)))
-        if b"\x00" not in ev.content[:65536]:
+        if ev.file.complete:  # text is kept whole for the personal-data scan; binary stays on disk
             try:
-                ev.text = ev.content.decode("utf-8")
+                ev.text = ev.file.content.decode("utf-8")
+                ev.content = ev.file.content
             except UnicodeDecodeError:
                 ev.text = None
+                ev.file = dataclasses.replace(ev.file, content=ev.file.content[:65536], complete=False)
         if ev.text is None:
             ev.findings.append(make("evidence_binary", "info", lang, field=field_path, value=item.path))
     return out
@@ -233,7 +235,7 @@ def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) ->
         if ev.text is not None:
             findings += _capped(scan_text(ev.text, own_emails=own_emails, own_phones=own_phones, path=str(ev.path)),
                                 str(ev.path), lang)
-        elif ev.content and is_secret_key_packet(ev.content):
+        elif ev.file is not None and is_secret_key_packet(ev.file.content):  # the first bytes are enough
             findings.append(make("secret_key_material", "error", lang, field=f"evidence[{i}].path",
                                  value=str(ev.path)))
     # A private key found by the linter is a warning in `lint`; in something that is about to be sent it
