@@ -470,3 +470,19 @@ def test_no_secret_reaches_any_output_channel(cli, https, pki, zone, smtp, munic
         assert not any(canary in o for o in outputs), canary
         assert not any(canary.encode() in p.read_bytes() for p in files), canary
         assert not any(canary.encode() in m["content"] for m in smtp.messages), canary
+
+
+def test_a_second_submit_while_the_first_is_sending_says_so_and_sends_nothing(cli, https, pki, zone, smtp,
+                                                                              municipality, tmp_path, isolated_env):
+    """Two submits of one report at the same moment: the one that finds the entry locked does not fail
+    with exit 3; it says the report is being sent by the other run, and the report leaves once."""
+    from cvd_reporter.delivery.outbox import Outbox
+    serve(https, municipality.key)
+    report = write_report(tmp_path)
+    queued = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone))  # no SMTP yet
+    entry_id = queued.json["data"]["outbox_id"]
+    with Outbox(isolated_env).sending(entry_id):  # the other run, in the middle of sending
+        out = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone, smtp))
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert out.json["data"]["status"] == "in_progress" and "leaves once" in out.json["data"]["hint"]
+    assert smtp.messages == []

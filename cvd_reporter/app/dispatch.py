@@ -87,7 +87,7 @@ def how_it_left(entry: ReportRecord) -> tuple[str, str]:
 @dataclass
 class Outcome:
     plan: Plan
-    status: str  # sent | queued | dry_run | already_sent
+    status: str  # sent | queued | dry_run | already_sent | in_progress
     outbox_id: str | None = None
     outbox_path: str | None = None
     receipt: dict[str, Any] | None = None
@@ -123,8 +123,13 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
     box = Outbox(ctx.home)
     # a streamed message is a file in the outbox folder already: saving it is a rename, not a copy
     payload = plan.written.path if plan.written is not None and plan.written.path is not None else plan.message
-    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=payload,
-                     key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
+    try:
+        entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=payload,
+                         key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
+    except StoreError as e:
+        if e.code != "busy":
+            raise
+        return _in_progress(plan)
     if plan.pin:
         contact, fingerprint, source, organisation = plan.pin
         PinStore(ctx.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
@@ -136,9 +141,22 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
                           response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
     if plan.channel == "outbox":
         return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
-    sent = send_and_record(box, entry, ctx=ctx, records=records, known=True, meter=options.upload_meter)
+    try:
+        sent = send_and_record(box, entry, ctx=ctx, records=records, known=True, meter=options.upload_meter)
+    except StoreError as e:
+        if e.code != "busy":
+            raise
+        return _in_progress(plan)
     receipt = sent.receipt or {}
     return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
+
+
+def _in_progress(plan: Plan) -> Outcome:
+    """Another cvd-reporter holds this entry's lock: the same report, submitted by a second run at the
+    same moment. It leaves once, from there; this run says so instead of failing."""
+    return Outcome(plan, "in_progress",
+                   hint=f"Another cvd-reporter is sending report {plan.report_id} right now; it leaves once. "
+                        f"`cvd-reporter status {plan.report_id}` shows when it has gone.")
 
 
 def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, records: RecordSession,

@@ -192,7 +192,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                      f"({'encrypted to ' + plan.key['fingerprint'] if plan.key else 'NOT encrypted'}).",
              "queued": f"Report {plan.report_id} is encrypted and waiting in the outbox.",
              "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
-             "already_sent": f"Report {plan.report_id} was already sent."}
+             "already_sent": f"Report {plan.report_id} was already sent.",
+             "in_progress": f"Report {plan.report_id} is being sent by another run."}
     text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text
