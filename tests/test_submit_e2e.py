@@ -486,3 +486,36 @@ def test_a_second_submit_while_the_first_is_sending_says_so_and_sends_nothing(cl
     assert out.exit_code == 0, out.stdout + out.stderr
     assert out.json["data"]["status"] == "in_progress" and "leaves once" in out.json["data"]["hint"]
     assert smtp.messages == []
+
+
+def test_a_delivery_the_record_cannot_take_is_journaled_and_added_on_the_next_run(cli, https, pki, zone, municipality,
+                                                                                    tmp_path, isolated_env):
+    """The record is locked by another program the moment the mail is accepted: the report has left,
+    and that fact must not be lost. It waits in the journal and the next command adds it."""
+    import sqlite3
+
+    holder: list[sqlite3.Connection] = []
+
+    class LockAfterData(Capture):
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+            answer = await super().handle_DATA(server, session, envelope)
+            db = sqlite3.connect(str(isolated_env / "record.sqlite3"), isolation_level=None, check_same_thread=False)
+            db.execute("BEGIN EXCLUSIVE")  # another program holds the record from now on
+            holder.append(db)
+            return answer
+
+    serve(https, municipality.key)
+    with LocalSMTP(pki.chain, pki.key, capture=LockAfterData()) as server:
+        out = cli("--json", "submit", str(write_report(tmp_path)), "--yes", env=env_for(https, pki, zone, server))
+        assert len(server.messages) == 1  # it left
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert out.json["data"]["status"] == "sent" and "journal" in out.json["data"]["hint"]
+    journal = isolated_env / "record-journal.jsonl"
+    assert journal.exists() and stat.S_IMODE(journal.stat().st_mode) == 0o600
+    holder.pop().execute("ROLLBACK")  # the other program is done
+    rid = out.json["data"]["report_id"]
+    shown = cli("--json", "status", rid).json["data"]
+    assert shown["state"] == "sent" and [d["kind"] for d in shown["deliveries"]] == ["report"]
+    assert not journal.exists()
+    again = cli("--json", "submit", str(write_report(tmp_path)), "--yes", env=env_for(https, pki, zone))
+    assert again.json["data"]["status"] == "already_sent"  # and so it is never sent twice

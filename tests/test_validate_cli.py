@@ -252,3 +252,15 @@ def test_lint_findings_are_capped_with_a_count_of_the_rest(cli, tmp_path):
     more = [f for f in found if f["code"] == "lint_more"]
     assert len(found) <= 102 and len(more) == 1
     assert "9,900" in more[0]["message"] or "9900" in more[0]["message"]
+
+
+@pytest.mark.parametrize("response, needle", [
+    ("{working_days: 5, calendar: mars}", "Unknown working-day calendar"),
+    ("{working_days: 99999}", "0 to 3660"),
+])
+def test_a_policy_whose_deadline_cannot_be_computed_is_refused_when_read(cli, tmp_path, response, needle):
+    """Not when the sent report is recorded: everything that can fail is checked before anything leaves."""
+    pol = tmp_path / "pol.yaml"
+    pol.write_text(f"id: x\nresponse: {response}\n")
+    out = cli("validate", str(write(tmp_path, GOOD)), "--policy", str(pol))
+    assert out.exit_code == 3 and needle in out.stderr

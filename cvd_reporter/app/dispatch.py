@@ -15,6 +15,7 @@ from cvd_reporter.app.stream_message import write_output
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError
+from cvd_reporter.store import journal
 from cvd_reporter.store.pins import PinStore
 from cvd_reporter.store.record import Record, ReportRecord
 
@@ -33,6 +34,7 @@ class RecordSession:
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
         self._record: Record | None = None
+        self.journaled: list[str] = []  # report ids whose delivery went to the journal, not the record
 
     def existing(self) -> Record | None:
         if self._record is None and not (self.home / RECORD_FILE).exists():
@@ -40,6 +42,7 @@ class RecordSession:
         return self.open()
 
     def open(self) -> Record:
+        """The record (Record.open adds any deliveries an earlier run could only journal)."""
         if self._record is None:
             self._record = Record.open(self.home)
         return self._record
@@ -130,15 +133,17 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
         if e.code != "busy":
             raise
         return _in_progress(plan)
-    if plan.pin:
-        contact, fingerprint, source, organisation = plan.pin
-        PinStore(ctx.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                         now=now, organisation=organisation)
+    # The record first: a locked or unwritable record stops the run here, before a pin is written or
+    # anything leaves (what can still fail after the send goes to the journal, see _record_attempt).
     record = records.open()
     if known is None and find_report(record, plan.report_id) is None:
         record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
                           report_path=plan.report_path, policy=plan.policy_id, calendar=plan.calendar,
                           response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
+    if plan.pin:
+        contact, fingerprint, source, organisation = plan.pin
+        PinStore(ctx.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
+                                         now=now, organisation=organisation)
     if plan.channel == "outbox":
         return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
     try:
@@ -148,7 +153,10 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
             raise
         return _in_progress(plan)
     receipt = sent.receipt or {}
-    return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
+    hint = (f"The report was sent, but the record could not be written now ({RECORD_FILE} is busy or not "
+            "writable); the delivery is kept in the record's journal and added on the next run."
+            if plan.report_id in records.journaled else None)
+    return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt, hint=hint)
 
 
 def _in_progress(plan: Plan) -> Outcome:
@@ -187,13 +195,20 @@ def _record_attempt(entry: OutboxEntry, *, ctx: Context, records: RecordSession,
                     known: bool) -> None:
     facts = (entry.route or {}).get("record") or {}
     receipt = entry.receipt or {}
-    record = records.open()
-    if not known and find_report(record, entry.report_id) is None:
-        return  # an outbox entry from before the record existed: nothing to add it to
-    record.add_delivery(entry.report_id, channel=entry.channel, recipient=entry.recipient,
-                        key_fingerprint=facts.get("key_fingerprint"),
-                        plaintext_sha256=facts.get("plaintext_sha256"),
-                        encrypted_sha256=facts.get("encrypted_sha256") or entry.sha256,
-                        message_id=(receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
-                        server_answer=answer, ok=ok, at=ctx.clock(),
-                        kind=facts.get("kind", "report"), encrypted=not entry.plaintext)
+    delivery = dict(report_id=entry.report_id, channel=entry.channel, recipient=entry.recipient,
+                    key_fingerprint=facts.get("key_fingerprint"),
+                    plaintext_sha256=facts.get("plaintext_sha256"),
+                    encrypted_sha256=facts.get("encrypted_sha256") or entry.sha256,
+                    message_id=(receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
+                    server_answer=answer, ok=ok, at=ctx.clock(),
+                    kind=facts.get("kind", "report"), encrypted=not entry.plaintext)
+    try:
+        record = records.open()
+        if not known and find_report(record, entry.report_id) is None:
+            return  # an outbox entry from before the record existed: nothing to add it to
+        record.add_delivery(**delivery)
+    except StoreError:
+        # The message has gone (or the attempt happened): that fact is never lost. It waits in the
+        # journal, and the next run that opens the record adds it.
+        journal.append(records.home, delivery)
+        records.journaled.append(entry.report_id)
