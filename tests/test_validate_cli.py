@@ -222,11 +222,21 @@ def test_a_secret_openpgp_key_as_reporter_key_is_refused(cli, tmp_path):
     assert ("secret_key_material", "reporter.pgp_key") in {(f["code"], f.get("field")) for f in out.json["findings"]}
 
 
-def test_a_binary_secret_key_packet_as_evidence_is_refused(cli, tmp_path):
-    (tmp_path / "key.gpg").write_bytes(bytes([0x95, 0x01, 0xD8]) + b"\x04" + bytes(200))  # old-format tag 5
+def test_a_binary_secret_key_export_as_evidence_is_refused(cli, tmp_path, gnupg):
+    fpr = gnupg.gen("Evidence Secret <secret@evidence.test>")
+    (tmp_path / "key.gpg").write_bytes(gnupg.export_secret(fpr))  # gpg --export-secret-keys, binary
     out = cli("--json", "validate", str(_with_evidence(tmp_path, "key.gpg")))
     assert out.exit_code == 3
     assert "secret_key_material" in {f["code"] for f in out.json["findings"]}
+
+
+@pytest.mark.parametrize("head", [b"\x95", b"\x9c\x01", b"\xc5\x10\x04", b"\x95\x01\xd8\x04"])
+def test_binary_evidence_that_merely_starts_like_a_key_packet_is_sent(cli, tmp_path, head):
+    """A capture or a video starts with such a byte in one case in thirty; it is not a secret key."""
+    import os
+    (tmp_path / "capture.pcap").write_bytes(head + os.urandom(4000))
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "capture.pcap")))
+    assert "secret_key_material" not in {f["code"] for f in out.json["findings"]}
 
 
 def test_reporter_key_that_is_not_a_public_key_block_is_refused(cli, tmp_path):

@@ -7,6 +7,7 @@ carry); larger files are refused with one sentence. YAML aliases are refused (no
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from cvd_reporter.app.userfiles import UnsafeFile, UserFile, read_user_file
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report, parse_report
+from cvd_reporter.core.pgp.packets import TAG_SECRET_SUBKEY, TAG_SIGNATURE, TAG_USER_ID, PacketError, iter_packets
 from cvd_reporter.errors import InputFileError
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
@@ -268,11 +270,18 @@ _SECRET_TAGS = (5, 7)  # OpenPGP Secret-Key and Secret-Subkey packets (RFC 9580 
 
 
 def is_secret_key_packet(data: bytes) -> bool:
-    """Does binary ``data`` start with an OpenPGP secret-key packet (old or new header format)?"""
+    """Does binary ``data`` start as an exported OpenPGP secret key: a whole Secret-Key packet of a known
+    key version (4, 5 or 6), followed by a User ID, signature or Secret-Subkey packet? One byte that
+    happens to look like the tag is not enough: random evidence (a capture, a video) starts with one
+    in thirty cases."""
     if not data or not data[0] & 0x80:
         return False
-    tag = data[0] & 0x3F if data[0] & 0x40 else (data[0] >> 2) & 0x0F
-    return tag in _SECRET_TAGS
+    try:
+        first, second = itertools.islice(iter_packets(data[: 1 << 20]), 2)
+    except (PacketError, ValueError):  # also fewer than two whole packets
+        return False
+    return (first.tag in _SECRET_TAGS and data[first.body:first.body + 1] in (b"\x04", b"\x05", b"\x06")
+            and second.tag in (TAG_USER_ID, TAG_SIGNATURE, TAG_SECRET_SUBKEY))
 
 
 def read_reporter_key(value: str | None, base: Path, *, lang: str) -> tuple[ReporterKey | None, list[Finding]]:
