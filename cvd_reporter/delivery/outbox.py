@@ -154,23 +154,33 @@ class Outbox:
                              "--allow-plaintext stores a report in the clear.", code="not_encrypted")
         ident = entry_id(channel, key)
         with self.sending(ident):
-            existing = self._meta_path(ident)
-            if existing.exists():
-                entry = self._load(existing)
-                if entry.state == "sent":
-                    raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
-                                     "or sent again.", code="already_sent", data={"id": ident})
-            else:
-                entry = OutboxEntry(id=ident, report_id=report_id, channel=channel, recipient=recipient, key=key,
-                                    file=f"{ident}{CHANNELS[channel]}", media_type=MEDIA_TYPES[channel],
-                                    encrypted=encrypted, plaintext=not encrypted, sha256="", size=0,
-                                    created=_now(now))
+            entry = self._entry_to_save(ident, report_id, channel, recipient, key, now)
             private_dir(self.dir)
             write_private(self.dir / entry.file, payload)
-            entry.recipient, entry.route = recipient, dict(route or {})
-            entry.encrypted, entry.plaintext = encrypted, not encrypted
-            entry.sha256, entry.size = hashlib.sha256(payload).hexdigest(), len(payload)
-            return self._store(entry)
+            return self._store(self._saved(entry, recipient, route, encrypted,
+                                           hashlib.sha256(payload).hexdigest(), len(payload)))
+
+    def _entry_to_save(self, ident: str, report_id: str, channel: str, recipient: str, key: str,
+                       now: datetime | None) -> OutboxEntry:
+        """The entry a save writes to (under its lock): the pending one, or a new one; never a sent one."""
+        existing = self._meta_path(ident)
+        if not existing.exists():
+            return OutboxEntry(id=ident, report_id=report_id, channel=channel, recipient=recipient, key=key,
+                               file=f"{ident}{CHANNELS[channel]}", media_type=MEDIA_TYPES[channel],
+                               encrypted=False, plaintext=True, sha256="", size=0, created=_now(now))
+        entry = self._load(existing)
+        if entry.state == "sent":
+            raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
+                             "or sent again.", code="already_sent", data={"id": ident})
+        return entry
+
+    @staticmethod
+    def _saved(entry: OutboxEntry, recipient: str, route: dict[str, Any] | None, encrypted: bool, digest: str,
+               size: int) -> OutboxEntry:
+        entry.recipient, entry.route = recipient, dict(route or {})
+        entry.encrypted, entry.plaintext = encrypted, not encrypted
+        entry.sha256, entry.size = digest, size
+        return entry
 
     def save_file(self, *, report_id: str, channel: str, recipient: str, path: Path, key: str,
                   route: dict[str, Any] | None = None, allow_plaintext: bool = False,
@@ -192,25 +202,15 @@ class Outbox:
                              "--allow-plaintext stores a report in the clear.", code="not_encrypted")
         ident = entry_id(channel, key)
         with self.sending(ident):
-            existing = self._meta_path(ident)
-            if existing.exists():
-                entry = self._load(existing)
-                if entry.state == "sent":
-                    path.unlink(missing_ok=True)
-                    raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
-                                     "or sent again.", code="already_sent", data={"id": ident})
-            else:
-                entry = OutboxEntry(id=ident, report_id=report_id, channel=channel, recipient=recipient, key=key,
-                                    file=f"{ident}{CHANNELS[channel]}", media_type=MEDIA_TYPES[channel],
-                                    encrypted=encrypted, plaintext=not encrypted, sha256="", size=0,
-                                    created=_now(now))
+            try:
+                entry = self._entry_to_save(ident, report_id, channel, recipient, key, now)
+            except StoreError:
+                path.unlink(missing_ok=True)
+                raise
             private_dir(self.dir)
             os.chmod(path, 0o600)
             os.replace(path, self.dir / entry.file)
-            entry.recipient, entry.route = recipient, dict(route or {})
-            entry.encrypted, entry.plaintext = encrypted, not encrypted
-            entry.sha256, entry.size = digest, size
-            return self._store(entry)
+            return self._store(self._saved(entry, recipient, route, encrypted, digest, size))
 
     def checked_path(self, entry: OutboxEntry) -> Path:
         """The stored message file, checked (in pieces) against the hash recorded when it was saved."""
