@@ -6,7 +6,6 @@ a message goes to.
 from __future__ import annotations
 
 import atexit
-import os
 import re
 import shutil
 import subprocess
@@ -19,9 +18,7 @@ import pytest
 from tests.conftest import require_gpg
 from tests.servers.gpg import GnuPG
 
-CORPUS = Path(os.environ.get("CVD_SHARED", "/work/shared")) / "corpus" / "keys"
-if not CORPUS.is_dir():  # CI: shared/ sits beside the clone
-    CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "keys"
+CORPUS = Path(__file__).resolve().parent / "data" / "keys-corpus"  # where each key came from: its MANIFEST.tsv
 PAST = "20200101T000000"
 MID = "20230101T000000"
 

@@ -1,10 +1,10 @@
 """Agreement with the field: our parser against sectxt 0.9.8 (the validator internet.nl uses).
 
-Over the real-world corpus in ../shared/corpus/security-txt/ with one fixed ``now``, the valid /
-invalid verdict and the set of sectxt codes must be the same for every file, or the file is named
-here with the reason we differ. The same holds for the synthetic rows of the parser's code table.
-sectxt reads the clock itself; its ``datetime`` is replaced by one that returns our fixed ``now``
-(the only stand-in in this file: a clock cannot be made real).
+Over the real-world corpus in tests/data/securitytxt-corpus/ (sources in its MANIFEST.tsv) with one
+fixed ``now``, the valid / invalid verdict and the set of sectxt codes must be the same for every
+file, or the file is named here with the reason we differ. The same holds for the synthetic rows of
+the parser's code table. sectxt reads the clock itself; its ``datetime`` is replaced by one that
+returns our fixed ``now`` (the only stand-in in this file: a clock cannot be made real).
 """
 
 from __future__ import annotations
@@ -21,9 +21,7 @@ from tests.test_securitytxt_parse import CASES
 
 sectxt = pytest.importorskip("sectxt", reason="sectxt (test dependency) is not installed")
 
-_REPO = Path(__file__).resolve().parents[1]
-_SHARED = next((p for p in (_REPO.parent / "shared", _REPO.parent.parent / "shared") if p.is_dir()), None)
-CORPUS = _SHARED / "corpus" / "security-txt" if _SHARED else None
+CORPUS = Path(__file__).resolve().parent / "data" / "securitytxt-corpus"
 
 # file -> (the code of ours that makes the difference, why). sectxt's known false negatives.
 KNOWN_CORPUS = {
@@ -64,21 +62,11 @@ def _ours(content: bytes) -> tuple[bool, set[str], set[str]]:
     return s.valid, {c for c in mine if CODES[c][1] == "sectxt"}, {c for c in mine if CODES[c][1] == "own"}
 
 
-_ABSENT = ("../shared/corpus/security-txt/ is absent (the shared folder sits beside the repository only on "
-           "the development machine)")
-
-
 def _corpus_files() -> list[Path]:
-    if CORPUS is None or not CORPUS.is_dir():
-        return []
     return sorted(CORPUS.glob("*.txt"))
 
 
-_PARAMS = [pytest.param(p, id=p.name) for p in _corpus_files()] or \
-    [pytest.param(None, id="corpus", marks=pytest.mark.skip(reason=_ABSENT))]
-
-
-@pytest.mark.parametrize("path", _PARAMS)
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.name)
 def test_corpus_agrees_with_sectxt(path):
     content = path.read_bytes()
     their_valid, their_codes = _theirs(content)
@@ -91,7 +79,6 @@ def test_corpus_agrees_with_sectxt(path):
     assert our_codes == their_codes, f"{path.name}: sectxt codes differ: ours {our_codes}, sectxt {their_codes}"
 
 
-@pytest.mark.skipif(not _corpus_files(), reason=_ABSENT)
 def test_corpus_is_big_enough_to_mean_something():
     files = _corpus_files()
     assert len(files) >= 50

@@ -2,7 +2,7 @@
 (RFC 4880 §4.2) and the split of a key ring into transferable public keys (RFC 4880 §11.1).
 
 Why our own: pgpy's armor computes CRC24 bit by bit in Python (88-93 % of its time for a 20 MB
-message, see shared/notes/openpgp.md §3), cannot read armor without the CRC line, and gpg 2.2
+message), cannot read armor without the CRC line, and gpg 2.2
 rejects some armor *without* the CRC line, so we always write one.
 
 Pure: no files, no network, no pgpy.

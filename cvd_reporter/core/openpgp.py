@@ -2,7 +2,7 @@
 
 pgpy (the PGPym fork) stays behind this one module, so another engine can replace it. We use it
 only to parse packets, to verify self-signatures and to wrap the session key (RSA / ECDH). Every
-policy decision is ours, because pgpy makes none (shared/notes/openpgp.md §2.2, §6): it encrypts
+policy decision is ours, because pgpy makes none: it encrypts
 to expired and revoked keys, picks the first encryption key instead of the newest valid one, and
 falls back to 3DES. The symmetric part (RFC 4880 §5.13, SEIPD v1 with MDC, AES-256) and the
 armor are ours too: pgpy keeps about nine copies of a message and its CRC24 is 20x slower than gpg.
@@ -540,7 +540,7 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
 
 
 def inspect(cert: Certificate, *, now: datetime, address: str | None = None) -> KeyVerdict:
-    """May we encrypt to ``cert`` at ``now``? Every check of shared/notes/openpgp.md §6.
+    """May we encrypt to ``cert`` at ``now``? gpg's verdict is the reference the tests hold us to.
 
     Refusals (``usable`` False, one reason each): revoked or expired primary key, no encryption
     subkey with a verified binding, the encryption flag, no revocation and no expiry; RSA below

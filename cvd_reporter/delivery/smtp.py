@@ -2,8 +2,8 @@
 
 Policy (issue 6, DESIGN.md invariants):
 - ``starttls``: EHLO, then STARTTLS is required. A server that does not offer it gets no AUTH, no
-  MAIL, no message: smtplib's ``login()`` would otherwise send the password in clear (measured, see
-  shared/notes/test-infra.md §3). ``tls``: implicit TLS from the first byte (RFC 8314 §3.3).
+  MAIL, no message: smtplib's ``login()`` would otherwise send the password in clear (a test on a
+  plain-text server proves it gets none). ``tls``: implicit TLS from the first byte (RFC 8314 §3.3).
 - Certificates are verified with :func:`cvd_reporter.net.tls.make_ssl_context`; ``--connect-to``
   changes only where the TCP connection goes, the configured name keeps driving SNI and the
   certificate check.
