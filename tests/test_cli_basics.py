@@ -157,3 +157,24 @@ def test_readme_lists_every_command_with_its_summary():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     for name, (_target, summary) in COMMANDS.items():
         assert f"| `{name}` | {summary} |" in readme, name
+
+
+def test_a_shared_folder_as_home_is_refused_and_left_as_it_was(cli, tmp_path):
+    """--home /tmp must not chmod /tmp to 0700 (it would break every other user of the machine)."""
+    shared = tmp_path / "shared-tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    out = cli("--home", str(shared), "status")
+    assert out.exit_code == 3, out.stdout + out.stderr
+    assert "shared folder" in out.stderr and "--home" in out.stderr
+    assert (shared.stat().st_mode & 0o7777) == 0o1777
+    assert not list(shared.iterdir())  # nothing of a report was written into it
+
+
+def test_an_own_folder_as_home_is_made_private(cli, tmp_path):
+    own = tmp_path / "own"
+    own.mkdir()
+    own.chmod(0o755)
+    out = cli("--home", str(own), "status")
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert (own.stat().st_mode & 0o777) == 0o700

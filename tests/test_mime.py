@@ -59,7 +59,8 @@ def test_message_id_is_stable_per_report():
     assert mime.message_id_for("r1", "bücher.example") == "<cvd.r1@xn--bcher-kva.example>"
 
 
-@pytest.mark.parametrize("report_id", ["", "-leading", "with space", "a/b", "a@b", "x" * 81, "ünïcode", "a\r\nb"])
+@pytest.mark.parametrize("report_id", ["", "-leading", "with space", "a/b", "a@b", "x" * 81, "ünïcode", "a\r\nb",
+                                       "a..b", "ends.", "a.-ok..no"])
 def test_unsafe_report_ids_are_refused(report_id):
     with pytest.raises(ValueError):
         mime.message_id_for(report_id, "reporter.test")
@@ -69,6 +70,16 @@ def test_unsafe_report_ids_are_refused(report_id):
 def test_bad_domains_are_refused(domain):
     with pytest.raises(ValueError):
         mime.message_id_for(REPORT_ID, domain)
+
+
+@pytest.mark.parametrize("report_id", ["a.b", "2026-11-20.gemeente_x", "x" * 80, "a-.-b"])
+def test_dotted_report_ids_give_a_valid_message_id(report_id):
+    """RFC 5322 §3.6.4: the left side of a Message-ID is a dot-atom, which a parser must accept."""
+    from email.headerregistry import HeaderRegistry
+    msgid = mime.message_id_for(report_id, "reporter.test")
+    parsed = HeaderRegistry()("Message-ID", msgid)
+    assert not parsed.defects, parsed.defects
+    assert str(parsed) == msgid
 
 
 def test_outer_subject_is_only_the_report_id():

@@ -100,7 +100,14 @@ def test_plain_http_url_refused(pki):
 @pytest.mark.parametrize("addr, public", [("8.8.8.8", True), ("127.0.0.1", False), ("10.1.2.3", False),
                                           ("169.254.1.1", False), ("::1", False), ("fe80::1", False),
                                           ("::ffff:192.168.1.1", False), ("100.64.0.1", False),
-                                          ("2a00:1450::1", True)])
+                                          ("2a00:1450::1", True),
+                                          # IPv4 wrapped in IPv6 is judged by the IPv4 address it reaches
+                                          ("64:ff9b::7f00:1", False), ("64:ff9b::a00:1", False),
+                                          ("64:ff9b::808:808", True), ("64:ff9b:1::808:808", False),
+                                          ("2002:7f00:1::", False), ("2002:c0a8:101::1", False),
+                                          ("2002:808:808::1", True), ("::127.0.0.1", False),
+                                          ("::10.0.0.1", False),
+                                          ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", False)])
 def test_public_address_rule(addr, public):
     assert is_public_address(addr) is public
 

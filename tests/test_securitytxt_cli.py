@@ -87,6 +87,29 @@ def test_hostile_text_cannot_drive_the_terminal(cli, tmp_path):
     assert "\\x1b]0;pwned" in out.stdout
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_control_characters_in_a_quoted_local_part_never_reach_the_terminal(cli, tmp_path, as_json):
+    """A quoted local part may hold ESC, NUL or C1 controls (U+009B is CSI on 8-bit terminals)."""
+    f = tmp_path / "security.txt"
+    f.write_bytes(live_body(contact='mailto:"\x1b[31m\x00\u009b2J"@gemeente.test'))
+    out = cli(*(["--json"] if as_json else []), "securitytxt", "check", str(f))
+    for stream in (out.stdout, out.stderr):
+        assert not any(ch in stream for ch in "\x1b\x00\x9b\u202e"), repr(stream[-300:])
+    if as_json:
+        import json
+        assert json.loads(out.stdout)["cvd_reporter"] == 1  # still one valid JSON document
+
+
+def test_printable_spells_controls_and_keeps_layout():
+    from cvd_reporter.core.display import json_safe, printable
+    assert printable("a\tb\nc") == "a\tb\nc"
+    assert printable("x\x1b[2Jy\r\x00\x9b\u202e") == "x\\x1b[2Jy\\x0d\\x00\\x9b\\u202e"
+    import json
+    doc = json.dumps({"k": "a\x9b\u2028b\u202e"}, ensure_ascii=False)
+    assert json.loads(json_safe(doc)) == {"k": "a\x9b\u2028b\u202e"}
+    assert "\x9b" not in json_safe(doc) and "\u202e" not in json_safe(doc)
+
+
 # ---- over the network ------------------------------------------------------------------
 def test_check_url_and_domain(cli, net_env, https):
     https.add("/custom/security.txt", live_body(), host="gemeente.test")

@@ -119,3 +119,50 @@ def test_lint_hits_in_the_report_name_their_field(cli, tmp_path):
     (hit,) = [f for f in out.json["findings"] if f["code"].startswith("lint_")]
     assert hit["field"] == "vulnerability.description" and hit["severity"] == "warning"
     assert "Zomer2026!Zomer" not in out.stdout
+
+
+@pytest.mark.parametrize("name, content, needle", [
+    ("deep.yaml", "schema: cvd-report/1\nx: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than"),
+    ("deep.json", '{"schema": "cvd-report/1", "x": ' + "[" * 10_000 + "]" * 10_000 + "}", "nested more than"),
+    ("shallow-but-deep.yaml", "schema: cvd-report/1\nx: " + "[" * 40 + "]" * 40 + "\n", "nested more than"),
+    ("big.yaml", "schema: cvd-report/1\nx: " + "9" * 4_400 + "\n", "thousands of digits"),
+    ("big.json", '{"schema": "cvd-report/1", "x": ' + "9" * 4_400 + "}", "thousands of digits"),
+])
+def test_hostile_shapes_are_one_sentence_and_exit_3(cli, tmp_path, name, content, needle):
+    p = tmp_path / name
+    p.write_text(content)
+    out = cli("validate", str(p))
+    assert out.exit_code == 3, out.stderr
+    assert needle in out.stderr and "Internal error" not in out.stderr
+
+
+def test_an_impossible_date_is_a_finding_on_its_field(cli, tmp_path):
+    doc = dict(GOOD, conduct=dict(GOOD.get("conduct", {}), discovered="2026-02-30"))
+    p = tmp_path / "r.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True).replace("'2026-02-30'", "2026-02-30"))
+    assert "discovered: 2026-02-30" in p.read_text()  # an unquoted YAML date, as a person types it
+    out = cli("--json", "validate", str(p))
+    assert out.exit_code == 3, out.stdout + out.stderr
+    assert ("invalid_date", "conduct.discovered") in {(f["code"], f.get("field")) for f in out.json["findings"]}
+
+
+@pytest.mark.parametrize("title", ["Line one\nline two", "XSS\u2028Bcc: x@example.org", "tab\tand\rreturn"])
+def test_a_title_with_a_line_break_is_refused_before_anything_is_built(cli, tmp_path, title):
+    doc = dict(GOOD, vulnerability=dict(GOOD["vulnerability"], title=title))
+    out = cli("--json", "validate", str(write(tmp_path, doc, "r.json")))
+    assert out.exit_code == 3
+    assert ("not_one_line", "vulnerability.title") in {(f["code"], f.get("field")) for f in out.json["findings"]}
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("id: x\nresponse: {working_days: five}\n", "wrong type"),
+    ("- 1\n- 2\n", "must be a mapping"),
+    ("a: &x 1\nb: *x\n", "aliases"),
+    ("id: x\nr: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than"),
+])
+def test_malformed_policy_files_are_one_sentence(cli, tmp_path, content, needle):
+    pol = tmp_path / "pol.yaml"
+    pol.write_text(content)
+    out = cli("validate", str(write(tmp_path, GOOD)), "--policy", str(pol))
+    assert out.exit_code == 3, out.stderr
+    assert needle in out.stderr and "Internal error" not in out.stderr

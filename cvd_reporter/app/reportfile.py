@@ -78,15 +78,54 @@ def _yaml_loader():  # -> a SafeLoader subclass without aliases
         def compose_node(self, parent, index):  # noqa: ANN001, ANN201
             if self.check_event(yaml.events.AliasEvent):
                 event = self.peek_event()
-                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in a report file",
+                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed here (no &anchor or *alias)",
                                                   event.start_mark)
             return super().compose_node(parent, index)
 
+    # Dates stay text here: the model parses them and reports an impossible one (2026-02-30) as a
+    # finding on its field, where PyYAML's own constructor would raise from inside the parser.
+    NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", NoAliasLoader.construct_yaml_str)
     return NoAliasLoader
 
 
+MAX_DEPTH = 32  # a report is about five levels deep; far deeper nesting is a hostile or broken file
+
+
+def _depth_ok(data: Any) -> bool:
+    """True when no container in ``data`` is nested deeper than MAX_DEPTH (iterative: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                return False
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return True
+
+
 def parse_document(text: str, path: Path) -> Any:
-    """YAML or JSON (by extension; YAML otherwise, which also reads JSON) with line and column on errors."""
+    """YAML or JSON (by extension; YAML otherwise, which also reads JSON) with line and column on errors.
+
+    Hostile shapes end as InputFileError too: nesting past MAX_DEPTH (also where the parser itself
+    would run out of stack) and integers past Python's digit limit.
+    """
+    try:
+        data = _parse(text, path)
+    except RecursionError:
+        data = None
+    except ValueError as e:  # int() of a number over Python's 4,300-digit limit, in JSON or YAML
+        if "digits" in str(e):
+            raise InputFileError(f"{path} holds a number with thousands of digits; no report field needs one.") \
+                from None
+        raise InputFileError(f"{path} holds a value that cannot be read ({type(e).__name__}); "
+                             "check the file for a broken value.") from None
+    else:
+        if _depth_ok(data):
+            return data
+    raise InputFileError(f"{path} is nested more than {MAX_DEPTH} levels deep; a report file needs about five.")
+
+
+def _parse(text: str, path: Path) -> Any:
     import yaml  # noqa: PLC0415
 
     if path.suffix.lower() == ".json":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import click
 
 from cvd_reporter import __version__
+from cvd_reporter.core.display import json_safe, printable
 from cvd_reporter.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -131,10 +132,10 @@ class AppContext:
 
     def info(self, message: str) -> None:
         """A human message: always stderr, so stdout stays one JSON document in --json mode."""
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
 
     def warn(self, message: str) -> None:
-        click.echo(click.style("warning: ", fg="yellow") + message, err=True)
+        click.echo(click.style("warning: ", fg="yellow") + printable(message), err=True)
 
 
 def _store_flag(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
@@ -193,15 +194,15 @@ def emit(app: AppContext, command: str, result: Result) -> None:
         # Indented for a person at a terminal; compact for pipes (json's C encoder only runs without indent,
         # which matters for `status --json` over 10,000 reports).
         indent = 2 if sys.stdout.isatty() else None
-        click.echo(json.dumps(envelope(command, result), ensure_ascii=False, indent=indent, default=str))
+        click.echo(json_safe(json.dumps(envelope(command, result), ensure_ascii=False, indent=indent, default=str)))
         return
     if result.text:
-        click.echo(result.text.rstrip("\n"))
+        click.echo(printable(result.text.rstrip("\n")))
     for finding in result.findings:
         if not result.text or finding.code not in result.text:
-            click.echo(finding.human())
+            click.echo(printable(finding.human()))
     for err in result.errors:
-        click.echo(click.style("error: ", fg="red") + err["message"], err=True)
+        click.echo(click.style("error: ", fg="red") + printable(err["message"]), err=True)
 
 
 def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:

@@ -18,6 +18,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Protocol, Sequence, TextIO
 
+from cvd_reporter.core.display import printable
+
 Validator = Callable[[str], "str | None"]
 ListValidator = Callable[[list], "str | None"]
 
@@ -114,7 +116,7 @@ class QuestionaryPrompter:
         return list(questionary.checkbox(message, choices=qchoices, **kw).unsafe_ask())
 
     def say(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        print(printable(message), file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------- scripted (tests)

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.display import json_safe, printable
 from cvd_reporter.errors import (
     EXIT_OK,
     EXIT_SCOPE,
@@ -64,7 +65,7 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
             collected.append(record)
         else:
             progress.clear()
-            click.echo(json.dumps(record, ensure_ascii=False) if json_lines else _human(record))
+            click.echo(json_safe(json.dumps(record, ensure_ascii=False)) if json_lines else printable(_human(record)))
         progress.show(tally)
     progress.clear()
     if not app.json:

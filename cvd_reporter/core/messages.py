@@ -105,11 +105,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "language {value!r} is not one of this policy's languages ({allowed}).",
         "nl": "taal {value!r} is geen taal van dit beleid ({allowed}).",
     },
+    "not_one_line": {
+        "en": "{path} must be one line, without line breaks or control characters.",
+        "nl": "{path} moet één regel zijn, zonder regelafbrekingen of stuurtekens.",
+    },
     "invalid_report_id": {
         "en": "id {value!r} may hold only letters, digits, '.', '_' and '-' (1-80, starting with a letter or "
-              "digit): it goes into mail headers and file names.",
+              "digit, no two dots in a row, no dot at the end): it goes into mail headers and file names.",
         "nl": "id {value!r} mag alleen letters, cijfers, '.', '_' en '-' bevatten (1-80, beginnend met een letter "
-              "of cijfer): het komt in mailheaders en bestandsnamen.",
+              "of cijfer, geen twee punten achter elkaar, geen punt aan het eind): het komt in mailheaders en bestandsnamen.",
     },
     "evidence_missing": {
         "en": "Evidence file {value} does not exist; fix the path or remove the entry.",

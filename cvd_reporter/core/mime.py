@@ -35,8 +35,9 @@ from typing import Callable
 WIRE = email_policy.SMTP
 
 # A report id is used in the Subject, the Message-ID, the Idempotency-Key and outbox file names, so
-# it is restricted to characters that are safe in all of them (RFC 5322 dot-atom-text, no dots first).
-REPORT_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}\Z")
+# it is restricted to characters that are safe in all of them: RFC 5322 §3.2.3 dot-atom-text (a dot
+# only between two other characters, never two in a row), starting with a letter or digit.
+REPORT_ID_RE = re.compile(r"(?=.{1,80}\Z)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\Z")
 _DOMAIN_RE = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z")
 _MEDIA_TYPE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\Z")
@@ -53,7 +54,7 @@ def check_report_id(report_id: str) -> str:
     """Return ``report_id`` if it is safe for headers and file names; ValueError otherwise."""
     if not isinstance(report_id, str) or not REPORT_ID_RE.match(report_id):
         raise ValueError("a report id is 1-80 characters: letters, digits, '.', '_' or '-', "
-                         "starting with a letter or digit")
+                         "starting with a letter or digit, with no two dots in a row and no dot at the end")
     return report_id
 
 

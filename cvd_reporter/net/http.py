@@ -69,10 +69,33 @@ class PrivateAddressRefused(Exception):
         self.host, self.address = host, address
 
 
+# IPv6 prefixes that carry an IPv4 address in their low bits and reach it through a translator or
+# tunnel: NAT64 (RFC 6052 §2.1, well-known prefix; RFC 8215 local-use prefix) and the deprecated
+# IPv4-compatible form (RFC 4291 §2.5.5.1). 6to4 (RFC 3056) carries it in bits 16-47.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64 or ip in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
 def is_public_address(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    """May we connect here? Public unicast only; an IPv6 form that wraps an IPv4 address (mapped,
+    NAT64, 6to4, IPv4-compatible) is judged by the IPv4 address it reaches. Python's own ``is_global``
+    differs between versions for these prefixes, so the rule is spelled out here."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL or ip.teredo is not None:
+            return False  # a site's own translator, or a tunnel whose far end we cannot judge
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            ip = inner
     return ip.is_global and not ip.is_multicast
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,11 +19,20 @@ def private_dir(path: Path, *, tighten: bool = True) -> Path:
 
     Our own folders (home, outbox, drafts) are tightened; a folder the user named for an output file
     (``--redact``, ``--output``) is created private when missing but never changed when it exists.
+
+    A folder others may write to (world-writable or sticky, like ``/tmp``) or that belongs to another
+    user is never changed: tightening ``/tmp`` would break the machine, and files in it could be
+    replaced by others. It is refused as a private folder with a sentence that says what to use.
     """
     try:
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-        if tighten and os.name == "posix" and (path.stat().st_mode & 0o777) != DIR_MODE:
-            os.chmod(path, DIR_MODE)
+        if tighten and os.name == "posix":
+            st = path.stat()
+            if (st.st_mode & 0o777) != DIR_MODE:
+                if st.st_mode & (stat.S_IWOTH | stat.S_ISVTX) or st.st_uid != os.geteuid():
+                    raise StoreError(f"{path} is a shared folder (other users can write to it or own it); "
+                                     "choose a folder of your own for --home: it is created private (0700).")
+                os.chmod(path, DIR_MODE)
     except OSError as e:
         raise StoreError(f"Cannot create the private folder {path}: {e.strerror}; check its permissions.") from e
     return path
