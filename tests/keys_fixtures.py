@@ -17,8 +17,9 @@ import pytest
 
 from tests.conftest import require_gpg
 from tests.servers.gpg import GnuPG
+from tests.support.paths import DATA
 
-CORPUS = Path(__file__).resolve().parent / "data" / "keys-corpus"  # where each key came from: its MANIFEST.tsv
+CORPUS = DATA / "keys-corpus"  # where each key came from: its MANIFEST.tsv
 PAST = "20200101T000000"
 MID = "20230101T000000"
 

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 import yaml
@@ -28,8 +27,8 @@ from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import ConnectTo, Settings
 from tests.delivery_fixtures import CANARY, DESCRIPTION, EVIDENCE, REPORT_ID, TITLE, recipient  # noqa: F401
 from tests.servers.https import Response, json_response
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OPENAPI = ROOT / "docs" / "openapi.yaml"
 URL = "https://api.gemeente.test/cvd/reports"
 TOKEN = "tok-8c1f0e55-api"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
 
 import pytest
 
 from cvd_reporter import __version__
+from tests.support.paths import EXAMPLES, ROOT
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "report.yaml"
+EXAMPLE = EXAMPLES / "report.yaml"
 ENVELOPE_KEYS = {"cvd_reporter", "command", "status", "exit_code", "data", "findings", "errors"}
 
 
@@ -154,7 +154,7 @@ def test_every_listed_command_loads_with_the_summary_the_listing_shows(cli):
 def test_readme_lists_every_command_with_its_summary():
     from cvd_reporter.cli.app import COMMANDS
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     for name, (_target, summary) in COMMANDS.items():
         assert f"| `{name}` | {summary} |" in readme, name
 

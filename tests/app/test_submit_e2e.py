@@ -23,9 +23,10 @@ from cvd_reporter.core.wkd import wkd_hash
 from tests.servers.gpg import GnuPG
 from tests.servers.https import LocalHTTPS, Response
 from tests.servers.smtp import PASSWORD, USER, Capture, LocalSMTP
-from tests.test_api import Receiver
-from tests.test_github import REPO, TOKEN as GITHUB_TOKEN, FakeGitHub
-from tests.test_report_model import ALL_ATTESTATIONS
+from tests.delivery.test_api import Receiver
+from tests.delivery.test_github import REPO, TOKEN as GITHUB_TOKEN, FakeGitHub
+from tests.core.test_report_model import ALL_ATTESTATIONS
+from tests.support.paths import ROOT
 
 CANARY = "KANARIE-7f3a"
 TITLE = f"XSS in zoeken {CANARY}"
@@ -219,7 +220,7 @@ def test_no_smtp_configured_leaves_an_encrypted_eml_in_the_outbox(cli, https, pk
 def test_out_of_scope_target_is_refused_before_anything_is_fetched(cli, https, pki, zone, municipality, tmp_path):
     serve(https, municipality.key)
     policy = tmp_path / "policy.yaml"
-    data = yaml.safe_load((Path(__file__).parent.parent / "cvd_reporter/data/policies/nl-gemeente.yaml").read_text())
+    data = yaml.safe_load((ROOT / "cvd_reporter/data/policies/nl-gemeente.yaml").read_text())
     data["scope"] = {"include": {"domains": ["*.gemeente.test"]}, "exclude": {"domains": ["www.gemeente.test"]}}
     policy.write_text(yaml.safe_dump(data, allow_unicode=True))
     out = cli("--json", "submit", str(write_report(tmp_path)), "--yes", "--policy", str(policy),

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 SECRET = "Zomer2024!"
 EVIDENCE = (
     "GET /api/burgers/42 HTTP/1.1\n"

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
 import jsonschema
 import pytest
 
 from cvd_reporter.core.csaf import build_csaf
+from tests.support.paths import DATA
 
-SCHEMA = json.loads((Path(__file__).parent / "data" / "csaf_json_schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads((DATA / "csaf_json_schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 T0 = datetime(2026, 4, 2, 10, 0, tzinfo=timezone.utc)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from cvd_reporter.cli.prompter import DEFAULT, INTERRUPT, Choice, ScriptedPrompter, Seq, UnscriptedQuestion
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 CHOICES = [Choice("a", "Apple"), Choice("b", "Banana"), Choice("c", "Cherry")]
 
 

@@ -12,13 +12,11 @@ import email.policy
 import io
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.servers.gpg import GnuPG
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_practice_auto_delivers_an_encrypted_report(cli):
@@ -67,8 +65,8 @@ def test_practice_without_a_terminal_needs_auto(cli):
 def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp_path):
     """The newcomer's path: a real pseudo-terminal, the wizard, "send", and the mail shown decrypted."""
     pexpect = pytest.importorskip("pexpect")
-    from tests.test_report_model import ALL_ATTESTATIONS
-    from tests.test_wizard_pty import ANSI, ENTER, ESC_ENTER, wizard_env
+    from tests.core.test_report_model import ALL_ATTESTATIONS
+    from tests.cli.test_wizard_pty import ANSI, ENTER, ESC_ENTER, wizard_env
     from cvd_reporter.app.profiles import load_policy
 
     rules = [a.say("en") for a in load_policy("nl-gemeente").attestations]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_report_model import GOOD
+from tests.core.test_report_model import GOOD
+from tests.support.paths import EXAMPLES
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def write(tmp_path: Path, doc, name="report.yaml") -> Path:

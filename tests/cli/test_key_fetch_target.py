@@ -3,7 +3,7 @@ real discovery, WKD on the loopback HTTPS server and the DNS server for the open
 
 from __future__ import annotations
 
-from tests.test_submit_e2e import env_for, municipality, serve, zone  # noqa: F401 - fixtures
+from tests.app.test_submit_e2e import env_for, municipality, serve, zone  # noqa: F401 - fixtures
 
 
 def test_key_fetch_for_a_target_finds_verifies_and_pins(cli, https, pki, zone, municipality):  # noqa: F811

@@ -12,6 +12,7 @@ import yaml
 from cvd_reporter.core.model import json_schema, parse_report
 from cvd_reporter.core.validate import validate_report
 from cvd_reporter.app.profiles import builtin_names, load_policy
+from tests.support.paths import EXAMPLES
 
 TODAY = dt.date(2026, 11, 29)
 ALL_ATTESTATIONS = ["no-dos", "no-physical", "no-social-engineering", "no-brute-force", "no-spam",
@@ -143,9 +144,7 @@ def test_round_trip_and_json_schema_agree():
 
 
 def test_example_report_is_valid_yaml_against_the_schema():
-    from pathlib import Path
-
-    data = yaml.safe_load((Path(__file__).parent.parent / "examples" / "report.yaml").read_text())
+    data = yaml.safe_load((EXAMPLES / "report.yaml").read_text())
     jsonschema.validate(data, json_schema())
     found, findings = codes(data)
     assert not {c for c in found if c[1] == "error"}, [f.human() for f in findings]

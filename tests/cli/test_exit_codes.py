@@ -5,11 +5,11 @@ Most codes are also covered where their feature is tested; this file pins the co
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from tests.servers.gpg import GnuPG
 from tests.servers.smtp import LocalSMTP
-from tests.test_submit_e2e import env_for, municipality, serve, write_report, zone  # noqa: F401 - fixtures
+from tests.app.test_submit_e2e import env_for, municipality, serve, write_report, zone  # noqa: F401 - fixtures
+from tests.support.paths import ROOT
 
 
 def test_0_success(cli):
@@ -84,7 +84,7 @@ def test_130_interrupted(cli, monkeypatch):
 
 
 def test_the_readme_documents_every_code():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     table = readme.split("## Exit codes", 1)[1].split("##", 1)[0]
     for code in (0, 1, 2, 3, 4, 5, 6, 7, 8, 130):
         assert f"| {code} |" in table, code

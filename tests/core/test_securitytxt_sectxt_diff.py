@@ -17,11 +17,12 @@ import pytest
 
 from cvd_reporter.core.securitytxt import CODES, parse
 from tests.securitytxt_fixtures import NOW
-from tests.test_securitytxt_parse import CASES
+from tests.core.test_securitytxt_parse import CASES
+from tests.support.paths import DATA
 
 sectxt = pytest.importorskip("sectxt", reason="sectxt (test dependency) is not installed")
 
-CORPUS = Path(__file__).resolve().parent / "data" / "securitytxt-corpus"
+CORPUS = DATA / "securitytxt-corpus"
 
 # file -> (the code of ours that makes the difference, why). sectxt's known false negatives.
 KNOWN_CORPUS = {

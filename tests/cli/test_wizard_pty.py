@@ -19,10 +19,10 @@ import pytest
 
 from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.app.profiles import load_policy
+from tests.support.paths import ROOT
 
 pexpect = pytest.importorskip("pexpect")
 
-ROOT = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]")
 DOWN, ENTER, CTRL_C, ESC_ENTER = "\x1b[B", "\r", "\x03", "\x1b\r"
 
