@@ -12,107 +12,19 @@ import email
 import email.policy
 import json
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-import pytest
 import yaml
 
-from cvd_reporter.core.wkd import wkd_hash
 from tests.servers.gpg import GnuPG
-from tests.servers.https import LocalHTTPS, Response
-from tests.servers.smtp import PASSWORD, USER, Capture, LocalSMTP
-from tests.delivery.test_api import Receiver
-from tests.delivery.test_github import REPO, TOKEN as GITHUB_TOKEN, FakeGitHub
-from tests.core.test_report_model import ALL_ATTESTATIONS
+from tests.servers.smtp import PASSWORD, Capture, LocalSMTP
+from tests.support.api_receiver import Receiver
+from tests.support.delivery import Recipient
+from tests.support.github_fake import REPO, TOKEN as GITHUB_TOKEN, FakeGitHub
+from tests.support.municipality import (
+    CANARY, EVIDENCE, TITLE, armored_part, env_for, security_txt, serve, write_report,
+)
 from tests.support.paths import ROOT
-
-CANARY = "KANARIE-7f3a"
-TITLE = f"XSS in zoeken {CANARY}"
-DESCRIPTION = f"De parameter q wordt ongefilterd teruggegeven ({CANARY}-beschrijving)."
-EVIDENCE = b"GET /zoeken?q=<script>alert(1)</script>\r\nHTTP/1.1 200 OK\r\n\x00binary-tail"
-HOSTS = ("gemeente.test", "www.gemeente.test", "openpgpkey.gemeente.test", "keys.test", "api.gemeente.test",
-         "api.github.test")
-
-
-@dataclass
-class Municipality:
-    gpg: GnuPG
-    fpr: str
-    key: bytes
-
-
-def _security_txt(expires: str = "2030-01-01T00:00:00Z", encryption: bool = True) -> str:
-    lines = ["Contact: mailto:security@gemeente.test", "Contact: https://www.gemeente.test/melden"]
-    if encryption:
-        lines.append(f"Encryption: https://openpgpkey.gemeente.test/.well-known/openpgpkey/gemeente.test/hu/"
-                     f"{wkd_hash('security')}")
-    lines += [f"Expires: {expires}", "Preferred-Languages: nl, en",
-              "Canonical: https://www.gemeente.test/.well-known/security.txt"]
-    return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(scope="session")
-def municipality() -> Iterator[Municipality]:
-    from tests.conftest import require_gpg
-
-    require_gpg()
-    gpg = GnuPG()
-    fpr = gpg.gen("Gemeente CERT <security@gemeente.test>")
-    yield Municipality(gpg, fpr, gpg.export(fpr))
-    gpg.close()
-
-
-def serve(https: LocalHTTPS, key: bytes | None, *, encryption: bool = True) -> None:
-    https.add("/.well-known/security.txt", _security_txt(encryption=encryption), host="www.gemeente.test")
-    if key is not None:
-        for path in (f"/.well-known/openpgpkey/gemeente.test/hu/{wkd_hash('security')}",):
-            https.add(path, Response(200, key, "application/octet-stream"), host="openpgpkey.gemeente.test")
-
-
-@pytest.fixture
-def zone(dns):
-    dns.resolver.add_zone("www A 127.0.0.1\nopenpgpkey A 127.0.0.1\n@ A 127.0.0.1\nsmtp A 127.0.0.1",
-                          "gemeente.test")
-    return dns
-
-
-def env_for(https, pki, dns, smtp: LocalSMTP | None = None, **extra: str) -> dict[str, str]:
-    mapping = https.connect_to(*HOSTS)
-    env = {"CVD_CA_BUNDLE": pki.ca_pem, "CVD_TIMEOUT": "3", "CVD_DNS_SERVER": dns.address,
-           "CVD_KEYSERVER": "https://keys.test", "CVD_SMTP_FROM": "alex@example.org"}
-    if smtp is not None:
-        mapping.append(f"smtp.gemeente.test:587:127.0.0.1:{smtp.port}")
-        env.update(CVD_SMTP_HOST="smtp.gemeente.test", CVD_SMTP_PORT="587", CVD_SMTP_USER=USER,
-                   CVD_SMTP_PASSWORD=PASSWORD)
-    env["CVD_CONNECT_TO"] = ",".join(mapping)
-    env.update(extra)
-    return env
-
-
-def write_report(folder: Path, **changes) -> Path:
-    (folder / "request.txt").write_bytes(EVIDENCE)
-    doc = {
-        "schema": "cvd-report/1",
-        "reporter": {"name": "Alex", "email": "alex@example.org"},
-        "target": {"urls": ["https://www.gemeente.test/zoeken"]},
-        "vulnerability": {"title": TITLE, "description": DESCRIPTION, "steps": ["Open /zoeken?q=<script>"],
-                          "cwe": "CWE-79"},
-        "evidence": [{"path": "request.txt", "description": "het verzoek"}],
-        "conduct": {"attestations": ALL_ATTESTATIONS},
-        "disclosure": {"intent": "after-fix", "credit": "pseudonym"},
-    }
-    doc.update(changes)
-    path = folder / "report.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
-    return path
-
-
-def armored_part(raw: bytes) -> bytes:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    assert msg.get_content_type() == "multipart/encrypted"
-    return msg.get_payload()[1].get_payload(decode=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,8 +195,6 @@ def test_changed_key_stops_until_accepted(cli, https, pki, zone, smtp, municipal
 
 
 def test_api_channel_sends_an_encrypted_document_with_idempotency_key(cli, https, pki, zone, municipality, tmp_path):
-    from tests.delivery_fixtures import Recipient
-
     serve(https, municipality.key)
     receiver = Receiver(Recipient(municipality.gpg, municipality.fpr, None), token="api-tok-1")
     https.add("/cvd/reports", receiver, host="api.gemeente.test")
@@ -384,7 +294,7 @@ def test_security_txt_is_fetched_once_per_submit(cli, https, pki, zone, smtp, mu
 def test_an_expired_security_txt_is_used_only_with_a_loud_warning(cli, https, pki, zone, smtp, municipality,
                                                                   tmp_path):
     serve(https, municipality.key)
-    https.add("/.well-known/security.txt", _security_txt(expires="2025-01-01T00:00:00Z"), host="www.gemeente.test")
+    https.add("/.well-known/security.txt", security_txt(expires="2025-01-01T00:00:00Z"), host="www.gemeente.test")
     out = cli("submit", str(write_report(tmp_path)), "--dry-run", env=env_for(https, pki, zone, smtp))
     assert out.exit_code == 0, out.stderr
     assert "EXPIRED on 2025-01-01" in out.stdout + out.stderr

@@ -17,7 +17,7 @@ import pytest
 
 from cvd_reporter.core.workdays import add_working_days, local_date
 from cvd_reporter.store.record import FILENAME, Record
-from tests.record_fixtures import FPR, add, deliver, file_digest
+from tests.support.record import FPR, add, deliver, file_digest
 from tests.support.paths import ROOT
 
 CSAF_SCHEMA = json.loads((ROOT / "tests" / "data" / "csaf_json_schema.json").read_text(encoding="utf-8"))
@@ -282,7 +282,7 @@ def test_export_without_the_report_file_still_works_and_says_so(cli, seed, evide
 
 
 # ---------------------------------------------------------------------------- follow-up, notify-publication
-# Past the checks, a notice looks up the organisation again (tests/test_submit_e2e.py sends real ones);
+# Past the checks, a notice looks up the organisation again (tests/app/test_submit_e2e.py sends real ones);
 # here the seeded target gemeente.example has no security.txt reachable, so that lookup ends in exit 5.
 PAST_THE_CHECKS = 5
 

@@ -16,8 +16,8 @@ import time
 import pytest
 
 from cvd_reporter.errors import ValidationError
-from tests.conftest import ROOT
-from tests.scope_fixtures import SILENT, closed_udp_port, load_zone, write_policy
+from tests.support.paths import ROOT
+from tests.support.scope import SILENT, closed_udp_port, load_zone, write_policy
 
 
 @pytest.fixture

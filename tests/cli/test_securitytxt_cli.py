@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from cvd_reporter.core.securitytxt import WELL_KNOWN_PATH
-from tests.securitytxt_fixtures import body, connect_args, live_body
+from tests.support.securitytxt import body, connect_args, live_body
 from tests.servers.https import Response, redirect
 
 WK = WELL_KNOWN_PATH

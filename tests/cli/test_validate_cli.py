@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.core.test_report_model import GOOD
+from tests.support.report import GOOD
 from tests.support.paths import EXAMPLES
 
 

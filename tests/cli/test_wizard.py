@@ -18,7 +18,7 @@ from cvd_reporter.cli.wizard_lookup import LookupResult
 from cvd_reporter.errors import Interrupted, ScopeError, ValidationError
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.store.drafts import DraftStore
-from tests.wizard_fixtures import HAPPY, TARGET, Status, check_saved, in_scope, make_wizard
+from tests.support.wizard import HAPPY, Status, TARGET, check_saved, in_scope, make_wizard
 
 
 def test_happy_path_saves_a_report_file_that_validates(tmp_path: Path):

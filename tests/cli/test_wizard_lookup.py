@@ -44,7 +44,7 @@ def test_lookup_with_the_network_down_is_could_not_check_now(https, pki):
 
 
 def test_preview_is_the_rendered_report(tmp_path: Path):
-    from tests.wizard_fixtures import HAPPY, make_wizard
+    from tests.support.wizard import HAPPY, make_wizard
 
     wizard, p = make_wizard(tmp_path, HAPPY, render=lambda report, lang: wl.render_preview(
         report, policy=POLICY, lang=lang, today=NOW.date()))

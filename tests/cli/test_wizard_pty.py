@@ -1,15 +1,14 @@
 """`cvd-reporter new` in a real pseudo-terminal (pexpect), and without one.
 
-The pattern: expect the next question, then send keys (type-ahead
-can be eaten while prompt_toolkit switches applications); PROMPT_TOOLKIT_NO_CPR=1 because nobody
-in a bare pty answers the cursor-position request (without it each prompt waits ~1 s).
+The pattern: expect the next question, then send keys (type-ahead can be eaten while
+prompt_toolkit switches applications). The keys and the terminal's environment are in
+tests/support/terminal.py.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import stat
 import sys
@@ -20,19 +19,9 @@ import pytest
 from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.app.profiles import load_policy
 from tests.support.paths import ROOT
+from tests.support.terminal import ANSI, CTRL_C, DOWN, ENTER, ESC_ENTER, wizard_env
 
 pexpect = pytest.importorskip("pexpect")
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]")
-DOWN, ENTER, CTRL_C, ESC_ENTER = "\x1b[B", "\r", "\x03", "\x1b\r"
-
-
-def wizard_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CVD_") and k not in ("EDITOR", "VISUAL")}
-    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", PYTHONPATH=str(ROOT), LANG="C.UTF-8",
-               CVD_REPORTER_HOME=str(home), CVD_REPORTER_NAME="Alice", CVD_REPORTER_EMAIL="alice@example.org",
-               CVD_TIMEOUT="2", PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
-    return env
 
 
 def spawn(args: list[str], cwd: Path, home: Path):

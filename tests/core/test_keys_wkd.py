@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, wkd_hash, wkd_urls, zbase32
-from tests.keys_fixtures import zoo  # noqa: F401 - fixture
 
 
 @pytest.mark.parametrize("address, hash_, advanced", [
@@ -41,7 +40,7 @@ def test_local_part_case_matters_for_dane_not_for_wkd() -> None:
     assert wkd_hash("Hugh") == wkd_hash("hugh")
 
 
-def test_gpg_agrees_on_wkd_hash_and_dane_name(zoo) -> None:  # noqa: F811
+def test_gpg_agrees_on_wkd_hash_and_dane_name(zoo) -> None:
     key = zoo["ed25519"]
     listing = zoo.gpg.gpg("--with-wkd-hash", "--list-keys", key.fingerprint).decode()
     assert f"{wkd_hash('ed25519')}@gemeente.test" in listing

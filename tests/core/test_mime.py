@@ -14,9 +14,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from cvd_reporter.core import mime
-from tests.delivery_fixtures import (  # noqa: F401 - fixtures
-    CANARY, EVIDENCE, FROM, NOW, REPORT_ID, TITLE, TO, build_message, encrypted_message, recipient, report_text,
-)
+from tests.support.delivery import CANARY, EVIDENCE, FROM, NOW, REPORT_ID, TITLE, TO, build_message, report_text
 
 MID = mime.message_id_for(REPORT_ID, "reporter.test")
 KEY = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ...\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n"

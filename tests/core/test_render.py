@@ -9,7 +9,7 @@ import pytest
 from cvd_reporter.core.model import parse_report
 from cvd_reporter.core.render import render_follow_up, render_publication_notice, render_text, subject
 from cvd_reporter.app.profiles import load_policy
-from tests.core.test_report_model import GOOD
+from tests.support.report import GOOD
 
 
 @pytest.mark.parametrize("lang, heading, rule", [

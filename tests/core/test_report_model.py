@@ -13,20 +13,9 @@ from cvd_reporter.core.model import json_schema, parse_report
 from cvd_reporter.core.validate import validate_report
 from cvd_reporter.app.profiles import builtin_names, load_policy
 from tests.support.paths import EXAMPLES
+from tests.support.report import ALL_ATTESTATIONS, GOOD
 
 TODAY = dt.date(2026, 11, 29)
-ALL_ATTESTATIONS = ["no-dos", "no-physical", "no-social-engineering", "no-brute-force", "no-spam",
-                    "no-data-abuse", "minimal-data", "no-disclosure-until-fixed", "delete-after-fix"]
-GOOD = {
-    "schema": "cvd-report/1",
-    "language": "nl",
-    "reporter": {"name": "Alex", "email": "alex@example.org"},
-    "target": {"urls": ["https://loket.gemeente.test/zoeken"]},
-    "vulnerability": {"title": "XSS", "description": "q is reflected", "steps": ["open the page"],
-                      "cwe": "CWE-79", "cvss": "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N"},
-    "conduct": {"discovered": "2026-11-27", "attestations": ALL_ATTESTATIONS},
-    "disclosure": {"intent": "after-fix", "credit": "pseudonym"},
-}
 
 
 def codes(doc, lang="en"):

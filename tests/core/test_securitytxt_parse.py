@@ -13,21 +13,7 @@ from cvd_reporter.core import cleartext
 from cvd_reporter.core.langtags import is_valid
 from cvd_reporter.core.securitytxt import CODES, MAX_BYTES, parse, parse_contact, parse_expires, printable
 from cvd_reporter.errors import CvdError, ValidationError
-from tests.securitytxt_fixtures import NOW, body, iso
-
-SIG = """-----BEGIN PGP SIGNATURE-----
-
-iHUEARYIAB0WIQQc0dU1uDnxxbM4rhdi0X8kkh+l2gUCawtz0QAKCRBi0X8kkh+l
-2vtnAQCpWseR3o2Gryg9xj8+/6ig+SkDzvCLWvQSeJBmoAdySAEAxd1s2dtWG5D2
-PUuBzNppBWoBKRNCUawztpHk3oRp/wo=
-=5weL
------END PGP SIGNATURE-----
-"""
-SIGNED_HEAD = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n"
-
-
-def signed(text: bytes, sig: str = SIG, head: str = SIGNED_HEAD) -> bytes:
-    return head.encode() + text + sig.encode()
+from tests.support.securitytxt import CASES, NOW, body, signed
 
 
 def codes(content: bytes, **kw) -> set[str]:
@@ -51,58 +37,7 @@ def test_a_good_file_is_valid_and_exposes_every_field():
     assert s.signature.status == "unsigned" and codes(content) == {"not_signed"}
 
 
-# One row per code: the smallest file that shows it (and that it is not shown without cause).
-CASES = [
-    ("no_expire", body(expires_days=None)),
-    ("multi_expire", body(f"Expires: {iso(NOW + dt.timedelta(days=5))}")),
-    ("invalid_expiry", body("Expires: Thu, 17 Mar 2022 12:00:00 +0100", expires_days=None)),
-    ("expired", body(expires_days=-1)),
-    ("long_expiry", body(expires_days=400)),
-    ("no_contact", body(contact=None)),
-    ("no_canonical_match", body("Canonical: https://other.test/.well-known/security.txt")),
-    ("multi_lang", body("Preferred-Languages: nl", "Preferred-Languages: en")),
-    ("invalid_lang", body("Preferred-Languages: nl; en")),
-    ("invalid_lang", body("Preferred-Languages: en_US")),
-    ("no_uri", body("Policy: gemeente.test/cvd")),
-    ("no_https", body("Policy: http://gemeente.test/cvd")),
-    ("prec_ws", body("Policy : https://gemeente.test/cvd")),
-    ("no_space", body("Policy:https://gemeente.test/cvd")),
-    ("empty_key", body(": https://gemeente.test/cvd")),
-    ("empty_value", body("Policy:")),
-    ("invalid_line", body("this is not a field")),
-    ("no_line_separators", body().rstrip(b"\n")),
-    ("not_signed", body()),
-    ("no_encryption", body()),
-    ("no_csaf_file", body("CSAF: https://gemeente.test/csaf.json")),
-    ("multiple_csaf_fields", body("CSAF: https://a.test/provider-metadata.json",
-                                  "CSAF: https://b.test/provider-metadata.json")),
-    ("unknown_field", body("Bug-Bounty: yes")),
-    ("utf8", body("# cafe").replace(b"cafe", b"caf\xe9")),
-    ("bom_in_file", b"\xef\xbb\xbf" + body()),
-    ("invalid_contact", body(contact="mailto:support\\@beam.mw")),
-    ("invalid_contact", body(contact="mailto:security [at] gemeente.test")),
-    ("invalid_contact", body(contact="tel:020-1234567")),
-    ("invalid_encryption", body("Encryption: data:application/x-age-public-key,age1xyz")),
-    ("invalid_encryption", body("Encryption: openpgp4fpr:1234")),
-    ("invalid_char", body("Policy: https://gemeente.test/\x1b[31mred")),
-    ("invalid_char", body("Policy: https://gemeente.test/a\u202eb")),
-    ("html_page", b"<!DOCTYPE html>\n<html><head><title>Not found</title></head></html>\n"),
-    ("file_too_large", body("# " + "x" * 100) * 400),
-    ("too_many_lines", body(*["# comment"] * 1000)),
-    ("line_too_long", body("Policy: https://gemeente.test/" + "a" * 2100)),
-    # signed-file codes
-    ("signed_format_issue", b"# preface\n" + signed(body())),
-    ("data_after_sig", signed(body()) + b"Contact: mailto:evil@attacker.test\n"),
-    ("too_many_line_separators", signed(body()) + b"\n"),
-    ("pgp_data_error", signed(body(), sig="")),
-    ("pgp_data_error", signed(body(), head="-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n")),
-    ("pgp_error", signed(body(), sig=SIG.replace("=5weL", "=AAAA"))),
-    ("pgp_data_error", signed(body(), sig=SIG.replace("iHUE", "i#UE"))),
-    ("pgp_error", signed(body(), sig=SIG.replace("iHUE", "jHUE"))),
-    ("no_canonical", signed(body())),
-]
-
-
+# CASES (tests/support/securitytxt.py): one row per code, the smallest file that shows it.
 @pytest.mark.parametrize("code, content", CASES, ids=[f"{c}-{i}" for i, (c, _) in enumerate(CASES)])
 def test_each_code_has_a_trigger(code, content):
     found = codes(content, urls=["https://gemeente.test/.well-known/security.txt"])

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 
 from cvd_reporter.core.securitytxt import CODES, parse
-from tests.securitytxt_fixtures import NOW
-from tests.core.test_securitytxt_parse import CASES
 from tests.support.paths import DATA
+from tests.support.securitytxt import CASES, NOW
 
 sectxt = pytest.importorskip("sectxt", reason="sectxt (test dependency) is not installed")
 

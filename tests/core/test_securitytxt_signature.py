@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature
-from tests.securitytxt_fixtures import NOW, body
+from tests.support.securitytxt import NOW, body
 
 UID = "Sectxt Signer <sectxt-signer@gemeente.test>"
 OTHER_UID = "Sectxt Other <sectxt-other@other.test>"

@@ -15,9 +15,6 @@ from datetime import datetime, timezone
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from cvd_reporter.delivery import api
 from cvd_reporter.delivery.outbox import Outbox
@@ -25,13 +22,11 @@ from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError
 from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import ConnectTo, Settings
-from tests.delivery_fixtures import CANARY, DESCRIPTION, EVIDENCE, REPORT_ID, TITLE, recipient  # noqa: F401
 from tests.servers.https import Response, json_response
-from tests.support.paths import ROOT
+from tests.support.api_receiver import OPENAPI, TOKEN, Receiver, schema_validator
+from tests.support.delivery import CANARY, DESCRIPTION, EVIDENCE, REPORT_ID, TITLE
 
-OPENAPI = ROOT / "docs" / "openapi.yaml"
 URL = "https://api.gemeente.test/cvd/reports"
-TOKEN = "tok-8c1f0e55-api"
 REPORT = {
     "schema": "cvd-report/1", "language": "nl",
     "reporter": {"name": "Alice", "email": "alice@reporter.test", "pgp_key": "/home/alice/.keys/me.asc"},
@@ -41,39 +36,6 @@ REPORT = {
     "evidence": [{"path": "/home/alice/cases/screenshots/zoeken-xss.png", "description": "Het alert-venster"},
                  {"path": "request.txt", "description": "Het verzoek"}],
 }
-
-
-def schema_validator(name: str) -> Draft202012Validator:
-    spec = yaml.safe_load(OPENAPI.read_text())
-    registry = Registry().with_resource("urn:openapi", Resource.from_contents(spec, default_specification=DRAFT202012))
-    return Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=registry)
-
-
-class Receiver:
-    """A conforming receiving side (docs/api.md), with scripted failures first."""
-
-    def __init__(self, recipient, script: list[Response] | None = None, token: str | None = TOKEN) -> None:
-        self.recipient, self.script, self.token = recipient, list(script or []), token
-        self.accepted: dict[str, dict] = {}
-        self.reports: list[dict] = []
-        self.validator = schema_validator("Submission")
-
-    def __call__(self, h) -> None:
-        if self.script:
-            return self.script.pop(0).send(h)
-        body = json.loads(h.body)
-        errors = [e.message for e in self.validator.iter_errors(body)]
-        if errors or h.headers.get("Idempotency-Key") != body["report_id"]:
-            return json_response({"title": "invalid", "detail": "; ".join(errors)[:200]}, 422).send(h)
-        if self.token and h.headers.get("Authorization") != f"Bearer {self.token}":
-            return json_response({"title": "Unauthorized"}, 401).send(h)
-        key = h.headers["Idempotency-Key"]
-        if key in self.accepted:
-            return json_response(self.accepted[key], 200).send(h)
-        self.reports.append(json.loads(self.recipient.gpg.decrypt(body["message"].encode())))
-        self.accepted[key] = {"id": f"CVD-2026-{len(self.accepted) + 1:04d}",
-                              "status_url": f"https://api.gemeente.test/cvd/reports/{len(self.accepted) + 1}"}
-        return json_response(self.accepted[key], 201).send(h)
 
 
 def fetcher(https, pki, **kw) -> Fetcher:

@@ -18,12 +18,10 @@ from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError, UsageError
 from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import ConnectTo, Settings
-from tests.delivery_fixtures import CANARY, DESCRIPTION, REPORT_ID, TITLE
 from tests.servers.https import json_response
+from tests.support.delivery import CANARY, DESCRIPTION, REPORT_ID, TITLE
+from tests.support.github_fake import API, REPO, TOKEN, FakeGitHub
 
-API = "https://api.github.test"
-TOKEN = "ghp_test0123456789abcdefTOKEN"
-REPO = "gemeente/website"
 REPORT = {
     "schema": "cvd-report/1", "report_id": REPORT_ID,
     "target": {"urls": ["https://www.gemeente.test/zoeken"], "asset": "website"},
@@ -33,43 +31,6 @@ REPORT = {
                       "remediation": "Encode output"},
     "evidence": [{"path": "poc.png", "description": "screenshot"}],
 }
-ALLOWED = {"summary", "description", "vulnerabilities", "cwe_ids", "severity", "cvss_vector_string",
-           "start_private_fork"}
-
-
-class FakeGitHub:
-    def __init__(self, *, enabled: bool = True, post_status: int | None = None) -> None:
-        self.enabled, self.post_status = enabled, post_status
-        self.created: list[dict] = []
-
-    def authorized(self, h) -> bool:
-        return h.headers.get("Authorization") == f"Bearer {TOKEN}"
-
-    def check(self, h) -> None:
-        if not self.authorized(h):
-            return json_response({"message": "Bad credentials"}, 401).send(h)
-        json_response({"enabled": self.enabled}).send(h)
-
-    def report(self, h) -> None:
-        if not self.authorized(h):
-            return json_response({"message": "Bad credentials"}, 401).send(h)
-        body = json.loads(h.body)
-        bad = sorted(set(body) - ALLOWED)
-        if bad or not body.get("summary") or not body.get("description") or (
-                "severity" in body and "cvss_vector_string" in body):
-            return json_response({"message": "Validation Failed", "errors": [f"unexpected {bad}"]}, 422).send(h)
-        if self.post_status:
-            return json_response({"message": "Server Error"}, self.post_status).send(h)
-        self.created.append(body)
-        json_response({"ghsa_id": "GHSA-abcd-efgh-ijkl", "state": "triage",
-                       "html_url": f"https://github.test/{REPO}/security/advisories/GHSA-abcd-efgh-ijkl"}, 201).send(h)
-
-    def install(self, https, repo: str = REPO) -> "FakeGitHub":
-        https.add(f"/repos/{repo}/private-vulnerability-reporting", self.check, host="api.github.test")
-        https.add(f"/repos/{repo}/security-advisories/reports", self.report, host="api.github.test")
-        return self
-
-
 def fetcher(https, pki, timeout: float = 3) -> Fetcher:
     return Fetcher(ca_bundle=pki.ca_pem, timeout=timeout,
                    connect_to={("api.github.test", 443): (https.host, https.port)})

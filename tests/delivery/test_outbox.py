@@ -16,9 +16,7 @@ from cvd_reporter.core import mime
 from cvd_reporter.delivery.outbox import Outbox, entry_id
 from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError
-from tests.delivery_fixtures import (  # noqa: F401 - fixtures
-    CANARY, FROM_ADDR, REPORT_ID, TO, build_message, encrypted_message, recipient, smtp_env, smtp_settings,
-)
+from tests.support.delivery import CANARY, FROM_ADDR, REPORT_ID, TO, build_message, smtp_env, smtp_settings
 from tests.servers.smtp import Capture, LocalSMTP
 
 

@@ -17,9 +17,7 @@ from cvd_reporter.core import mime
 from cvd_reporter.delivery import smtp as smtp_delivery
 from cvd_reporter.errors import ConfigError, DeliveryError
 from cvd_reporter.settings import Settings
-from tests.delivery_fixtures import (  # noqa: F401 - fixtures
-    CANARY, FROM_ADDR, TO, encrypted_message, recipient, smtp_settings,
-)
+from tests.support.delivery import CANARY, FROM_ADDR, TO, smtp_settings
 from tests.servers.smtp import PASSWORD, USER, Capture, LocalSMTP
 
 

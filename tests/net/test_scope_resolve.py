@@ -10,7 +10,7 @@ import pytest
 
 from cvd_reporter.net.dns import make_resolver
 from cvd_reporter.net.resolve import map_bounded, resolve_host, resolve_many
-from tests.scope_fixtures import closed_udp_port, load_zone
+from tests.support.scope import closed_udp_port, load_zone
 
 
 @pytest.fixture

@@ -16,6 +16,9 @@ import sys
 import pytest
 
 from tests.servers.gpg import GnuPG
+from tests.support.oracles import require_gpg
+from tests.support.report import ALL_ATTESTATIONS
+from tests.support.terminal import ANSI, ENTER, ESC_ENTER, wizard_env
 
 
 
@@ -33,8 +36,6 @@ def test_practice_auto_delivers_an_encrypted_report(cli):
 
 
 def test_practice_shows_the_mail_as_it_arrived_and_decrypted_and_gpg_agrees(cli, tmp_path):
-    from tests.conftest import require_gpg
-
     require_gpg()
     keep = tmp_path / "practice"
     out = cli("--lang", "nl", "practice", "--auto", "--keep", str(keep))
@@ -65,8 +66,6 @@ def test_practice_without_a_terminal_needs_auto(cli):
 def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp_path):
     """The newcomer's path: a real pseudo-terminal, the wizard, "send", and the mail shown decrypted."""
     pexpect = pytest.importorskip("pexpect")
-    from tests.core.test_report_model import ALL_ATTESTATIONS
-    from tests.cli.test_wizard_pty import ANSI, ENTER, ESC_ENTER, wizard_env
     from cvd_reporter.app.profiles import load_policy
 
     rules = [a.say("en") for a in load_policy("nl-gemeente").attestations]

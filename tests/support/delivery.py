@@ -1,8 +1,7 @@
-"""Fixtures for the delivery tests: a municipality's key in real gpg, an encrypt callable that runs
-gpg itself (the app's own encryption module is built elsewhere; gpg is the honest stand-in), a
-finished PGP/MIME report carrying a canary, and Settings aimed at the loopback servers.
-
-Import the fixtures by name in a test module: ``from tests.delivery_fixtures import recipient, ...``.
+"""Helpers for the delivery tests: a municipality's key in real gpg (the ``recipient`` fixture in
+tests/conftest.py), an encrypt callable that runs gpg itself (gpg is the honest stand-in for "any
+OpenPGP implementation"), a finished PGP/MIME report carrying a canary, and Settings aimed at the
+loopback servers.
 """
 
 from __future__ import annotations
@@ -14,12 +13,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-import pytest
-
 from cvd_reporter.core import mime
 from cvd_reporter.settings import ConnectTo, Settings
 from tests.servers.gpg import GnuPG
-from tests.servers.smtp import USER
+from tests.servers.smtp import PASSWORD, USER
 
 # Words from the report's title and description. They must appear only inside the ciphertext.
 CANARY = "Zwaluwstaart7731"
@@ -52,13 +49,6 @@ class Recipient:
         return self.gpg.decrypt(armored)
 
 
-@pytest.fixture(scope="session")
-def recipient(gnupg: GnuPG) -> Recipient:
-    fpr = gnupg.gen("Security Gemeente Delivery <security-delivery@gemeente.test>")
-    reporter = gnupg.gen("Alice Onderzoeker <alice-delivery@reporter.test>")
-    return Recipient(gnupg, fpr, gnupg.export(reporter, armor=True).decode())
-
-
 def report_text() -> str:
     return f"Titel: {TITLE}\n\nBeschrijving:\n{DESCRIPTION}\n\nStappen:\n1. Open /zoeken\n2. Zoek op <script>\n"
 
@@ -71,11 +61,6 @@ def build_message(recipient: Recipient, *, report_id: str = REPORT_ID, evidence:
                              reporter_key=recipient.reporter_key, lang="nl")
     return mime.build_encrypted(inner, encrypt=recipient.encrypt, from_addr=FROM, to_addr=TO,
                                 message_id=message_id, date=NOW, report_id=report_id)
-
-
-@pytest.fixture(scope="session")
-def encrypted_message(recipient: Recipient) -> bytes:
-    return build_message(recipient)
 
 
 def smtp_settings(pki: Any, port: int, *, security: str = "starttls", host: str = "smtp.gemeente.test",
@@ -91,8 +76,6 @@ def smtp_settings(pki: Any, port: int, *, security: str = "starttls", host: str 
 
 def smtp_env(pki: Any, port: int, *, security: str = "starttls", password: str | None = None) -> dict[str, str]:
     """The same as environment variables, for CLI tests."""
-    from tests.servers.smtp import PASSWORD
-
     wanted = 465 if security == "tls" else 587
     return {"CVD_CA_BUNDLE": pki.ca_pem, "CVD_TIMEOUT": "3", "CVD_SMTP_HOST": "smtp.gemeente.test",
             "CVD_SMTP_SECURITY": security, "CVD_SMTP_USER": USER, "CVD_SMTP_FROM": FROM_ADDR,

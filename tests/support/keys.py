@@ -1,21 +1,15 @@
-"""The key zoo: real keys made by gpg once per test session (about 3 s), one GNUPGHOME that also
-decrypts everything the tests encrypt. gpg is the oracle for "usable or not" and for which subkey
-a message goes to.
+"""The key zoo: real keys made by gpg (about 3 s; the session fixture ``zoo`` in tests/conftest.py
+makes it once), one GNUPGHOME that also decrypts everything the tests encrypt. gpg is the oracle
+for "usable or not" and for which subkey a message goes to. CORPUS: real keys of security teams.
 """
 
 from __future__ import annotations
 
-import atexit
 import re
-import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator
 
-import pytest
-
-from tests.conftest import require_gpg
 from tests.servers.gpg import GnuPG
 from tests.support.paths import DATA
 
@@ -86,8 +80,6 @@ def _gen_elsewhere(name: str) -> tuple[str, bytes]:
 
 
 def make_zoo(gpg: GnuPG) -> Zoo:
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
-
     zoo = Zoo(gpg)
     uid = _uid
     with ThreadPoolExecutor(max_workers=len(SLOW)) as pool:
@@ -127,30 +119,3 @@ def _make_fast(zoo: Zoo, gpg: GnuPG, uid) -> None:
     gpg.gpg("--quick-add-key", fpr, "nistp256", "encr", "never")  # newer: gpg picks this one
     zoo.add("twoenc", fpr)
     zoo.add("reporter", gpg.gen("Reporter <reporter@example.test>"))
-
-
-_ZOO: list[Zoo] = []
-
-
-@pytest.fixture(scope="session")
-def zoo() -> Iterator[Zoo]:
-    """One zoo per test run. Each module that imports this fixture gets its own fixture instance,
-    so the zoo itself is kept here and its GNUPGHOME removed when the interpreter exits."""
-    require_gpg()
-    if not _ZOO:
-        gpg = GnuPG()
-        atexit.register(gpg.close)
-        _ZOO.append(make_zoo(gpg))
-    yield _ZOO[0]
-
-
-def sq_decrypt(secret: bytes, message: bytes, tmp: Path) -> bytes | None:
-    """Decrypt with Sequoia's `sq` when the machine has it (a second, independent oracle)."""
-    if shutil.which("sq") is None:
-        return None
-    (tmp / "sec.pgp").write_bytes(secret)
-    (tmp / "msg.asc").write_bytes(message)
-    p = subprocess.run(["sq", "decrypt", "--recipient-key", str(tmp / "sec.pgp"), str(tmp / "msg.asc")],
-                       capture_output=True, timeout=60)
-    assert p.returncode == 0, p.stderr.decode(errors="replace")
-    return p.stdout
