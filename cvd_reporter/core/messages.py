@@ -123,6 +123,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Evidence file {value} cannot be used: {reason}.",
         "nl": "Bewijsbestand {value} is niet bruikbaar: {reason}.",
     },
+    "evidence_outside_folder": {
+        "en": "Evidence file {value} is {resolved}, outside the report's folder; make sure you mean to send it.",
+        "nl": "Bewijsbestand {value} is {resolved}, buiten de map van de melding; controleer dat u dit wilt "
+              "meesturen.",
+    },
+    "secret_key_material": {
+        "en": "{value} holds secret-key material (a private key); it is never sent. Remove or redact it "
+              "(cvd-reporter lint --redact), or give your public key only (gpg --export --armor).",
+        "nl": "{value} bevat geheim sleutelmateriaal (een privésleutel); dat wordt nooit verstuurd. Verwijder "
+              "of maskeer het (cvd-reporter lint --redact), of geef alleen uw publieke sleutel "
+              "(gpg --export --armor).",
+    },
+    "reporter_key_unusable": {
+        "en": "reporter.pgp_key {value} cannot be used: {reason}.",
+        "nl": "reporter.pgp_key {value} is niet bruikbaar: {reason}.",
+    },
     "evidence_binary": {
         "en": "Evidence file {value} is binary; it was not scanned for personal data.",
         "nl": "Bewijsbestand {value} is binair; het is niet gescand op persoonsgegevens.",

@@ -166,3 +166,72 @@ def test_malformed_policy_files_are_one_sentence(cli, tmp_path, content, needle)
     out = cli("validate", str(write(tmp_path, GOOD)), "--policy", str(pol))
     assert out.exit_code == 3, out.stderr
     assert needle in out.stderr and "Internal error" not in out.stderr
+
+
+def _with_evidence(tmp_path: Path, evidence_path: str, **reporter) -> Path:
+    doc = dict(GOOD, evidence=[{"path": evidence_path, "description": "x"}])
+    if reporter:
+        doc["reporter"] = dict(GOOD["reporter"], **reporter)
+    return write(tmp_path, doc)
+
+
+@pytest.mark.parametrize("target, reason", [
+    ("/proc/self/environ", "system file"),   # the environment: tokens and passwords
+    ("/dev/zero", "system file"),            # would fill memory
+])
+def test_system_files_are_never_evidence(cli, tmp_path, target, reason):
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, target)))
+    assert out.exit_code == 3
+    msgs = [f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable"]
+    assert msgs and reason in msgs[0]
+
+
+def test_a_fifo_is_refused_without_hanging(cli, tmp_path):
+    import os
+    os.mkfifo(tmp_path / "pipe")  # nobody writes to it: reading it would block for ever
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "pipe")))
+    assert out.exit_code == 3
+    assert any("not a regular file" in f["message"] for f in out.json["findings"])
+
+
+def test_a_symlink_to_a_system_file_is_refused_too(cli, tmp_path):
+    (tmp_path / "innocent.txt").symlink_to("/proc/self/environ")
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "innocent.txt")))
+    assert out.exit_code == 3
+    assert any("system file" in f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable")
+
+
+SECRET_PEM = ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+              "QyNTUxOQAAACBkZXJwZGVycGRlcnBkZXJwZGVycGRlcnBkZXJwZGVycGRlcnAAAAAJgAAA\n"
+              "-----END OPENSSH PRIVATE KEY-----\n")
+
+
+def test_a_private_key_in_evidence_blocks_sending(cli, tmp_path):
+    (tmp_path / "id_ed25519").write_text(SECRET_PEM)
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "id_ed25519")))
+    assert out.exit_code == 3
+    assert "secret_key_material" in {f["code"] for f in out.json["findings"] if f["severity"] == "error"}
+
+
+def test_a_secret_openpgp_key_as_reporter_key_is_refused(cli, tmp_path):
+    (tmp_path / "ev.txt").write_text("GET / HTTP/1.1\n")
+    (tmp_path / "mykey.asc").write_text("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEZ0\n=abcd\n"
+                                         "-----END PGP PRIVATE KEY BLOCK-----\n")
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "ev.txt", pgp_key="mykey.asc")))
+    assert out.exit_code == 3
+    assert ("secret_key_material", "reporter.pgp_key") in {(f["code"], f.get("field")) for f in out.json["findings"]}
+
+
+def test_a_binary_secret_key_packet_as_evidence_is_refused(cli, tmp_path):
+    (tmp_path / "key.gpg").write_bytes(bytes([0x95, 0x01, 0xD8]) + b"\x04" + bytes(200))  # old-format tag 5
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "key.gpg")))
+    assert out.exit_code == 3
+    assert "secret_key_material" in {f["code"] for f in out.json["findings"]}
+
+
+def test_reporter_key_that_is_not_a_public_key_block_is_refused(cli, tmp_path):
+    (tmp_path / "ev.txt").write_text("GET / HTTP/1.1\n")
+    (tmp_path / "notes.txt").write_text("just some text\n")
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "ev.txt", pgp_key="notes.txt")))
+    assert out.exit_code == 3
+    assert "reporter_key_unusable" in {f["code"] for f in out.json["findings"]}
