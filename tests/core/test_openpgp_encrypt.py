@@ -13,7 +13,13 @@ from cvd_reporter.core import openpgp
 from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
 from tests.support.oracles import sq_decrypt
 
-NOW = datetime.now(timezone.utc)
+
+def now() -> datetime:
+    """The real clock when the check runs: gpg makes the keys with it during the session, and a key
+    created more than five minutes after a clock read at import would look like one from the future."""
+    return datetime.now(timezone.utc)
+
+
 USABLE = ["ed25519", "rsa2048", "rsa3072", "rsa4096", "nistp256", "nistp384", "brainpool", "encexpvalid", "twoenc"]
 MESSAGE = b"Beste CERT,\r\nIk heb een kwetsbaarheid gevonden.\n\x00\xff binary too \xc3\xa9\r\n"
 
@@ -22,7 +28,7 @@ MESSAGE = b"Beste CERT,\r\nIk heb een kwetsbaarheid gevonden.\n\x00\xff binary t
 def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:
     key = zoo[name]
     [cert] = openpgp.load_certificates(key.armored)
-    message = openpgp.encrypt(MESSAGE, cert, now=NOW)
+    message = openpgp.encrypt(MESSAGE, cert, now=now())
     assert message.startswith(b"-----BEGIN PGP MESSAGE-----\n") and re.search(rb"\n=[A-Za-z0-9+/]{4}\n-----END", message)
     plain, status = zoo.gpg.decrypt_status(message)
     assert plain == MESSAGE
@@ -35,7 +41,7 @@ def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:
 
 def test_sq_decrypts_too(zoo, tmp_path) -> None:
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    message = openpgp.encrypt(MESSAGE, cert, now=NOW)
+    message = openpgp.encrypt(MESSAGE, cert, now=now())
     plain = sq_decrypt(zoo.gpg.export_secret(zoo["ed25519"].fingerprint), message, tmp_path)
     if plain is None:
         pytest.skip("sq (Sequoia) is not installed; gpg is the required oracle")
@@ -46,7 +52,7 @@ def test_sq_decrypts_too(zoo, tmp_path) -> None:
 def test_sizes_around_packet_length_boundaries(zoo, size: int) -> None:
     data = os.urandom(size)
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    assert zoo.gpg.decrypt(openpgp.encrypt(data, cert, now=NOW)) == data
+    assert zoo.gpg.decrypt(openpgp.encrypt(data, cert, now=now())) == data
 
 
 def test_signed_message_verifies_in_gpg(zoo) -> None:
@@ -89,7 +95,7 @@ def test_signing_key_must_be_secret(zoo) -> None:
 def test_refuses_unusable_keys(zoo, name: str, code: str) -> None:
     [cert] = openpgp.load_certificates(zoo[name].binary)
     with pytest.raises(KeyProblem) as e:
-        openpgp.encrypt(MESSAGE, cert, now=NOW)
+        openpgp.encrypt(MESSAGE, cert, now=now())
     assert e.value.exit_code == 6 and e.value.code == code and zoo[name].fingerprint in e.value.message
 
 
@@ -97,10 +103,11 @@ def test_size_cap_is_refused_up_front(zoo, monkeypatch) -> None:
     monkeypatch.setattr(openpgp, "MAX_MESSAGE_BYTES", 1000)
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
     with pytest.raises(InputFileError) as e:
-        openpgp.encrypt(b"x" * 1001, cert, now=NOW)
+        openpgp.encrypt(b"x" * 1001, cert, now=now())
     assert e.value.code == "too_large" and e.value.exit_code == 3
 
 
 def test_each_message_has_a_fresh_session_key(zoo) -> None:
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    assert openpgp.encrypt(MESSAGE, cert, now=NOW) != openpgp.encrypt(MESSAGE, cert, now=NOW)
+    at = now()
+    assert openpgp.encrypt(MESSAGE, cert, now=at) != openpgp.encrypt(MESSAGE, cert, now=at)

@@ -14,7 +14,13 @@ from cvd_reporter.net.http import Fetcher
 from cvd_reporter.net.keys import collect_keys, find_keys
 from tests.servers.https import Response, big_body, hang
 
-NOW = datetime.now(timezone.utc)
+
+def now() -> datetime:
+    """The real clock when the check runs: gpg makes the keys with it during the session, and a key
+    created more than five minutes after a clock read at import would look like one from the future."""
+    return datetime.now(timezone.utc)
+
+
 KEYSERVER = "https://keys.test"
 HOSTS = ("gemeente.test", "openpgpkey.gemeente.test", "keys.test", "other.test", "www.gemeente.test")
 
@@ -32,7 +38,7 @@ def _run(net, *, uris=(), contacts=(), strict=True):
     fetcher, resolver = net
     fn = find_keys if strict else collect_keys
     return fn(encryption_uris=list(uris), contacts=list(contacts), fetcher=fetcher, resolver=resolver,
-              keyserver=KEYSERVER, now=NOW)
+              keyserver=KEYSERVER, now=now())
 
 
 def _wkd_path(address: str, *, advanced: bool) -> str:
@@ -182,7 +188,7 @@ def test_keyserver_that_hangs_hits_the_deadline(https, dns, pki) -> None:
                                                                      for h in HOSTS})
     found = collect_keys(encryption_uris=[], contacts=["x@other.test"], fetcher=fetcher,
                          resolver=make_resolver(server=("127.0.0.1", dns.port), timeout=1), keyserver=KEYSERVER,
-                         now=NOW)
+                         now=now())
     assert {f.code for f in found.failures if f.source == "keyserver"} <= {"deadline", "timeout"}
     with pytest.raises(DiscoveryError):
         found.require()
@@ -197,7 +203,7 @@ def test_ten_slow_key_uris_share_one_deadline(https, dns, pki) -> None:
                                                                      for h in HOSTS})
     found = collect_keys(encryption_uris=[f"https://gemeente.test/key{i}.asc" for i in range(10)], contacts=[],
                          fetcher=fetcher, resolver=make_resolver(server=("127.0.0.1", dns.port), timeout=1),
-                         keyserver=KEYSERVER, now=NOW)
+                         keyserver=KEYSERVER, now=now())
     asked = [r for r in https.log if r["path"].startswith("/key")]
     assert 1 <= len(asked) <= 2, [r["path"] for r in asked]
     not_asked = [f for f in found.failures if "was not asked" in f.message]
