@@ -1,7 +1,7 @@
 """Benchmark (issue 3): security.txt parse + validate speed and linear time on hostile input.
 
-1. The real-world corpus (tests/data/securitytxt-corpus/, or the folder given) parsed by ours and by sectxt's Parser in
-   the same run: files per second and the ratio (target: ours >= sectxt).
+1. The real-world corpus (tests/data/securitytxt-corpus/, or the folder given) parsed by ours and
+   by sectxt's Parser in the same run: files per second and the ratio (target: ours >= sectxt).
 2. The hostile file of 400 ``-----BEGIN PGP SIGNED MESSAGE-----`` lines (14 KB): ours < 50 ms.
    sectxt re-parses the whole blob with PGPy for every such line; it is timed on 25/50/100 lines
    here (the full 400 takes it about a minute: pass --full to time that too, in a subprocess).

@@ -2,9 +2,10 @@
 -> record. The CLI (cli/submit_cmds.py) and the wizard call it; it never prompts itself: the caller
 passes a ``confirm`` callback, so a script gets exit 8 instead of a hanging prompt.
 
-Invariants (DESIGN.md): the report leaves encrypted or not at all unless ``allow_plaintext``; nothing
-of its content in an outer header; a failed delivery leaves the encrypted message in the outbox; a
-report that was sent is never sent again (same report id -> same Message-ID / Idempotency-Key).
+Invariants (docs/security-model.md): the report leaves encrypted or not at all unless
+``allow_plaintext``; nothing of its content in an outer header; a failed delivery leaves the
+encrypted message in the outbox; a report that was sent is never sent again (same report id -> same
+Message-ID / Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.errors import (
     DeliveryError, DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, StoreError,
@@ -94,7 +96,7 @@ class Plan:
     target: str = ""
     report_path: str | None = None
     evidence_paths: list[str] = field(default_factory=list)
-    pin: tuple[str, str, str] | None = None  # (contact, fingerprint, source) to pin once sent
+    pin: tuple[str, str, str, str | None] | None = None  # (contact, fingerprint, source, organisation)
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
@@ -212,6 +214,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
     progress(say("key", lang))
     key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
+                                    organisation=registrable_domain(discovery.host),
                                     now=now, options=options, warnings=warnings)
 
     progress(say("encrypt", lang))
@@ -271,7 +274,10 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
 
 
 def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now: dt.datetime,
-              options: SubmitOptions, warnings: list[str]) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+              options: SubmitOptions, warnings: list[str],
+              organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+    """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
+    a registrable domain) of the organisation; the pin tuple is written only once the report left."""
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
@@ -288,9 +294,10 @@ def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now:
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
-    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key)
+    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
+                                  organisation=organisation)
     info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
-    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source)
+    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source, organisation)
 
 
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
@@ -479,9 +486,9 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
     entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
-        contact, fingerprint, source = plan.pin
+        contact, fingerprint, source, organisation = plan.pin
         PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                              now=now)
+                                              now=now, organisation=organisation)
     with Record.open(settings.home) as record:
         _ensure_report(record, plan, now)
     if plan.channel == "outbox":

@@ -69,12 +69,16 @@ def read_user_file(given: str, base: Path, *, max_bytes: int) -> UserFile:
         fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
         raise UnsafeFile(e.strerror or "cannot be opened") from None
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
+    try:
+        st = os.fstat(fd)  # on the descriptor itself: Python's own open() refuses a folder with a traceback
         if not stat.S_ISREG(st.st_mode):
             raise UnsafeFile("is not a regular file (a folder, device, pipe or socket)")
         if st.st_size > max_bytes:
             raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
         content = fh.read(max_bytes + 1)
     if len(content) > max_bytes:  # the file grew, or claimed a smaller size than it has
         raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")

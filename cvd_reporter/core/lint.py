@@ -1,6 +1,7 @@
 """Detectors for personal data and secrets in report text and evidence, and redaction.
 
-The municipal CVD policy (policy/gemeente-cvd-nl.txt) asks a reporter not to look at, keep or share
+The municipal CVD policy (the Dutch model text, e.g.
+https://www.westervoort.nl/responsible-disclosure) asks a reporter not to look at, keep or share
 other people's data and to delete what was downloaded: a report or its evidence should not carry
 citizen service numbers, bank or card numbers, other people's contact details, passwords, tokens,
 keys or session cookies. ``scan_text`` finds them; ``redact`` replaces them with typed placeholders.

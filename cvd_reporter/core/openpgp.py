@@ -2,7 +2,7 @@
 
 pgpy (the PGPym fork) stays behind this one module, so another engine can replace it. We use it
 only to parse packets, to verify self-signatures and to wrap the session key (RSA / ECDH). Every
-policy decision is ours, because pgpy makes none: it encrypts
+policy decision is ours, because pgpy makes none (compared with gpg 2.2 on keys gpg made): it encrypts
 to expired and revoked keys, picks the first encryption key instead of the newest valid one, and
 falls back to 3DES. The symmetric part (RFC 4880 §5.13, SEIPD v1 with MDC, AES-256) and the
 armor are ours too: pgpy keeps about nine copies of a message and its CRC24 is 20x slower than gpg.
@@ -540,7 +540,11 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
 
 
 def inspect(cert: Certificate, *, now: datetime, address: str | None = None) -> KeyVerdict:
-    """May we encrypt to ``cert`` at ``now``? gpg's verdict is the reference the tests hold us to.
+    """May we encrypt to ``cert`` at ``now``? The checks gpg makes before it encrypts and pgpy does not.
+
+    Signature types (key and subkey binding, revocations) are those of RFC 4880 §5.2.1; key expiry is
+    the Key Expiration Time subpacket (§5.2.3.6) of the newest self-signature or binding; usage is the
+    Key Flags subpacket (§5.2.3.21).
 
     Refusals (``usable`` False, one reason each): revoked or expired primary key, no encryption
     subkey with a verified binding, the encryption flag, no revocation and no expiry; RSA below

@@ -141,7 +141,7 @@ def parse_target(text: str) -> tuple[str, str] | None:
     """A URL or an IP address, as the report file holds it: ``("url", ...)`` or ``("ip", ...)``.
 
     A bare host name (``gemeente.example`` or ``gemeente.example/path``) gets ``https://`` in front,
-    since a report needs a URL with a host (DESIGN.md, target); anything else is None.
+    since a report needs a URL with a host (docs/report-file.md, target); anything else is None.
     """
     value = (text or "").strip()
     if not value:

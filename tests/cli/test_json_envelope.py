@@ -31,6 +31,7 @@ from cvd_reporter.store.drafts import DraftStore
 from cvd_reporter.store.record import Record
 from tests.support.cli import CliOutcome
 from tests.support.municipality import env_for, serve, write_report
+from tests.support.paths import DATA
 from tests.support.record import add, deliver
 from tests.support.report import GOOD
 from tests.support.securitytxt import live_body
@@ -39,6 +40,7 @@ from tests.support.terminal import ANSI, DOWN, ENTER, wizard_env
 KEYS = {"cvd_reporter", "command", "status", "exit_code", "data", "findings", "errors"}
 SEVERITIES = {"error", "warning", "info"}
 TARGET = "https://www.gemeente.test/zoeken"
+PAGES = DATA / "policy-pages" / "pages"
 
 
 def leaf_commands(group: click.Group = root, prefix: str = "", ctx: click.Context | None = None) -> list[str]:
@@ -200,6 +202,14 @@ CASES: dict[str, tuple[Case, Case]] = {
               lambda w: w.json("purge", "R-404", "--yes")),
     "export": (lambda w: w.json("export", w.recorded()),
                lambda w: w.json("export", "R-404")),
+    "policy read": (lambda w: w.json("policy", "read", str(PAGES / "01-nl-email-only.txt")),
+                    lambda w: w.json("policy", "read", str(PAGES / "07-all-navigation.html"))),  # no contact (5)
+    "directory show": (lambda w: w.json("directory", "show", "gemeente", "Westervoort"),
+                       lambda w: w.json("directory", "show", "Nergenshuizen")),  # not in the directory (5)
+    "directory list": (lambda w: w.json("directory", "list"),
+                       lambda w: w.json("directory", "list", "extra")),
+    "directory import": (lambda w: w.json("directory", "import", str(DATA / "directory" / "program-list.json")),
+                         lambda w: w.json("directory", "import", w.file("list.json", "[1, 2"))),  # not JSON (3)
     "config show": (lambda w: w.json("config", "show"),
                     lambda w: w.json("--config", w.file("config.toml", "not = toml = [\n"), "config", "show")),
 }

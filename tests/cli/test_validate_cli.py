@@ -235,3 +235,10 @@ def test_reporter_key_that_is_not_a_public_key_block_is_refused(cli, tmp_path):
     out = cli("--json", "validate", str(_with_evidence(tmp_path, "ev.txt", pgp_key="notes.txt")))
     assert out.exit_code == 3
     assert "reporter_key_unusable" in {f["code"] for f in out.json["findings"]}
+
+
+def test_a_folder_as_evidence_is_one_finding(cli, tmp_path):
+    (tmp_path / "screens").mkdir()
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "screens")))
+    assert out.exit_code == 3, out.stderr
+    assert any("not a regular file" in f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable")
