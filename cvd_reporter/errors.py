@@ -58,6 +58,12 @@ class ValidationError(CvdError):
     exit_code = EXIT_VALIDATION
 
 
+class TargetError(ValidationError):
+    """A target (URL, host name or IP address) that is none: the one error of core/target.py."""
+
+    code = "invalid_target"
+
+
 class InputFileError(ValidationError):
     """A file given on the command line cannot be read: missing, binary, too large, malformed."""
 

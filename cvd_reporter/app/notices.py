@@ -9,8 +9,9 @@ import datetime as dt
 from typing import Any, Callable
 
 from cvd_reporter.core.domains import registrable_domain
+from cvd_reporter.core.i18n import say
 from cvd_reporter.errors import DiscoveryError, InputNeeded
-from cvd_reporter.app.submit import Outcome, Plan, SubmitOptions, find_key, deliver, say, sha256
+from cvd_reporter.app.submit import Outcome, Plan, SubmitOptions, find_key, deliver, sha256
 
 
 def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm: Callable[[str], bool],
@@ -18,7 +19,7 @@ def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm:
                 progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Outcome:
     """Send a ``follow_up`` or ``publication_notice`` for ``report_id``; recorded as a delivery of that kind."""
     from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
     from cvd_reporter.core.render import render_follow_up, render_publication_notice  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
@@ -32,7 +33,7 @@ def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm:
     if first is not None and first.channel in ("api", "github"):
         raise InputNeeded(f"Report {report_id} went out via {first.channel}; write to the organisation through that "
                           "platform, which keeps the conversation with the report.", code="channel_unsupported")
-    progress(say("again", lang))
+    progress(say(lang, "submit.again"))
     fetcher = Fetcher.from_settings(settings)
     discovery = discover(report.target, fetcher, now=now)
     addresses = [c.address for c in discovery.security_txt.contacts if c.kind == "mailto" and c.address and c.valid]

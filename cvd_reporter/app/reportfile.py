@@ -180,8 +180,10 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
         try:
             ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES)
         except UnsafeFile as e:
-            code = "evidence_missing" if e.reason == "does not exist" else "evidence_unreadable"
-            ev.findings.append(make(code, "error", lang, field=field_path, value=item.path, reason=e.reason))
+            ev.findings.append(make("evidence_missing", "error", lang, field=field_path, value=item.path)
+                               if e.reason == "does not exist" else
+                               make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
+                                    reason=e.reason))
             continue
         ev.content = ev.file.content
         if ev.file.outside_folder:
@@ -218,14 +220,14 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
               ("conduct.data_accessed", c.data_accessed), ("conduct.data_downloaded", c.data_downloaded)]
     for field_path, text in fields:  # each hit names its field; line and column are within that text
         if text:
-            findings += [h.to_finding(lang) for h in scan_text(text, own_emails=own_emails, own_phones=own_phones,
-                                                               path=field_path)]
+            findings += _capped(scan_text(text, own_emails=own_emails, own_phones=own_phones, path=field_path),
+                                field_path, lang)
     evidence = read_evidence(loaded, lang=lang)
     for i, ev in enumerate(evidence):
         findings += ev.findings
         if ev.text is not None:
-            findings += [h.to_finding(lang) for h in scan_text(ev.text, own_emails=own_emails,
-                                                               own_phones=own_phones, path=str(ev.path))]
+            findings += _capped(scan_text(ev.text, own_emails=own_emails, own_phones=own_phones, path=str(ev.path)),
+                                str(ev.path), lang)
         elif ev.content and is_secret_key_packet(ev.content):
             findings.append(make("secret_key_material", "error", lang, field=f"evidence[{i}].path",
                                  value=str(ev.path)))
@@ -236,6 +238,22 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
     reporter_key, key_findings = read_reporter_key(reporter.pgp_key, path.parent, lang=lang)
     findings += key_findings
     return CheckedReport(loaded, policy, findings, evidence, reporter_key)
+
+
+MAX_LINT_FINDINGS = 100  # per field or evidence file: a list a person can read, and bounded memory
+
+
+def _capped(hits: list[Any], where: str, lang: str) -> list[Finding]:
+    """The first MAX_LINT_FINDINGS hits as findings, then one that says how many more there are.
+    A private key is always kept: it blocks sending, wherever it sits in the file."""
+    shown = hits[:MAX_LINT_FINDINGS]
+    rest = hits[MAX_LINT_FINDINGS:]
+    out = [h.to_finding(lang) for h in shown]
+    out += [h.to_finding(lang) for h in rest if h.code == "private_key"]
+    hidden = sum(h.code != "private_key" for h in rest)
+    if hidden:
+        out.append(make("lint_more", "warning", lang, field=where, count=hidden, where=where))
+    return out
 
 
 MAX_KEY_BYTES = 1024 * 1024

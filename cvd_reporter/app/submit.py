@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.i18n import say, translator
 from cvd_reporter.errors import (
     DeliveryError, DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, StoreError,
     ValidationError,
@@ -26,34 +27,6 @@ from cvd_reporter.errors import (
 
 CHANNELS = ("email", "api", "github", "outbox")
 MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
-
-# What the pipeline tells the person while it works, in the language of the interface.
-TEXTS: dict[str, dict[str, str]] = {
-    "check": {"en": "Checking the report…", "nl": "De melding wordt gecontroleerd…"},
-    "scope": {"en": "Checking scope…", "nl": "De scope wordt gecontroleerd…"},
-    "discover": {"en": "Looking for the organisation's security.txt…",
-                 "nl": "De security.txt van de organisatie wordt gezocht…"},
-    "key": {"en": "Finding and checking the organisation's OpenPGP key…",
-            "nl": "De OpenPGP-sleutel van de organisatie wordt gezocht en gecontroleerd…"},
-    "encrypt": {"en": "Encrypting…", "nl": "Versleutelen…"},
-    "again": {"en": "Looking up the organisation's security.txt and key again…",
-              "nl": "De security.txt en de sleutel van de organisatie worden opnieuw opgezocht…"},
-    "report": {"en": "Report", "nl": "Melding"},
-    "to": {"en": "to", "nl": "aan"}, "via": {"en": "via", "nl": "via"}, "from": {"en": "from", "nl": "uit"},
-    "key_label": {"en": "key", "nl": "sleutel"}, "expires": {"en": "expires", "nl": "verloopt"},
-    "never": {"en": "never", "nl": "nooit"}, "source": {"en": "source", "nl": "bron"},
-    "no_key": {"en": "NONE — the report would be sent UNENCRYPTED",
-               "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
-    "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
-    "warning": {"en": "warning", "nl": "let op"},
-    "attached": {"en": "attached", "nl": "bijlage"},
-    "outside": {"en": "OUTSIDE the report's folder", "nl": "BUITEN de map van de melding"},
-}
-
-
-def say(key: str, lang: str) -> str:
-    return TEXTS[key].get(lang) or TEXTS[key]["en"]
-
 
 @dataclass
 class SubmitOptions:
@@ -103,27 +76,30 @@ class Plan:
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
-        def t(key: str) -> str:
-            return say(key, ui_lang)
+        t = translator(ui_lang)
+        via, source, expires, never = t("submit.via"), t("submit.source"), t("submit.expires"), t("submit.never")
+        report, from_ = t("submit.report"), t("submit.from")
+        came_from = f" ({from_} {self.contact_source})" if self.contact_source else ""
 
         def row(label: str, value: str) -> str:
             return f"  {label:<10}: {value}"
 
-        lines = [f"{t('report')} {self.report_id}: {self.title}",
-                 row(t("to"), f"{self.recipient} {t('via')} {self.channel}"
-                     + (f" ({t('from')} {self.contact_source})" if self.contact_source else ""))]
+        lines = [f"{report} {self.report_id}: {self.title}",
+                 row(t("submit.to"), f"{self.recipient} {via} {self.channel}{came_from}")]
         if self.key:
-            lines.append(row(t("key_label"), f"{self.key.get('fingerprint')} ({self.key.get('algorithm', '?')}, "
-                                             f"{t('expires')} {self.key.get('expires') or t('never')}; "
-                                             f"{t('source')} {self.key.get('source', '?')})"))
+            key = self.key
+            lines.append(row(t("submit.key_label"), f"{key.get('fingerprint')} ({key.get('algorithm', '?')}, "
+                                                    f"{expires} {key.get('expires') or never}; "
+                                                    f"{source} {key.get('source', '?')})"))
         else:
-            lines.append(row(t("key_label"), t("no_key")))
-        lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+            lines.append(row(t("submit.key_label"), t("submit.no_key")))
+        language, outside = t("submit.language"), t("submit.outside")
+        lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
         for a in self.attachments:
-            where = a["resolved"] + (f" ({t('outside')})" if a["outside_report_folder"] else "")
-            lines.append(row(t("attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
-                                            f"SHA-256 {a['sha256'][:16]}…"))
-        lines += [row(t("warning"), w) for w in self.warnings]
+            where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
+            lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
+                                                   f"SHA-256 {a['sha256'][:16]}…"))
+        lines += [row(t("submit.warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,7 +131,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     """Everything up to (not including) delivery. Raises CvdError subclasses with their exit codes."""
     from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415
 
-    progress(say("check", lang))
+    progress(say(lang, "submit.check"))
     checked = check_report_file(path, policy_name=options.policy or settings.policy, lang=lang,
                                 today=now.date())
     errors = [f for f in checked.findings if f.severity == "error"]
@@ -170,7 +146,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     fetcher = Fetcher.from_settings(settings, allow_private=options.allow_private)
-    progress(say("scope", lang))
+    progress(say(lang, "submit.scope"))
     discoveries: dict[str, Any] = {}  # security.txt looked up by the scope check, reused below
     scope_results = _check_scope(report, policy=policy, settings=settings, fetcher=fetcher, now=now,
                                  strict=options.strict_scope, warnings=warnings, discoveries=discoveries)
@@ -180,7 +156,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
         return _plan_github(report, rid=rid, title=title, policy=policy, options=options, lang=lang, now=now,
                             scope_results=scope_results, warnings=warnings, path=path, checked=checked)
 
-    progress(say("discover", lang))
+    progress(say(lang, "submit.discover"))
     discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
     st = discovery.security_txt
     if st.expires is not None and st.expires < now:
@@ -212,12 +188,12 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
     preferred = [tag.split("-")[0].lower() for tag in st.preferred_languages]
     report_lang = report.language or next((x for x in preferred if x in ("nl", "en")), None) or lang
 
-    progress(say("key", lang))
+    progress(say(lang, "submit.key"))
     key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
                                     organisation=registrable_domain(discovery.host),
                                     now=now, options=options, warnings=warnings)
 
-    progress(say("encrypt", lang))
+    progress(say(lang, "submit.encrypt"))
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         cert=cert, settings=settings, policy=policy, options=options)
@@ -261,13 +237,13 @@ def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: 
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
-    from cvd_reporter.core.scope import normalise  # noqa: PLC0415
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
-    known = discoveries.get(normalise(target).host)
+    known = discoveries.get(parse_target(target).host)
     if isinstance(known, DiscoveryError):
         raise known
     return known if known is not None else discover(target, fetcher, now=now)
@@ -304,7 +280,7 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
                    cert: Any, settings: Any, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
     from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.openpgp import encrypt  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
     from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
 
     report = checked.loaded.report
@@ -348,7 +324,7 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
-    from cvd_reporter.core.openpgp import load_signing_key  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import load_signing_key  # noqa: PLC0415
 
     path = options.sign_with
     try:

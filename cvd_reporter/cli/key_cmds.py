@@ -1,6 +1,6 @@
 """`cvd-reporter key fetch | show | list | forget`: find, verify and pin OpenPGP keys.
 
-Logic lives in core/openpgp.py, net/keys.py and store/pins.py; pgpy, requests and dnspython are
+Logic lives in core/pgp/, net/keys.py and store/pins.py; pgpy, requests and dnspython are
 imported inside the commands so `--help` stays fast.
 """
 
@@ -140,7 +140,8 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
 @cvd_command
 def show(app: AppContext, what: str, address: str | None) -> Result:
     """Show a pinned key (by fingerprint or contact) or a key file, with today's verdict."""
-    from cvd_reporter.core import openpgp  # noqa: PLC0415
+    from cvd_reporter.core.pgp.certificates import load_certificates  # noqa: PLC0415
+    from cvd_reporter.core.pgp.keys import inspect  # noqa: PLC0415
     from cvd_reporter.errors import DiscoveryError, InputFileError  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
@@ -154,7 +155,7 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
             blob = path.read_bytes()
         except OSError as e:
             raise InputFileError(f"Cannot read {path}: {e.strerror}.") from None
-        entries = [(cert, address) for cert in openpgp.load_certificates(blob)]
+        entries = [(cert, address) for cert in load_certificates(blob)]
     else:
         store = PinStore(app.settings.home)
         for pin in store.find(what):
@@ -162,11 +163,11 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
             if raw is None:
                 raise DiscoveryError(f"The key {pin.fingerprint} is pinned but not stored; run "
                                      f"`cvd-reporter key fetch {pin.contact}` again.", code="key_not_stored")
-            entries += [(cert, pin.contact) for cert in openpgp.load_certificates(raw)]
+            entries += [(cert, pin.contact) for cert in load_certificates(raw)]
         if not entries:
             raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
                                  code="not_pinned")
-    verdicts = [openpgp.inspect(cert, now=now, address=addr) for cert, addr in entries]
+    verdicts = [inspect(cert, now=now, address=addr) for cert, addr in entries]
     text = "\n".join("\n".join([f"key {n}"] + _verdict_lines(v)) for n, v in enumerate(verdicts, 1))
     usable = all(v.usable for v in verdicts)
     return Result(data={"keys": [v.to_dict() for v in verdicts]}, text=text, exit_code=0 if usable else 6,

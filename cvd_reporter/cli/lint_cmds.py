@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, CvdError, UsageError
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     for path, text, target in zip(paths, texts, targets):
         hits = scan_text(text, own_emails=emails, own_phones=phones, path=str(path))
         findings += [h.to_finding(lang) for h in hits]
-        lines += [f"{path}:{h.line}:{h.column}: {h.info.label_nl if lang == 'nl' else h.info.label_en} "
+        lines += [f"{path}:{h.line}:{h.column}: {h.info.label(lang)} "
                   f"({h.preview}) [lint_{h.code}]" for h in hits]
         if target is not None:
             write_private(target, redact(text, hits), user_path=True)
@@ -124,15 +125,8 @@ def _report_reporter(path: Path, text: str) -> dict[str, Any]:
 
 def summary(hits: int, per_file: list[dict[str, Any]], lang: str, *, redacted: bool) -> str:
     files = len(per_file)
-    if lang == "nl":
-        found = (f"{hits} mogelijke persoonsgegevens of geheimen in {files} bestand(en)" if hits
-                 else f"Geen persoonsgegevens of geheimen gevonden in {files} bestand(en)")
-        tail = ("; onleesbaar gemaakte kopieën geschreven naar " + ", ".join(f["redacted_to"] for f in per_file)
-                if redacted else "; niets geschreven (--redact OUT schrijft onleesbaar gemaakte kopieën)"
-                if hits else "")
-        return found + tail + "."
-    found = (f"{hits} possible personal data or secret(s) in {files} file(s)" if hits
-             else f"No personal data or secrets found in {files} file(s)")
-    tail = ("; redacted copies written to " + ", ".join(f["redacted_to"] for f in per_file) if redacted
-            else "; nothing written (--redact OUT writes redacted copies)" if hits else "")
+    t = translator(lang)
+    found = t("lint.summary.found", hits=hits, files=files) if hits else t("lint.summary.clean", files=files)
+    tail = (t("lint.summary.redacted", paths=", ".join(f["redacted_to"] for f in per_file)) if redacted
+            else t("lint.summary.not_written") if hits else "")
     return found + tail + "."

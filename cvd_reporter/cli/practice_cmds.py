@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.i18n import say
 
 
 @click.command()
@@ -36,7 +37,7 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
             from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
 
             path = write_sample(world, lang)
-            echo(("Voorbeeldmelding: " if lang == "nl" else "Sample report: ") + str(path))
+            echo(say(lang, "practice.sample", path=path))
 
             def confirm(summary: str) -> bool:
                 echo(summary)
@@ -44,14 +45,12 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
 
             outcome = submit_report(path, settings=world.settings, lang=lang, confirm=confirm, progress=echo)
             report_id = outcome.plan.report_id
-            echo((f"Verzonden: {report_id} naar {outcome.plan.recipient}." if lang == "nl" else
-                  f"Sent: {report_id} to {outcome.plan.recipient}."))
+            echo(say(lang, "practice.sent", id=report_id, recipient=outcome.plan.recipient))
         else:
             from cvd_reporter.cli.prompter import QuestionaryPrompter  # noqa: PLC0415
             from cvd_reporter.cli.wizard import open_wizard  # noqa: PLC0415
 
-            echo(("Tip: meld een zwakke plek in https://www.oefendorp.test/zoeken" if lang == "nl" else
-                  "Tip: report a weakness in https://www.oefendorp.test/zoeken"))
+            echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
             wizard = open_wizard(world.settings, lang=lang, prompter=QuestionaryPrompter(output=screen),
                                  status=sys.stderr if sys.stderr.isatty() else None)

@@ -343,7 +343,7 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
     import json  # noqa: PLC0415
 
     from cvd_reporter import __version__  # noqa: PLC0415
-    from cvd_reporter.store.record import proof_bundle, read_report_facts  # noqa: PLC0415
+    from cvd_reporter.app.export import proof_bundle, read_report_facts  # noqa: PLC0415
 
     now = _now()
     with _open(app) as record:

@@ -112,8 +112,9 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     built-in profile; without the option, the configured profile's scope when it has one."""
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
-    from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
     from cvd_reporter.app.profiles import builtin_names, load_policy  # noqa: PLC0415
+    from cvd_reporter.app.scoping import load_policy_scope  # noqa: PLC0415
+    from cvd_reporter.core.scope_file import PolicyScope  # noqa: PLC0415
 
     name = given or app.settings.policy
     if not name:
@@ -123,7 +124,7 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
         return PolicyScope.from_dict(profile.scope, source=profile.source) if profile.scope else None
     path = Path(name).expanduser()
     if path.is_file():
-        return PolicyScope.load(path, required=given is not None)
+        return load_policy_scope(path, required=given is not None)
     if given is None:
         return None  # a configured profile that is gone is the validate command's concern
     raise InputFileError(f"The policy file {name} does not exist (built-in profiles: {', '.join(builtin_names())}).")
@@ -133,7 +134,7 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
              ) -> Callable[[Item], dict[str, Any]]:
     """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
-    from cvd_reporter.core.scope import display_target  # noqa: PLC0415
+    from cvd_reporter.core.target import display_target  # noqa: PLC0415
     from cvd_reporter.app.scoping import make_checker  # noqa: PLC0415
 
     check = make_checker(policy, resolve, securitytxt)

@@ -1,6 +1,6 @@
 """`cvd-reporter discover TARGET` and `cvd-reporter securitytxt check FILE|URL|DOMAIN`.
 
-Thin wrappers: the logic is in core/securitytxt.py (pure) and net/discovery.py (fetching).
+Thin wrappers: the logic is in core/securitytxt/ (pure) and net/discovery.py (fetching).
 """
 
 from __future__ import annotations
@@ -92,7 +92,8 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
-        from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature  # noqa: PLC0415
+        from cvd_reporter.core.securitytxt import parse  # noqa: PLC0415
+        from cvd_reporter.core.securitytxt import apply_signature, verify_signature  # noqa: PLC0415
 
         stx = parse(_read_input(source), now=now, urls=[source_url] if source_url else None)
         if stx.signature.status == "unknown_key":

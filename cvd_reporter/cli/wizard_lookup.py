@@ -72,14 +72,14 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
     wizard's background thread; every network step is bounded by ``settings.timeout``.
     """
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
-    from cvd_reporter.core.domains import registrable_domain  # noqa: PLC0415
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     result = LookupResult(target)
-    host = (urlsplit(target).hostname or "") if "://" in target else target
-    result.organisation = registrable_domain(host) if host else None
+    try:
+        result.organisation = parse_target(target).registrable_domain
+    except CvdError:
+        result.organisation = None
     fetcher = Fetcher.from_settings(settings)
 
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415

@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from cvd_reporter.core import openpgp
-from cvd_reporter.core.openpgp import Certificate, KeyVerdict
+from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
+from cvd_reporter.core.pgp.keys import KeyVerdict, inspect
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
 from cvd_reporter.errors import CvdError, DiscoveryError, KeyProblem, NetworkError
 
@@ -241,7 +241,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
         if require_address and address and address.lower() not in cert.addresses:
             # WKD draft §3.1 / RFC 7929: only keys that carry the queried address count. A server
             # that answers with someone else's key is shown, but the key is never used.
-            verdict = openpgp.inspect(cert, now=now, address=address)
+            verdict = inspect(cert, now=now, address=address)
             verdict.usable = False
             verdict.reasons.insert(0, f"None of its User IDs is {address}; the source answered with a key "
                                       "for another address.")
@@ -250,7 +250,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
             continue
         kept.append(cert)
     for cert in kept:
-        verdict = openpgp.inspect(cert, now=now, address=address)
+        verdict = inspect(cert, now=now, address=address)
         found.candidates.append(Candidate(source, url, cert, verdict, address, dnssec))
 
 
@@ -261,7 +261,7 @@ def _fail(found: KeyDiscovery, source: str, url: str, error: CvdError, address: 
 def _load(found: KeyDiscovery, source: str, url: str, body: bytes, address: str | None) -> list[Certificate]:
     what = f"The key from {url}"
     try:
-        certs, problems = openpgp.parse_certificates(body, what=what)
+        certs, problems = parse_certificates(body, what=what)
     except KeyProblem as e:
         _fail(found, source, url, e, address)
         return []
@@ -274,7 +274,7 @@ def _from_url(found: KeyDiscovery, source: str, url: str, fetcher: Any, now: dat
               *, require_address: bool = False, not_found_ok: bool = False) -> bool:
     """GET a key; True when the server answered 200 (with anything)."""
     try:
-        result = fetcher.get(url, max_bytes=openpgp.MAX_KEY_BYTES, accept=KEY_ACCEPT)
+        result = fetcher.get(url, max_bytes=MAX_KEY_BYTES, accept=KEY_ACCEPT)
     except NetworkError as e:
         _fail(found, source, url, e, address)
         return False

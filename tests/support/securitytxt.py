@@ -110,4 +110,6 @@ CASES = [
     ("pgp_data_error", signed(body(), sig=SIG.replace("iHUE", "i#UE"))),
     ("pgp_error", signed(body(), sig=SIG.replace("iHUE", "jHUE"))),
     ("no_canonical", signed(body())),
+    ("invalid_uri", body("Policy: https:///cvd")),
+    ("invalid_field_name", body("Preferred Languages: nl")),
 ]
