@@ -32,7 +32,7 @@ def world():
 
 @pytest.fixture(scope="module")
 def org_gpg(world):
-    from tests.conftest import require_gpg
+    from tests.support.oracles import require_gpg
 
     require_gpg()
     g = GnuPG()
