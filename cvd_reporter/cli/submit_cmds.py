@@ -69,6 +69,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
     from cvd_reporter.app.dispatch import RecordSession, send_and_record  # noqa: PLC0415
+    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
 
     box = _outbox(app)
     ctx = app.context
@@ -80,7 +81,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                 return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                               findings=[_finding("already_sent", "info", note)])
             try:
-                done = send_and_record(box, entry, ctx=ctx, records=records, force=force)
+                done = send_and_record(box, entry, ctx=ctx, records=records, force=force,
+                                       meter=bar_for("Sending", json_mode=app.json))
             except StoreError as e:
                 if e.code != "already_sent":
                     raise
@@ -92,7 +94,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         findings: list[Finding] = []
         for entry in [e for e in box.list() if e.state == "pending"]:
             try:
-                done = send_and_record(box, entry, ctx=ctx, records=records, force=force)
+                done = send_and_record(box, entry, ctx=ctx, records=records, force=force,
+                                       meter=bar_for("Sending", json_mode=app.json))
             except (DeliveryError, StoreError) as e:
                 if e.code == "check_first":
                     findings.append(_finding("check_first", "warning", e.message))
@@ -157,6 +160,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
 
     from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
     from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
+    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",
@@ -179,7 +183,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
                             allow_private=allow_private, strict_scope=strict,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
-                            ask_passphrase=ask_passphrase)
+                            ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
+                            upload_meter=bar_for("Sending", json_mode=app.json))
     outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
@@ -187,7 +192,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                      f"({'encrypted to ' + plan.key['fingerprint'] if plan.key else 'NOT encrypted'}).",
              "queued": f"Report {plan.report_id} is encrypted and waiting in the outbox.",
              "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
-             "already_sent": f"Report {plan.report_id} was already sent."}
+             "already_sent": f"Report {plan.report_id} was already sent.",
+             "in_progress": f"Report {plan.report_id} is being sent by another run."}
     text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text

@@ -21,7 +21,7 @@ from tests.support.submit_env import env_for, write_report
 @pytest.fixture(scope="session")
 def keys() -> Iterator[tuple[GnuPG, str, str]]:
     """gpg with two keys: the municipality's security.txt contact and a shared service's CISO."""
-    from tests.conftest import require_gpg
+    from tests.support.oracles import require_gpg
 
     require_gpg()
     gpg = GnuPG()
