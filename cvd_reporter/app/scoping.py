@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, Target, Verdict, decide, normalise
 from cvd_reporter.errors import CvdError, DiscoveryError
+from cvd_reporter.settings import Settings
 
 Lookup = Callable[[Target], "SecurityTxtEvidence | None"]
 
@@ -108,7 +109,7 @@ def as_policy_scope(scope: PolicyScope | Mapping[str, Any] | None, *, source: st
 
 
 def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping[str, Any] | None = None,
-                  settings: Any, fetcher: Any = None, now: datetime | None = None, securitytxt: bool = True,
+                  settings: Settings, fetcher: Any = None, now: datetime | None = None, securitytxt: bool = True,
                   jobs: int = 8, discoveries: dict[str, Any] | None = None) -> list[Verdict]:
     """Verdicts for a few targets (submit, the wizard), in order. Raises ValidationError (exit 3) for
     a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict

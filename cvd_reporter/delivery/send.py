@@ -12,9 +12,10 @@ from typing import Any
 
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
+from cvd_reporter.settings import Settings
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Any, fetcher: Any = None, force: bool = False) -> OutboxEntry:
+def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None, force: bool = False) -> OutboxEntry:
     """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
@@ -59,7 +60,7 @@ def _answer(receipt: dict[str, Any]) -> str:
     return f"{receipt.get('status')} {receipt.get('ghsa_id') or ''}".strip()
 
 
-def _fetcher(settings: Any, fetcher: Any) -> Any:
+def _fetcher(settings: Settings, fetcher: Any) -> Any:
     if fetcher is not None:
         return fetcher
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - requests is slow to import
@@ -67,7 +68,7 @@ def _fetcher(settings: Any, fetcher: Any) -> Any:
     return Fetcher.from_settings(settings)
 
 
-def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any) -> dict[str, Any]:
+def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Settings, fetcher: Any) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
         from cvd_reporter.delivery import smtp  # noqa: PLC0415

@@ -28,6 +28,7 @@ from typing import Any
 from cvd_reporter.errors import ConfigError, DeliveryError
 from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
+from cvd_reporter.settings import Settings
 
 MAX_ANSWER = 500  # characters of a server answer kept in errors and the outbox
 
@@ -98,7 +99,7 @@ class _Stop(Exception):
         self.error = error
 
 
-def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
+def send(message: bytes, *, settings: Settings, password: str | None, mail_from: str,
          rcpt_to: list[str]) -> SmtpReceipt:
     """Submit ``message`` (the finished RFC 5322 bytes) to the configured SMTP server.
 

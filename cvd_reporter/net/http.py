@@ -30,6 +30,7 @@ from cvd_reporter import __version__
 from cvd_reporter.errors import NetworkError
 from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
+from cvd_reporter.settings import Settings
 
 USER_AGENT = f"cvd-reporter/{__version__} (+https://pypi.org/project/cvd-reporter/)"
 REDIRECT_CODES = (301, 302, 303, 307, 308)
@@ -160,7 +161,7 @@ class Fetcher:
         self.ssl_context = make_ssl_context(ca_bundle)
 
     @classmethod
-    def from_settings(cls, settings: Any, *, allow_private: bool = False) -> "Fetcher":
+    def from_settings(cls, settings: Settings, *, allow_private: bool = False) -> "Fetcher":
         """The fetcher for a command: --ca-bundle, --connect-to, --timeout, and --dns-server for the
         names it connects to (so the private-address rule sees what that resolver says)."""
         resolver = _dns_resolver(settings) if settings.dns_server else None
@@ -308,7 +309,7 @@ def _require_https(url: str, *, first: bool) -> None:
                            code="insecure_url" if first else "insecure_redirect")
 
 
-def _dns_resolver(settings: Any) -> Callable[[str, int], list[str]]:
+def _dns_resolver(settings: Settings) -> Callable[[str, int], list[str]]:
     """A/AAAA lookups through --dns-server (dnspython); failures become OSError like getaddrinfo's."""
     import ipaddress as _ip  # noqa: PLC0415
 

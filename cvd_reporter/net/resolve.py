@@ -21,6 +21,7 @@ import dns.name
 import dns.resolver
 
 from cvd_reporter.core.scope import Resolution
+from cvd_reporter.settings import Settings
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -157,7 +158,7 @@ def resolve_many(hosts: Iterable[str], *, resolver: dns.resolver.Resolver, timeo
     return map_bounded(lambda h: resolve_host(h, resolver=resolver, timeout=timeout), hosts, workers=workers)
 
 
-def make_host_resolver(settings: Any, *, timeout: float | None = None) -> Callable[[str], Resolution]:
+def make_host_resolver(settings: Settings, *, timeout: float | None = None) -> Callable[[str], Resolution]:
     """A ``host -> Resolution`` function for a whole batch (``--dns-server``, ``--timeout``).
 
     The resolver is made on first use (a batch of IP addresses needs none) and shared: dnspython's
