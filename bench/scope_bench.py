@@ -98,7 +98,7 @@ class FastDNS:
                 _, _, wire, addr = heapq.heappop(self.heap)
             self.sock.sendto(wire, addr)
 
-    def __enter__(self) -> "FastDNS":
+    def __enter__(self) -> FastDNS:
         for target in (self._receive, self._send):
             threading.Thread(target=target, daemon=True).start()
         return self

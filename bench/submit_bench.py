@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvd_reporter.practice.run import practice_world, write_sample  # noqa: E402
-from cvd_reporter.app.submit import SubmitOptions, deliver, plan_submission, say  # noqa: E402
+from cvd_reporter.app.submit import SubmitOptions, deliver, plan_submission, say
+from cvd_reporter.practice.run import practice_world, write_sample
 
 
 def one_run(world, report: Path) -> dict[str, float]:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from cvd_reporter.errors import ConfigError, InputNeeded
 
@@ -189,6 +189,13 @@ class Settings:
     @property
     def interactive(self) -> bool:
         return sys.stdin.isatty() and sys.stdout.isatty()
+
+    @overload
+    def secret(self, name: str) -> str: ...
+    @overload
+    def secret(self, name: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def secret(self, name: str, *, required: bool) -> str | None: ...
 
     def secret(self, name: str, *, required: bool = True) -> str | None:
         """Resolve a secret lazily: environment variable first, then the keyring.

@@ -30,10 +30,10 @@ class LoadedReport:
 
 @dataclass
 class CheckedReport:
-    loaded: "LoadedReport"
+    loaded: LoadedReport
     policy: Any  # core.policy.Policy
     findings: list[Finding]
-    evidence: list["EvidenceFile"]
+    evidence: list[EvidenceFile]
 
 
 @dataclass
@@ -75,7 +75,7 @@ def _yaml_loader():  # -> a SafeLoader subclass without aliases
     import yaml  # noqa: PLC0415
 
     class NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        def compose_node(self, parent, index):
             if self.check_event(yaml.events.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in a report file",
@@ -96,7 +96,7 @@ def parse_document(text: str, path: Path) -> Any:
             raise InputFileError(f"{path} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.",
                                  data={"line": e.lineno, "column": e.colno}) from None
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or "syntax error"
@@ -152,9 +152,9 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
 def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) -> CheckedReport:
     """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
     `submit` refuses to send on errors."""
+    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
     from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
     from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     policy = load_policy(policy_name)
     loaded = load_report_file(path, lang=lang)

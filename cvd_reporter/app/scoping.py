@@ -8,8 +8,9 @@ requests, the discovery module) happen inside the functions.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, Target, Verdict, decide, normalise

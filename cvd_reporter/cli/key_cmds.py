@@ -167,7 +167,7 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
             raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
                                  code="not_pinned")
     verdicts = [openpgp.inspect(cert, now=now, address=addr) for cert, addr in entries]
-    text = "\n".join("\n".join([f"key {n}"] + _verdict_lines(v)) for n, v in enumerate(verdicts, 1))
+    text = "\n".join("\n".join([f"key {n}", *_verdict_lines(v)]) for n, v in enumerate(verdicts, 1))
     usable = all(v.usable for v in verdicts)
     return Result(data={"keys": [v.to_dict() for v in verdicts]}, text=text, exit_code=0 if usable else 6,
                   errors=[] if usable else [{"code": next(v.code for v in verdicts if not v.usable),
@@ -197,5 +197,6 @@ def forget(app: AppContext, what: str) -> Result:
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
     gone = PinStore(app.settings.home).forget(what)
-    text = "\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone) or f"Nothing was pinned for {what}."
+    text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
+            or f"Nothing was pinned for {what}.")
     return Result(data={"removed": [p.to_dict() for p in gone]}, text=text)

@@ -39,8 +39,8 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     """
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up (--help imports this module)
 
-    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
     from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES, read_text_file  # noqa: PLC0415
+    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
     from cvd_reporter.store.fs import write_private  # noqa: PLC0415
 
     paths = [Path(f) for f in files]
@@ -49,7 +49,7 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     emails, phones = own_contacts(app, own_emails, own_phones, paths, texts)
     lang = app.lang
     findings, lines, per_file = [], [], []
-    for path, text, target in zip(paths, texts, targets):
+    for path, text, target in zip(paths, texts, targets, strict=True):
         hits = scan_text(text, own_emails=emails, own_phones=phones, path=str(path))
         findings += [h.to_finding(lang) for h in hits]
         lines += [f"{path}:{h.line}:{h.column}: {h.info.label_nl if lang == 'nl' else h.info.label_en} "
@@ -102,7 +102,7 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
     all_emails, all_phones = list(emails), list(phones)
     all_emails += [app.settings.reporter_email] if app.settings.reporter_email else []
     all_phones += [app.settings.reporter_phone] if app.settings.reporter_phone else []
-    for path, text in zip(paths, texts):
+    for path, text in zip(paths, texts, strict=True):
         reporter = _report_reporter(path, text)
         all_emails += [reporter["email"]] if isinstance(reporter.get("email"), str) else []
         all_phones += [reporter["phone"]] if isinstance(reporter.get("phone"), str) else []

@@ -44,14 +44,14 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
 
             outcome = submit_report(path, settings=world.settings, lang=lang, confirm=confirm, progress=echo)
             report_id = outcome.plan.report_id
-            echo((f"Verzonden: {report_id} naar {outcome.plan.recipient}." if lang == "nl" else
-                  f"Sent: {report_id} to {outcome.plan.recipient}."))
+            echo(f"Verzonden: {report_id} naar {outcome.plan.recipient}." if lang == "nl" else
+                  f"Sent: {report_id} to {outcome.plan.recipient}.")
         else:
             from cvd_reporter.cli.prompter import QuestionaryPrompter  # noqa: PLC0415
             from cvd_reporter.cli.wizard import open_wizard  # noqa: PLC0415
 
-            echo(("Tip: meld een zwakke plek in https://www.oefendorp.test/zoeken" if lang == "nl" else
-                  "Tip: report a weakness in https://www.oefendorp.test/zoeken"))
+            echo("Tip: meld een zwakke plek in https://www.oefendorp.test/zoeken" if lang == "nl" else
+                  "Tip: report a weakness in https://www.oefendorp.test/zoeken")
             screen = sys.stderr if app.json else sys.stdout
             wizard = open_wizard(world.settings, lang=lang, prompter=QuestionaryPrompter(output=screen),
                                  status=sys.stderr if sys.stderr.isatty() else None)

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol, Sequence, TextIO
+from typing import Any, Protocol, TextIO
 
 from cvd_reporter.core.display import printable
 

@@ -27,7 +27,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _open(app: AppContext) -> "Record":
+def _open(app: AppContext) -> Record:
     from cvd_reporter.store.record import Record  # noqa: PLC0415 - sqlite3 stays out of --help
 
     return Record.open(app.settings.home)
@@ -49,7 +49,7 @@ def _today(calendar: str, now: datetime) -> date:
     return local_date(now, calendar)
 
 
-def _was_fixed(report: "ReportRecord") -> bool:
+def _was_fixed(report: ReportRecord) -> bool:
     return any(e.state == "fixed" for e in report.events)
 
 
@@ -86,7 +86,7 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
     return _status_list(reports, now)
 
 
-def _status_list(reports: list["ReportRecord"], now: datetime) -> Result:
+def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
     from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
 
     today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
@@ -108,7 +108,7 @@ def _status_list(reports: list["ReportRecord"], now: datetime) -> Result:
     return Result(data=data, text="\n".join(lines))
 
 
-def _status_one(r: "ReportRecord", now: datetime) -> Result:
+def _status_one(r: ReportRecord, now: datetime) -> Result:
     from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
 
     due = next_due(r, _today(r.calendar, now))
@@ -171,7 +171,7 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
 
 
 # ---------------------------------------------------------------------------- follow-up, notify-publication
-def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: bool, message: str | None = None,
+def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bool, message: str | None = None,
                     publication_date: date | None = None, reason: str | None = None) -> Result:
     """Send a follow-up or publication notice through cvd_reporter.app.submit.send_notice: the same channel
     and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
@@ -290,7 +290,7 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
     return Result(data={"id": report_id, "files": entries, "deleted": True}, text="\n".join(lines))
 
 
-def _purge_paths(home: Path, report: "ReportRecord", *, include_report: bool) -> list[Path]:
+def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> list[Path]:
     """The report's evidence files, its drafts (``drafts/ID`` and ``drafts/ID.*`` in the home) and,
     when asked, the report file itself."""
     from pathlib import Path  # noqa: PLC0415
@@ -333,9 +333,9 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
         doc = _csaf(app, report, facts)
     body = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output:
-        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
-
         from pathlib import Path  # noqa: PLC0415
+
+        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
 
         write_private(Path(output), body, user_path=True)
         return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},
@@ -343,7 +343,7 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
     return Result(data={"id": report_id, "format": fmt, "document": doc}, text=body)
 
 
-def _csaf(app: AppContext, report: "ReportRecord", facts: dict[str, Any]) -> dict[str, Any]:
+def _csaf(app: AppContext, report: ReportRecord, facts: dict[str, Any]) -> dict[str, Any]:
     import uuid  # noqa: PLC0415
 
     from cvd_reporter.core.csaf import build_csaf  # noqa: PLC0415

@@ -50,9 +50,9 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
 @cvd_command
 def schema(app: AppContext) -> Result:
     """Print the JSON Schema of the report file (cvd-report/1)."""
-    from cvd_reporter.core.model import json_schema  # noqa: PLC0415
-
     import json  # noqa: PLC0415
+
+    from cvd_reporter.core.model import json_schema  # noqa: PLC0415
 
     doc = json_schema()
     return Result(data={"schema": doc}, text=json.dumps(doc, indent=2, ensure_ascii=False))

@@ -9,7 +9,8 @@ imported at start-up (``--help`` stays fast).
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import click
 
@@ -112,8 +113,8 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     built-in profile; without the option, the configured profile's scope when it has one."""
     from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
-    from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
     from cvd_reporter.app.profiles import builtin_names, load_policy  # noqa: PLC0415
+    from cvd_reporter.core.scope import PolicyScope  # noqa: PLC0415
 
     name = given or app.settings.policy
     if not name:
@@ -133,8 +134,8 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
              ) -> Callable[[Item], dict[str, Any]]:
     """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
-    from cvd_reporter.core.scope import display_target  # noqa: PLC0415
     from cvd_reporter.app.scoping import make_checker  # noqa: PLC0415
+    from cvd_reporter.core.scope import display_target  # noqa: PLC0415
 
     check = make_checker(policy, resolve, securitytxt)
 
@@ -162,8 +163,8 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTx
 def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
     from datetime import datetime, timezone  # noqa: PLC0415
 
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
     from cvd_reporter.app.scoping import securitytxt_lookup  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
 

@@ -6,8 +6,9 @@ Thin wrappers: the logic is in core/securitytxt.py (pure) and net/discovery.py (
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -86,7 +87,8 @@ def check(app: AppContext, source: str, source_url: str | None, allow_private: b
                             "security_txt": stx.to_dict(include_findings=False)},
                       findings=stx.findings, text=describe_file(source, stx, now),
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
-    from cvd_reporter.net.discovery import discover as run, fetch_url  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415
+    from cvd_reporter.net.discovery import fetch_url
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
@@ -140,7 +142,7 @@ def _read_keys(paths: tuple[str, ...]) -> list[bytes]:
 _KIND = {"mailto": "e-mail", "https": "web", "tel": "phone", "other": "other"}
 
 
-def _expires_text(stx: "SecurityTxt", now: datetime) -> str:
+def _expires_text(stx: SecurityTxt, now: datetime) -> str:
     if stx.expires is None:
         return "missing or invalid"
     days = (stx.expires - now).days
@@ -148,7 +150,7 @@ def _expires_text(stx: "SecurityTxt", now: datetime) -> str:
     return f"{stx.expires:%Y-%m-%d %H:%M} UTC ({when})"
 
 
-def _signature_text(stx: "SecurityTxt") -> str:
+def _signature_text(stx: SecurityTxt) -> str:
     s = stx.signature
     return {
         "unsigned": "not signed",
@@ -159,7 +161,7 @@ def _signature_text(stx: "SecurityTxt") -> str:
     }.get(s.status, s.status)
 
 
-def describe_security_txt(stx: "SecurityTxt", now: datetime, findings: list[Any]) -> list[str]:
+def describe_security_txt(stx: SecurityTxt, now: datetime, findings: list[Any]) -> list[str]:
     from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
 
     errors = sum(f.severity == "error" for f in findings)
@@ -188,12 +190,12 @@ def _findings_text(findings: list[Any]) -> list[str]:
     return ["findings:", *(f"  {printable(f.human())}" for f in findings)] if findings else ["findings:   none"]
 
 
-def describe_file(path: str, stx: "SecurityTxt", now: datetime) -> str:
+def describe_file(path: str, stx: SecurityTxt, now: datetime) -> str:
     lines = [f"security.txt file {path}", *describe_security_txt(stx, now, stx.findings), *_findings_text(stx.findings)]
     return "\n".join(lines)
 
 
-def describe_discovery(d: "Discovery") -> str:
+def describe_discovery(d: Discovery) -> str:
     from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
 
     lines = [f"security.txt for {d.host}", f"{'found at:':<17}{p(d.url)}"]

@@ -10,9 +10,10 @@ accepts the answer with a warning that ``submit`` checks it again before anythin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.errors import CvdError
 
@@ -82,10 +83,10 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     result.organisation = registrable_domain(host) if host else None
     fetcher = Fetcher.from_settings(settings)
 
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
     from cvd_reporter.net.discovery import discover  # noqa: PLC0415
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
-    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
 
     try:  # 1. scope
         verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,

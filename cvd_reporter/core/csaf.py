@@ -14,8 +14,9 @@ is always set. The state history becomes the revision history, one revision per 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 CSAF_VERSION = "2.0"
 PRODUCT_ID = "CSAFPID-0001"

@@ -109,7 +109,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "id {value!r} may hold only letters, digits, '.', '_' and '-' (1-80, starting with a letter or "
               "digit, no two dots in a row, no dot at the end): it goes into mail headers and file names.",
         "nl": "id {value!r} mag alleen letters, cijfers, '.', '_' en '-' bevatten (1-80, beginnend met een letter "
-              "of cijfer, geen twee punten achter elkaar, geen punt aan het eind): het komt in mailheaders en bestandsnamen.",
+              "of cijfer, geen twee punten achter elkaar, geen punt aan het eind): het komt in mailheaders en "
+              "bestandsnamen.",
     },
     "evidence_missing": {
         "en": "Evidence file {value} does not exist; fix the path or remove the entry.",

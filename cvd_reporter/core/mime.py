@@ -24,12 +24,12 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from email import policy as email_policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesHeaderParser
 from email.utils import format_datetime
-from typing import Callable
 
 # CRLF line ends and folding at 78 columns: what goes on the wire (RFC 5322 §2.1.1).
 WIRE = email_policy.SMTP

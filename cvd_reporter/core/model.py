@@ -32,8 +32,8 @@ class F:
     type: str  # string | boolean | date | list | object
     description: str = ""
     enum: tuple[str, ...] | None = None
-    items: "F | None" = None
-    fields: "dict[str, F] | None" = None
+    items: F | None = None
+    fields: dict[str, F] | None = None
     fmt: str | None = None  # email | phone | uri | ip | cwe | cvss | language
 
 

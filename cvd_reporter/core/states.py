@@ -147,14 +147,16 @@ def _refusal(current: str, new: str) -> str:
     if current == "draft" and new in _SENT_OR_LATER:
         return f"The report was never sent, so it cannot be {new.replace('_', ' ')}; mark it sent first."
     options = ", ".join(sorted(s.replace("_", "-") for s in TRANSITIONS[current]))
-    return f"A report that is {current.replace('_', ' ')} cannot become {new.replace('_', ' ')}; it can become: {options}."
+    return (f"A report that is {current.replace('_', ' ')} cannot become {new.replace('_', ' ')}; "
+            f"it can become: {options}.")
 
 
 def next_due(report: StateView, today: date) -> Due | None:
     """What the reporter or the organisation owes next, with its date and whether it is overdue."""
     state, rid = report.state, report.id
     if state == "draft":
-        return Due("send the report", hint=f"cvd-reporter submit, or mark {rid} sent --date D after sending it yourself")
+        return Due("send the report",
+                   hint=f"cvd-reporter submit, or mark {rid} sent --date D after sending it yourself")
     if state in AWAITING_ANSWER:
         what = {
             "sent": "answer from the organisation (assessment and expected fix date)",

@@ -129,7 +129,7 @@ def local_date(at: datetime, calendar: str) -> date:
         from zoneinfo import ZoneInfo  # noqa: PLC0415
 
         return at.astimezone(ZoneInfo(tz_name)).date()
-    except Exception:  # noqa: BLE001 - ZoneInfoNotFoundError when the OS has no tzdata
+    except Exception:
         return at.date()
 
 

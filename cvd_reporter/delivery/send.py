@@ -15,7 +15,8 @@ from cvd_reporter.errors import DeliveryError, StoreError
 from cvd_reporter.settings import Settings
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None, force: bool = False) -> OutboxEntry:
+def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None,
+               force: bool = False) -> OutboxEntry:
     """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
@@ -34,7 +35,8 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any =
                                 code="check_first", data={"id": entry.id})
         if entry.channel == "email" and not settings.smtp_host:  # not an attempt: nothing was tried
             hint = manual_send_hint(entry)
-            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
+            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}",
+                                code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         payload = outbox.read(entry)
         try:

@@ -52,9 +52,11 @@ class SmtpReceipt:
 
 
 def _connect(host: str, port: int, connect_map: dict[tuple[str, int], tuple[str, int]], timeout: float,
-             watch: SocketDeadline, source: tuple[str, int] | None) -> socket.socket:
+             watch: SocketDeadline, source: object) -> socket.socket:
     target = connect_map.get((host.lower().rstrip("."), port), (host, port))
-    sock = socket.create_connection(target, timeout, source)
+    # smtplib's source_address: None, or the (host, port) the caller gave it.
+    bind = source if isinstance(source, tuple) else None
+    sock = socket.create_connection(target, timeout, bind)
     watch.register(sock)
     return sock
 
@@ -68,17 +70,20 @@ def _ehlo_name(sock: socket.socket) -> str:
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 
-def _clients(connect_map: dict[tuple[str, int], tuple[str, int]], watch: SocketDeadline) -> tuple[type, type]:
+def _clients(connect_map: dict[tuple[str, int], tuple[str, int]],
+             watch: SocketDeadline) -> tuple[type[smtplib.SMTP], type[smtplib.SMTP_SSL]]:
     class MappedSMTP(smtplib.SMTP):
         # smtplib keeps the name given to connect() in self._host and uses it for SNI and the
         # certificate check in starttls(); only the TCP target changes here.
-        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # type: ignore[override]
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
             sock = _connect(host, port, connect_map, timeout, watch, self.source_address)
             self.local_hostname = _ehlo_name(sock)
             return sock
 
     class MappedSMTPS(smtplib.SMTP_SSL):
-        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # type: ignore[override]
+        _host: str  # set by smtplib.SMTP.__init__ and by send() below; not in the type stubs
+
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
             sock = _connect(host, port, connect_map, timeout, watch, self.source_address)
             self.local_hostname = _ehlo_name(sock)
             return self.context.wrap_socket(sock, server_hostname=self._host)
@@ -99,7 +104,7 @@ class _Stop(Exception):
         self.error = error
 
 
-def send(message: bytes, *, settings: Settings, password: str | None, mail_from: str,
+def send(message: bytes, *, settings: Settings, password: str | None, mail_from: str | None,
          rcpt_to: list[str]) -> SmtpReceipt:
     """Submit ``message`` (the finished RFC 5322 bytes) to the configured SMTP server.
 
@@ -113,7 +118,8 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
     security = settings.smtp_security
     if security not in ("starttls", "tls"):
         raise ConfigError("smtp.security must be 'starttls' or 'tls'; there is no plain option.")
-    if password is not None and not settings.smtp_user:
+    user = settings.smtp_user
+    if password is not None and not user:
         raise ConfigError("An SMTP password is set but smtp.user (CVD_SMTP_USER) is not; set the login name.")
     if not mail_from:
         raise ConfigError("No sender address is configured; set smtp.from (CVD_SMTP_FROM).")
@@ -142,7 +148,9 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
                     client = tls_cls(local_hostname="localhost", timeout=timeout, context=ctx)
                 else:
                     client = plain_cls(local_hostname="localhost", timeout=timeout)
-                client._host = host  # smtplib sets it only in __init__; it drives SNI and the name check
+                # smtplib sets _host only in __init__; it drives SNI and the name check (private, not in
+                # the type stubs).
+                client._host = host  # type: ignore[attr-defined]
                 client.connect(host, port)
                 stage = "ehlo"
                 code, resp = client.ehlo()
@@ -165,13 +173,13 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
                 if not isinstance(client.sock, ssl.SSLSocket):
                     raise _Stop(fail("tls_failed", f"The connection to {where} is not encrypted; nothing was "
                                      "sent.", temporary=False))
-                if password is not None:
+                if password is not None and user:  # a password without a user was refused above
                     stage = "auth"
                     if not client.has_extn("auth"):
                         raise _Stop(fail("auth_unavailable", f"The SMTP server {where} offers no login "
                                          "(AUTH) after TLS, so nothing was sent; check smtp.host and "
                                          "smtp.port.", temporary=False))
-                    client.login(settings.smtp_user, password)
+                    client.login(user, password)
                 stage = "mail"
                 # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
                 options = [f"SIZE={len(message)}"] if client.has_extn("size") else []

@@ -19,9 +19,10 @@ import hashlib
 import ipaddress
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.domains import parent_domains, registrable_domain
@@ -92,7 +93,7 @@ def parse_target(target: str) -> Target:
             raise bad from None
         labels = host.split(".")
         if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-            raise bad
+            raise bad from None
     return Target(host, None if port in (None, 443) else port)
 
 

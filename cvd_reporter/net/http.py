@@ -16,8 +16,9 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -115,11 +116,11 @@ class _CallState(SocketDeadline):
             pass
 
 
-def _adapter(fetcher: "Fetcher", state: _CallState) -> HTTPAdapter:
+def _adapter(fetcher: Fetcher, state: _CallState) -> HTTPAdapter:
     connect_map = fetcher.connect_map
 
     class Conn(HTTPSConnection):
-        def _new_conn(self) -> socket.socket:  # type: ignore[override]
+        def _new_conn(self) -> socket.socket:
             host = self.host.lower().rstrip(".")
             target = connect_map.get((host, self.port))
             if target is None:
@@ -161,7 +162,7 @@ class Fetcher:
         self.ssl_context = make_ssl_context(ca_bundle)
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, allow_private: bool = False) -> "Fetcher":
+    def from_settings(cls, settings: Settings, *, allow_private: bool = False) -> Fetcher:
         """The fetcher for a command: --ca-bundle, --connect-to, --timeout, and --dns-server for the
         names it connects to (so the private-address rule sees what that resolver says)."""
         resolver = _dns_resolver(settings) if settings.dns_server else None
@@ -289,7 +290,7 @@ def _reason(e: BaseException) -> str:
     for marker in ("certificate verify failed: ", "Hostname mismatch", "Connection refused", "Name or service"):
         if marker in text:
             i = text.index(marker)
-            return text[i:].split("'")[0].split(")")[0].strip()
+            return text[i:].split("'", maxsplit=1)[0].split(")", maxsplit=1)[0].strip()
     return type(e).__name__
 
 

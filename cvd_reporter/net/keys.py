@@ -145,7 +145,8 @@ def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: An
     for uri in dns_uris:
         # RFC 9116's own example label is not a valid RFC 7929 name, so compute the owner name from
         # each contact in the URI's domain and ask for the literal name only when none matches.
-        names = [(openpgpkey_name(a), a) for a in emails if a.rsplit("@", 1)[1].lower() == uri.domain]
+        names: list[tuple[str, str | None]] = [
+            (openpgpkey_name(a), a) for a in emails if a.rsplit("@", 1)[1].lower() == uri.domain]
         if uri.name not in {n for n, _ in names}:
             names.append((uri.name or "", None))
         for name, address in names:

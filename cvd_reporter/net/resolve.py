@@ -12,8 +12,9 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import dns.exception
 import dns.message
@@ -31,7 +32,7 @@ DEFAULT_WORKERS = 32
 
 def _chain(response: dns.message.Message | None) -> list[str]:
     """The CNAME targets in the answer, in order (RFC 1034 section 3.6.2: an alias is followed)."""
-    if response is None:
+    if not isinstance(response, dns.message.QueryMessage):  # only a query's answer has a chain
         return []
     try:
         cnames = response.resolve_chaining().cnames
@@ -109,7 +110,7 @@ def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = DEFA
                         return
                     incoming.append(item)
                     cond.notify_all()
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which re-raises it
+        except BaseException as e:
             state["error"] = e
         finally:
             with cond:
@@ -129,7 +130,7 @@ def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = DEFA
                 while not ((pending and pending[0].done()) or (incoming and len(pending) < window)
                            or (state["eof"] and not incoming and not pending)):
                     cond.wait()
-                new = []
+                new: list[T] = []
                 while incoming and len(pending) + len(new) < window:
                     new.append(incoming.popleft())
                 cond.notify_all()

@@ -38,7 +38,7 @@ class PracticeOrg:
 
     @property
     def wkd_path(self) -> str:
-        return f"/.well-known/openpgpkey/{DOMAIN}/hu/{wkd_hash(SECURITY_ADDRESS.split('@')[0])}"
+        return f"/.well-known/openpgpkey/{DOMAIN}/hu/{wkd_hash(SECURITY_ADDRESS.split('@', maxsplit=1)[0])}"
 
 
 def _make_key():  # -> pgpy.PGPKey (ed25519 primary + cv25519 encryption subkey)
@@ -46,7 +46,12 @@ def _make_key():  # -> pgpy.PGPKey (ed25519 primary + cv25519 encryption subkey)
         warnings.simplefilter("ignore")
         import pgpy  # noqa: PLC0415
         from pgpy.constants import (  # noqa: PLC0415
-            CompressionAlgorithm, EllipticCurveOID, HashAlgorithm, KeyFlags, PubKeyAlgorithm, SymmetricKeyAlgorithm,
+            CompressionAlgorithm,
+            EllipticCurveOID,
+            HashAlgorithm,
+            KeyFlags,
+            PubKeyAlgorithm,
+            SymmetricKeyAlgorithm,
         )
 
         key = pgpy.PGPKey.new(PubKeyAlgorithm.EdDSA, EllipticCurveOID.Ed25519)
@@ -66,7 +71,7 @@ def _security_txt(now: dt.datetime) -> str:
         f"# security.txt van {NAME['nl']} (oefenomgeving van cvd-reporter)\n"
         f"Contact: mailto:{SECURITY_ADDRESS}\n"
         f"Encryption: https://{OPENPGPKEY}/.well-known/openpgpkey/{DOMAIN}/hu/"
-        f"{wkd_hash(SECURITY_ADDRESS.split('@')[0])}\n"
+        f"{wkd_hash(SECURITY_ADDRESS.split('@', maxsplit=1)[0])}\n"
         f"Expires: {expires}\n"
         f"Preferred-Languages: nl, en\n"
         f"Policy: https://{WWW}/responsible-disclosure\n"

@@ -13,11 +13,11 @@ import email
 import email.policy
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-from contextlib import contextmanager
+from typing import Any
 
 from cvd_reporter.practice import org as practice_org
 from cvd_reporter.settings import ConnectTo, Settings

@@ -22,7 +22,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet: the practice run prints its own story
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         routes = self.server.routes
@@ -64,7 +64,7 @@ class PracticeHTTPS:
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
-    def start(self) -> "PracticeHTTPS":
+    def start(self) -> PracticeHTTPS:
         self._thread.start()
         return self
 
@@ -100,7 +100,7 @@ class PracticeDNS:
         self.port = self.udp.server.server_address[1]
         self.tcp = DNSServer(Resolver(), port=self.port, address="127.0.0.1", tcp=True, logger=quiet)
 
-    def start(self) -> "PracticeDNS":
+    def start(self) -> PracticeDNS:
         for server in (self.udp, self.tcp):
             server.server.daemon_threads = True
             threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -125,7 +125,7 @@ class PracticeSMTP:
         messages = self.messages
 
         class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 messages.append({"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
                                  "content": envelope.content, "tls": session.ssl is not None,
                                  "authenticated": session.authenticated})
@@ -153,7 +153,7 @@ class PracticeSMTP:
     def port(self) -> int:
         return self.controller.port
 
-    def start(self) -> "PracticeSMTP":
+    def start(self) -> PracticeSMTP:
         self.controller.start()
         return self
 
