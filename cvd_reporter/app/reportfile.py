@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report, parse_report
@@ -71,13 +73,13 @@ def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
                              "save it as UTF-8.") from None
 
 
-def _yaml_loader():  # -> a SafeLoader subclass without aliases
-    import yaml  # noqa: PLC0415
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    """A SafeLoader that refuses aliases (no billion laughs in a report file)."""
 
     class NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent, index):
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             if self.check_event(yaml.events.AliasEvent):
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # not typed in types-PyYAML
                 raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in a report file",
                                                   event.start_mark)
             return super().compose_node(parent, index)
@@ -87,8 +89,6 @@ def _yaml_loader():  # -> a SafeLoader subclass without aliases
 
 def parse_document(text: str, path: Path) -> Any:
     """YAML or JSON (by extension; YAML otherwise, which also reads JSON) with line and column on errors."""
-    import yaml  # noqa: PLC0415
-
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text)

@@ -301,8 +301,7 @@ def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> l
         paths += sorted(p for p in drafts.iterdir() if p.name == report.id or p.name.startswith(report.id + "."))
     if include_report and report.report_path:
         paths.append(Path(report.report_path))
-    seen: set[str] = set()
-    return [p for p in paths if not (str(p) in seen or seen.add(str(p)))]
+    return list({str(p): p for p in paths}.values())  # each file once, in order
 
 
 # ---------------------------------------------------------------------------- export

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -84,7 +84,7 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
         if arg != "-":
             yield {"arg": pos}, arg, None
             continue
-        stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a bad line must not stop the batch
+        stream: BinaryIO = sys.stdin.buffer  # bytes: a bad line must not stop the batch
         number = 0
         while True:
             raw = stream.readline(MAX_LINE_BYTES + 1)

@@ -61,7 +61,7 @@ def _text(value: Any) -> str | None:
 def _describe_key(chosen: Any) -> str:
     verdict = getattr(chosen, "verdict", chosen)
     expires = getattr(verdict, "expires", None)
-    when = f"expires {expires.isoformat()[:10]}" if hasattr(expires, "isoformat") else "no expiry"
+    when = f"expires {expires.isoformat()[:10]}" if isinstance(expires, dt.date) else "no expiry"
     source = getattr(chosen, "source", None)
     return f"{getattr(verdict, 'fingerprint', '?')} ({when}" + (f"; from {source})" if source else ")")
 

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from email import policy as email_policy
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesHeaderParser
 from email.utils import format_datetime
 
@@ -132,7 +132,7 @@ def build_inner(*, report_text: str, subject: str, from_addr: str, to_addr: str,
     # quoted-printable keeps lines short and the part 7-bit (RFC 2045 §6.7) while staying readable.
     text.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
     text["Content-Language"] = lang
-    parts = [text]
+    parts: list[Message[str, str] | str] = [text]
 
     for index, (name, data, media_type) in enumerate(attachments, start=1):
         maintype, subtype = _media_type(media_type)
@@ -237,9 +237,11 @@ def is_pgp_mime(message: bytes) -> bool:
     if not isinstance(parts, list) or len(parts) != 2:
         return False
     control, data = parts
-    if control.get_content_type() != "application/pgp-encrypted":
+    if not isinstance(control, Message) or control.get_content_type() != "application/pgp-encrypted":
         return False
-    body = data.get_payload(decode=True) or b""
+    body = data.get_payload(decode=True) if isinstance(data, Message) else None
+    if not isinstance(body, bytes):
+        return False
     return body.strip().startswith(ARMOR_BEGIN) and body.strip().endswith(ARMOR_END)
 
 

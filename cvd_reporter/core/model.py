@@ -175,7 +175,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO strings), without empty values: what a report file holds."""
-        return _prune(_plain(dataclasses.asdict(self)))
+        plain: dict[str, Any] = _prune(_plain(dataclasses.asdict(self)))
+        return plain
 
     @property
     def hosts(self) -> list[str]:

@@ -53,13 +53,21 @@ _SENT_OR_LATER = frozenset(STATES) - {"draft"}
 class StateView(Protocol):
     """What the rules need to know of a report (store.record.ReportRecord has it)."""
 
-    id: str
-    state: str
-    calendar: str
-    response_days: int | None
-    sent_on: date | None
-    fix_date: date | None
-    purged_at: object | None
+    # Read-only properties, so a frozen dataclass (ReportRecord) satisfies the protocol.
+    @property
+    def id(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def calendar(self) -> str: ...
+    @property
+    def response_days(self) -> int | None: ...
+    @property
+    def sent_on(self) -> date | None: ...
+    @property
+    def fix_date(self) -> date | None: ...
+    @property
+    def purged_at(self) -> object | None: ...
 
 
 @dataclass(frozen=True)

@@ -154,5 +154,5 @@ def decrypt(org: PracticeOrg, armored: bytes) -> bytes:
         key, _ = pgpy.PGPKey.from_blob(org.key_armored)
         message = pgpy.PGPMessage.from_blob(armored)
         plain = key.decrypt(message).message
-    return plain if isinstance(plain, (bytes, bytearray)) else str(plain).encode()
+    return bytes(plain) if isinstance(plain, (bytes, bytearray)) else str(plain).encode()
 

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,11 @@ def received(practice: Practice) -> list[dict[str, Any]]:
             "raw": raw.decode("utf-8", "replace"),
         }
         if entry["encrypted"]:
-            armored = outer.get_payload()[1].get_payload(decode=True)
+            parts = outer.get_payload()
+            data = parts[1] if isinstance(parts, list) else None
+            armored = data.get_payload(decode=True) if isinstance(data, Message) else None
+            if not isinstance(armored, bytes):
+                raise RuntimeError("the practice server received a malformed PGP/MIME message")
             inner = email.message_from_bytes(practice_org.decrypt(practice.org, armored),
                                              policy=email.policy.default)
             body = inner.get_body(("plain",))

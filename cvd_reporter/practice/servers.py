@@ -5,6 +5,7 @@ Each binds port 0 (the kernel picks a free port) on 127.0.0.1 and stops with the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import threading
@@ -38,6 +39,7 @@ class _Handler(BaseHTTPRequestHandler):
 class PracticeHTTPS:
     def __init__(self, org: PracticeOrg) -> None:
         class Server(ThreadingHTTPServer):
+            routes: dict[tuple[str, str], tuple[int, str, bytes]]  # (host or "*", path) -> answer
             daemon_threads = True
             block_on_close = False
 
@@ -140,6 +142,8 @@ class PracticeSMTP:
 
         class Loopback(Controller):
             def _trigger_server(self) -> None:
+                if not isinstance(self.server, asyncio.Server):  # pragma: no cover - aiosmtpd sets it first
+                    raise RuntimeError("the SMTP server did not start")
                 self.port = self.server.sockets[0].getsockname()[1]
                 super()._trigger_server()
 

@@ -8,6 +8,7 @@ Layout under ``settings.home`` (0700): ``pins.json`` (0600, atomic writes) and `
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -124,7 +125,7 @@ class PinStore:
                 code="pin_changed",
                 data={"contact": key, "pinned_fingerprint": entry["fingerprint"], "offered_fingerprint": fpr})
 
-    def forget(self, contact_or_fpr: str) -> list[Pin]:
+    def forget(self, contact_or_fpr: str) -> builtins.list[Pin]:
         """Remove the pins of a contact, or every pin of a fingerprint (or key id); returns them."""
         pins = self._read()
         fpr = normalise_fingerprint(contact_or_fpr)
@@ -140,7 +141,7 @@ class PinStore:
                     (self.keys_dir / f"{pin.fingerprint}.pgp").unlink(missing_ok=True)
         return gone
 
-    def find(self, contact_or_fpr: str) -> list[Pin]:
+    def find(self, contact_or_fpr: str) -> builtins.list[Pin]:
         fpr = normalise_fingerprint(contact_or_fpr)
         contact = normalise_contact(contact_or_fpr)
         return [p for p in self.list() if p.contact == contact
