@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 from dnslib import AAAA, CNAME, QTYPE, RR, A, DNSHeader, DNSLabel, DNSQuestion, DNSRecord
 
+from cvd_reporter.core.scope import normalise
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -162,8 +164,6 @@ def urls(n: int) -> list[str]:
 
 
 def bench_normalise(n: int) -> None:
-    from cvd_reporter.core.scope import normalise
-
     items = urls(n)
     normalise(items[0])  # load the Public Suffix List once, as the first target of a batch does
     runs = []

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from platformdirs import user_config_dir, user_data_dir
+
 from cvd_reporter.errors import ConfigError, InputNeeded
 
 if sys.version_info >= (3, 11):
@@ -139,14 +141,10 @@ def parse_dns_server(text: str) -> tuple[str, int]:
 
 
 def default_config_path() -> Path:
-    from platformdirs import user_config_dir  # noqa: PLC0415 - platformdirs is not needed for --help
-
     return Path(user_config_dir(APP_NAME)) / "config.toml"
 
 
 def default_home() -> Path:
-    from platformdirs import user_data_dir  # noqa: PLC0415 - same
-
     return Path(user_data_dir(APP_NAME))
 
 

@@ -6,6 +6,8 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from cvd_reporter.core.policy import Policy
 from cvd_reporter.errors import InputFileError, ValidationError
 
@@ -19,8 +21,6 @@ def builtin_names() -> list[str]:
 
 def load_policy(name_or_path: str) -> Policy:
     """A built-in profile by name (``nl-gemeente``) or a YAML/JSON file by path."""
-    import yaml  # noqa: PLC0415
-
     if name_or_path in builtin_names():
         text = (resources.files("cvd_reporter") / "data" / "policies" / f"{name_or_path}.yaml").read_text("utf-8")
         return Policy.from_dict(yaml.safe_load(text), source=f"built-in profile {name_or_path}")

@@ -13,9 +13,12 @@ from typing import Any
 
 import yaml
 
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.lint import scan_text
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report, parse_report
+from cvd_reporter.core.validate import validate_report
 from cvd_reporter.errors import InputFileError
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
@@ -152,10 +155,6 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
 def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) -> CheckedReport:
     """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
     `submit` refuses to send on errors."""
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
-    from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
-    from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
-
     policy = load_policy(policy_name)
     loaded = load_report_file(path, lang=lang)
     findings = list(loaded.findings)

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, Target, Verdict, decide, normalise
 from cvd_reporter.errors import CvdError, DiscoveryError
+from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.resolve import make_host_resolver, map_bounded
 from cvd_reporter.settings import Settings
 
 Lookup = Callable[[Target], "SecurityTxtEvidence | None"]
@@ -25,8 +27,6 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
     """The adapter from :func:`cvd_reporter.net.discovery.discover` to the scope rule's evidence.
     None when no security.txt covers the host (or the network failed while looking: that is a
     DiscoveryError too)."""
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
-
     try:
         found = discover(host, fetcher, now=now)
     except DiscoveryError as e:
@@ -116,8 +116,6 @@ def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping
     a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict
     ``unknown`` or add notes. ``discoveries`` (host -> Discovery or DiscoveryError) collects the
     security.txt lookups made, so the caller need not fetch them again."""
-    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415
-
     policy = as_policy_scope(policy_scope)
     lookup = None
     if securitytxt:

@@ -6,11 +6,20 @@ imported inside the commands so `--help` stays fast.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core import openpgp
+from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
+from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.dns import make_resolver
+from cvd_reporter.net.http import Fetcher
+from cvd_reporter.net.keys import SOURCE_LABELS, collect_keys
+from cvd_reporter.store.pins import PinStore
 
 
 @click.group(name="key")
@@ -19,8 +28,6 @@ def key() -> None:
 
 
 def _now() -> Any:
-    from datetime import datetime, timezone  # noqa: PLC0415
-
     return datetime.now(timezone.utc)
 
 
@@ -52,8 +59,6 @@ def _verdict_lines(verdict: Any, indent: str = "  ") -> list[str]:
 
 
 def _discovery_text(found: Any) -> str:
-    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415
-
     lines: list[str] = []
     for n, cand in enumerate(found.candidates, 1):
         dnssec = "" if cand.dnssec is None else f"  (DNSSEC {'validated' if cand.dnssec else 'NOT validated'})"
@@ -74,8 +79,6 @@ def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[
     """(Encryption URIs, e-mail contacts) for an address or a target's security.txt."""
     if _is_email(target):
         return [], [target]
-    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - security.txt discovery
 
     found = discover(target, fetcher, now=now)
     sectxt = getattr(found, "security_txt", None)
@@ -99,12 +102,6 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     keyserver by e-mail. Exit 5 when nothing is found, 6 when the key is not usable, the sources
     disagree, or a pinned key changed.
     """
-    from cvd_reporter.errors import CvdError, InputNeeded  # noqa: PLC0415
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
-    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     settings, now = app.settings, _now()
     fetcher = Fetcher.from_settings(settings)
     uris, contacts = _sources_for(app, target, fetcher, now)
@@ -140,12 +137,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
 @cvd_command
 def show(app: AppContext, what: str, address: str | None) -> Result:
     """Show a pinned key (by fingerprint or contact) or a key file, with today's verdict."""
-    from cvd_reporter.core import openpgp  # noqa: PLC0415
-    from cvd_reporter.errors import DiscoveryError, InputFileError  # noqa: PLC0415
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     now = _now()
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     path = Path(what)
     entries: list[tuple[Any, str | None]] = []
@@ -180,8 +172,6 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
 @cvd_command
 def list_(app: AppContext) -> Result:
     """List the pinned keys: contact, fingerprint, first and last seen."""
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     pins = PinStore(app.settings.home).list()
     text = "\n".join(f"{p.contact}  {_group4(p.fingerprint)}  first {p.first_seen[:10]}  last {p.last_seen[:10]}"
                      for p in pins) or "No keys are pinned."
@@ -194,8 +184,6 @@ def list_(app: AppContext) -> Result:
 @cvd_command
 def forget(app: AppContext, what: str) -> Result:
     """Remove the pin of a contact, or every pin of a key, so the next fetch pins afresh."""
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     gone = PinStore(app.settings.home).forget(what)
     text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
             or f"Nothing was pinned for {what}.")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.errors import InputNeeded
+from cvd_reporter.practice.run import practice_world, received, show_received, write_sample
 
 
 @click.command()
@@ -19,11 +24,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     Walk through the wizard (or --auto), then see what the municipality received: the encrypted
     mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
     """
-    import sys  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
-
-    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
-    from cvd_reporter.practice.run import practice_world, received, show_received, write_sample  # noqa: PLC0415
 
     lang = app.lang
     if not auto and not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -19,6 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
+import click
+import questionary
+
 from cvd_reporter.core.display import printable
 
 Validator = Callable[[str], "str | None"]
@@ -69,8 +72,6 @@ class QuestionaryPrompter:
 
     def text(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
              instruction: str | None = None) -> str:
-        import questionary  # noqa: PLC0415
-
         return questionary.text(message, default=default or "", validate=self._qv(validate),
                                 instruction=instruction, **self._kw).unsafe_ask()
 
@@ -82,7 +83,6 @@ class QuestionaryPrompter:
 
             return questionary.text(message, default=default or "", multiline=True, validate=self._qv(validate),
                                     instruction=instruction, **self._kw).unsafe_ask()
-        import click  # noqa: PLC0415
 
         text = default or ""
         while True:
@@ -95,21 +95,15 @@ class QuestionaryPrompter:
             self.say(f"  {err}")
 
     def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str:
-        import questionary  # noqa: PLC0415
-
         qchoices = [questionary.Choice(c.title, value=c.value) for c in choices]
         start = next((c for c in qchoices if c.value == default), None)
         return questionary.select(message, choices=qchoices, default=start, **self._kw).unsafe_ask()
 
     def confirm(self, name: str, message: str, *, default: bool = True) -> bool:
-        import questionary  # noqa: PLC0415
-
         return bool(questionary.confirm(message, default=default, **self._kw).unsafe_ask())
 
     def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
                  validate: ListValidator | None = None) -> list[str]:
-        import questionary  # noqa: PLC0415
-
         qchoices = [questionary.Choice(c.title, value=c.value, checked=c.value in default) for c in choices]
         kw: dict[str, Any] = dict(self._kw)
         if validate is not None:

@@ -8,12 +8,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.securitytxt import MAX_BYTES, printable
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, InputFileError
+from cvd_reporter.net import discovery
+from cvd_reporter.net.discovery import fetch_url
+from cvd_reporter.net.http import Fetcher
 
 if TYPE_CHECKING:
     from cvd_reporter.core.securitytxt import SecurityTxt
@@ -44,11 +49,8 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
 
     Exit 0: a valid file; 3: a file with errors; 5: no usable file found.
     """
-    from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415 - requests is heavy
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
-
     fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
-    d = run(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
+    d = discovery.discover(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
             user_keys=_read_keys(key_files))
     return Result(data=d.to_dict(include_findings=False), findings=d.all_findings, text=describe_discovery(d),
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
@@ -75,7 +77,6 @@ def check(app: AppContext, source: str, source_url: str | None, allow_private: b
     """
     now = datetime.now(timezone.utc)
     keys = _read_keys(key_files)
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
         from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature  # noqa: PLC0415
@@ -87,16 +88,13 @@ def check(app: AppContext, source: str, source_url: str | None, allow_private: b
                             "security_txt": stx.to_dict(include_findings=False)},
                       findings=stx.findings, text=describe_file(source, stx, now),
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
-    from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415
-    from cvd_reporter.net.discovery import fetch_url
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
     is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
     if "://" in source and source.lower().startswith("http://"):
         app.info("cvd-reporter fetches only over https; checking the https:// address instead.")
     d = (fetch_url(source, fetcher, now=now, user_keys=keys) if is_url
-         else run(source, fetcher, now=now, walk_parents=False, user_keys=keys))
+         else discovery.discover(source, fetcher, now=now, walk_parents=False, user_keys=keys))
     return Result(data={"source": "url" if is_url else "domain", **d.to_dict(include_findings=False)},
                   findings=d.all_findings, text=describe_discovery(d),
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
@@ -108,8 +106,6 @@ def _looks_like_path(source: str) -> bool:
 
 
 def _read_input(source: str) -> bytes:
-    from cvd_reporter.core.securitytxt import MAX_BYTES  # noqa: PLC0415
-
     if source == "-":
         with click.open_file("-", "rb") as fh:
             return fh.read(MAX_BYTES + 1)
@@ -162,8 +158,6 @@ def _signature_text(stx: SecurityTxt) -> str:
 
 
 def describe_security_txt(stx: SecurityTxt, now: datetime, findings: list[Any]) -> list[str]:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
-
     errors = sum(f.severity == "error" for f in findings)
     warns = sum(f.severity == "warning" for f in findings)
     lines = [f"{'valid:':<17}{'NO' if errors else 'yes'} ({errors} error(s), {warns} warning(s))",
@@ -172,21 +166,19 @@ def describe_security_txt(stx: SecurityTxt, now: datetime, findings: list[Any]) 
         shown = c.address if c.address and c.kind == "mailto" else c.uri
         extra = f"  subject: {c.subject!r}" if c.subject else ""
         bad = "" if c.valid else f"  [not usable: {c.problem}]"
-        lines.append(f"  {i}. {_KIND[c.kind]:<7}{p(shown)}{p(extra)}{p(bad)}")
+        lines.append(f"  {i}. {_KIND[c.kind]:<7}{printable(shown)}{printable(extra)}{printable(bad)}")
     for label, values in (("encryption", stx.encryption), ("policy", stx.policy),
                           ("languages", [", ".join(stx.preferred_languages)] if stx.preferred_languages else []),
                           ("canonical", stx.canonical), ("csaf", stx.csaf),
                           ("acknowledgments", stx.acknowledgments), ("hiring", stx.hiring)):
         for j, v in enumerate(values or ["-"]):
-            lines.append(f"{(label + ':') if j == 0 else '':<17}{p(v)}")
+            lines.append(f"{(label + ':') if j == 0 else '':<17}{printable(v)}")
     lines.append(f"{'expires:':<17}{_expires_text(stx, now)}")
-    lines.append(f"{'signature:':<17}{p(_signature_text(stx))}")
+    lines.append(f"{'signature:':<17}{printable(_signature_text(stx))}")
     return lines
 
 
 def _findings_text(findings: list[Any]) -> list[str]:
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
-
     return ["findings:", *(f"  {printable(f.human())}" for f in findings)] if findings else ["findings:   none"]
 
 
@@ -196,14 +188,12 @@ def describe_file(path: str, stx: SecurityTxt, now: datetime) -> str:
 
 
 def describe_discovery(d: Discovery) -> str:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
-
-    lines = [f"security.txt for {d.host}", f"{'found at:':<17}{p(d.url)}"]
+    lines = [f"security.txt for {d.host}", f"{'found at:':<17}{printable(d.url)}"]
     for a in d.tried[:-1]:
-        lines.append(f"{'tried:':<17}{p(a.message)}")
+        lines.append(f"{'tried:':<17}{printable(a.message)}")
     if len(d.chain) > 1:
         lines.append("redirects:")
-        lines += [f"  {h['status']}  {p(h['url'])}" for h in d.chain]
+        lines += [f"  {h['status']}  {printable(h['url'])}" for h in d.chain]
     scope = (f"{d.host}" if d.covers_host else f"{d.from_parent} only (a parent domain, not {d.host})")
     if d.cross_domain_redirect:
         scope += "; SCOPE CHANGE: the file lives on another organisation's domain"

@@ -17,7 +17,13 @@ from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
-from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, StoreError
+import sys
+from pathlib import Path
+
+from cvd_reporter.app.submit import SubmitOptions, send_and_record, submit_report
+from cvd_reporter.core.findings import Finding
+from cvd_reporter.delivery.outbox import Outbox
+from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
 
 
 @click.group(name="outbox")
@@ -26,8 +32,6 @@ def outbox() -> None:
 
 
 def _outbox(app: AppContext) -> Any:
-    from cvd_reporter.delivery.outbox import Outbox  # noqa: PLC0415
-
     return Outbox(app.settings.home)
 
 
@@ -69,8 +73,6 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
-    from cvd_reporter.app.submit import send_and_record  # noqa: PLC0415
-
     box = _outbox(app)
     if ident is not None:
         entry = box.get(ident)
@@ -109,8 +111,6 @@ def _sent_line(entry: Any) -> str:
 
 
 def _finding(code: str, severity: str, message: str) -> Finding:
-    from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
-
     return Finding(code, severity, message)  # type: ignore[arg-type]
 
 
@@ -142,11 +142,6 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
-    import sys  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
-
-    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
-    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",

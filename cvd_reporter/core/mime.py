@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import datetime
 from email import policy as email_policy
 from email.message import EmailMessage, Message, MIMEPart
-from email.parser import BytesHeaderParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import format_datetime
 
 # CRLF line ends and folding at 78 columns: what goes on the wire (RFC 5322 §2.1.1).
@@ -225,8 +225,6 @@ def build_encrypted(inner: bytes, *, encrypt: Callable[[bytes], bytes], from_add
 
 def is_pgp_mime(message: bytes) -> bool:
     """True when ``message`` is an RFC 3156 encrypted message whose payload is armored ciphertext."""
-    from email.parser import BytesParser  # noqa: PLC0415 - small, only needed here
-
     try:
         msg = BytesParser(policy=email_policy.default).parsebytes(message)
     except (ValueError, TypeError):

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
@@ -180,8 +181,6 @@ class Report:
 
     @property
     def hosts(self) -> list[str]:
-        from urllib.parse import urlsplit  # noqa: PLC0415
-
         out: list[str] = []
         for url in self.target.urls:
             host = (urlsplit(url).hostname or "").lower()

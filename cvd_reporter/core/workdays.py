@@ -28,6 +28,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+import holidays
+from dateutil.easter import easter
+
 from cvd_reporter.errors import ValidationError
 
 CALENDARS: dict[str, str] = {
@@ -68,8 +71,6 @@ def check_calendar(calendar: str) -> str:
 @lru_cache(maxsize=64)
 def _nl_public(year: int) -> frozenset[date]:
     """The Dutch public holidays of the ``holidays`` package (category "public"), once per year."""
-    import holidays  # noqa: PLC0415 - 40 ms to import; only commands that compute deadlines pay for it
-
     return frozenset(holidays.country_holidays("NL", years=year))
 
 
@@ -79,7 +80,6 @@ def holidays_in(year: int, calendar: str) -> frozenset[date]:
     check_calendar(calendar)
     if calendar == "weekends":
         return frozenset()
-    from dateutil.easter import easter  # noqa: PLC0415 - a dependency of holidays
 
     public = set(_nl_public(year))
     if calendar == "nl-public":

@@ -12,6 +12,7 @@ from typing import Any
 
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
+from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import Settings
 
 
@@ -65,7 +66,6 @@ def _answer(receipt: dict[str, Any]) -> str:
 def _fetcher(settings: Settings, fetcher: Any) -> Any:
     if fetcher is not None:
         return fetcher
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - requests is slow to import
 
     return Fetcher.from_settings(settings)
 

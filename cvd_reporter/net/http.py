@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import dns.exception
+import dns.resolver
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
@@ -30,6 +32,7 @@ from urllib3.connectionpool import HTTPSConnectionPool
 from cvd_reporter import __version__
 from cvd_reporter.errors import NetworkError
 from cvd_reporter.net.deadline import SocketDeadline
+from cvd_reporter.net.dns import make_resolver
 from cvd_reporter.net.tls import make_ssl_context
 from cvd_reporter.settings import Settings
 
@@ -312,18 +315,13 @@ def _require_https(url: str, *, first: bool) -> None:
 
 def _dns_resolver(settings: Settings) -> Callable[[str, int], list[str]]:
     """A/AAAA lookups through --dns-server (dnspython); failures become OSError like getaddrinfo's."""
-    import ipaddress as _ip  # noqa: PLC0415
 
-    import dns.exception  # noqa: PLC0415
-    import dns.resolver  # noqa: PLC0415
-
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
 
     resolver = make_resolver(settings)
 
     def resolve(host: str, port: int) -> list[str]:
         try:
-            return [str(_ip.ip_address(host))]  # an address needs no lookup
+            return [str(ipaddress.ip_address(host))]  # an address needs no lookup
         except ValueError:
             pass
         found: list[str] = []

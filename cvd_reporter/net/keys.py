@@ -17,6 +17,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+import dns.exception
+import dns.flags
+import dns.resolver
+
 from cvd_reporter.core import openpgp
 from cvd_reporter.core.openpgp import Certificate, KeyVerdict
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
@@ -264,9 +268,6 @@ def _from_vks_fingerprint(found: KeyDiscovery, fpr: str, fetcher: Any, keyserver
 
 def _openpgpkey_host_exists(resolver: Any, host: str) -> bool | None:
     """Does ``host`` exist in DNS? True/False, or None when DNS could not tell (timeout, SERVFAIL)."""
-    import dns.exception  # noqa: PLC0415
-    import dns.resolver  # noqa: PLC0415
-
     try:
         resolver.resolve(host, "A")
         return True
@@ -294,10 +295,6 @@ def _from_wkd(found: KeyDiscovery, address: str, fetcher: Any, resolver: Any, no
 
 def _from_dns(found: KeyDiscovery, source: str, name: str, address: str | None, resolver: Any,
               now: datetime) -> None:
-    import dns.exception  # noqa: PLC0415
-    import dns.flags  # noqa: PLC0415
-    import dns.resolver  # noqa: PLC0415
-
     try:
         answer = resolver.resolve(name, "OPENPGPKEY")
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):

@@ -22,6 +22,8 @@ import dns.name
 import dns.resolver
 
 from cvd_reporter.core.scope import Resolution
+from cvd_reporter.errors import NetworkError
+from cvd_reporter.net.dns import make_resolver
 from cvd_reporter.settings import Settings
 
 T = TypeVar("T")
@@ -166,9 +168,6 @@ def make_host_resolver(settings: Settings, *, timeout: float | None = None) -> C
     Resolver is safe to share between threads when it has no cache, and make_resolver sets none.
     When no resolver can be made (no system configuration), every lookup says so.
     """
-    from cvd_reporter.errors import NetworkError  # noqa: PLC0415
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-
     total = timeout if timeout is not None else float(settings.timeout)
     lock = threading.Lock()
     made: dict[str, Any] = {}

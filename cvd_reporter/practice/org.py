@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import trustme
+import yaml
+
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core.wkd import wkd_hash
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -107,12 +112,7 @@ attestations: {ATTESTATIONS}
 
 def build(folder: Path, *, now: dt.datetime | None = None) -> PracticeOrg:
     """Create the organisation's CA, certificate, key, signed security.txt and policy in ``folder``."""
-    import json  # noqa: PLC0415
 
-    import trustme  # noqa: PLC0415
-    import yaml  # noqa: PLC0415
-
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     now = now or dt.datetime.now(dt.timezone.utc)
     private_dir(folder)

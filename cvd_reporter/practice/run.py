@@ -20,7 +20,10 @@ from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from cvd_reporter.practice import org as practice_org
+from cvd_reporter.practice.servers import PracticeDNS, PracticeHTTPS, PracticeSMTP
 from cvd_reporter.settings import ConnectTo, Settings
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -92,8 +95,6 @@ class Practice:
 @contextmanager
 def practice_world(*, folder: Path | None = None, timeout: float = 5.0) -> Iterator[Practice]:
     """Build the organisation and start its servers; stop them (and remove a temporary folder) after."""
-    from cvd_reporter.practice.servers import PracticeDNS, PracticeHTTPS, PracticeSMTP  # noqa: PLC0415
-
     temporary = folder is None
     base = Path(tempfile.mkdtemp(prefix="cvd-practice-")) if folder is None else folder
     private_dir(base)
@@ -120,8 +121,6 @@ def practice_world(*, folder: Path | None = None, timeout: float = 5.0) -> Itera
 
 
 def write_sample(practice: Practice, lang: str) -> Path:
-    import yaml  # noqa: PLC0415
-
     folder = practice.folder / "reporter"
     write_private(folder / "request.txt", SAMPLE_EVIDENCE)
     return write_private(folder / "report.yaml", yaml.safe_dump(sample_report(lang), allow_unicode=True,

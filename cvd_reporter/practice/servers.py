@@ -13,6 +13,11 @@ import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from dnslib import RCODE, RR
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
+
 from cvd_reporter.practice.org import DOMAIN, HOSTS, OPENPGPKEY, SMTP_HOST, WWW, PracticeOrg
 
 
@@ -79,9 +84,6 @@ class PracticeDNS:
     """Authoritative answers for the practice domain: every name -> 127.0.0.1, ::1."""
 
     def __init__(self) -> None:
-        from dnslib import RCODE, RR  # noqa: PLC0415
-        from dnslib.server import BaseResolver, DNSLogger, DNSServer  # noqa: PLC0415
-
         records = RR.fromZone("\n".join(
             [f"$ORIGIN {DOMAIN}.", "$TTL 300", "@ IN SOA ns hostmaster 1 3600 600 86400 300"]
             + [f"{h}. IN A 127.0.0.1\n{h}. IN AAAA ::1" for h in HOSTS]))
@@ -119,9 +121,6 @@ class PracticeSMTP:
     """Submission server: STARTTLS required, AUTH required and only over TLS; keeps what arrives."""
 
     def __init__(self, org: PracticeOrg) -> None:
-        from aiosmtpd.controller import Controller  # noqa: PLC0415
-        from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: PLC0415
-
         logging.getLogger("mail.log").setLevel(logging.CRITICAL)
         self.messages: list[dict[str, Any]] = []
         messages = self.messages
