@@ -16,8 +16,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, overload
 
-from platformdirs import user_config_dir, user_data_dir
-
 from cvd_reporter.errors import ConfigError, InputNeeded
 
 if sys.version_info >= (3, 11):
@@ -141,10 +139,16 @@ def parse_dns_server(text: str) -> tuple[str, int]:
 
 
 def default_config_path() -> Path:
+    # platformdirs (with tempfile and shutil) is ~12 ms, a quarter of click's own import: kept out of
+    # any start-up path that builds no Settings (cli_startup_bench.py).
+    from platformdirs import user_config_dir  # noqa: PLC0415 - see above
+
     return Path(user_config_dir(APP_NAME)) / "config.toml"
 
 
 def default_home() -> Path:
+    from platformdirs import user_data_dir  # noqa: PLC0415 - see default_config_path
+
     return Path(user_data_dir(APP_NAME))
 
 
