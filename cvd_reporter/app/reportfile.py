@@ -78,7 +78,6 @@ def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
     """A SafeLoader that refuses aliases (no billion laughs in a report file)."""
-
     class NoAliasLoader(yaml.SafeLoader):
         def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             if self.check_event(yaml.events.AliasEvent):

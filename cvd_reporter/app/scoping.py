@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, Target, Verdict, decide, normalise
 from cvd_reporter.errors import CvdError, DiscoveryError
 from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.http import Fetcher
 from cvd_reporter.net.resolve import make_host_resolver, map_bounded
 from cvd_reporter.settings import Settings
 
@@ -120,8 +121,6 @@ def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping
     lookup = None
     if securitytxt:
         if fetcher is None:
-            from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
-
             fetcher = Fetcher.from_settings(settings)
         lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc), discoveries=discoveries)
     check = make_checker(policy, make_host_resolver(settings), lookup)

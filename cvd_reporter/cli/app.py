@@ -11,7 +11,8 @@ import functools
 import importlib
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -76,7 +77,7 @@ class Result:
         self.errors = errors if errors is not None else []
 
     @classmethod
-    def from_error(cls, error: CvdError, **kw: Any) -> "Result":
+    def from_error(cls, error: CvdError, **kw: Any) -> Result:
         return cls(exit_code=error.exit_code, errors=[error.to_dict()], **kw)
 
 
@@ -228,7 +229,7 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
             raise
         except click.ClickException:
             raise
-        except Exception as e:  # noqa: BLE001 - the one place that turns bugs into exit 1
+        except Exception as e:
             if app.debug:
                 import traceback  # noqa: PLC0415
 

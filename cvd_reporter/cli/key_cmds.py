@@ -15,10 +15,6 @@ import click
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core import openpgp
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
-from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.dns import make_resolver
-from cvd_reporter.net.http import Fetcher
-from cvd_reporter.net.keys import SOURCE_LABELS, collect_keys
 from cvd_reporter.store.pins import PinStore
 
 
@@ -59,6 +55,7 @@ def _verdict_lines(verdict: Any, indent: str = "  ") -> list[str]:
 
 
 def _discovery_text(found: Any) -> str:
+    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415 - requests and dnspython (~0.3 s): `key list`/`key forget` need no network
     lines: list[str] = []
     for n, cand in enumerate(found.candidates, 1):
         dnssec = "" if cand.dnssec is None else f"  (DNSSEC {'validated' if cand.dnssec else 'NOT validated'})"
@@ -79,6 +76,7 @@ def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[
     """(Encryption URIs, e-mail contacts) for an address or a target's security.txt."""
     if _is_email(target):
         return [], [target]
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests and dnspython (~0.3 s): `key list`/`key forget` need no network
 
     found = discover(target, fetcher, now=now)
     sectxt = getattr(found, "security_txt", None)
@@ -102,6 +100,11 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     keyserver by e-mail. Exit 5 when nothing is found, 6 when the key is not usable, the sources
     disagree, or a pinned key changed.
     """
+    # Imported here, not at the top: requests and dnspython (~0.3 s): `key list`/`key forget` need no network.
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415 - see above
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - see above
+    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415 - see above
+
     settings, now = app.settings, _now()
     fetcher = Fetcher.from_settings(settings)
     uris, contacts = _sources_for(app, target, fetcher, now)

@@ -41,7 +41,6 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     session cookies. Each hit is a warning with file, line and column; the secret itself is never
     printed. Only UTF-8 text files up to 25 MiB are scanned.
     """
-
     paths = [Path(f) for f in files]
     texts = [read_text_file(p, what="file", max_bytes=MAX_EVIDENCE_BYTES) for p in paths]
     targets = redact_targets(paths, redact_to)

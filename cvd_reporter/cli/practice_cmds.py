@@ -7,7 +7,10 @@ from pathlib import Path
 
 import click
 
+from cvd_reporter.app.submit import submit_report
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.prompter import QuestionaryPrompter
+from cvd_reporter.cli.wizard import open_wizard
 from cvd_reporter.errors import InputNeeded
 from cvd_reporter.practice.run import practice_world, received, show_received, write_sample
 
@@ -24,7 +27,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     Walk through the wizard (or --auto), then see what the municipality received: the encrypted
     mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
     """
-
     lang = app.lang
     if not auto and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InputNeeded("The practice wizard needs a terminal; use `cvd-reporter practice --auto` to send "
@@ -33,8 +35,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     with practice_world(folder=Path(keep).expanduser() if keep else None, timeout=app.settings.timeout) as world:
         echo(world.describe(lang))
         if auto:
-            from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
-
             path = write_sample(world, lang)
             echo(("Voorbeeldmelding: " if lang == "nl" else "Sample report: ") + str(path))
 
@@ -47,9 +47,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
             echo(f"Verzonden: {report_id} naar {outcome.plan.recipient}." if lang == "nl" else
                   f"Sent: {report_id} to {outcome.plan.recipient}.")
         else:
-            from cvd_reporter.cli.prompter import QuestionaryPrompter  # noqa: PLC0415
-            from cvd_reporter.cli.wizard import open_wizard  # noqa: PLC0415
-
             echo("Tip: meld een zwakke plek in https://www.oefendorp.test/zoeken" if lang == "nl" else
                   "Tip: report a weakness in https://www.oefendorp.test/zoeken")
             screen = sys.stderr if app.json else sys.stdout

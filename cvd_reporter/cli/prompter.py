@@ -21,6 +21,7 @@ from typing import Any, Protocol, TextIO
 
 import click
 import questionary
+from prompt_toolkit.output import create_output
 
 from cvd_reporter.core.display import printable
 
@@ -60,8 +61,6 @@ class QuestionaryPrompter:
         self.editor_command = editor if editor is not None else (os.environ.get("VISUAL") or os.environ.get("EDITOR"))
         self._kw: dict[str, Any] = {}
         if output is not None and output is not sys.stdout:
-            from prompt_toolkit.output import create_output  # noqa: PLC0415
-
             self._kw["output"] = create_output(stdout=output)
 
     @staticmethod
@@ -79,8 +78,6 @@ class QuestionaryPrompter:
                instruction: str | None = None) -> str:
         """Long text: $VISUAL/$EDITOR when set (like git commit), else a multi-line prompt."""
         if not self.editor_command:
-            import questionary  # noqa: PLC0415
-
             return questionary.text(message, default=default or "", multiline=True, validate=self._qv(validate),
                                     instruction=instruction, **self._kw).unsafe_ask()
 

@@ -16,18 +16,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter import __version__
-from cvd_reporter.app.notices import send_notice
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
 from cvd_reporter.core.states import needs_purge, next_due
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import InputNeeded, ValidationError
+from cvd_reporter.store.fs import write_private
 from cvd_reporter.store.record import Record, proof_bundle, read_report_facts
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from cvd_reporter.store.record import Record, ReportRecord
+    from cvd_reporter.store.record import ReportRecord
 
 FOLLOW_UP_INTERVAL = timedelta(days=7)  # "at most one follow-up a week" (issue 8)
 
@@ -176,7 +174,8 @@ def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bo
     """Send a follow-up or publication notice through cvd_reporter.app.submit.send_notice: the same channel
     and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
     delivery of ``kind``."""
-
+    # the network and OpenPGP stack: only follow-up and notify-publication need it, not status or mark
+    from cvd_reporter.app.notices import send_notice  # noqa: PLC0415 - see above
     def confirm(summary: str) -> bool:
         app.info(summary)
         if yes:
@@ -310,7 +309,6 @@ def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> l
 @cvd_command
 def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Result:
     """Export one report: the proof bundle NCSC-NL asks for before it mediates, or a CSAF 2.0 document."""
-
     now = _now()
     with _open(app) as record:
         report = record.get(report_id)
@@ -323,10 +321,6 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
         doc = _csaf(app, report, facts)
     body = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output:
-        from pathlib import Path  # noqa: PLC0415
-
-        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
-
         write_private(Path(output), body, user_path=True)
         return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},
                       text=f"Wrote the {fmt} export of {report_id} to {output}.")

@@ -63,7 +63,6 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
     if json_lines and app.json:
         raise UsageError("Use --json (one document at the end) or --json-lines (one object per target), not both.")
 
-
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
     check = _records(policy, make_host_resolver(app.settings), lookup)
@@ -119,7 +118,6 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
 def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     """``--policy FILE`` (a file with a top-level ``scope`` key, e.g. a policy profile) or the name of a
     built-in profile; without the option, the configured profile's scope when it has one."""
-
     name = given or app.settings.policy
     if not name:
         return None

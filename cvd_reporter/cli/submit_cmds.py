@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 import sys
 from pathlib import Path
 
-from cvd_reporter.app.submit import SubmitOptions, send_and_record, submit_report
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.delivery.outbox import Outbox
 from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
@@ -73,6 +72,9 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
+    # the delivery stack (requests, dnspython, pgpy): `outbox list` and `--help` need none of it
+    from cvd_reporter.app.submit import send_and_record  # noqa: PLC0415 - see above
+
     box = _outbox(app)
     if ident is not None:
         entry = box.get(ident)
@@ -142,6 +144,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
+    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - see `outbox send`
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",

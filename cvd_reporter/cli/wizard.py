@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
-from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli import wizard_lookup
+from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
 from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
@@ -128,7 +129,7 @@ class BackgroundLookup:
     def _run(self) -> None:
         try:
             self.result = self._fn(self.target)
-        except Exception as e:  # noqa: BLE001 - nothing in the background may crash the wizard
+        except Exception as e:
             self.result = LookupResult(self.target, notes=[f"internal error ({type(e).__name__})"])
         finally:
             self.done.set()
@@ -555,8 +556,8 @@ def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: st
     """Wire a Wizard to the real world: settings, the draft store, the policy and wizard_lookup."""
     from functools import partial  # noqa: PLC0415
 
-    from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
     from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
+    from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
 
     policy = load_policy(policy_name or settings.policy)
     store = DraftStore(settings.home)

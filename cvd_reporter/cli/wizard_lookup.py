@@ -16,16 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cvd_reporter.app.scoping import check_targets
-from cvd_reporter.app.submit import submit_report
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.lint import redact, scan_text
 from cvd_reporter.core.render import render_text
 from cvd_reporter.errors import CvdError
-from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.dns import make_resolver
-from cvd_reporter.net.http import Fetcher
-from cvd_reporter.net.keys import find_keys
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
@@ -83,12 +77,18 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
     wizard's background thread; every network step is bounded by ``settings.timeout``.
     """
+    # The network stack (requests, dnspython, pgpy: hundreds of ms) loads here, in the background
+    # thread, not before the wizard's first question (bench/wizard_first_question_bench.py).
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415 - see above
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - see above
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415 - see above
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - see above
+    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - see above
 
     result = LookupResult(target)
     host = (urlsplit(target).hostname or "") if "://" in target else target
     result.organisation = registrable_domain(host) if host else None
     fetcher = Fetcher.from_settings(settings)
-
 
     try:  # 1. scope
         verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
@@ -149,6 +149,9 @@ def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[
     itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
+    # the whole submit stack, only once the report is finished (first-question time, see lookup_target)
+    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - see above
+
     outcome = submit_report(path, settings=settings, lang=lang, confirm=confirm, progress=progress)
     plan = outcome.plan
     if outcome.status == "sent":

@@ -98,7 +98,6 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
     def add(code: str, severity: str, field: str | None = None, **params: object) -> None:
         out.append(make(code, severity, lang, field=field, **params))  # type: ignore[arg-type]
 
-
     if report.id is not None and not REPORT_ID_RE.match(report.id):
         add("invalid_report_id", "error", "id", value=report.id)
     for path in policy.required:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.easter import easter
@@ -126,8 +127,6 @@ def local_date(at: datetime, calendar: str) -> date:
     if at.tzinfo is None or tz_name is None:
         return at.date()
     try:
-        from zoneinfo import ZoneInfo  # noqa: PLC0415
-
         return at.astimezone(ZoneInfo(tz_name)).date()
     except Exception:
         return at.date()

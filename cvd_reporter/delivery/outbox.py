@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from cvd_reporter.core.mime import check_report_id, is_pgp_mime
+from cvd_reporter.delivery.api import is_encrypted_payload
 from cvd_reporter.errors import StoreError
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -95,8 +96,6 @@ def is_encrypted(channel: str, payload: bytes) -> bool:
     if channel == "email":
         return is_pgp_mime(payload)
     if channel == "api":
-        from cvd_reporter.delivery.api import is_encrypted_payload  # noqa: PLC0415
-
         try:
             return is_encrypted_payload(json.loads(payload.decode("utf-8")))
         except (UnicodeDecodeError, ValueError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cvd_reporter.delivery import api, github, smtp
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
 from cvd_reporter.net.http import Fetcher
@@ -73,23 +74,17 @@ def _fetcher(settings: Settings, fetcher: Any) -> Any:
 def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Settings, fetcher: Any) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
-        from cvd_reporter.delivery import smtp  # noqa: PLC0415
-
         password = settings.secret("smtp_password") if settings.smtp_user else None
         mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
         rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
                          rcpt_to=rcpt_to).to_dict()
     if entry.channel == "api":
-        from cvd_reporter.delivery import api  # noqa: PLC0415
-
         token = settings.secret("api_token", required=False)
         return api.submit(json.loads(payload.decode("utf-8")), url=route.get("url") or entry.recipient, token=token,
                           idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
                           allow_plaintext=entry.plaintext).to_dict()
     if entry.channel == "github":
-        from cvd_reporter.delivery import github  # noqa: PLC0415
-
         token = settings.secret("github_token")
         return github.submit(json.loads(payload.decode("utf-8")), repo=route.get("repo") or entry.recipient,
                              api_url=route.get("api_url") or settings.github_api_url, token=token,

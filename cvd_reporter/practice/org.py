@@ -16,6 +16,18 @@ from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core.wkd import wkd_hash
 from cvd_reporter.store.fs import private_dir, write_private
 
+with warnings.catch_warnings():  # pgpy warns about the cryptography it uses, on import and on use
+    warnings.simplefilter("ignore")
+    import pgpy
+    from pgpy.constants import (
+        CompressionAlgorithm,
+        EllipticCurveOID,
+        HashAlgorithm,
+        KeyFlags,
+        PubKeyAlgorithm,
+        SymmetricKeyAlgorithm,
+    )
+
 DOMAIN = "oefendorp.test"
 WWW = f"www.{DOMAIN}"
 LOKET = f"loket.{DOMAIN}"
@@ -49,15 +61,6 @@ class PracticeOrg:
 def _make_key():  # -> pgpy.PGPKey (ed25519 primary + cv25519 encryption subkey)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
-        from pgpy.constants import (  # noqa: PLC0415
-            CompressionAlgorithm,
-            EllipticCurveOID,
-            HashAlgorithm,
-            KeyFlags,
-            PubKeyAlgorithm,
-            SymmetricKeyAlgorithm,
-        )
 
         key = pgpy.PGPKey.new(PubKeyAlgorithm.EdDSA, EllipticCurveOID.Ed25519)
         uid = pgpy.PGPUID.new(f"{NAME['nl']} CERT", email=SECURITY_ADDRESS)
@@ -112,8 +115,6 @@ attestations: {ATTESTATIONS}
 
 def build(folder: Path, *, now: dt.datetime | None = None) -> PracticeOrg:
     """Create the organisation's CA, certificate, key, signed security.txt and policy in ``folder``."""
-
-
     now = now or dt.datetime.now(dt.timezone.utc)
     private_dir(folder)
     ca = trustme.CA(organization_name="cvd-reporter practice CA (one-off)")
@@ -125,9 +126,6 @@ def build(folder: Path, *, now: dt.datetime | None = None) -> PracticeOrg:
     key = _make_key()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
-        from pgpy.constants import HashAlgorithm  # noqa: PLC0415
-
         message = pgpy.PGPMessage.new(_security_txt(now), cleartext=True)
         message |= key.sign(message, hash=HashAlgorithm.SHA256)
         signed = str(message).encode() + (b"" if str(message).endswith("\n") else b"\n")
@@ -149,8 +147,6 @@ def decrypt(org: PracticeOrg, armored: bytes) -> bytes:
     """What the municipality does on arrival: decrypt with its private key."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
-
         key, _ = pgpy.PGPKey.from_blob(org.key_armored)
         message = pgpy.PGPMessage.from_blob(armored)
         plain = key.decrypt(message).message
