@@ -235,3 +235,36 @@ def test_idempotency_key_must_be_the_report_id(https, pki, recipient):
     with pytest.raises(ValueError):
         api.submit(payload(recipient), url=URL, token=TOKEN, idempotency_key="something-else",
                    fetcher=fetcher(https, pki))
+
+
+def test_an_entry_for_another_endpoint_never_gets_todays_token(https, pki, recipient, tmp_path, monkeypatch):
+    """The token is configured for api.gemeente.test; an outbox entry saved for another organisation's
+    endpoint is not sent there with it (a credential goes only to the host it was configured for)."""
+    other = "https://api.other.test/cvd/reports"
+    https.add("/cvd/reports", Receiver(recipient), host="api.other.test")
+    monkeypatch.setenv("CVD_API_TOKEN", TOKEN)
+    settings = Settings(ca_bundle=pki.ca_pem, timeout=3, api_url=URL, environ=dict(os.environ),
+                        connect_to=(ConnectTo("api.other.test", 443, https.host, https.port),))
+    box = Outbox(tmp_path)
+    body = payload(recipient)
+    entry = box.save(report_id=REPORT_ID, channel="api", recipient=other, payload=json.dumps(body).encode(),
+                     key=REPORT_ID, route={"url": other})
+    with pytest.raises(DeliveryError) as e:
+        send_entry(box, entry.id, settings=settings)
+    assert e.value.code == "credential_elsewhere" and "api.other.test" in e.value.message
+    assert TOKEN not in json.dumps(e.value.to_dict())
+    assert https.log == []  # nothing reached the other host
+    assert box.get(entry.id).state == "pending"  # the report is still there to send
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("https://api.gemeente.test/x", "https://API.gemeente.test./y", True),
+    ("https://api.gemeente.test/x", "https://api.gemeente.test:443/y", True),
+    ("https://api.gemeente.test/x", "https://api.gemeente.test:8443/x", False),
+    ("https://api.gemeente.test/x", "https://gemeente.test/x", False),
+    ("https://api.gemeente.test@evil.test/x", "https://api.gemeente.test/x", False),
+    ("https://api.gemeente.test/x", None, False),
+])
+def test_same_origin_is_scheme_host_and_port(a, b, same):
+    from cvd_reporter.delivery.send import same_origin
+    assert same_origin(a, b) is same

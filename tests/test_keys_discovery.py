@@ -189,6 +189,22 @@ def test_keyserver_that_hangs_hits_the_deadline(https, dns, pki) -> None:
         found.require()
 
 
+def test_ten_slow_key_uris_share_one_deadline(https, dns, pki) -> None:
+    """--timeout bounds the whole key search, not each source: with ten hanging Encryption URIs and a
+    0.8 s budget, the first request uses it up and the other nine are not even asked."""
+    for i in range(10):
+        https.add(f"/key{i}.asc", hang, host="gemeente.test")
+    fetcher = Fetcher(ca_bundle=pki.ca_pem, timeout=0.8, connect_to={(h, 443): ("127.0.0.1", https.port)
+                                                                     for h in HOSTS})
+    found = collect_keys(encryption_uris=[f"https://gemeente.test/key{i}.asc" for i in range(10)], contacts=[],
+                         fetcher=fetcher, resolver=make_resolver(server=("127.0.0.1", dns.port), timeout=1),
+                         keyserver=KEYSERVER, now=NOW)
+    asked = [r for r in https.log if r["path"].startswith("/key")]
+    assert 1 <= len(asked) <= 2, [r["path"] for r in asked]
+    not_asked = [f for f in found.failures if "was not asked" in f.message]
+    assert len(not_asked) >= 8 and all(f.code == "timeout" for f in not_asked)
+
+
 def test_dns_failures_and_unparsable_records(net, dns) -> None:
     name = openpgpkey_name("a@gemeente.test")
     dns.resolver.servfail.add(name + ".")

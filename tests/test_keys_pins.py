@@ -78,3 +78,21 @@ def test_damaged_pin_file_is_a_clear_error(tmp_path) -> None:
 ])
 def test_normalise_fingerprint(text: str, expected: str | None) -> None:
     assert normalise_fingerprint(text) == expected
+
+
+def test_a_new_address_with_a_new_key_still_stops_for_the_same_organisation(tmp_path) -> None:
+    """Pins per contact alone miss an attacker who swaps both the Contact and the key in security.txt."""
+    store = PinStore(tmp_path)
+    a, b = "A" * 40, "B" * 40
+    assert store.check_and_pin("mailto:security@gemeente.test", a, organisation="gemeente.test") == "new"
+    with pytest.raises(KeyProblem) as e:
+        store.check("mailto:attacker-box@gemeente.test", b, organisation="gemeente.test")
+    assert e.value.code == "pin_changed" and "organisation gemeente.test" in e.value.message
+    with pytest.raises(KeyProblem):
+        store.check_and_pin("mailto:attacker-box@gemeente.test", b, organisation="gemeente.test")
+    assert store.get("attacker-box@gemeente.test") is None  # nothing was pinned on the refusal
+    # the same key behind a new address (a shared service taking over) passes, and is pinned for it
+    assert store.check_and_pin("ciso@1stroom.test", a, organisation="gemeente.test") == "new"
+    # accepting the new key deliberately moves both pins
+    assert store.check_and_pin("mailto:new@gemeente.test", b, organisation="gemeente.test", accept_new=True) == "new"
+    assert store.check("security@other.test", b, organisation="gemeente.test") == "new"

@@ -187,7 +187,7 @@ def evidence(tmp_path: Path) -> dict[str, Path]:
 
 
 def test_purge_asks_first_and_without_a_terminal_needs_yes(cli, seed, evidence):
-    seed(lambda rec: sent_report(rec, evidence=[str(evidence["request"])]))
+    seed(lambda rec: sent_report(rec, evidence=[str(evidence["request"])], report_path=str(evidence["report"])))
     out = cli("purge", "R-1")
     assert out.exit_code == 8 and "--yes" in one_sentence(out.stderr)
     assert evidence["request"].exists()
@@ -221,6 +221,25 @@ def test_purge_can_include_the_report_file(cli, seed, evidence):
     out = cli("purge", "R-1", "--yes", "--include-report")
     assert out.exit_code == 0 and not evidence["report"].exists()
     assert "not marked fixed" in out.stderr  # deleting before the fix is allowed, with a warning
+
+
+def test_purge_never_deletes_outside_the_reports_own_folder(cli, seed, evidence, tmp_path):
+    """A report file written by someone else may point its evidence anywhere; purge keeps those."""
+    precious = tmp_path / "Documents" / "thesis.pdf"
+    precious.parent.mkdir()
+    precious.write_bytes(b"%PDF four years of work")
+    sneaky = evidence["report"].parent / ".." / "Documents" / "thesis.pdf"
+    seed(lambda rec: sent_report(rec, evidence=[str(evidence["request"]), str(precious), str(sneaky),
+                                                str(evidence["report"].parent)],
+                                 report_path=str(evidence["report"])))
+    out = cli("purge", "R-1", "--yes", "--json")
+    assert out.exit_code == 0, out.stderr
+    assert precious.read_bytes() == b"%PDF four years of work"
+    assert evidence["report"].exists()  # the report's folder itself is never evidence to delete
+    assert not evidence["request"].exists()
+    assert {str(precious), str(evidence["report"].parent)} <= set(out.json["data"]["kept"])
+    assert not any(f["path"] in (str(precious), str(sneaky)) for f in out.json["data"]["files"])
+    assert "outside the report's folder" in cli("status", "R-1", "--json").json["data"]["deletion_receipts"][0]["note"]
 
 
 def test_purge_with_nothing_recorded_and_of_an_unknown_id(cli, seed):
@@ -353,7 +372,7 @@ def test_purge_on_a_terminal_asks_and_no_deletes_nothing(seed, home, evidence):
     import sys
 
     pexpect = pytest.importorskip("pexpect")
-    seed(lambda rec: sent_report(rec, evidence=[str(evidence["request"])]))
+    seed(lambda rec: sent_report(rec, evidence=[str(evidence["request"])], report_path=str(evidence["report"])))
     env = dict(os.environ, PYTHONPATH=str(ROOT), CVD_REPORTER_HOME=str(home))
     for answer, kept in (("n", True), ("y", False)):
         child = pexpect.spawn(sys.executable, ["-m", "cvd_reporter", "purge", "R-1"], env=env, cwd=str(ROOT),

@@ -231,3 +231,14 @@ def test_fixed_dates_in_messages_are_utc(cli, tmp_path):
     f.write_bytes(body(now=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
     out = cli("securitytxt", "check", str(f))
     assert "The file expired on 2020-03-31 00:00 UTC" in out.stdout and "EXPIRED" in out.stdout
+
+
+def test_now_makes_an_expiry_verdict_reproducible(cli, tmp_path):
+    f = tmp_path / "security.txt"
+    f.write_text("Contact: mailto:security@gemeente.test\nExpires: 2027-01-01T00:00:00Z\n")
+    before = cli("--json", "securitytxt", "check", str(f), "--now", "2026-11-20")
+    after = cli("--json", "securitytxt", "check", str(f), "--now", "2027-01-02T09:30:00Z")
+    assert before.exit_code == 0, before.stdout
+    assert after.exit_code == 3 and "expired" in {x["code"] for x in after.json["findings"]}
+    bad = cli("securitytxt", "check", str(f), "--now", "next tuesday")
+    assert bad.exit_code == 2 and "2026-11-20" in bad.stderr

@@ -231,3 +231,35 @@ def test_without_a_sender_nothing_is_tried():
     with pytest.raises(ConfigError):
         smtp_delivery.send(b"x", settings=Settings(smtp_host="smtp.gemeente.test"), password=None, mail_from="",
                            rcpt_to=[TO])
+
+
+def test_an_internationalised_domain_travels_as_a_labels(pki, encrypted_message):
+    with LocalSMTP(pki.chain, pki.key) as server:
+        send(encrypted_message, smtp_settings(pki, server.port), rcpt=["ciso@gemeënte.test"])
+    [got] = server.messages
+    assert got["rcpt_tos"] == ["ciso@xn--gemente-uya.test"]  # IDNA A-label (RFC 5891)
+
+
+def test_a_non_ascii_local_part_uses_smtputf8_where_offered(pki, encrypted_message):
+    with LocalSMTP(pki.chain, pki.key, smtputf8=True) as server:
+        send(encrypted_message, smtp_settings(pki, server.port), rcpt=["beveiliging-ç@gemeente.test"])
+    [got] = server.messages
+    assert got["rcpt_tos"] == ["beveiliging-ç@gemeente.test"]
+
+
+def test_a_non_ascii_local_part_is_refused_cleanly_where_smtputf8_is_not_offered(pki, encrypted_message):
+    with LocalSMTP(pki.chain, pki.key) as server:
+        with pytest.raises(DeliveryError) as e:
+            send(encrypted_message, smtp_settings(pki, server.port), rcpt=["beveiliging-ç@gemeente.test"])
+    assert e.value.code == "smtputf8_unsupported" and e.value.data["temporary"] is False
+    assert "beveiliging-ç@gemeente.test" in e.value.message
+    assert server.messages == []
+
+
+@pytest.mark.parametrize("rcpt", ['"\x1b[31m"@gemeente.test', "a@gemeente.test\r\nRCPT TO:<b@evil.test>",
+                                  "a@gemeente.test, b@evil.test", "a\x00@gemeente.test"])
+def test_control_characters_never_reach_an_smtp_command(pki, encrypted_message, rcpt):
+    with LocalSMTP(pki.chain, pki.key) as server:
+        with pytest.raises(DeliveryError) as e:
+            send(encrypted_message, smtp_settings(pki, server.port), rcpt=[rcpt])
+    assert e.value.code == "bad_address" and server.messages == [] and server.auth.calls == []

@@ -387,3 +387,47 @@ def test_an_expired_security_txt_is_used_only_with_a_loud_warning(cli, https, pk
     out = cli("submit", str(write_report(tmp_path)), "--dry-run", env=env_for(https, pki, zone, smtp))
     assert out.exit_code == 0, out.stderr
     assert "EXPIRED on 2025-01-01" in out.stdout + out.stderr
+
+
+def test_every_attachment_is_listed_with_where_it_really_is(cli, https, pki, zone, smtp, municipality, tmp_path):
+    """A symlink beside the report that points elsewhere travels only with a warning, and the plan
+    lists each file as read: the path given, the resolved path, size and SHA-256."""
+    import hashlib
+    serve(https, municipality.key)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.txt").write_text("harmless but not in the report folder\n")
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(elsewhere / "notes.txt")
+    report = write_report(folder, evidence=[{"path": "request.txt"}, {"path": "link.txt"}])
+    out = cli("--json", "submit", str(report), "--dry-run", env=env_for(https, pki, zone, smtp))
+    assert out.exit_code == 0, out.stderr
+    listed = {a["path"]: a for a in out.json["data"]["attachments"]}
+    assert listed["request.txt"]["sha256"] == hashlib.sha256(EVIDENCE).hexdigest()
+    assert listed["request.txt"]["outside_report_folder"] is False
+    assert listed["link.txt"]["resolved"] == str((elsewhere / "notes.txt").resolve())
+    assert listed["link.txt"]["outside_report_folder"] is True
+    assert "evidence_outside_folder" in {f["code"] for f in out.json["findings"]}
+    text = cli("submit", str(report), "--dry-run", env=env_for(https, pki, zone, smtp))
+    assert "OUTSIDE the report's folder" in text.stdout + text.stderr
+
+
+def test_a_report_marked_sent_by_hand_never_leaves_again(cli, https, pki, zone, smtp, municipality, tmp_path):
+    """Exactly once, whichever way it left: the reporter mailed the queued report from their own mail
+    client and said so with `mark ID sent`; neither `outbox send` nor a new `submit` sends it again."""
+    serve(https, municipality.key)
+    report = write_report(tmp_path)
+    queued = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone))  # no SMTP: outbox
+    assert queued.exit_code == 0, queued.stdout
+    rid = queued.json["data"]["report_id"]
+    assert cli("mark", rid, "sent").exit_code == 0
+
+    with_smtp = env_for(https, pki, zone, smtp)
+    out = cli("--json", "outbox", "send", env=with_smtp)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert out.json["data"]["sent"] == [] and len(out.json["data"]["skipped"]) == 1
+    assert "marked sent by hand" in out.json["findings"][0]["message"]
+    again = cli("--json", "submit", str(report), "--yes", env=with_smtp)
+    assert again.exit_code == 0 and again.json["data"]["status"] == "already_sent"
+    assert smtp.messages == []

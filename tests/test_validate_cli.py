@@ -119,3 +119,126 @@ def test_lint_hits_in_the_report_name_their_field(cli, tmp_path):
     (hit,) = [f for f in out.json["findings"] if f["code"].startswith("lint_")]
     assert hit["field"] == "vulnerability.description" and hit["severity"] == "warning"
     assert "Zomer2026!Zomer" not in out.stdout
+
+
+@pytest.mark.parametrize("name, content, needle", [
+    ("deep.yaml", "schema: cvd-report/1\nx: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than"),
+    ("deep.json", '{"schema": "cvd-report/1", "x": ' + "[" * 10_000 + "]" * 10_000 + "}", "nested more than"),
+    ("shallow-but-deep.yaml", "schema: cvd-report/1\nx: " + "[" * 40 + "]" * 40 + "\n", "nested more than"),
+    ("big.yaml", "schema: cvd-report/1\nx: " + "9" * 4_400 + "\n", "thousands of digits"),
+    ("big.json", '{"schema": "cvd-report/1", "x": ' + "9" * 4_400 + "}", "thousands of digits"),
+])
+def test_hostile_shapes_are_one_sentence_and_exit_3(cli, tmp_path, name, content, needle):
+    p = tmp_path / name
+    p.write_text(content)
+    out = cli("validate", str(p))
+    assert out.exit_code == 3, out.stderr
+    assert needle in out.stderr and "Internal error" not in out.stderr
+
+
+def test_an_impossible_date_is_a_finding_on_its_field(cli, tmp_path):
+    doc = dict(GOOD, conduct=dict(GOOD.get("conduct", {}), discovered="2026-02-30"))
+    p = tmp_path / "r.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True).replace("'2026-02-30'", "2026-02-30"))
+    assert "discovered: 2026-02-30" in p.read_text()  # an unquoted YAML date, as a person types it
+    out = cli("--json", "validate", str(p))
+    assert out.exit_code == 3, out.stdout + out.stderr
+    assert ("invalid_date", "conduct.discovered") in {(f["code"], f.get("field")) for f in out.json["findings"]}
+
+
+@pytest.mark.parametrize("title", ["Line one\nline two", "XSS\u2028Bcc: x@example.org", "tab\tand\rreturn"])
+def test_a_title_with_a_line_break_is_refused_before_anything_is_built(cli, tmp_path, title):
+    doc = dict(GOOD, vulnerability=dict(GOOD["vulnerability"], title=title))
+    out = cli("--json", "validate", str(write(tmp_path, doc, "r.json")))
+    assert out.exit_code == 3
+    assert ("not_one_line", "vulnerability.title") in {(f["code"], f.get("field")) for f in out.json["findings"]}
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("id: x\nresponse: {working_days: five}\n", "wrong type"),
+    ("- 1\n- 2\n", "must be a mapping"),
+    ("a: &x 1\nb: *x\n", "aliases"),
+    ("id: x\nr: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested more than"),
+])
+def test_malformed_policy_files_are_one_sentence(cli, tmp_path, content, needle):
+    pol = tmp_path / "pol.yaml"
+    pol.write_text(content)
+    out = cli("validate", str(write(tmp_path, GOOD)), "--policy", str(pol))
+    assert out.exit_code == 3, out.stderr
+    assert needle in out.stderr and "Internal error" not in out.stderr
+
+
+def _with_evidence(tmp_path: Path, evidence_path: str, **reporter) -> Path:
+    doc = dict(GOOD, evidence=[{"path": evidence_path, "description": "x"}])
+    if reporter:
+        doc["reporter"] = dict(GOOD["reporter"], **reporter)
+    return write(tmp_path, doc)
+
+
+@pytest.mark.parametrize("target, reason", [
+    ("/proc/self/environ", "system file"),   # the environment: tokens and passwords
+    ("/dev/zero", "system file"),            # would fill memory
+])
+def test_system_files_are_never_evidence(cli, tmp_path, target, reason):
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, target)))
+    assert out.exit_code == 3
+    msgs = [f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable"]
+    assert msgs and reason in msgs[0]
+
+
+def test_a_fifo_is_refused_without_hanging(cli, tmp_path):
+    import os
+    os.mkfifo(tmp_path / "pipe")  # nobody writes to it: reading it would block for ever
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "pipe")))
+    assert out.exit_code == 3
+    assert any("not a regular file" in f["message"] for f in out.json["findings"])
+
+
+def test_a_symlink_to_a_system_file_is_refused_too(cli, tmp_path):
+    (tmp_path / "innocent.txt").symlink_to("/proc/self/environ")
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "innocent.txt")))
+    assert out.exit_code == 3
+    assert any("system file" in f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable")
+
+
+SECRET_PEM = ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+              "QyNTUxOQAAACBkZXJwZGVycGRlcnBkZXJwZGVycGRlcnBkZXJwZGVycGRlcnAAAAAJgAAA\n"
+              "-----END OPENSSH PRIVATE KEY-----\n")
+
+
+def test_a_private_key_in_evidence_blocks_sending(cli, tmp_path):
+    (tmp_path / "id_ed25519").write_text(SECRET_PEM)
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "id_ed25519")))
+    assert out.exit_code == 3
+    assert "secret_key_material" in {f["code"] for f in out.json["findings"] if f["severity"] == "error"}
+
+
+def test_a_secret_openpgp_key_as_reporter_key_is_refused(cli, tmp_path):
+    (tmp_path / "ev.txt").write_text("GET / HTTP/1.1\n")
+    (tmp_path / "mykey.asc").write_text("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlFgEZ0\n=abcd\n"
+                                         "-----END PGP PRIVATE KEY BLOCK-----\n")
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "ev.txt", pgp_key="mykey.asc")))
+    assert out.exit_code == 3
+    assert ("secret_key_material", "reporter.pgp_key") in {(f["code"], f.get("field")) for f in out.json["findings"]}
+
+
+def test_a_binary_secret_key_packet_as_evidence_is_refused(cli, tmp_path):
+    (tmp_path / "key.gpg").write_bytes(bytes([0x95, 0x01, 0xD8]) + b"\x04" + bytes(200))  # old-format tag 5
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "key.gpg")))
+    assert out.exit_code == 3
+    assert "secret_key_material" in {f["code"] for f in out.json["findings"]}
+
+
+def test_reporter_key_that_is_not_a_public_key_block_is_refused(cli, tmp_path):
+    (tmp_path / "ev.txt").write_text("GET / HTTP/1.1\n")
+    (tmp_path / "notes.txt").write_text("just some text\n")
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "ev.txt", pgp_key="notes.txt")))
+    assert out.exit_code == 3
+    assert "reporter_key_unusable" in {f["code"] for f in out.json["findings"]}
+
+
+def test_a_folder_as_evidence_is_one_finding(cli, tmp_path):
+    (tmp_path / "screens").mkdir()
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "screens")))
+    assert out.exit_code == 3, out.stderr
+    assert any("not a regular file" in f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable")

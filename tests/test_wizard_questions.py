@@ -40,7 +40,7 @@ def test_every_question_speaks_both_languages_and_fills_a_real_field(q: Q.Questi
 
 def test_english_text_comes_from_the_model_spec_where_it_reads_as_a_prompt():
     assert Q.QUESTIONS["reporter_name"].say("en") == "Name or pseudonym"
-    assert Q.QUESTIONS["title"].say("en") == "A short title"
+    assert Q.QUESTIONS["title"].say("en") == "A short title (one line)"
 
 
 def test_one_question_per_policy_rule_in_the_policys_words():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.errors import DiscoveryError, InputNeeded
 from cvd_reporter.app.submit import Outcome, Plan, SubmitOptions, find_key, deliver, say, sha256
 
@@ -42,6 +43,7 @@ def send_notice(report_id: str, *, settings: Any, kind: str, lang: str, confirm:
     if first is not None and first.recipient not in addresses:
         warnings.append(f"The report went to {first.recipient}; the security.txt now names {recipient}.")
     key_info, cert, pin = find_key(discovery.security_txt, addresses, settings=settings, fetcher=fetcher,
+                                    organisation=registrable_domain(discovery.host),
                                     now=now, options=SubmitOptions(), warnings=warnings)
     sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()
     due = None

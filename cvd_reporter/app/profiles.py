@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -30,10 +29,7 @@ def load_policy(name_or_path: str) -> Policy:
                               f"{', '.join(builtin_names())}, or give a path to a YAML/JSON file.")
     if path.stat().st_size > MAX_POLICY_BYTES:
         raise InputFileError(f"The policy file {path} is larger than 1 MiB; that is not a policy profile.")
-    try:
-        text = path.read_text("utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as e:
-        raise InputFileError(f"The policy file {path} cannot be read ({type(e).__name__}); "
-                             "it must be UTF-8 YAML or JSON.") from None
+    from cvd_reporter.app.reportfile import parse_document, read_text_file  # noqa: PLC0415
+
+    data = parse_document(read_text_file(path, what="policy file", max_bytes=MAX_POLICY_BYTES), path)
     return Policy.from_dict(data, source=str(path))

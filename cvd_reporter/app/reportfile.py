@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.userfiles import UnsafeFile, UserFile, read_user_file
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.lint import scan_text
 from cvd_reporter.core.messages import make
@@ -39,6 +40,15 @@ class CheckedReport:
     policy: Any  # core.policy.Policy
     findings: list[Finding]
     evidence: list[EvidenceFile]
+    reporter_key: ReporterKey | None = None
+
+
+@dataclass(frozen=True)
+class ReporterKey:
+    """The reporter's public key as it will travel (only the armored block), and the file it came from."""
+
+    armored: str
+    file: UserFile | None
 
 
 @dataclass
@@ -48,6 +58,7 @@ class EvidenceFile:
     content: bytes | None = None
     text: str | None = None  # None for binary files
     findings: list[Finding] = field(default_factory=list)
+    file: UserFile | None = None  # what was read: resolved path, size, SHA-256
 
 
 def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
@@ -78,19 +89,60 @@ def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
     """A SafeLoader that refuses aliases (no billion laughs in a report file)."""
+
     class NoAliasLoader(yaml.SafeLoader):
         def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             if self.check_event(yaml.events.AliasEvent):
                 event = self.peek_event()  # type: ignore[no-untyped-call]  # not typed in types-PyYAML
-                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed in a report file",
+                raise yaml.composer.ComposerError(None, None,
+                                                  "YAML aliases are not allowed here (no &anchor or *alias)",
                                                   event.start_mark)
             return super().compose_node(parent, index)
 
+    # Dates stay text here: the model parses them and reports an impossible one (2026-02-30) as a
+    # finding on its field, where PyYAML's own constructor would raise from inside the parser.
+    NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", NoAliasLoader.construct_yaml_str)
     return NoAliasLoader
 
 
+MAX_DEPTH = 32  # a report is about five levels deep; far deeper nesting is a hostile or broken file
+
+
+def _depth_ok(data: Any) -> bool:
+    """True when no container in ``data`` is nested deeper than MAX_DEPTH (iterative: no recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth > MAX_DEPTH:
+                return False
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return True
+
+
 def parse_document(text: str, path: Path) -> Any:
-    """YAML or JSON (by extension; YAML otherwise, which also reads JSON) with line and column on errors."""
+    """YAML or JSON (by extension; YAML otherwise, which also reads JSON) with line and column on errors.
+
+    Hostile shapes end as InputFileError too: nesting past MAX_DEPTH (also where the parser itself
+    would run out of stack) and integers past Python's digit limit.
+    """
+    try:
+        data = _parse(text, path)
+    except RecursionError:
+        data = None
+    except ValueError as e:  # int() of a number over Python's 4,300-digit limit, in JSON or YAML
+        if "digits" in str(e):
+            raise InputFileError(f"{path} holds a number with thousands of digits; no report field needs one.") \
+                from None
+        raise InputFileError(f"{path} holds a value that cannot be read ({type(e).__name__}); "
+                             "check the file for a broken value.") from None
+    else:
+        if _depth_ok(data):
+            return data
+    raise InputFileError(f"{path} is nested more than {MAX_DEPTH} levels deep; a report file needs about five.")
+
+
+def _parse(text: str, path: Path) -> Any:
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text)
@@ -127,27 +179,25 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
             out.append(EvidenceFile(base, item.description, findings=[
                 make("missing_field", "error", lang, field=field_path, path=field_path, policy="cvd-report/1")]))
             continue
-        path = (base / item.path).expanduser()
-        ev = EvidenceFile(path, item.description)
-        try:
-            if not path.is_file():
-                ev.findings.append(make("evidence_missing", "error", lang, field=field_path, value=item.path))
-            elif path.stat().st_size > MAX_EVIDENCE_BYTES:
-                ev.findings.append(make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
-                                        reason=f"larger than {MAX_EVIDENCE_BYTES // 1048576} MiB"))
-            else:
-                ev.content = path.read_bytes()
-                if b"\x00" not in ev.content[:65536]:
-                    try:
-                        ev.text = ev.content.decode("utf-8")
-                    except UnicodeDecodeError:
-                        ev.text = None
-                if ev.text is None:
-                    ev.findings.append(make("evidence_binary", "info", lang, field=field_path, value=item.path))
-        except OSError as e:
-            ev.findings.append(make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
-                                    reason=e.strerror or str(e)))
+        ev = EvidenceFile((base / item.path).expanduser(), item.description)
         out.append(ev)
+        try:
+            ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES)
+        except UnsafeFile as e:
+            code = "evidence_missing" if e.reason == "does not exist" else "evidence_unreadable"
+            ev.findings.append(make(code, "error", lang, field=field_path, value=item.path, reason=e.reason))
+            continue
+        ev.content = ev.file.content
+        if ev.file.outside_folder:
+            ev.findings.append(make("evidence_outside_folder", "warning", lang, field=field_path, value=item.path,
+                                    resolved=str(ev.file.resolved)))
+        if b"\x00" not in ev.content[:65536]:
+            try:
+                ev.text = ev.content.decode("utf-8")
+            except UnicodeDecodeError:
+                ev.text = None
+        if ev.text is None:
+            ev.findings.append(make("evidence_binary", "info", lang, field=field_path, value=item.path))
     return out
 
 
@@ -171,9 +221,63 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
             findings += [h.to_finding(lang) for h in scan_text(text, own_emails=own_emails, own_phones=own_phones,
                                                                path=field_path)]
     evidence = read_evidence(loaded, lang=lang)
-    for ev in evidence:
+    for i, ev in enumerate(evidence):
         findings += ev.findings
         if ev.text is not None:
             findings += [h.to_finding(lang) for h in scan_text(ev.text, own_emails=own_emails,
                                                                own_phones=own_phones, path=str(ev.path))]
-    return CheckedReport(loaded, policy, findings, evidence)
+        elif ev.content and is_secret_key_packet(ev.content):
+            findings.append(make("secret_key_material", "error", lang, field=f"evidence[{i}].path",
+                                 value=str(ev.path)))
+    # A private key found by the linter is a warning in `lint`; in something that is about to be sent it
+    # is an error: secret-key material never leaves the machine.
+    findings += [make("secret_key_material", "error", lang, field=f.field, value=f.field)
+                 for f in list(findings) if f.code == "lint_private_key"]
+    reporter_key, key_findings = read_reporter_key(reporter.pgp_key, path.parent, lang=lang)
+    findings += key_findings
+    return CheckedReport(loaded, policy, findings, evidence, reporter_key)
+
+
+MAX_KEY_BYTES = 1024 * 1024
+_SECRET_TAGS = (5, 7)  # OpenPGP Secret-Key and Secret-Subkey packets (RFC 9580 §5.5.1.3, §5.5.1.4)
+
+
+def is_secret_key_packet(data: bytes) -> bool:
+    """Does binary ``data`` start with an OpenPGP secret-key packet (old or new header format)?"""
+    if not data or not data[0] & 0x80:
+        return False
+    tag = data[0] & 0x3F if data[0] & 0x40 else (data[0] >> 2) & 0x0F
+    return tag in _SECRET_TAGS
+
+
+def read_reporter_key(value: str | None, base: Path, *, lang: str) -> tuple[ReporterKey | None, list[Finding]]:
+    """``reporter.pgp_key`` (armored text, or a file beside the report): a public key, or findings.
+
+    It travels with the report so the organisation can answer encrypted; a secret key must never go
+    with it (gpg --export-secret-keys --armor looks much like gpg --export --armor)."""
+    field_path = "reporter.pgp_key"
+    if not value:
+        return None, []
+    file = None
+    text = value
+    if "-----BEGIN PGP" not in value:
+        try:
+            file = read_user_file(value, base, max_bytes=MAX_KEY_BYTES)
+            text = file.content.decode("utf-8")
+        except UnsafeFile as e:
+            return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value, reason=e.reason)]
+        except UnicodeDecodeError:
+            return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
+                               reason="not an armored key (export it with gpg --export --armor)")]
+    if "PRIVATE KEY" in text or (file is not None and is_secret_key_packet(file.content)):
+        return None, [make("secret_key_material", "error", lang, field=field_path, value=value)]
+    if "-----BEGIN PGP PUBLIC KEY BLOCK-----" not in text:
+        return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
+                           reason="not an armored public key (export it with gpg --export --armor)")]
+    start = text.index("-----BEGIN PGP PUBLIC KEY BLOCK-----")
+    end = text.find("-----END PGP PUBLIC KEY BLOCK-----", start)
+    if end < 0:
+        return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
+                           reason="the armored key has no END line")]
+    armored = text[start:end + len("-----END PGP PUBLIC KEY BLOCK-----")] + "\n"
+    return ReporterKey(armored, file), []

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.errors import (
     DeliveryError, DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, StoreError,
@@ -44,6 +45,8 @@ TEXTS: dict[str, dict[str, str]] = {
                "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
     "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
     "warning": {"en": "warning", "nl": "let op"},
+    "attached": {"en": "attached", "nl": "bijlage"},
+    "outside": {"en": "OUTSIDE the report's folder", "nl": "BUITEN de map van de melding"},
 }
 
 
@@ -92,9 +95,10 @@ class Plan:
     target: str = ""
     report_path: str | None = None
     evidence_paths: list[str] = field(default_factory=list)
-    pin: tuple[str, str, str] | None = None  # (contact, fingerprint, source) to pin once sent
+    pin: tuple[str, str, str, str | None] | None = None  # (contact, fingerprint, source, organisation)
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -114,6 +118,10 @@ class Plan:
         else:
             lines.append(row(t("key_label"), t("no_key")))
         lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+        for a in self.attachments:
+            where = a["resolved"] + (f" ({t('outside')})" if a["outside_report_folder"] else "")
+            lines.append(row(t("attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
+                                            f"SHA-256 {a['sha256'][:16]}…"))
         lines += [row(t("warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
@@ -124,7 +132,7 @@ class Plan:
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
             "contact_source": self.contact_source, "scope": self.scope, "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
-            "warnings": self.warnings,
+            "warnings": self.warnings, "attachments": self.attachments,
         }
 
 
@@ -205,6 +213,7 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
 
     progress(say("key", lang))
     key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
+                                    organisation=registrable_domain(discovery.host),
                                     now=now, options=options, warnings=warnings)
 
     progress(say("encrypt", lang))
@@ -222,7 +231,15 @@ def plan_submission(path: Path, *, settings: Any, options: SubmitOptions, now: d
         findings=checked.findings, warnings=warnings, calendar=policy.calendar,
         response_days=policy.response_working_days, target=(report.target.urls or report.target.ips)[0],
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
-        api_url=settings.api_url if channel == "api" else None)
+        api_url=settings.api_url if channel == "api" else None, attachments=attachment_list(checked))
+
+
+def attachment_list(checked: Any) -> list[dict[str, Any]]:
+    """Every file that travels with the report, as read: given path, resolved path, size, SHA-256."""
+    files = [e.file for e in checked.evidence if e.file is not None]
+    if checked.reporter_key is not None and checked.reporter_key.file is not None:
+        files.append(checked.reporter_key.file)
+    return [f.describe() for f in files]
 
 
 def _check_scope(report: Any, *, policy: Any, settings: Any, fetcher: Any, now: dt.datetime, strict: bool,
@@ -256,7 +273,10 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
 
 
 def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now: dt.datetime,
-              options: SubmitOptions, warnings: list[str]) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+              options: SubmitOptions, warnings: list[str],
+              organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, tuple | None]:
+    """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
+    a registrable domain) of the organisation; the pin tuple is written only once the report left."""
     from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
     from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
@@ -273,9 +293,10 @@ def find_key(st: Any, addresses: list[str], *, settings: Any, fetcher: Any, now:
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
-    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key)
+    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
+                                  organisation=organisation)
     info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
-    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source)
+    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source, organisation)
 
 
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
@@ -286,7 +307,7 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
 
     report = checked.loaded.report
-    reporter_key = _reporter_key(report.reporter.pgp_key, checked.loaded.path.parent)
+    reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
                    for e in checked.evidence]
     if cert is None and not options.allow_plaintext:
@@ -349,19 +370,6 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
         raise InputNeeded("The signing key is protected by a passphrase: set CVD_SIGNING_PASSPHRASE or run "
                           "on a terminal to be asked.", code="passphrase_needed")
     return load_signing_key(data, passphrase)
-
-
-def _reporter_key(value: str | None, base: Path) -> str | None:
-    if not value:
-        return None
-    if "BEGIN PGP PUBLIC KEY BLOCK" in value:
-        return value
-    path = (base / value).expanduser()
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        raise ValidationError(f"reporter.pgp_key {value!r} is neither an armored key nor a readable file.") \
-            from None
 
 
 def _media_type(name: str, content: bytes) -> str:
@@ -429,7 +437,23 @@ def already_sent(settings: Any, report_id: str) -> Any:
             if e.code == "unknown_report":
                 return None
             raise
-    return entry if any(d.ok and d.kind == "report" for d in entry.deliveries) else None
+    return entry if left_already(entry) else None
+
+
+def left_already(entry: Any) -> bool:
+    """Has this report left, whichever way: a delivery through this tool, or `mark ID sent` after the
+    reporter sent it from a mail client or a web form? Either way it must never be sent again."""
+    return entry.state != "draft" or any(d.ok and d.kind == "report" for d in entry.deliveries)
+
+
+def how_it_left(entry: Any) -> tuple[str, str]:
+    """(when, how) for the sentence that says why nothing is sent again."""
+    sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
+    if sent is not None:
+        return str(sent.at)[:10], f"to {sent.recipient}"
+    marked = next((e for e in entry.events if e.state == "sent"), None)
+    when = marked.day.isoformat() if marked is not None else str(entry.sent_on or "?")
+    return when, "(marked sent by hand)" if marked is not None else f"(its state is {entry.state})"
 
 
 def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.datetime) -> Outcome:
@@ -461,9 +485,9 @@ def deliver(plan: Plan, *, settings: Any, options: SubmitOptions, now: dt.dateti
     entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
                      key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
     if plan.pin:
-        contact, fingerprint, source = plan.pin
+        contact, fingerprint, source, organisation = plan.pin
         PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                              now=now)
+                                              now=now, organisation=organisation)
     with Record.open(settings.home) as record:
         _ensure_report(record, plan, now)
     if plan.channel == "outbox":
@@ -478,6 +502,14 @@ def send_and_record(box: Any, ident: str, *, settings: Any, force: bool = False)
     they are the proof of attempts at contact. Used by submit and by `outbox send`."""
     from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
 
+    entry = box.get(ident)
+    if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
+        previous = already_sent(settings, entry.report_id)
+        if previous is not None:
+            when, how = how_it_left(previous)
+            raise StoreError(f"Report {entry.report_id} already left on {when} {how}; the copy in the outbox "
+                             f"({entry.id}) is not sent, so the organisation gets it once.",
+                             code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
     try:
         sent = send_entry(box, ident, settings=settings, force=force)
     except DeliveryError as e:
@@ -544,14 +576,16 @@ def submit_report(path: Path, *, settings: Any, lang: str, confirm: Callable[[st
         rid = peek_report_id(path, lang=lang)
         previous = already_sent(settings, rid) if rid else None
         if previous is not None:
-            sent = next(d for d in previous.deliveries if d.ok and d.kind == "report")
-            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel, recipient=sent.recipient,
-                        lang=lang, policy_id=previous.policy, organisation=previous.organisation, message=b"",
-                        message_id=sent.message_id or "", plaintext_sha256=sent.plaintext_sha256 or "",
-                        encrypted_sha256=sent.encrypted_sha256 or "", encrypted=True)
-            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {str(sent.at)[:10]} to "
-                           f"{sent.recipient}; nothing was sent again. Use `cvd-reporter follow-up {rid}` to write "
-                           "to them about it.")
+            sent = next((d for d in previous.deliveries if d.ok and d.kind == "report"), None)
+            when, how = how_it_left(previous)
+            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel if sent else "manual",
+                        recipient=sent.recipient if sent else "", lang=lang, policy_id=previous.policy,
+                        organisation=previous.organisation, message=b"",
+                        message_id=(sent.message_id if sent else None) or "",
+                        plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
+                        encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
+            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {when} {how}; nothing was "
+                           f"sent again. Use `cvd-reporter follow-up {rid}` to write to them about it.")
     plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
     if not options.dry_run and not confirm(plan.summary(lang)):
         raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")

@@ -56,6 +56,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                            "Tell the organisation when you will publish."),
     "purge": ("cvd_reporter.cli.record_cmds:purge", "Delete a report's evidence and record a deletion receipt."),
     "export": ("cvd_reporter.cli.record_cmds:export", "Export a report's proof bundle (JSON) or a CSAF 2.0 document."),
+    "policy": ("cvd_reporter.cli.policy_cmds:policy",
+               "Read an organisation's CVD policy page: where to report and on which terms."),
+    "directory": ("cvd_reporter.cli.directory_cmds:directory",
+                  "Organisations whose reporting channel is known from their own page (bundled and imported)."),
     "config": ("cvd_reporter.cli.config_cmds:config", "Show the resolved configuration and where each value came from."),
 }
 

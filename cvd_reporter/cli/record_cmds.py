@@ -25,7 +25,9 @@ from cvd_reporter.store.fs import write_private
 from cvd_reporter.store.record import Record, proof_bundle, read_report_facts
 
 if TYPE_CHECKING:
-    from cvd_reporter.store.record import ReportRecord
+    from pathlib import Path
+
+    from cvd_reporter.store.record import Record, ReportRecord
 
 FOLLOW_UP_INTERVAL = timedelta(days=7)  # "at most one follow-up a week" (issue 8)
 
@@ -176,6 +178,7 @@ def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bo
     delivery of ``kind``."""
     # the network and OpenPGP stack: only follow-up and notify-publication need it, not status or mark
     from cvd_reporter.app.notices import send_notice  # noqa: PLC0415 - see above
+
     def confirm(summary: str) -> bool:
         app.info(summary)
         if yes:
@@ -263,10 +266,13 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
     now = _now()
     with _open(app) as record:
         report = record.get(report_id)
-        paths = _purge_paths(app.settings.home, report, include_report=include_report)
+        paths, kept = _purge_paths(app.settings.home, report, include_report=include_report)
+        kept_note = [f"  kept     {p}  (outside the report's folder: delete it yourself if it holds report data)"
+                     for p in kept]
         if not paths:
-            return Result(data={"id": report_id, "files": []},
-                          text=f"No evidence files or drafts are recorded for {report_id}; nothing to delete.")
+            return Result(data={"id": report_id, "files": [], "kept": [str(p) for p in kept]},
+                          text="\n".join([f"No evidence files or drafts of {report_id} in its folder; nothing to delete.",
+                                           *kept_note]))
         if not yes and not app.settings.interactive:
             raise InputNeeded(f"purge deletes {len(paths)} file(s) or folder(s); pass --yes to confirm "
                               f"when not running in a terminal.", code="confirmation_needed")
@@ -275,27 +281,48 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
                      f"asks for it again.")
         if not yes:
             listing = "\n".join(f"  {p}{'' if p.exists() or p.is_symlink() else ' (already gone)'}" for p in paths)
-            app.info(f"This deletes, for {report_id}:\n{listing}")
+            app.info(f"This deletes, for {report_id}:\n{listing}" + "".join(f"\n{k}" for k in kept_note))
             if not click.confirm("Delete them?", default=False, err=True):
                 return Result(data={"id": report_id, "files": [], "deleted": False}, text="Nothing was deleted.")
-        entries = record.purge(report_id, paths, at=now)
+        note = f"kept outside the report's folder: {', '.join(map(str, kept))}" if kept else None
+        entries = record.purge(report_id, paths, at=now, note=note)
     lines = [f"Deletion receipt for {report_id} ({now.date().isoformat()}), kept in the record:"]
     lines += [f"  {e['result']:<8} {e['path']}" + (f"  sha256 {e['sha256']}" if e["sha256"] else "") for e in entries]
+    lines += kept_note
     lines.append("The files are unlinked, not overwritten: on SSDs and journaling file systems only full-disk "
                  "encryption makes deleted data unrecoverable.")
-    return Result(data={"id": report_id, "files": entries, "deleted": True}, text="\n".join(lines))
+    return Result(data={"id": report_id, "files": entries, "kept": [str(p) for p in kept], "deleted": True},
+                  text="\n".join(lines))
 
 
-def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> list[Path]:
-    """The report's evidence files, its drafts (``drafts/ID`` and ``drafts/ID.*`` in the home) and,
-    when asked, the report file itself."""
-    paths = [Path(p) for p in report.evidence_paths]
+def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> tuple[list[Path], list[Path]]:
+    """(to delete, kept): the report's evidence files, its drafts (``drafts/ID`` and ``drafts/ID.*`` in
+    the home) and, when asked, the report file itself.
+
+    Deletion stays inside the report's own folder and the drafts: a report file is often a template
+    someone else wrote, and its evidence paths (``../../Documents``, an absolute path) must not make
+    purge delete anything else. Those are kept and named."""
     drafts = home / "drafts"
-    if drafts.is_dir():
-        paths += sorted(p for p in drafts.iterdir() if p.name == report.id or p.name.startswith(report.id + "."))
+    folder = Path(report.report_path).parent if report.report_path else None
+    candidates = [Path(p) for p in report.evidence_paths]
     if include_report and report.report_path:
-        paths.append(Path(report.report_path))
-    return list({str(p): p for p in paths}.values())  # each file once, in order
+        candidates.append(Path(report.report_path))
+    delete, kept = [], []
+    for p in candidates:
+        (delete if folder is not None and _strictly_inside(p, folder) else kept).append(p)
+    if drafts.is_dir():
+        delete += sorted(p for p in drafts.iterdir() if p.name == report.id or p.name.startswith(report.id + "."))
+    return list({str(p): p for p in delete}.values()), kept  # each file once, in order
+
+
+def _strictly_inside(path: Path, folder: Path) -> bool:
+    """Is ``path`` (its folder resolved, the last component itself not followed) below ``folder``?"""
+    try:
+        where = path.parent.resolve() / path.name
+        root = folder.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return where != root and root in where.parents
 
 
 # ---------------------------------------------------------------------------- export
@@ -309,6 +336,7 @@ def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> l
 @cvd_command
 def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Result:
     """Export one report: the proof bundle NCSC-NL asks for before it mediates, or a CSAF 2.0 document."""
+
     now = _now()
     with _open(app) as record:
         report = record.get(report_id)

@@ -61,21 +61,36 @@ def securitytxt() -> None:
     """Validate security.txt files (RFC 9116)."""
 
 
+def _parse_now(value: str | None) -> datetime | None:
+    """--now: a date (midnight UTC) or an ISO 8601 moment; one without a zone is taken as UTC."""
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-20 or a moment like "
+                                 "2026-11-20T09:30:00Z.") from None
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
 @securitytxt.command(name="check")
 @click.argument("source")
 @click.option("--url", "source_url", metavar="URL",
               help="For a FILE: the URL it was fetched from, so that Canonical can be checked.")
+@click.option("--now", "at", metavar="DATE", callback=lambda _c, _p, v: _parse_now(v),
+              help="Judge expiry as of this moment (2026-11-20 or 2026-11-20T09:30:00Z) instead of now, "
+                   "so a verdict can be reproduced.")
 @_fetch_options
 @global_options
 @cvd_command
-def check(app: AppContext, source: str, source_url: str | None, allow_private: bool,
+def check(app: AppContext, source: str, source_url: str | None, at: datetime | None, allow_private: bool,
           key_files: tuple[str, ...]) -> Result:
     """Validate one security.txt: a FILE (offline; - reads stdin), an https URL (exactly that URL),
     or a DOMAIN (its /.well-known/security.txt, then /security.txt; no parent domains).
 
     Finding codes are compatible with sectxt. Exit 0: valid; 3: errors; 5: nothing found.
     """
-    now = datetime.now(timezone.utc)
+    now = at or datetime.now(timezone.utc)
     keys = _read_keys(key_files)
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):

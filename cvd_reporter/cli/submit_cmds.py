@@ -82,10 +82,16 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
             note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
             return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                           findings=[_finding("already_sent", "info", note)])
-        done = send_and_record(box, entry.id, settings=app.settings, force=force)
+        try:
+            done = send_and_record(box, entry.id, settings=app.settings, force=force)
+        except StoreError as e:
+            if e.code != "already_sent":
+                raise
+            return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.message,
+                          findings=[_finding("already_sent", "info", e.message)])
         return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
 
-    sent, failed, errors, lines = [], [], [], []
+    sent, failed, skipped, errors, lines = [], [], [], [], []
     findings: list[Finding] = []
     for entry in [e for e in box.list() if e.state == "pending"]:
         try:
@@ -93,6 +99,10 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         except (DeliveryError, StoreError) as e:
             if e.code == "check_first":
                 findings.append(_finding("check_first", "warning", e.message))
+                continue
+            if e.code == "already_sent":
+                skipped.append(entry.id)
+                findings.append(_finding("already_sent", "info", e.message))
                 continue
             failed.append(entry.id)
             errors.append(e.to_dict())
@@ -103,7 +113,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         lines.append("Nothing waits in the outbox." if not findings else "Nothing was sent.")
     if failed:
         lines.append(f"{len(failed)} message(s) could not be sent and stay in the outbox.")
-    return Result(data={"sent": sent, "failed": failed, "skipped": []}, text="\n".join(lines), findings=findings,
+    return Result(data={"sent": sent, "failed": failed, "skipped": skipped}, text="\n".join(lines), findings=findings,
                   errors=errors, exit_code=EXIT_DELIVERY if failed else EXIT_OK)
 
 

@@ -105,6 +105,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "language {value!r} is not one of this policy's languages ({allowed}).",
         "nl": "taal {value!r} is geen taal van dit beleid ({allowed}).",
     },
+    "not_one_line": {
+        "en": "{path} must be one line, without line breaks or control characters.",
+        "nl": "{path} moet één regel zijn, zonder regelafbrekingen of stuurtekens.",
+    },
     "invalid_report_id": {
         "en": "id {value!r} may hold only letters, digits, '.', '_' and '-' (1-80, starting with a letter or "
               "digit, no two dots in a row, no dot at the end): it goes into mail headers and file names.",
@@ -119,6 +123,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "evidence_unreadable": {
         "en": "Evidence file {value} cannot be used: {reason}.",
         "nl": "Bewijsbestand {value} is niet bruikbaar: {reason}.",
+    },
+    "evidence_outside_folder": {
+        "en": "Evidence file {value} is {resolved}, outside the report's folder; make sure you mean to send it.",
+        "nl": "Bewijsbestand {value} is {resolved}, buiten de map van de melding; controleer dat u dit wilt "
+              "meesturen.",
+    },
+    "secret_key_material": {
+        "en": "{value} holds secret-key material (a private key); it is never sent. Remove or redact it "
+              "(cvd-reporter lint --redact), or give your public key only (gpg --export --armor).",
+        "nl": "{value} bevat geheim sleutelmateriaal (een privésleutel); dat wordt nooit verstuurd. Verwijder "
+              "of maskeer het (cvd-reporter lint --redact), of geef alleen uw publieke sleutel "
+              "(gpg --export --armor).",
+    },
+    "reporter_key_unusable": {
+        "en": "reporter.pgp_key {value} cannot be used: {reason}.",
+        "nl": "reporter.pgp_key {value} is niet bruikbaar: {reason}.",
     },
     "evidence_binary": {
         "en": "Evidence file {value} is binary; it was not scanned for personal data.",

@@ -81,6 +81,73 @@ def message_id_for(report_id: str, domain: str) -> str:
     return f"<cvd.{report_id}@{host}>"
 
 
+# RFC 6532 §3.2: with SMTPUTF8 the header fields carry UTF-8 as it is; RFC 2047 encoded-words are not
+# allowed inside an address (RFC 2047 §5), which is what the plain SMTP policy would write.
+WIRE_UTF8 = email_policy.SMTPUTF8
+_ADDRESS_UNSAFE = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069<>,;]")
+
+
+def wire_address(address: str) -> str:
+    """An e-mail address as it goes into an envelope or header: the domain as IDNA A-labels, the local
+    part unchanged. ValueError for anything that could smuggle a header or a command (control
+    characters, line breaks, spaces, bidi controls, several addresses)."""
+    if not isinstance(address, str) or _ADDRESS_UNSAFE.search(address) or address.count("@") < 1:
+        raise ValueError(f"{address!r} is not a single e-mail address that can be sent to")
+    local, _, domain = address.rpartition("@")
+    if not local or '"' in local:
+        raise ValueError(f"{address!r} is not a single e-mail address that can be sent to")
+    try:
+        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise ValueError(f"{address!r} has a domain that is not a valid internationalised name") from None
+    if not _DOMAIN_RE.match(ascii_domain):
+        raise ValueError(f"{address!r} has an invalid domain")
+    return f"{local}@{ascii_domain}"
+
+
+_MAILBOX = re.compile(r"\s*(.*?)\s*<([^<>]*)>\s*\Z", re.S)
+_NAME_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def split_mailbox(value: str) -> tuple[str, str]:
+    m = _MAILBOX.match(value)
+    return (m.group(1), m.group(2)) if m else ("", value)
+
+
+def wire_mailbox(value: str) -> str:
+    """``Name <address>`` or a bare address for a From/To header: the address via :func:`wire_address`,
+    the display name free of control characters and quoted when it holds specials (RFC 5322 §3.4)."""
+    name, address = split_mailbox(value)
+    address = wire_address(address)
+    if _NAME_UNSAFE.search(name):
+        raise ValueError(f"the name in {value!r} holds control characters")
+    name = name.strip('"')
+    if not name:
+        return address
+    if re.search(r'[()<>\[\]:;@\\,."]', name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
+def envelope_address(value: str) -> str:
+    """The bare address of ``value`` (``Name <address>`` or an address) for MAIL FROM / RCPT TO,
+    after the same checks as :func:`wire_mailbox`."""
+    name, address = split_mailbox(value)
+    if _NAME_UNSAFE.search(name):
+        raise ValueError(f"{value!r} holds control characters")
+    return wire_address(address)
+
+
+def needs_smtputf8(*mailboxes: str) -> bool:
+    """True when an address (not a display name) keeps non-ASCII after :func:`wire_address`: only
+    SMTPUTF8 (RFC 6531) carries it; a non-ASCII display name is RFC 2047-encoded as usual."""
+    return not all(split_mailbox(m)[1].isascii() for m in mailboxes)
+
+
+def _policy_for(*mailboxes: str) -> email_policy.Policy:
+    return WIRE_UTF8 if needs_smtputf8(*mailboxes) else WIRE
+
+
 def _date(date: datetime) -> str:
     if date.tzinfo is None or date.utcoffset() is None:
         raise ValueError("the message date must carry a time zone (use datetime.now(timezone.utc))")
@@ -114,6 +181,7 @@ def build_inner(*, report_text: str, subject: str, from_addr: str, to_addr: str,
     show the protected Subject. Attachments are ``(file name, bytes, media type)``; a file name is
     reduced to its last component. The result has CRLF line endings and is 7-bit clean.
     """
+    from_addr, to_addr = wire_mailbox(from_addr), wire_mailbox(to_addr)
     root = MIMEPart(policy=WIRE)
     # Header order follows RFC 9788's examples: the fields a reader sees, then the structure.
     root["Date"] = _date(date)
@@ -152,7 +220,7 @@ def build_inner(*, report_text: str, subject: str, from_addr: str, to_addr: str,
         parts.append(key)
 
     root.set_payload(parts)
-    return root.as_bytes(policy=WIRE)
+    return root.as_bytes(policy=_policy_for(from_addr, to_addr))
 
 
 def _outer_fields(*, from_addr: str, to_addr: str, message_id: str, date: datetime,
@@ -170,10 +238,11 @@ def _with_hp_outer(inner: bytes, fields: list[tuple[str, str]]) -> bytes:
     end = inner.find(b"\r\n\r\n")
     if end < 0:
         raise ValueError("the inner message has no header section")
-    holder = MIMEPart(policy=WIRE)
+    policy = _policy_for(*(value for name, value in fields if name in ("From", "To")))
+    holder = MIMEPart(policy=policy)
     for name, value in fields:
         holder["HP-Outer"] = f"{name}: {value}"
-    lines = holder.as_bytes(policy=WIRE)
+    lines = holder.as_bytes(policy=policy)
     lines = lines[: lines.find(b"\r\n\r\n") + 2]
     return inner[: end + 2] + lines + inner[end + 2:]
 
@@ -193,6 +262,7 @@ def build_encrypted(inner: bytes, *, encrypt: Callable[[bytes], bytes], from_add
     if str(head.get("Message-ID", "")).strip() != message_id:
         raise ValueError("the inner and outer Message-ID differ; build both from the same report id")
 
+    from_addr, to_addr = wire_mailbox(from_addr), wire_mailbox(to_addr)
     fields = _outer_fields(from_addr=from_addr, to_addr=to_addr, message_id=message_id, date=date,
                            report_id=report_id)
     armored = encrypt(_with_hp_outer(inner, fields))
@@ -220,7 +290,7 @@ def build_encrypted(inner: bytes, *, encrypt: Callable[[bytes], bytes], from_add
     payload.set_param("name", ENCRYPTED_FILENAME)
     payload["Content-Description"] = "OpenPGP encrypted message"
     outer.set_payload([version, payload])
-    return outer.as_bytes(policy=WIRE)
+    return outer.as_bytes(policy=_policy_for(from_addr, to_addr))
 
 
 def is_pgp_mime(message: bytes) -> bool:

@@ -10,12 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
+
+# A one-line field (a title, a name) may end up in a mail header or a table row: no line breaks of any
+# kind (CR, LF, VT, FF, NEL, U+2028/U+2029) and no other control characters.
+LINE_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 SCHEMA_ID = "cvd-report/1"
 ATTESTATIONS = (
@@ -35,7 +40,7 @@ class F:
     enum: tuple[str, ...] | None = None
     items: F | None = None
     fields: dict[str, F] | None = None
-    fmt: str | None = None  # email | phone | uri | ip | cwe | cvss | language
+    fmt: str | None = None  # email | phone | uri | ip | cwe | cvss | language | line
 
 
 def _obj(doc: str, **fields: F) -> F:
@@ -49,7 +54,7 @@ SPEC: dict[str, F] = {
                   enum=("nl", "en")),
     "reporter": _obj(
         "Who reports. A pseudonym is fine; leave at least one e-mail address or phone number.",
-        name=F("string", "Name or pseudonym."),
+        name=F("string", "Name or pseudonym.", fmt="line"),
         email=F("string", "E-mail address for replies.", fmt="email"),
         phone=F("string", "Phone number for replies (Dutch numbers may omit +31).", fmt="phone"),
         pgp_key=F("string", "Your public OpenPGP key (a file path or armored text), so they can answer encrypted."),
@@ -57,8 +62,8 @@ SPEC: dict[str, F] = {
     ),
     "organisation": _obj(
         "Who receives the report; discovered from the target when absent.",
-        name=F("string", "Organisation name."),
-        domain=F("string", "Organisation's domain, e.g. gemeente.example."),
+        name=F("string", "Organisation name.", fmt="line"),
+        domain=F("string", "Organisation's domain, e.g. gemeente.example.", fmt="line"),
     ),
     "target": _obj(
         "The vulnerable system: at least one URL or IP address.",
@@ -68,7 +73,7 @@ SPEC: dict[str, F] = {
     ),
     "vulnerability": _obj(
         "What is wrong, enough to reproduce it.",
-        title=F("string", "A short title."),
+        title=F("string", "A short title (one line).", fmt="line"),
         cwe=F("string", "CWE id, e.g. CWE-79.", fmt="cwe"),
         cvss=F("string", "CVSS 3.1 or 4.0 vector.", fmt="cvss"),
         description=F("string", "What the vulnerability is."),
@@ -290,6 +295,8 @@ def _convert(spec: F, value: Any, path: str, ctx: _Ctx) -> Any:
             ctx.wrong_type(path, "string", value)
             return None
         text = str(value)
+        if spec.fmt == "line" and LINE_BREAK.search(text):
+            ctx.findings.append(make("not_one_line", "error", ctx.lang, field=path, path=path))
         if spec.enum and text not in spec.enum:
             ctx.findings.append(make("invalid_value", "error", ctx.lang, field=path, path=path, value=text,
                                      allowed=", ".join(spec.enum), hint=_hint(ctx.lang, suggest(text, spec.enum))))
@@ -377,6 +384,8 @@ def _schema_for(spec: F) -> dict[str, Any]:
             out["pattern"] = "^CWE-[0-9]{1,5}$"
         elif spec.fmt == "cvss":
             out["pattern"] = "^CVSS:(3\\.1|4\\.0)/"
+        elif spec.fmt == "line":
+            out["pattern"] = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
     elif spec.type == "boolean":
         out["type"] = "boolean"
     elif spec.type == "date":

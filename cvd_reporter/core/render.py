@@ -115,7 +115,8 @@ def _kv(label: str, value: str | None) -> list[str]:
 
 def subject(report: Report, lang: str) -> str:
     """The real subject; it lives only inside the encrypted part (RFC 9788)."""
-    return _t(lang)["subject"].format(title=(report.vulnerability.title or "").strip())
+    title = " ".join((report.vulnerability.title or "").split())  # never a header line break
+    return _t(lang)["subject"].format(title=title)
 
 
 def render_text(report: Report, *, policy: Policy, lang: str, report_id: str | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from cvd_reporter.delivery import api, github, smtp
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
@@ -17,8 +18,7 @@ from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import Settings
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None,
-               force: bool = False) -> OutboxEntry:
+def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None, force: bool = False) -> OutboxEntry:
     """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
@@ -37,8 +37,7 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any =
                                 code="check_first", data={"id": entry.id})
         if entry.channel == "email" and not settings.smtp_host:  # not an attempt: nothing was tried
             hint = manual_send_hint(entry)
-            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}",
-                                code="smtp_not_configured",
+            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         payload = outbox.read(entry)
         try:
@@ -80,13 +79,43 @@ def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Settings, fetcher:
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
                          rcpt_to=rcpt_to).to_dict()
     if entry.channel == "api":
+        url = route.get("url") or entry.recipient
         token = settings.secret("api_token", required=False)
-        return api.submit(json.loads(payload.decode("utf-8")), url=route.get("url") or entry.recipient, token=token,
+        if token and not same_origin(url, settings.api_url):
+            raise credential_elsewhere(entry, url, settings.api_url, "api.url", "the API token")
+        return api.submit(json.loads(payload.decode("utf-8")), url=url, token=token,
                           idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
                           allow_plaintext=entry.plaintext).to_dict()
     if entry.channel == "github":
+        api_url = route.get("api_url") or settings.github_api_url
+        if not same_origin(api_url, settings.github_api_url):
+            raise credential_elsewhere(entry, api_url, settings.github_api_url, "github.api_url", "the GitHub token")
         token = settings.secret("github_token")
         return github.submit(json.loads(payload.decode("utf-8")), repo=route.get("repo") or entry.recipient,
-                             api_url=route.get("api_url") or settings.github_api_url, token=token,
-                             fetcher=_fetcher(settings, fetcher)).to_dict()
+                             api_url=api_url, token=token, fetcher=_fetcher(settings, fetcher)).to_dict()
     raise StoreError(f"The outbox entry {entry.id} has an unknown channel {entry.channel!r}.", code="outbox_corrupt")
+
+
+def _origin(url: str | None) -> tuple[str, str, int] | None:
+    try:
+        parts = urlsplit(url or "")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".").lower()
+    return (parts.scheme.lower(), host, port) if host else None
+
+
+def same_origin(url: str | None, configured: str | None) -> bool:
+    """Do ``url`` and the configured endpoint share scheme, host and port (RFC 6454 §4)?"""
+    here = _origin(url)
+    return here is not None and here == _origin(configured)
+
+
+def credential_elsewhere(entry: OutboxEntry, url: str, configured: str | None, key: str, what: str) -> DeliveryError:
+    """A stored entry names another endpoint than the one today's credential was configured for: the
+    credential is not sent there (it belongs to ``configured`` only), and nothing is attempted."""
+    return DeliveryError(f"The outbox entry {entry.id} goes to {_origin(url)[1] if _origin(url) else url!r}, but "
+                         f"{what} is configured for {configured or 'no endpoint'} ({key}); it is only ever sent "
+                         f"there. Set {key} to that endpoint to send this entry.",
+                         code="credential_elsewhere", data={"id": entry.id, "temporary": True})

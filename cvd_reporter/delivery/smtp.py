@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from cvd_reporter.core import mime
 from cvd_reporter.errors import ConfigError, DeliveryError
 from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
@@ -125,6 +126,13 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
         raise ConfigError("No sender address is configured; set smtp.from (CVD_SMTP_FROM).")
     if not rcpt_to:
         raise ValueError("no recipients")
+    try:  # envelope addresses: IDNA domains; control characters and line breaks never reach a command
+        mail_from = mime.envelope_address(mail_from)
+        rcpt_to = [mime.envelope_address(r) for r in rcpt_to]
+    except ValueError as e:
+        raise DeliveryError(f"Cannot send: {e}; nothing was sent.", code="bad_address",
+                            data={"temporary": False, "delivered": "no"}) from None
+    utf8 = mime.needs_smtputf8(mail_from, *rcpt_to)
     port = settings.effective_smtp_port
     timeout = float(settings.timeout)
     where = f"{host}:{port}"
@@ -183,6 +191,14 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
                 stage = "mail"
                 # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
                 options = [f"SIZE={len(message)}"] if client.has_extn("size") else []
+                if utf8:  # RFC 6531: a non-ASCII local part travels only where the server says it can
+                    if not client.has_extn("smtputf8"):
+                        raise _Stop(fail("smtputf8_unsupported",
+                                         f"The SMTP server {where} cannot carry the non-ASCII address "
+                                         f"{next(a for a in (mail_from, *rcpt_to) if not a.isascii())} (it does "
+                                         "not offer SMTPUTF8), so nothing was sent; send it from a mail client "
+                                         "or server that does.", temporary=False))
+                    options.append("SMTPUTF8")
                 code, resp = client.mail(mail_from, options)
                 if code != 250:
                     raise smtplib.SMTPSenderRefused(code, resp, mail_from)

@@ -12,6 +12,7 @@ resolver from net.dns.make_resolver (its AD flag is reported, never trusted blin
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,9 +126,56 @@ class KeyDiscovery:
 
 
 # ---------------------------------------------------------------------------- the search
+class _Budget:
+    """One deadline over the whole key search (``--timeout``), shared by every HTTPS and DNS request.
+
+    Each request gets what is left of it, so ten slow key URIs cannot take ten times the timeout;
+    once it is spent, the remaining sources are not asked and say so.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        remaining = self.end - time.monotonic()
+        if remaining <= 0.05:
+            raise NetworkError(f"The key search used its whole time ({self.seconds:g} s, --timeout); this source "
+                               "was not asked.", code="timeout")
+        return remaining
+
+
+class _BudgetFetcher:
+    def __init__(self, fetcher: Any, budget: _Budget) -> None:
+        self._fetcher, self._budget = fetcher, budget
+
+    def get(self, url: str, **kw: Any) -> Any:
+        kw["timeout"] = min(self._budget.left(), kw.get("timeout") or self._fetcher.timeout)
+        return self._fetcher.get(url, **kw)
+
+
+class _BudgetResolver:
+    def __init__(self, resolver: Any, budget: _Budget) -> None:
+        self._resolver, self._budget = resolver, budget
+
+    def resolve(self, name: str, rdtype: str, **kw: Any) -> Any:
+        import dns.exception  # noqa: PLC0415
+
+        try:
+            left = self._budget.left()
+        except NetworkError:
+            raise dns.exception.Timeout() from None
+        kw["lifetime"] = min(left, getattr(self._resolver, "lifetime", left) or left)
+        return self._resolver.resolve(name, rdtype, **kw)
+
+
 def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: Any, resolver: Any,
                  keyserver: str, now: datetime) -> KeyDiscovery:
-    """Ask every source; never raises for a source that fails (it becomes a SourceFailure)."""
+    """Ask every source; never raises for a source that fails (it becomes a SourceFailure).
+
+    The whole search shares one deadline: the fetcher's timeout (``--timeout``)."""
+    budget = _Budget(float(getattr(fetcher, "timeout", 10.0)))
+    fetcher, resolver = _BudgetFetcher(fetcher, budget), _BudgetResolver(resolver, budget)
     found = KeyDiscovery()
     emails = _emails(contacts, found)
     primary_address = emails[0] if emails else None

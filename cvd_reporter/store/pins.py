@@ -20,6 +20,7 @@ from cvd_reporter.errors import KeyProblem, StoreError
 from cvd_reporter.store.fs import private_dir, write_private
 
 PINS_VERSION = 1
+ORG_PREFIX = "org:"  # an organisation's pin: "org:" + its registrable domain
 _FPR = re.compile(r"^(?:0X)?([0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{64})$")
 
 
@@ -85,31 +86,44 @@ class PinStore:
         return [Pin(**e) for _, e in sorted(self._read().items())]
 
     def check_and_pin(self, contact: str, fingerprint: str, *, accept_new: bool = False,
-                      source: str | None = None, now: datetime | None = None) -> str:
+                      source: str | None = None, now: datetime | None = None,
+                      organisation: str | None = None) -> str:
         """Pin on first use. Returns "new", "same" or "replaced" (only with ``accept_new``).
 
         A different key for a pinned contact raises KeyProblem code ``pin_changed`` (exit 6) with
-        both fingerprints, and changes nothing.
+        both fingerprints, and changes nothing. With ``organisation`` (its registrable domain) the key
+        is pinned for the organisation too, so a new address *and* a new key together still stop the run.
         """
-        key = normalise_contact(contact)
         fpr = fingerprint.replace(" ", "").upper()
         stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         pins = self._read()
-        entry = pins.get(key)
-        if entry and entry["fingerprint"] == fpr:
-            entry["last_seen"] = stamp
-            self._write(pins)
-            return "same"
-        self._refuse_change(key, fpr, entry, accept_new=accept_new)
-        pins[key] = Pin(key, fpr, stamp, stamp, source).to_dict()
+        keys = self._keys(contact, organisation)
+        results = [self._judge(pins, key, fpr, accept_new=accept_new) for key in keys]
+        for key, result in zip(keys, results):
+            entry = pins.get(key)
+            if result == "same" and entry is not None:
+                entry["last_seen"] = stamp
+            else:
+                pins[key] = Pin(key, fpr, stamp, stamp, source).to_dict()
         self._write(pins)
-        return "replaced" if entry else "new"
+        return results[0]
 
-    def check(self, contact: str, fingerprint: str, *, accept_new: bool = False) -> str:
+    def check(self, contact: str, fingerprint: str, *, accept_new: bool = False,
+              organisation: str | None = None) -> str:
         """Like check_and_pin but writes nothing (a dry run): "new", "same" or "replaced"."""
-        key = normalise_contact(contact)
         fpr = fingerprint.replace(" ", "").upper()
-        entry = self._read().get(key)
+        pins = self._read()
+        return [self._judge(pins, key, fpr, accept_new=accept_new) for key in self._keys(contact, organisation)][0]
+
+    @staticmethod
+    def _keys(contact: str, organisation: str | None) -> list[str]:
+        keys = [normalise_contact(contact)]
+        if organisation:
+            keys.append(ORG_PREFIX + organisation.strip().rstrip(".").lower())
+        return keys
+
+    def _judge(self, pins: dict[str, dict[str, Any]], key: str, fpr: str, *, accept_new: bool) -> str:
+        entry = pins.get(key)
         if entry and entry["fingerprint"] == fpr:
             return "same"
         self._refuse_change(key, fpr, entry, accept_new=accept_new)
@@ -118,8 +132,9 @@ class PinStore:
     @staticmethod
     def _refuse_change(key: str, fpr: str, entry: dict[str, Any] | None, *, accept_new: bool) -> None:
         if entry and not accept_new:
+            who = f"the organisation {key[len(ORG_PREFIX):]}" if key.startswith(ORG_PREFIX) else key
             raise KeyProblem(
-                f"The key for {key} changed: pinned {entry['fingerprint']} (first seen {entry['first_seen'][:10]}), "
+                f"The key for {who} changed: pinned {entry['fingerprint']} (first seen {entry['first_seen'][:10]}), "
                 f"now offered {fpr}. Confirm the new key with the organisation, then run "
                 f"`cvd-reporter key forget {key}` or pass --accept-new-key.",
                 code="pin_changed",

@@ -86,11 +86,12 @@ def server_ctx(chain: str, key: str) -> ssl.SSLContext:
 class LocalSMTP:
     """One SMTP server; ``messages`` are what it accepted, ``auth.calls`` every AUTH attempt."""
 
-    def __init__(self, chain: str, key: str, *, mode: str = "starttls", capture: Capture | None = None) -> None:
+    def __init__(self, chain: str, key: str, *, mode: str = "starttls", capture: Capture | None = None,
+                 smtputf8: bool = False) -> None:
         self.capture = capture or Capture()
         self.auth = Auth()
         self.mode = mode
-        kw: dict[str, Any] = {"authenticator": self.auth, "auth_required": True}
+        kw: dict[str, Any] = {"authenticator": self.auth, "auth_required": True, "enable_SMTPUTF8": smtputf8}
         if mode == "starttls":
             kw.update(tls_context=server_ctx(chain, key), require_starttls=True, auth_require_tls=True)
         elif mode == "tls":

@@ -1,0 +1,86 @@
+"""Files a report file points at (evidence, the reporter's key): opened safely, described truthfully.
+
+A report file is often a template someone else wrote, so the paths in it are outside input. The rules:
+
+- only a regular file is read: a FIFO would hang the run, ``/dev/zero`` would fill memory, and a folder
+  or socket is no attachment. The check is made on the opened descriptor (``fstat``), so a file swapped
+  for a FIFO after a look at its name cannot slip through; the open itself does not block on a FIFO;
+- nothing under ``/proc``, ``/sys`` or ``/dev`` (``/proc/self/environ`` holds this process's
+  environment, with its tokens and passwords, and is a "regular" file of size 0);
+- at most ``max_bytes`` are read, whatever size the file claims;
+- the resolved path is kept, and whether it lies outside the report's folder (a symlink beside the
+  report may point at ``~/.ssh/id_ed25519``), so the confirmation can list exactly what will travel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+class UnsafeFile(Exception):
+    """The path cannot be used as an attachment; ``reason`` is one short phrase for a finding."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class UserFile:
+    given: str           # as written in the report file
+    resolved: Path       # after symlinks, absolute
+    size: int
+    sha256: str
+    outside_folder: bool  # resolved path is not inside the report's folder
+    content: bytes
+
+    def describe(self) -> dict[str, object]:
+        """What the confirmation and --json show for this file (never its content)."""
+        return {"path": self.given, "resolved": str(self.resolved), "size": self.size, "sha256": self.sha256,
+                "outside_report_folder": self.outside_folder}
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+def read_user_file(given: str, base: Path, *, max_bytes: int) -> UserFile:
+    """Read ``given`` (relative to ``base``, ``~`` expanded) under the rules above; UnsafeFile if not."""
+    path = (base / given).expanduser()
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise UnsafeFile("does not exist") from None
+    except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop on older Pythons
+        raise UnsafeFile(getattr(e, "strerror", None) or "cannot be resolved") from None
+    if any(_inside(resolved, tree) for tree in SYSTEM_TREES):
+        raise UnsafeFile(f"is a system file ({resolved}), never an attachment")
+    try:
+        fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        raise UnsafeFile(e.strerror or "cannot be opened") from None
+    try:
+        st = os.fstat(fd)  # on the descriptor itself: Python's own open() refuses a folder with a traceback
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeFile("is not a regular file (a folder, device, pipe or socket)")
+        if st.st_size > max_bytes:
+            raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        content = fh.read(max_bytes + 1)
+    if len(content) > max_bytes:  # the file grew, or claimed a smaller size than it has
+        raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+    return UserFile(given=given, resolved=resolved, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                    outside_folder=not _inside(resolved, base.resolve()), content=content)
