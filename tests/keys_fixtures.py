@@ -10,9 +10,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -88,7 +88,7 @@ def _gen_elsewhere(name: str) -> tuple[str, bytes]:
 
 
 def make_zoo(gpg: GnuPG) -> Zoo:
-    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+    from concurrent.futures import ThreadPoolExecutor
 
     zoo = Zoo(gpg)
     uid = _uid

@@ -14,7 +14,12 @@ from cvd_reporter.net.discovery import Target, discover, fetch_url, parse_target
 from cvd_reporter.net.http import Fetcher
 from tests.securitytxt_fixtures import HOSTS, live_body, make_fetcher
 from tests.servers.https import (
-    LocalHTTPS, Response, big_body, endless_chunked, redirect, slow_body,
+    LocalHTTPS,
+    Response,
+    big_body,
+    endless_chunked,
+    redirect,
+    slow_body,
 )
 
 WK = WELL_KNOWN_PATH

@@ -17,7 +17,7 @@ def test_0_success(cli):
 
 
 def test_1_internal_error_is_one_sentence(cli, monkeypatch):
-    import cvd_reporter.core.model as model
+    from cvd_reporter.core import model
 
     monkeypatch.setattr(model, "json_schema", lambda: 1 / 0)  # a bug inside a command
     out = cli("schema")
@@ -47,7 +47,7 @@ def test_5_nothing_found(cli, https, pki):
     assert out.exit_code == 5, out.stdout + out.stderr
 
 
-def test_6_key_not_usable(cli, https, pki, zone, tmp_path):  # noqa: F811
+def test_6_key_not_usable(cli, https, pki, zone, tmp_path):
     gpg = GnuPG()
     try:
         fpr = gpg.gen("Gemeente CERT <security@gemeente.test>", expire="2020-01-01", faked_time="20190101T000000")
@@ -58,7 +58,7 @@ def test_6_key_not_usable(cli, https, pki, zone, tmp_path):  # noqa: F811
     assert out.exit_code == 6 and "expired" in out.stderr
 
 
-def test_7_delivery_failed_and_kept(cli, https, pki, zone, municipality, tmp_path):  # noqa: F811
+def test_7_delivery_failed_and_kept(cli, https, pki, zone, municipality, tmp_path):
     serve(https, municipality.key)
     with LocalSMTP(pki.chain, pki.key, mode="plain") as smtp:  # no STARTTLS: refused, nothing sent
         out = cli("submit", str(write_report(tmp_path)), "--yes", env=env_for(https, pki, zone, smtp))
@@ -73,7 +73,7 @@ def test_8_input_needed(cli):
 def test_130_interrupted(cli, monkeypatch):
     """A Ctrl-C inside a command (simulated here: a KeyboardInterrupt; the real keystroke is sent in
     tests/test_wizard_pty.py) exits 130 and says nothing was sent."""
-    import cvd_reporter.core.model as model
+    from cvd_reporter.core import model
 
     def interrupt():
         raise KeyboardInterrupt

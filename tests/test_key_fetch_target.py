@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.test_submit_e2e import env_for, municipality, serve, zone  # noqa: F401 - fixtures
 
 
-def test_key_fetch_for_a_target_finds_verifies_and_pins(cli, https, pki, zone, municipality):  # noqa: F811
+def test_key_fetch_for_a_target_finds_verifies_and_pins(cli, https, pki, zone, municipality):
     serve(https, municipality.key)
     env = env_for(https, pki, zone)
     out = cli("--json", "key", "fetch", "https://www.gemeente.test/zoeken", env=env)
@@ -16,6 +16,6 @@ def test_key_fetch_for_a_target_finds_verifies_and_pins(cli, https, pki, zone, m
     assert municipality.fpr in listed.stdout and "security@gemeente.test" in listed.stdout
 
 
-def test_key_fetch_for_a_target_without_security_txt_is_exit_5(cli, https, pki, zone):  # noqa: F811
+def test_key_fetch_for_a_target_without_security_txt_is_exit_5(cli, https, pki, zone):
     out = cli("--json", "key", "fetch", "https://www.gemeente.test/", env=env_for(https, pki, zone))
     assert out.exit_code == 5

@@ -22,12 +22,12 @@ def env(https, dns, net_env) -> dict[str, str]:
 
 
 def serve_wkd(https, address: str, key: bytes) -> None:
-    local = address.split("@")[0]
+    local = address.split("@", maxsplit=1)[0]
     https.add(f"/.well-known/openpgpkey/hu/{wkd_hash(local)}", Response(200, key, "application/octet-stream"),
               host="gemeente.test")
 
 
-def test_fetch_pins_then_a_changed_key_stops_the_run(cli, env, https, zoo, isolated_env: Path) -> None:  # noqa: F811
+def test_fetch_pins_then_a_changed_key_stops_the_run(cli, env, https, zoo, isolated_env: Path) -> None:
     key, other = zoo["ed25519"], zoo["nistp256"]
     address = key.address
     serve_wkd(https, address, key.binary)
@@ -70,7 +70,7 @@ def test_fetch_pins_then_a_changed_key_stops_the_run(cli, env, https, zoo, isola
     assert other.fingerprint not in r.stdout
 
 
-def test_unusable_key_is_exit_6_and_nothing_is_pinned(cli, env, https, zoo, isolated_env) -> None:  # noqa: F811
+def test_unusable_key_is_exit_6_and_nothing_is_pinned(cli, env, https, zoo, isolated_env) -> None:
     key = zoo["revoked"]
     serve_wkd(https, key.address, key.binary)
     r = cli("key", "fetch", key.address, env=env)
@@ -84,7 +84,7 @@ def test_no_key_anywhere_is_exit_5(cli, env) -> None:
     assert {f["source"] for f in r.json["data"]["failures"]} >= {"wkd-direct", "dns", "keyserver"}
 
 
-def test_show_a_key_file(cli, zoo, tmp_path) -> None:  # noqa: F811
+def test_show_a_key_file(cli, zoo, tmp_path) -> None:
     good, expired = tmp_path / "good.asc", tmp_path / "old.asc"
     good.write_bytes(zoo["rsa3072"].armored)
     expired.write_bytes(zoo["expired"].armored)

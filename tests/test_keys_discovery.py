@@ -47,7 +47,7 @@ def _key(binary: bytes) -> Response:
     return Response(200, binary, "application/octet-stream")
 
 
-def test_wkd_advanced_when_the_openpgpkey_host_exists(net, https, dns, zoo) -> None:  # noqa: F811
+def test_wkd_advanced_when_the_openpgpkey_host_exists(net, https, dns, zoo) -> None:
     key = zoo["ed25519"]
     dns.resolver.add_zone("openpgpkey IN A 127.0.0.1", "gemeente.test")
     https.add(_wkd_path(key.address, advanced=True), _key(key.binary), host="openpgpkey.gemeente.test")
@@ -59,7 +59,7 @@ def test_wkd_advanced_when_the_openpgpkey_host_exists(net, https, dns, zoo) -> N
     assert wkd[0]["path"].endswith("?l=ed25519")
 
 
-def test_wkd_direct_when_the_openpgpkey_host_does_not_exist(net, https, zoo) -> None:  # noqa: F811
+def test_wkd_direct_when_the_openpgpkey_host_does_not_exist(net, https, zoo) -> None:
     key = zoo["rsa3072"]
     https.add(_wkd_path(key.address, advanced=False), _key(key.binary), host="gemeente.test")
     found = _run(net, contacts=[key.address])
@@ -67,7 +67,7 @@ def test_wkd_direct_when_the_openpgpkey_host_does_not_exist(net, https, zoo) -> 
     assert not any(r["host"] == "openpgpkey.gemeente.test" for r in https.log)
 
 
-def test_sources_that_agree_raise_confidence_and_dnssec_is_reported(net, https, dns, zoo) -> None:  # noqa: F811
+def test_sources_that_agree_raise_confidence_and_dnssec_is_reported(net, https, dns, zoo) -> None:
     key = zoo["rsa3072"]  # 1.7 kB: the DNS answer needs TCP
     https.add(_wkd_path(key.address, advanced=False), _key(key.binary), host="gemeente.test")
     https.add(f"/vks/v1/by-email/{key.address}", Response(200, key.armored, "application/pgp-keys"),
@@ -82,7 +82,7 @@ def test_sources_that_agree_raise_confidence_and_dnssec_is_reported(net, https, 
     assert found.to_dict()["chosen"]["verdict"]["usable"] is True
 
 
-def test_dns_without_ad_bit_is_low_confidence(net, dns, zoo) -> None:  # noqa: F811
+def test_dns_without_ad_bit_is_low_confidence(net, dns, zoo) -> None:
     key = zoo["ed25519"]
     dns.resolver.add_openpgpkey(key.address, key.binary)
     found = _run(net, contacts=[key.address])
@@ -90,7 +90,7 @@ def test_dns_without_ad_bit_is_low_confidence(net, dns, zoo) -> None:  # noqa: F
     assert any("DNSSEC" in w for w in found.warnings)
 
 
-def test_sources_that_disagree_are_an_error(net, https, zoo) -> None:  # noqa: F811
+def test_sources_that_disagree_are_an_error(net, https, zoo) -> None:
     a, b = zoo["ed25519"], zoo["nistp256"]
     address = a.address
     https.add(_wkd_path(address, advanced=False), _key(a.binary), host="gemeente.test")
@@ -104,7 +104,7 @@ def test_sources_that_disagree_are_an_error(net, https, zoo) -> None:  # noqa: F
     assert b.fingerprint not in e.value.message
 
 
-def test_wkd_answering_with_another_persons_key(net, https, zoo) -> None:  # noqa: F811
+def test_wkd_answering_with_another_persons_key(net, https, zoo) -> None:
     https.add(_wkd_path("security@gemeente.test", advanced=False), _key(zoo["ed25519"].binary),
               host="gemeente.test")
     with pytest.raises(KeyProblem) as e:
@@ -113,7 +113,7 @@ def test_wkd_answering_with_another_persons_key(net, https, zoo) -> None:  # noq
     assert e.value.data["chosen"] is None
 
 
-def test_expired_key_only_is_exit_6(net, https, zoo) -> None:  # noqa: F811
+def test_expired_key_only_is_exit_6(net, https, zoo) -> None:
     key = zoo["expired"]
     https.add(_wkd_path(key.address, advanced=False), _key(key.binary), host="gemeente.test")
     with pytest.raises(KeyProblem) as e:
@@ -121,7 +121,7 @@ def test_expired_key_only_is_exit_6(net, https, zoo) -> None:  # noqa: F811
     assert e.value.code == "expired" and "expired on" in e.value.message
 
 
-def test_stale_key_file_next_to_a_good_wkd_key(net, https, zoo) -> None:  # noqa: F811
+def test_stale_key_file_next_to_a_good_wkd_key(net, https, zoo) -> None:
     good, stale = zoo["ed25519"], zoo["expired"]
     https.add("/pgp-key.txt", Response(200, stale.armored), host="www.gemeente.test")
     https.add(_wkd_path(good.address, advanced=False), _key(good.binary), host="gemeente.test")
@@ -130,7 +130,7 @@ def test_stale_key_file_next_to_a_good_wkd_key(net, https, zoo) -> None:  # noqa
     assert any(stale.fingerprint in w and "expired" in w for w in found.warnings)
 
 
-def test_openpgp4fpr_via_keyserver_must_match(net, https, zoo) -> None:  # noqa: F811
+def test_openpgp4fpr_via_keyserver_must_match(net, https, zoo) -> None:
     key = zoo["nistp384"]
     https.add(f"/vks/v1/by-fingerprint/{key.fingerprint}", Response(200, key.armored, "application/pgp-keys"),
               host="keys.test")
@@ -143,7 +143,7 @@ def test_openpgp4fpr_via_keyserver_must_match(net, https, zoo) -> None:  # noqa:
     assert e.value.code == "fingerprint_mismatch"
 
 
-def test_https_key_that_contradicts_openpgp4fpr(net, https, zoo) -> None:  # noqa: F811
+def test_https_key_that_contradicts_openpgp4fpr(net, https, zoo) -> None:
     named, served = zoo["ed25519"], zoo["rsa2048"]
     https.add("/pgp-key.txt", Response(200, served.armored), host="www.gemeente.test")
     with pytest.raises(KeyProblem) as e:
@@ -151,7 +151,7 @@ def test_https_key_that_contradicts_openpgp4fpr(net, https, zoo) -> None:  # noq
     assert e.value.code == "key_conflict" and served.fingerprint in e.value.message
 
 
-def test_dns_uri_with_the_rfc9116_example_label_uses_the_computed_name(net, dns, zoo) -> None:  # noqa: F811
+def test_dns_uri_with_the_rfc9116_example_label_uses_the_computed_name(net, dns, zoo) -> None:
     key = zoo["ed25519"]
     dns.resolver.add_openpgpkey(key.address, key.binary)
     dns.resolver.ad = True

@@ -18,10 +18,10 @@ from tests.keys_fixtures import zoo  # noqa: F401 - fixture
 ])
 def test_wkd_vectors(address: str, hash_: str, advanced: str) -> None:
     urls = wkd_urls(address)
-    assert wkd_hash(address.split("@")[0]) == hash_
+    assert wkd_hash(address.split("@", maxsplit=1)[0]) == hash_
     assert urls.advanced == advanced
     domain = address.split("@")[1].lower()
-    assert urls.direct == f"https://{domain}/.well-known/openpgpkey/hu/{hash_}?l={address.split('@')[0]}"
+    assert urls.direct == f"https://{domain}/.well-known/openpgpkey/hu/{hash_}?l={address.split('@', maxsplit=1)[0]}"
 
 
 def test_zbase32_known_values() -> None:
@@ -41,7 +41,7 @@ def test_local_part_case_matters_for_dane_not_for_wkd() -> None:
     assert wkd_hash("Hugh") == wkd_hash("hugh")
 
 
-def test_gpg_agrees_on_wkd_hash_and_dane_name(zoo) -> None:  # noqa: F811
+def test_gpg_agrees_on_wkd_hash_and_dane_name(zoo) -> None:
     key = zoo["ed25519"]
     listing = zoo.gpg.gpg("--with-wkd-hash", "--list-keys", key.fingerprint).decode()
     assert f"{wkd_hash('ed25519')}@gemeente.test" in listing

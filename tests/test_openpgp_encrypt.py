@@ -19,7 +19,7 @@ MESSAGE = b"Beste CERT,\r\nIk heb een kwetsbaarheid gevonden.\n\x00\xff binary t
 
 
 @pytest.mark.parametrize("name", USABLE)
-def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:  # noqa: F811
+def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:
     key = zoo[name]
     [cert] = openpgp.load_certificates(key.armored)
     message = openpgp.encrypt(MESSAGE, cert, now=NOW)
@@ -33,7 +33,7 @@ def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:  # noqa: F811
     assert keyid == zoo.gpg_recipient_keyid(key.fingerprint)
 
 
-def test_sq_decrypts_too(zoo, tmp_path) -> None:  # noqa: F811
+def test_sq_decrypts_too(zoo, tmp_path) -> None:
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
     message = openpgp.encrypt(MESSAGE, cert, now=NOW)
     plain = sq_decrypt(zoo.gpg.export_secret(zoo["ed25519"].fingerprint), message, tmp_path)
@@ -43,13 +43,13 @@ def test_sq_decrypts_too(zoo, tmp_path) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("size", [0, 1, 191, 8384, 1_500_000])
-def test_sizes_around_packet_length_boundaries(zoo, size: int) -> None:  # noqa: F811
+def test_sizes_around_packet_length_boundaries(zoo, size: int) -> None:
     data = os.urandom(size)
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
     assert zoo.gpg.decrypt(openpgp.encrypt(data, cert, now=NOW)) == data
 
 
-def test_signed_message_verifies_in_gpg(zoo) -> None:  # noqa: F811
+def test_signed_message_verifies_in_gpg(zoo) -> None:
     signer = openpgp.load_signing_key(zoo.gpg.export_secret(zoo["reporter"].fingerprint))
     assert signer.fingerprint == zoo["reporter"].fingerprint
     [cert] = openpgp.load_certificates(zoo["rsa3072"].binary)
@@ -59,7 +59,7 @@ def test_signed_message_verifies_in_gpg(zoo) -> None:  # noqa: F811
     assert "GOODSIG" in status and zoo["reporter"].fingerprint in status.replace(" ", "")
 
 
-def test_passphrase_protected_signing_key(zoo) -> None:  # noqa: F811
+def test_passphrase_protected_signing_key(zoo) -> None:
     gpg = zoo.gpg
     gpg.gpg("--passphrase", "hunter2", "--quick-gen-key", "Locked <locked@example.test>", "future-default",
             "default", "never")
@@ -77,7 +77,7 @@ def test_passphrase_protected_signing_key(zoo) -> None:  # noqa: F811
     assert plain == b"ok" and f"GOODSIG {fpr[-16:]}" in status
 
 
-def test_signing_key_must_be_secret(zoo) -> None:  # noqa: F811
+def test_signing_key_must_be_secret(zoo) -> None:
     with pytest.raises(KeyProblem) as e:
         openpgp.load_signing_key(zoo["reporter"].armored)
     assert e.value.code == "not_a_key"
@@ -86,14 +86,14 @@ def test_signing_key_must_be_secret(zoo) -> None:  # noqa: F811
 @pytest.mark.parametrize("name, code", [("expired", "expired"), ("revoked", "revoked"), ("encrevoked", "revoked"),
                                         ("encexpired", "expired"), ("signonly", "no_encryption_key"),
                                         ("rsa1024", "weak_key"), ("dsaelg", "unsupported_key")])
-def test_refuses_unusable_keys(zoo, name: str, code: str) -> None:  # noqa: F811
+def test_refuses_unusable_keys(zoo, name: str, code: str) -> None:
     [cert] = openpgp.load_certificates(zoo[name].binary)
     with pytest.raises(KeyProblem) as e:
         openpgp.encrypt(MESSAGE, cert, now=NOW)
     assert e.value.exit_code == 6 and e.value.code == code and zoo[name].fingerprint in e.value.message
 
 
-def test_size_cap_is_refused_up_front(zoo, monkeypatch) -> None:  # noqa: F811
+def test_size_cap_is_refused_up_front(zoo, monkeypatch) -> None:
     monkeypatch.setattr(openpgp, "MAX_MESSAGE_BYTES", 1000)
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
     with pytest.raises(InputFileError) as e:
@@ -101,6 +101,6 @@ def test_size_cap_is_refused_up_front(zoo, monkeypatch) -> None:  # noqa: F811
     assert e.value.code == "too_large" and e.value.exit_code == 3
 
 
-def test_each_message_has_a_fresh_session_key(zoo) -> None:  # noqa: F811
+def test_each_message_has_a_fresh_session_key(zoo) -> None:
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
     assert openpgp.encrypt(MESSAGE, cert, now=NOW) != openpgp.encrypt(MESSAGE, cert, now=NOW)

@@ -27,7 +27,7 @@ GPG_DIFFERS = {"rsa1024", "dsaelg"}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_zoo_verdict_matches_gpg(zoo, name: str) -> None:  # noqa: F811
+def test_zoo_verdict_matches_gpg(zoo, name: str) -> None:
     key = zoo[name]
     [cert] = openpgp.load_certificates(key.armored)
     verdict = openpgp.inspect(cert, now=NOW, address=key.address)
@@ -42,13 +42,13 @@ def test_zoo_verdict_matches_gpg(zoo, name: str) -> None:  # noqa: F811
         assert verdict.reasons and all(r.endswith(".") for r in verdict.reasons)
 
 
-def test_binary_and_armored_give_the_same_verdict(zoo) -> None:  # noqa: F811
+def test_binary_and_armored_give_the_same_verdict(zoo) -> None:
     a = openpgp.inspect(openpgp.load_certificates(zoo["rsa3072"].binary)[0], now=NOW)
     b = openpgp.inspect(openpgp.load_certificates(zoo["rsa3072"].armored)[0], now=NOW)
     assert a.to_dict() == b.to_dict() and a.algorithm == "rsa3072" and a.bits == 3072
 
 
-def test_warnings_for_soon_expiring_weakish_and_other_address(zoo) -> None:  # noqa: F811
+def test_warnings_for_soon_expiring_weakish_and_other_address(zoo) -> None:
     soon = openpgp.inspect(openpgp.load_certificates(zoo["soon"].binary)[0], now=NOW)
     assert any("expires on" in w for w in soon.warnings)
     later = openpgp.inspect(openpgp.load_certificates(zoo["soon"].binary)[0], now=NOW + timedelta(days=11))
@@ -60,7 +60,7 @@ def test_warnings_for_soon_expiring_weakish_and_other_address(zoo) -> None:  # n
     assert other.usable and other.address_match is False and any("someone@else.test" in w for w in other.warnings)
 
 
-def test_verdict_depends_on_now_not_the_clock(zoo) -> None:  # noqa: F811
+def test_verdict_depends_on_now_not_the_clock(zoo) -> None:
     [cert] = openpgp.load_certificates(zoo["expired"].binary)
     assert openpgp.inspect(cert, now=datetime(2020, 6, 1, tzinfo=timezone.utc)).usable
     assert not openpgp.inspect(cert, now=NOW).usable
@@ -70,7 +70,7 @@ def _packets(blob: bytes):
     return list(armor.iter_packets(blob))
 
 
-def test_tampered_binding_signature_leaves_no_encryption_key(zoo) -> None:  # noqa: F811
+def test_tampered_binding_signature_leaves_no_encryption_key(zoo) -> None:
     blob = bytearray(zoo["ed25519"].binary)
     last_sig = [p for p in _packets(bytes(blob)) if p.tag == armor.TAG_SIGNATURE][-1]  # the subkey binding
     blob[last_sig.end - 3] ^= 0x55  # inside the signature MPIs
@@ -78,7 +78,7 @@ def test_tampered_binding_signature_leaves_no_encryption_key(zoo) -> None:  # no
     assert not verdict.usable and verdict.code == "no_encryption_key"
 
 
-def test_certificate_without_user_id_is_refused_not_crashing(zoo) -> None:  # noqa: F811
+def test_certificate_without_user_id_is_refused_not_crashing(zoo) -> None:
     # What keys.openpgp.org serves by fingerprint for unverified addresses: key, subkey, binding.
     blob = zoo["ed25519"].binary
     kept, skip = [], False
@@ -114,7 +114,7 @@ def test_unsupported_formats_say_so(version: int, algorithm: int, words: str) ->
     assert e.value.code == "unsupported_key" and words in e.value.message and "not supported" in e.value.message
 
 
-def test_unknown_subkey_algorithm_is_dropped_with_a_note(zoo) -> None:  # noqa: F811
+def test_unknown_subkey_algorithm_is_dropped_with_a_note(zoo) -> None:
     odd = armor.new_header(14, 10) + b"\x04" + (1_700_000_000).to_bytes(4, "big") + b"\x19" + bytes(4)
     [cert] = openpgp.load_certificates(zoo["ed25519"].binary + odd)
     verdict = openpgp.inspect(cert, now=NOW)
@@ -136,7 +136,7 @@ def test_things_that_are_not_keys(data: bytes, code: str, words: str) -> None:
     assert e.value.code == code and words in e.value.message and e.value.exit_code == 6
 
 
-def test_corrupt_crc_and_truncated_armor(zoo) -> None:  # noqa: F811
+def test_corrupt_crc_and_truncated_armor(zoo) -> None:
     text = zoo["ed25519"].armored
     lines = text.split(b"\n")
     crc_line = next(i for i, line in enumerate(lines) if line.startswith(b"=") and len(line) == 5)
@@ -152,12 +152,12 @@ def test_corrupt_crc_and_truncated_armor(zoo) -> None:  # noqa: F811
     assert openpgp.load_certificates(no_crc)[0].fingerprint == zoo["ed25519"].fingerprint
 
 
-def test_several_keys_in_one_file(zoo) -> None:  # noqa: F811
+def test_several_keys_in_one_file(zoo) -> None:
     certs = openpgp.load_certificates(zoo["ed25519"].binary + zoo["rsa2048"].binary)
     assert [c.fingerprint for c in certs] == [zoo["ed25519"].fingerprint, zoo["rsa2048"].fingerprint]
 
 
-def test_armor_public_key_is_what_gpg_imports(zoo, gnupg) -> None:  # noqa: F811
+def test_armor_public_key_is_what_gpg_imports(zoo, gnupg) -> None:
     [cert] = openpgp.load_certificates(zoo["nistp256"].binary)
     text = openpgp.armor_public_key(cert)
     assert text.startswith("-----BEGIN PGP PUBLIC KEY BLOCK-----") and "\n=" in text

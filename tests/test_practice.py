@@ -67,9 +67,9 @@ def test_practice_without_a_terminal_needs_auto(cli):
 def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp_path):
     """The newcomer's path: a real pseudo-terminal, the wizard, "send", and the mail shown decrypted."""
     pexpect = pytest.importorskip("pexpect")
+    from cvd_reporter.app.profiles import load_policy
     from tests.test_report_model import ALL_ATTESTATIONS
     from tests.test_wizard_pty import ANSI, ENTER, ESC_ENTER, wizard_env
-    from cvd_reporter.app.profiles import load_policy
 
     rules = [a.say("en") for a in load_policy("nl-gemeente").attestations]
     assert len(rules) == len(ALL_ATTESTATIONS)

@@ -12,9 +12,9 @@ import email
 import email.policy
 import json
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -24,7 +24,8 @@ from tests.servers.gpg import GnuPG
 from tests.servers.https import LocalHTTPS, Response
 from tests.servers.smtp import PASSWORD, USER, Capture, LocalSMTP
 from tests.test_api import Receiver
-from tests.test_github import REPO, TOKEN as GITHUB_TOKEN, FakeGitHub
+from tests.test_github import REPO, FakeGitHub
+from tests.test_github import TOKEN as GITHUB_TOKEN
 from tests.test_report_model import ALL_ATTESTATIONS
 
 CANARY = "KANARIE-7f3a"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.core.model import ATTESTATIONS
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -29,7 +29,8 @@ def load_policy(name_or_path: str) -> Policy:
                               f"{', '.join(builtin_names())}, or give a path to a YAML/JSON file.")
     if path.stat().st_size > MAX_POLICY_BYTES:
         raise InputFileError(f"The policy file {path} is larger than 1 MiB; that is not a policy profile.")
-    from cvd_reporter.app.reportfile import parse_document, read_text_file  # noqa: PLC0415
+    # import cycle: reportfile imports load_policy from this module at its top
+    from cvd_reporter.app.reportfile import parse_document, read_text_file  # noqa: PLC0415 - see above
 
     data = parse_document(read_text_file(path, what="policy file", max_bytes=MAX_POLICY_BYTES), path)
     return Policy.from_dict(data, source=str(path))

@@ -101,7 +101,10 @@ def _yaml_loader() -> type[yaml.SafeLoader]:
 
     # Dates stay text here: the model parses them and reports an impossible one (2026-02-30) as a
     # finding on its field, where PyYAML's own constructor would raise from inside the parser.
-    NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", NoAliasLoader.construct_yaml_str)
+    # types-PyYAML binds the constructor's self to the base loader class, so a subclass's own method
+    # does not fit its signature (a limit of the stubs, not of PyYAML).
+    NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                  NoAliasLoader.construct_yaml_str)  # type: ignore[type-var]
     return NoAliasLoader
 
 

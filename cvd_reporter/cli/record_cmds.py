@@ -271,8 +271,8 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
                      for p in kept]
         if not paths:
             return Result(data={"id": report_id, "files": [], "kept": [str(p) for p in kept]},
-                          text="\n".join([f"No evidence files or drafts of {report_id} in its folder; nothing to delete.",
-                                           *kept_note]))
+                          text="\n".join([f"No evidence files or drafts of {report_id} in its folder; "
+                                           "nothing to delete.", *kept_note]))
         if not yes and not app.settings.interactive:
             raise InputNeeded(f"purge deletes {len(paths)} file(s) or folder(s); pass --yes to confirm "
                               f"when not running in a terminal.", code="confirmation_needed")
@@ -307,7 +307,8 @@ def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> t
     candidates = [Path(p) for p in report.evidence_paths]
     if include_report and report.report_path:
         candidates.append(Path(report.report_path))
-    delete, kept = [], []
+    delete: list[Path] = []
+    kept: list[Path] = []
     for p in candidates:
         (delete if folder is not None and _strictly_inside(p, folder) else kept).append(p)
     if drafts.is_dir():

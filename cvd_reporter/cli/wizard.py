@@ -15,10 +15,15 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+import yaml
+
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup
+from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
 from cvd_reporter.core import cvss_builder
@@ -26,7 +31,9 @@ from cvd_reporter.core import questions as Q
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
+from cvd_reporter.core.validate import cvss_score, validate_report
 from cvd_reporter.errors import InternalError, Interrupted, ScopeError, StoreError, ValidationError
+from cvd_reporter.settings import Settings
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
 MAX_KEY_BYTES = 1024 * 1024
@@ -348,8 +355,6 @@ class Wizard:
         self.ask("remediation")
 
     def _say_cvss(self) -> None:
-        from cvd_reporter.core.validate import cvss_score  # noqa: PLC0415
-
         vector = self.report().vulnerability.cvss
         scored = cvss_score(vector) if vector else None
         if vector and scored:
@@ -464,8 +469,6 @@ class Wizard:
                               organisation_domain=self.answers.get("_organisation"))
 
     def _preview(self) -> list:
-        from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
-
         report = self.report()
         self.p.say(self.t("preview") + "\n" + self.render(report, report.language or self.lang))
         findings = validate_report(report, policy=self.policy, today=self.today, lang=self.lang)
@@ -475,8 +478,6 @@ class Wizard:
         return findings
 
     def _save_file(self) -> Path:
-        import yaml  # noqa: PLC0415
-
         default = f"cvd-report-{self.draft.id}.yaml"  # in the current folder
         target = Path(self.ask("save_path", default=default, validate=self._check_save_path,
                                transform=self._abspath, remember=False))
@@ -551,14 +552,9 @@ def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | No
     return None if picked == "new" else store.load(picked)
 
 
-def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: str | None = None,
+def open_wizard(settings: Settings, *, lang: str, prompter: Prompter, policy_name: str | None = None,
                 resume_id: str | None = None, status: TextIO | None = None) -> Wizard:
     """Wire a Wizard to the real world: settings, the draft store, the policy and wizard_lookup."""
-    from functools import partial  # noqa: PLC0415
-
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
-    from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
-
     policy = load_policy(policy_name or settings.policy)
     store = DraftStore(settings.home)
     now = dt.datetime.now(dt.timezone.utc)
@@ -581,7 +577,7 @@ def open_wizard(settings: Any, *, lang: str, prompter: Prompter, policy_name: st
         send=partial(_send, wl, settings, prompter), status=status)
 
 
-def _send(wl: Any, settings: Any, prompter: Prompter, path: Path, lang: str) -> str:
+def _send(wl: Any, settings: Settings, prompter: Prompter, path: Path, lang: str) -> str:
     def confirm(plan: str) -> bool:
         return prompter.confirm("send_confirm", f"{plan}\n{TEXTS['send_q'][lang]}", default=False)
 

@@ -16,9 +16,10 @@ import hashlib
 import os
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
 
 from cvd_reporter.core import armor as _armor
 from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
@@ -51,7 +52,7 @@ def _pgpy() -> Any:
     """Import pgpy on first use (70 ms) and keep its deprecation chatter out of the user's terminal."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
+        import pgpy  # noqa: PLC0415 - the heaviest import; only when a key is read or a message made
 
     return pgpy
 
@@ -307,8 +308,8 @@ def _verifies(signer: Any, sig: _armor.SigInfo, prefix: bytes) -> bool:
     """Does ``sig`` verify with ``signer``'s key material over ``prefix`` (the subject's hash
     prefix)? We hash the original bytes; pgpy only reads the MPIs and runs the primitive. MD5 and
     RIPEMD-160 self-signatures are refused, as gpg 2.2 does."""
-    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
-    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - loaded with pgpy, see _pgpy
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 - loaded with pgpy, see _pgpy
 
     name = _HASHES.get(sig.hash_algorithm)
     if name is None or sig.version not in (3, 4):
@@ -447,7 +448,7 @@ def _evaluate(cert: Certificate, now: datetime, address: str | None = None) -> t
     # Subkeys: the newest verified binding (0x18) gives flags and expiry; a verified 0x28 revokes.
     subs: list[_Sub] = []
     for body, sigs in ks.subkeys:
-        sub_fpr = hashlib.sha1(_armor.key_hash_prefix_for(body)).hexdigest().upper()  # noqa: S324 - RFC 4880 §12.2
+        sub_fpr = hashlib.sha1(_armor.key_hash_prefix_for(body)).hexdigest().upper()
         sk = key.subkeys.get(sub_fpr[-16:])
         if sk is None:
             continue
@@ -626,8 +627,8 @@ _AES256 = 9  # RFC 4880 §9.2
 
 def _pkesk(target: Any, session_key: bytes) -> bytes:
     """The public-key encrypted session key packet for ``target`` (RFC 4880 §5.1), built by pgpy."""
-    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415
-    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415
+    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415 - see _pgpy
+    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415 - see _pgpy
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -639,12 +640,12 @@ def _pkesk(target: Any, session_key: bytes) -> bytes:
 
 
 def _cfb_encryptor(key: bytes) -> Any:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415 - see _pgpy
 
     try:  # cryptography >= 47 keeps CFB in the "decrepit" module; the old path warns
-        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415 - version-dependent path
     except ImportError:  # pragma: no cover - older cryptography
-        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415 - version-dependent path
     return Cipher(algorithms.AES(key), CFB(bytes(16))).encryptor()
 
 
@@ -687,7 +688,7 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
     writer.write(pkesk)
     writer.write(_armor.new_header(18, 1 + plain_len) + b"\x01")
     cipher = _cfb_encryptor(session_key)  # full-block CFB, zero IV, no resync (RFC 4880 §5.13)
-    mdc = hashlib.sha1()  # noqa: S324 - SHA-1 is what the MDC packet is defined with
+    mdc = hashlib.sha1()
     for part in (prefix, ops, literal_head):
         mdc.update(part)
         writer.write(cipher.update(part))

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from cvd_reporter.core import cvss_builder, cwe
 from cvd_reporter.core.model import (
@@ -237,7 +238,7 @@ def _check_ips(value: Any, ctx: Context) -> str | None:
 # ---------------------------------------------------------------------------- the questions
 def _spec(path: str) -> str:
     """The model's own description of a field (core/model.py SPEC), as English prompt text."""
-    node = SPEC[path.split(".")[0]]
+    node = SPEC[path.split(".", maxsplit=1)[0]]
     for part in path.split(".")[1:]:
         assert node.fields is not None
         node = node.fields[part]
@@ -279,9 +280,9 @@ _QUESTIONS: tuple[Question, ...] = (
     _q("title", "text", "vulnerability", "Een korte titel", fld="vulnerability.title"),
     _q("cwe", "select", "vulnerability", "Wat voor soort zwakke plek is het?", "What kind of weakness is it?",
        fld="vulnerability.cwe",
-       options=tuple(Option(w.id, {"en": w.say("en"), "nl": w.say("nl")}) for w in cwe.COMMON) + (
-           _opt("other", "Another CWE id", "Een ander CWE-id"),
-           _opt("unknown", "I don't know", "Weet ik niet"))),
+       options=(*(Option(w.id, {"en": w.say("en"), "nl": w.say("nl")}) for w in cwe.COMMON),
+                _opt("other", "Another CWE id", "Een ander CWE-id"),
+                _opt("unknown", "I don't know", "Weet ik niet"))),
     _q("cwe_other", "text", "vulnerability", "Welk CWE-id?", "Which CWE id?", fld="vulnerability.cwe",
        check=_check_cwe, hint={"en": "(e.g. CWE-209)", "nl": "(bijv. CWE-209)"}),
     _q("cvss_mode", "select", "vulnerability", "Ernst volgens CVSS?", "Severity as CVSS?", fld="vulnerability.cvss",
@@ -399,7 +400,9 @@ def build_report(answers: Mapping[str, Any], *, policy: Policy, lang: str,
                  organisation_domain: str | None = None) -> Report:
     """The Report the answers describe (what `validate` and `submit` will see in the file)."""
     a = answers
-    text = lambda key: (str(a.get(key) or "").strip() or None)  # noqa: E731
+
+    def text(key: str) -> str | None:
+        return str(a.get(key) or "").strip() or None
 
     anonymous = bool(a.get("reporter_anonymous")) and not (text("reporter_email") or text("reporter_phone"))
     reporter = Reporter(name=text("reporter_name"), email=text("reporter_email"), phone=text("reporter_phone"),

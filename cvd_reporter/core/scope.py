@@ -15,10 +15,14 @@ import functools
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 from urllib.parse import quote
+
+import idna
+import yaml
 
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
@@ -462,8 +466,6 @@ def _script(ch: str) -> str | None:
 def _domain_to_ascii(domain: str, notes: list[Finding]) -> tuple[str, str]:
     """UTS #46 ToASCII with the URL Standard's flags (non-transitional, CheckBidi, CheckJoiners,
     no STD3 rules, no hyphen checks) -> (A-label host, U-label host)."""
-    import idna  # noqa: PLC0415 - only IDN hosts pay for it
-
     try:
         mapped = idna.uts46_remap(domain, std3_rules=False, transitional=False)
     except idna.IDNAError:
@@ -667,7 +669,7 @@ class PolicyScope:
                 "exclude": [r.to_dict() for r in self.exclude], "exclude_note": self.exclude_note}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> "PolicyScope":
+    def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> PolicyScope:
         """Build from a ``scope:`` section (format in the README, "Scope")."""
         if not isinstance(d, Mapping):
             raise ValidationError("The policy's scope section must be a mapping with 'include' and/or 'exclude'.")
@@ -682,10 +684,8 @@ class PolicyScope:
         return cls(include=include, exclude=exclude, exclude_note=note, source=source)
 
     @classmethod
-    def from_text(cls, text: str, *, name: str = "policy") -> "PolicyScope | None":
+    def from_text(cls, text: str, *, name: str = "policy") -> PolicyScope | None:
         """Parse a YAML or JSON policy file's text; None when it has no ``scope`` section."""
-        import yaml  # noqa: PLC0415 - only when a policy is given
-
         try:
             data = yaml.safe_load(text)  # JSON is YAML, so one parser reads both
         except yaml.YAMLError as e:
@@ -701,7 +701,7 @@ class PolicyScope:
         return cls.from_dict(data["scope"], source=name)
 
     @classmethod
-    def load(cls, path: str | Path, *, required: bool = True) -> "PolicyScope | None":
+    def load(cls, path: str | Path, *, required: bool = True) -> PolicyScope | None:
         """Read a YAML/JSON policy file whose top-level ``scope`` key holds the scope section.
 
         Without that key: an error, or None when not ``required`` (a policy profile may have no
@@ -873,9 +873,7 @@ def needs_securitytxt(target: Target, policy: PolicyScope | None) -> bool:
     """Whether :func:`decide` would look at security.txt evidence (so the caller can skip fetching)."""
     if target.ip is not None:
         return False
-    if policy is not None and (policy.has_includes or policy.excluded_host(target.host)):
-        return False
-    return True
+    return not (policy is not None and (policy.has_includes or policy.excluded_host(target.host)))
 
 
 def decide(target: Target, *, policy: PolicyScope | None = None, resolution: Resolution | None = None,

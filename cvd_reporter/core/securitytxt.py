@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from cvd_reporter.core import cleartext
@@ -696,7 +697,7 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
         warnings.simplefilter("ignore")
         try:
             sig = pgpy.PGPSignature.from_blob(sectxt.armored_signature)
-        except Exception:  # noqa: BLE001 - pgpy raises many types for input it cannot read
+        except Exception:
             return replace(base, status="bad_signature",
                            detail="The signature could not be read by the OpenPGP library.")
         enc = _load_keys(keys)
@@ -732,13 +733,13 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
 
 
 def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
-    import pgpy  # noqa: PLC0415
+    import pgpy  # noqa: PLC0415 - pgpy only for signed files (see the first import above)
 
-    keys = []
+    keys: list[Any] = []  # pgpy.PGPKey (pgpy ships no types)
     for blob in blobs:
         try:
             key, others = pgpy.PGPKey.from_blob(bytes(blob))
-        except Exception:  # noqa: BLE001 - unreadable keys are skipped; the caller reports "unknown key"
+        except Exception:
             continue
         found = [key, *[k for k in (others or {}).values() if getattr(k, "is_primary", False)]]
         for k in found:
@@ -749,12 +750,12 @@ def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
 
 def _verify_with(key: Any, sig: Any, text: bytes, signer: str) -> tuple[bool | None, str | None]:
     """(True/False, note) from the cryptography, or (None, None) when pgpy cannot tell."""
-    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
-    from pgpy.constants import SecurityIssues  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415 - with pgpy, signed files only
+    from pgpy.constants import SecurityIssues  # noqa: PLC0415 - signed files only
 
     try:
         result = key.verify(text, sig)
-    except Exception:  # noqa: BLE001 - unsupported algorithms and the like
+    except Exception:
         return None, None
     if result:
         return True, None
@@ -768,7 +769,7 @@ def _verify_with(key: Any, sig: Any, text: bytes, signer: str) -> tuple[bool | N
     signing = key if key.fingerprint.keyid.upper() == signer else key.subkeys.get(signer, key)
     try:
         ok = signing._key.verify(sig.hashdata(text), sig.__sig__, getattr(hashes, sig.hash_algorithm.name)())
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None, None
     note = "the signing key has expired" if issues & SecurityIssues.Expired else \
         "the signing key is revoked" if issues & SecurityIssues.Revoked else "the signing key has problems"

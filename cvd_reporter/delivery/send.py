@@ -18,7 +18,8 @@ from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import Settings
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None, force: bool = False) -> OutboxEntry:
+def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None,
+               force: bool = False) -> OutboxEntry:
     """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
@@ -37,7 +38,8 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any =
                                 code="check_first", data={"id": entry.id})
         if entry.channel == "email" and not settings.smtp_host:  # not an attempt: nothing was tried
             hint = manual_send_hint(entry)
-            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
+            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}",
+                                code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         payload = outbox.read(entry)
         try:
@@ -115,7 +117,8 @@ def same_origin(url: str | None, configured: str | None) -> bool:
 def credential_elsewhere(entry: OutboxEntry, url: str, configured: str | None, key: str, what: str) -> DeliveryError:
     """A stored entry names another endpoint than the one today's credential was configured for: the
     credential is not sent there (it belongs to ``configured`` only), and nothing is attempted."""
-    return DeliveryError(f"The outbox entry {entry.id} goes to {_origin(url)[1] if _origin(url) else url!r}, but "
+    origin = _origin(url)
+    return DeliveryError(f"The outbox entry {entry.id} goes to {origin[1] if origin else url!r}, but "
                          f"{what} is configured for {configured or 'no endpoint'} ({key}); it is only ever sent "
                          f"there. Set {key} to that endpoint to send this entry.",
                          code="credential_elsewhere", data={"id": entry.id, "temporary": True})

@@ -159,8 +159,6 @@ class _BudgetResolver:
         self._resolver, self._budget = resolver, budget
 
     def resolve(self, name: str, rdtype: str, **kw: Any) -> Any:
-        import dns.exception  # noqa: PLC0415
-
         try:
             left = self._budget.left()
         except NetworkError:

@@ -99,7 +99,7 @@ class PinStore:
         pins = self._read()
         keys = self._keys(contact, organisation)
         results = [self._judge(pins, key, fpr, accept_new=accept_new) for key in keys]
-        for key, result in zip(keys, results):
+        for key, result in zip(keys, results, strict=True):
             entry = pins.get(key)
             if result == "same" and entry is not None:
                 entry["last_seen"] = stamp
@@ -113,10 +113,12 @@ class PinStore:
         """Like check_and_pin but writes nothing (a dry run): "new", "same" or "replaced"."""
         fpr = fingerprint.replace(" ", "").upper()
         pins = self._read()
-        return [self._judge(pins, key, fpr, accept_new=accept_new) for key in self._keys(contact, organisation)][0]
+        # every key is judged (a changed organisation pin raises too); the contact's verdict is returned
+        results = [self._judge(pins, key, fpr, accept_new=accept_new) for key in self._keys(contact, organisation)]
+        return results[0]
 
     @staticmethod
-    def _keys(contact: str, organisation: str | None) -> list[str]:
+    def _keys(contact: str, organisation: str | None) -> builtins.list[str]:
         keys = [normalise_contact(contact)]
         if organisation:
             keys.append(ORG_PREFIX + organisation.strip().rstrip(".").lower())

@@ -52,7 +52,7 @@ class Found:
 
     @property
     def known(self) -> bool:
-        return self.value != UNKNOWN
+        return bool(self.value != UNKNOWN)  # value is a string, a number or a dict
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, **self.extra}
@@ -108,7 +108,9 @@ def _folded(rx: re.Pattern[str]) -> re.Pattern[str]:
     return _FOLDED[key]
 
 
-_LAST: list[Any] = [(None, ("", None, []))]  # one (sentences, data) pair, replaced whole (thread-safe)
+_Joined = tuple[str, str | None, list[int]]
+# one (sentences, data) pair, replaced whole (thread-safe)
+_LAST: list[tuple[list[Sentence] | None, _Joined]] = [(None, ("", None, []))]
 
 
 def _joined(sents: list[Sentence]) -> tuple[str, str | None, list[int]]:
@@ -118,9 +120,8 @@ def _joined(sents: list[Sentence]) -> tuple[str, str | None, list[int]]:
     if cached_sents is sents:
         return data
     joined = "\n".join(s.text for s in sents)
-    lowered: str | None = joined.lower()
-    if len(lowered) != len(joined):
-        lowered = None
+    lower = joined.lower()
+    lowered = lower if len(lower) == len(joined) else None
     starts: list[int] = []
     pos = 0
     for s in sents:
