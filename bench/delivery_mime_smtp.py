@@ -5,8 +5,8 @@
 
 - MIME build (build_inner + build_encrypted, encrypt excluded) vs the baseline
   ``base64.encodebytes`` of the same evidence (the cost no PGP/MIME message can avoid);
-- encryption with gpg (stand-in for the app's encryption module; pgpy is much slower, see
-  shared/notes/openpgp.md §3), for scale only;
+- encryption with gpg (stand-in for the app's encryption module; pgpy is much slower: its armor
+  computes CRC-24 bit by bit in Python, ``Armorable.crc24`` in PGPy's pgpy/types.py), for scale only;
 - delivery.smtp.send (STARTTLS, AUTH, DATA to aiosmtpd on loopback) vs the baseline of plain
   smtplib doing the same STARTTLS + AUTH + sendmail with the same bytes.
 

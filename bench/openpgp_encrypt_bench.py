@@ -30,10 +30,11 @@ from tests.servers.gpg import GnuPG  # noqa: E402
 OURS = """
 import sys
 from datetime import datetime, timezone
-from cvd_reporter.core import openpgp
-cert = openpgp.load_certificates(open(sys.argv[1], "rb").read())[0]
+from cvd_reporter.core.pgp.certificates import load_certificates
+from cvd_reporter.core.pgp.encrypt import encrypt
+cert = load_certificates(open(sys.argv[1], "rb").read())[0]
 data = open(sys.argv[2], "rb").read()
-out = openpgp.encrypt(data, cert, now=datetime.now(timezone.utc))
+out = encrypt(data, cert, now=datetime.now(timezone.utc))
 open(sys.argv[3], "wb").write(out)
 """
 

@@ -1,6 +1,7 @@
 """Benchmark (issue 3): security.txt parse + validate speed and linear time on hostile input.
 
-1. The real-world corpus (../shared/corpus/security-txt/) parsed by ours and by sectxt's Parser in
+1. The real-world corpus (the test data folder named security-txt under tests/data/, or the folder
+   given as CVD_SECURITYTXT_CORPUS) parsed by ours and by sectxt's Parser in
    the same run: files per second and the ratio (target: ours >= sectxt).
 2. The hostile file of 400 ``-----BEGIN PGP SIGNED MESSAGE-----`` lines (14 KB): ours < 50 ms.
    sectxt re-parses the whole blob with PGPy for every such line; it is timed on 25/50/100 lines
@@ -31,11 +32,14 @@ BEGIN = b"-----BEGIN PGP SIGNED MESSAGE-----\n"
 
 
 def corpus() -> list[bytes]:
-    for shared in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
-        folder = shared / "corpus" / "security-txt"
-        if folder.is_dir():
-            return [p.read_bytes() for p in sorted(folder.glob("*.txt"))]
-    sys.exit("../shared/corpus/security-txt/ not found")
+    given = os.environ.get("CVD_SECURITYTXT_CORPUS")
+    found = [Path(given)] if given else sorted(p for p in (ROOT / "tests" / "data").rglob("security-txt") if p.is_dir())
+    for folder in found:
+        files = sorted(folder.glob("*.txt"))
+        if files:
+            return [p.read_bytes() for p in files]
+    sys.exit("no security.txt corpus: expected a folder named security-txt under tests/data/ "
+             "(or set CVD_SECURITYTXT_CORPUS)")
 
 
 def rate(fn, files: list[bytes], seconds: float = 1.5) -> float:

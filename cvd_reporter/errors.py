@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-# Exit codes: the contract in DESIGN.md and the README. One test each (tests/test_exit_codes.py).
+# Exit codes: the contract in the README (Exit codes). One test each (tests/test_exit_codes.py).
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
@@ -56,6 +56,12 @@ class ValidationError(CvdError):
 
     code = "validation"
     exit_code = EXIT_VALIDATION
+
+
+class TargetError(ValidationError):
+    """A target (URL, host name or IP address) that is none: the one error of core/target.py."""
+
+    code = "invalid_target"
 
 
 class InputFileError(ValidationError):

@@ -1,4 +1,4 @@
-"""Layering rules that keep the tool fast and testable (DESIGN.md: pure core, I/O at the edges)."""
+"""Layering rules that keep the tool fast and testable (pure core, I/O at the edges)."""
 
 from __future__ import annotations
 

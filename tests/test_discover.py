@@ -10,7 +10,7 @@ import pytest
 
 from cvd_reporter.core.securitytxt import LEGACY_PATH, WELL_KNOWN_PATH
 from cvd_reporter.errors import DiscoveryError, ValidationError
-from cvd_reporter.net.discovery import Target, discover, fetch_url, parse_target
+from cvd_reporter.net.discovery import Origin, discover, fetch_url, parse_target
 from cvd_reporter.net.http import Fetcher
 from tests.securitytxt_fixtures import HOSTS, live_body, make_fetcher
 from tests.servers.https import (
@@ -199,7 +199,7 @@ def test_fetch_url_takes_exactly_that_url(https, pki):
     ("[2001:db8::1]:8443", "2001:db8::1", 8443), ("münchen.test", "xn--mnchen-3ya.test", None),
 ])
 def test_targets(text, host, port):
-    assert parse_target(text) == Target(host, port)
+    assert parse_target(text) == Origin(host, port)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "gemeente test", "ftp://gemeente.test/", "https://", "a..b",

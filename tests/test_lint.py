@@ -242,8 +242,8 @@ def test_to_finding_is_a_warning_with_location_and_no_secret():
 def test_every_detector_is_described_in_english_and_dutch():
     assert {c for c, _, _ in POSITIVE} == set(DETECTORS)
     for code, info in DETECTORS.items():
-        assert info.code == code and info.en and info.nl and info.label_en and info.label_nl
-        assert info.en != info.nl
+        assert info.code == code and info.label("en") and info.label("nl")
+        assert info.describe("en") != info.describe("nl")
 
 
 def test_redact_replaces_every_hit_with_a_typed_placeholder():

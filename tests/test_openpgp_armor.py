@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cvd_reporter.core import armor
+from cvd_reporter.core.pgp import armor, packets
 
 
 def crc24_rfc(data: bytes) -> int:
@@ -111,12 +111,12 @@ def test_gpg_reads_our_armor(gnupg) -> None:
 
 @pytest.mark.parametrize("length", [0, 191, 192, 8383, 8384, 70_000])
 def test_new_format_headers_round_trip(length: int) -> None:
-    blob = armor.new_header(11, length) + bytes(length)
-    [packet] = list(armor.iter_packets(blob))
+    blob = packets.new_header(11, length) + bytes(length)
+    [packet] = list(packets.iter_packets(blob))
     assert (packet.tag, packet.end - packet.body, packet.end) == (11, length, len(blob))
 
 
 def test_truncated_packet_is_an_error() -> None:
-    blob = armor.new_header(6, 100) + bytes(50)
-    with pytest.raises(armor.PacketError):
-        list(armor.iter_packets(blob))
+    blob = packets.new_header(6, 100) + bytes(50)
+    with pytest.raises(packets.PacketError):
+        list(packets.iter_packets(blob))

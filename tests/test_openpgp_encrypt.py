@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cvd_reporter.core import openpgp
+import cvd_reporter.core.pgp.encrypt as pgp_encrypt
+from cvd_reporter.core.pgp.certificates import load_certificates
+from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
 from tests.keys_fixtures import sq_decrypt, zoo  # noqa: F401 - fixture
 
@@ -21,8 +23,8 @@ MESSAGE = b"Beste CERT,\r\nIk heb een kwetsbaarheid gevonden.\n\x00\xff binary t
 @pytest.mark.parametrize("name", USABLE)
 def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:
     key = zoo[name]
-    [cert] = openpgp.load_certificates(key.armored)
-    message = openpgp.encrypt(MESSAGE, cert, now=NOW)
+    [cert] = load_certificates(key.armored)
+    message = encrypt(MESSAGE, cert, now=NOW)
     assert message.startswith(b"-----BEGIN PGP MESSAGE-----\n") and re.search(rb"\n=[A-Za-z0-9+/]{4}\n-----END", message)
     plain, status = zoo.gpg.decrypt_status(message)
     assert plain == MESSAGE
@@ -34,8 +36,8 @@ def test_gpg_decrypts_byte_for_byte(zoo, name: str) -> None:
 
 
 def test_sq_decrypts_too(zoo, tmp_path) -> None:
-    [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    message = openpgp.encrypt(MESSAGE, cert, now=NOW)
+    [cert] = load_certificates(zoo["ed25519"].binary)
+    message = encrypt(MESSAGE, cert, now=NOW)
     plain = sq_decrypt(zoo.gpg.export_secret(zoo["ed25519"].fingerprint), message, tmp_path)
     if plain is None:
         pytest.skip("sq (Sequoia) is not installed; gpg is the required oracle")
@@ -45,15 +47,15 @@ def test_sq_decrypts_too(zoo, tmp_path) -> None:
 @pytest.mark.parametrize("size", [0, 1, 191, 8384, 1_500_000])
 def test_sizes_around_packet_length_boundaries(zoo, size: int) -> None:
     data = os.urandom(size)
-    [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    assert zoo.gpg.decrypt(openpgp.encrypt(data, cert, now=NOW)) == data
+    [cert] = load_certificates(zoo["ed25519"].binary)
+    assert zoo.gpg.decrypt(encrypt(data, cert, now=NOW)) == data
 
 
 def test_signed_message_verifies_in_gpg(zoo) -> None:
-    signer = openpgp.load_signing_key(zoo.gpg.export_secret(zoo["reporter"].fingerprint))
+    signer = load_signing_key(zoo.gpg.export_secret(zoo["reporter"].fingerprint))
     assert signer.fingerprint == zoo["reporter"].fingerprint
-    [cert] = openpgp.load_certificates(zoo["rsa3072"].binary)
-    message = openpgp.encrypt(MESSAGE, cert, now=datetime.now(timezone.utc), signer=signer)  # after keygen
+    [cert] = load_certificates(zoo["rsa3072"].binary)
+    message = encrypt(MESSAGE, cert, now=datetime.now(timezone.utc), signer=signer)  # after keygen
     plain, status = zoo.gpg.decrypt_status(message)
     assert plain == MESSAGE
     assert "GOODSIG" in status and zoo["reporter"].fingerprint in status.replace(" ", "")
@@ -66,20 +68,20 @@ def test_passphrase_protected_signing_key(zoo) -> None:
     fpr = gpg.fpr("locked@example.test")
     secret = gpg.gpg("--passphrase", "hunter2", "--export-secret-keys", fpr)
     with pytest.raises(InputNeeded) as e:
-        openpgp.load_signing_key(secret)
+        load_signing_key(secret)
     assert e.value.exit_code == 8 and "hunter2" not in e.value.message
     with pytest.raises(KeyProblem) as e:
-        openpgp.load_signing_key(secret, "wrong")
+        load_signing_key(secret, "wrong")
     assert e.value.code == "bad_passphrase"
-    signer = openpgp.load_signing_key(secret, "hunter2")
-    [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    plain, status = gpg.decrypt_status(openpgp.encrypt(b"ok", cert, now=datetime.now(timezone.utc), signer=signer))
+    signer = load_signing_key(secret, "hunter2")
+    [cert] = load_certificates(zoo["ed25519"].binary)
+    plain, status = gpg.decrypt_status(encrypt(b"ok", cert, now=datetime.now(timezone.utc), signer=signer))
     assert plain == b"ok" and f"GOODSIG {fpr[-16:]}" in status
 
 
 def test_signing_key_must_be_secret(zoo) -> None:
     with pytest.raises(KeyProblem) as e:
-        openpgp.load_signing_key(zoo["reporter"].armored)
+        load_signing_key(zoo["reporter"].armored)
     assert e.value.code == "not_a_key"
 
 
@@ -87,20 +89,20 @@ def test_signing_key_must_be_secret(zoo) -> None:
                                         ("encexpired", "expired"), ("signonly", "no_encryption_key"),
                                         ("rsa1024", "weak_key"), ("dsaelg", "unsupported_key")])
 def test_refuses_unusable_keys(zoo, name: str, code: str) -> None:
-    [cert] = openpgp.load_certificates(zoo[name].binary)
+    [cert] = load_certificates(zoo[name].binary)
     with pytest.raises(KeyProblem) as e:
-        openpgp.encrypt(MESSAGE, cert, now=NOW)
+        encrypt(MESSAGE, cert, now=NOW)
     assert e.value.exit_code == 6 and e.value.code == code and zoo[name].fingerprint in e.value.message
 
 
 def test_size_cap_is_refused_up_front(zoo, monkeypatch) -> None:
-    monkeypatch.setattr(openpgp, "MAX_MESSAGE_BYTES", 1000)
-    [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
+    monkeypatch.setattr(pgp_encrypt, "MAX_MESSAGE_BYTES", 1000)
+    [cert] = load_certificates(zoo["ed25519"].binary)
     with pytest.raises(InputFileError) as e:
-        openpgp.encrypt(b"x" * 1001, cert, now=NOW)
+        encrypt(b"x" * 1001, cert, now=NOW)
     assert e.value.code == "too_large" and e.value.exit_code == 3
 
 
 def test_each_message_has_a_fresh_session_key(zoo) -> None:
-    [cert] = openpgp.load_certificates(zoo["ed25519"].binary)
-    assert openpgp.encrypt(MESSAGE, cert, now=NOW) != openpgp.encrypt(MESSAGE, cert, now=NOW)
+    [cert] = load_certificates(zoo["ed25519"].binary)
+    assert encrypt(MESSAGE, cert, now=NOW) != encrypt(MESSAGE, cert, now=NOW)

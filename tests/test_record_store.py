@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from cvd_reporter.errors import StoreError
-from cvd_reporter.store.record import FILENAME, MIGRATIONS, Record, migrate
+from cvd_reporter.store.migrations import MIGRATIONS, migrate
+from cvd_reporter.store.record import FILENAME, Record
 from tests.record_fixtures import add, deliver, file_digest
 
 T0 = datetime(2026, 4, 2, 10, 0, tzinfo=timezone.utc)  # Thu 2 Apr 2026, 12:00 in Amsterdam

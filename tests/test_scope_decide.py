@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, decide, needs_securitytxt, normalise
+from cvd_reporter.app.scoping import load_policy_scope
+from cvd_reporter.core.scope import Resolution, SecurityTxtEvidence, decide, needs_securitytxt, normalise
+from cvd_reporter.core.scope_file import PolicyScope
 from cvd_reporter.errors import InputFileError, ValidationError
 
 POLICY = PolicyScope.from_dict({
@@ -195,8 +197,8 @@ def test_bad_scope_sections(section, words):
 def test_load_yaml_json_and_profile_files(tmp_path):
     (tmp_path / "p.yaml").write_text("\ufeffid: mine\nscope:\n  include:\n    domains: [gemeente.nl]\n", "utf-8")
     (tmp_path / "p.json").write_text(json.dumps({"scope": {"include": {"networks": ["192.0.2.0/24"]}}}))
-    assert PolicyScope.load(tmp_path / "p.yaml").included_host("gemeente.nl")
-    assert PolicyScope.load(tmp_path / "p.json").source == str(tmp_path / "p.json")
+    assert load_policy_scope(tmp_path / "p.yaml").included_host("gemeente.nl")
+    assert load_policy_scope(tmp_path / "p.json").source == str(tmp_path / "p.json")
 
 
 @pytest.mark.parametrize("content, words", [
@@ -214,14 +216,14 @@ def test_load_errors(tmp_path, content, words):
     elif content is not None:
         path.write_text(content)
     with pytest.raises(InputFileError) as exc:
-        PolicyScope.load(path)
+        load_policy_scope(path)
     assert words in exc.value.message and exc.value.exit_code == 3
 
 
 def test_profile_without_scope_is_none_when_not_required(tmp_path):
     path = tmp_path / "profile.yaml"
     path.write_text("id: mine\n")
-    assert PolicyScope.load(path, required=False) is None
+    assert load_policy_scope(path, required=False) is None
 
 
 def test_a_redirect_to_a_central_file_is_said_so():

@@ -178,6 +178,6 @@ def test_original_text_is_kept_as_given():
 def test_ipv6_serialisation_follows_the_url_standard_on_every_python(text, expected):
     import ipaddress
 
-    from cvd_reporter.core.scope import serialise_ipv6
+    from cvd_reporter.core.target import serialise_ipv6
 
     assert serialise_ipv6(ipaddress.IPv6Address(text)) == expected

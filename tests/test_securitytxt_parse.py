@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cvd_reporter.core import cleartext
 from cvd_reporter.core.langtags import is_valid
+from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.securitytxt import CODES, MAX_BYTES, parse, parse_contact, parse_expires, printable
 from cvd_reporter.errors import CvdError, ValidationError
 from tests.securitytxt_fixtures import NOW, body, iso
@@ -101,6 +101,8 @@ CASES = [
     ("pgp_data_error", signed(body(), sig=SIG.replace("iHUE", "i#UE"))),
     ("pgp_error", signed(body(), sig=SIG.replace("iHUE", "jHUE"))),
     ("no_canonical", signed(body())),
+    ("invalid_uri", body("Policy: https:///cvd")),
+    ("invalid_field_name", body("Preferred Languages: nl")),
 ]
 
 
@@ -293,3 +295,17 @@ def test_fuzz_bytes(content):
 @given(st.lists(_FRAGMENTS, max_size=80))
 def test_fuzz_structured(parts):
     _check("".join(parts).encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("field", ["Policy", "CSAF", "Encryption", "Acknowledgments", "Hiring"])
+@pytest.mark.parametrize("uri", ["https://", "https:///path", "https:?x", "https://:443/"])
+def test_an_https_uri_without_a_host_is_an_error(field, uri):
+    stx = parse(body(f"{field}: {uri}"), now=NOW)
+    assert ("invalid_uri", field) in {(f.code, f.field) for f in stx.findings if f.severity == "error"}
+
+
+def test_a_field_name_with_a_space_is_invalid_not_merely_unknown():
+    stx = parse(body("Preferred Languages: nl"), now=NOW)
+    codes = {f.code for f in stx.findings}
+    assert "invalid_field_name" in codes and "unknown_field" in codes  # the latter as sectxt says it
+    assert parse(body("X-Custom_Field.v2: fine"), now=NOW).findings[0].code == "unknown_field"

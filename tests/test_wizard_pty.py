@@ -1,6 +1,6 @@
 """`cvd-reporter new` in a real pseudo-terminal (pexpect), and without one.
 
-Pattern from shared/notes/test-infra.md §5: expect the next question, then send keys (type-ahead
+The pattern: expect the next question, then send keys (type-ahead
 can be eaten while prompt_toolkit switches applications); PROMPT_TOOLKIT_NO_CPR=1 because nobody
 in a bare pty answers the cursor-position request (without it each prompt waits ~1 s).
 """

@@ -10,6 +10,7 @@ import pytest
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core import cvss_builder, cwe
 from cvd_reporter.core import questions as Q
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.core.model import SPEC
 from cvd_reporter.core.validate import check_cvss, cvss_score, validate_report
 
@@ -99,7 +100,9 @@ def test_normalise_cwe(text: str, expected: str | None):
 def test_curated_cwes_are_valid_ids_with_both_names():
     assert len(cwe.COMMON) >= 12 and len({w.id for w in cwe.COMMON}) == len(cwe.COMMON)
     for w in cwe.COMMON:
-        assert cwe.normalise_cwe(w.id) == w.id and w.name["nl"] and w.name["en"]
+        assert cwe.normalise_cwe(w.id) == w.id
+        assert translator("nl").has(f"cwe.{w.id}") and translator("en").has(f"cwe.{w.id}")
+        assert w.say("nl").endswith(f" ({w.id})") and w.say("en").endswith(f" ({w.id})")
 
 
 @pytest.mark.parametrize("values, vector, score", [

@@ -187,8 +187,10 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
         try:
             ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES)
         except UnsafeFile as e:
-            code = "evidence_missing" if e.reason == "does not exist" else "evidence_unreadable"
-            ev.findings.append(make(code, "error", lang, field=field_path, value=item.path, reason=e.reason))
+            ev.findings.append(make("evidence_missing", "error", lang, field=field_path, value=item.path)
+                               if e.reason == "does not exist" else
+                               make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
+                                    reason=e.reason))
             continue
         ev.content = ev.file.content
         if ev.file.outside_folder:

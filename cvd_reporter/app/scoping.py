@@ -10,17 +10,39 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from cvd_reporter.core.scope import PolicyScope, Resolution, SecurityTxtEvidence, Target, Verdict, decide, normalise
-from cvd_reporter.errors import CvdError, DiscoveryError
-from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.http import Fetcher
-from cvd_reporter.net.resolve import make_host_resolver, map_bounded
+from cvd_reporter.core.scope import Resolution, ScopeTarget, SecurityTxtEvidence, Verdict, decide, normalise
+from cvd_reporter.core.scope_file import MAX_POLICY_BYTES, PolicyScope
+from cvd_reporter.core.target import parse_target
+from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError
 from cvd_reporter.settings import Settings
 
-Lookup = Callable[[Target], "SecurityTxtEvidence | None"]
+Lookup = Callable[[ScopeTarget], "SecurityTxtEvidence | None"]
+
+
+def load_policy_scope(path: str | Path, *, required: bool = True) -> PolicyScope | None:
+    """Read a YAML/JSON policy file whose top-level ``scope`` key holds the scope section.
+
+    Without that key: an error, or None when not ``required`` (a policy profile may have no
+    scope). Parsing stays in core (:meth:`PolicyScope.from_text`)."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_POLICY_BYTES + 1)
+    except OSError as e:
+        raise InputFileError(f"Cannot read the policy file {p}: {e.strerror or e}.") from None
+    if len(raw) > MAX_POLICY_BYTES:
+        raise InputFileError(f"The policy file {p} is larger than 1 MiB; is it the right file?")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputFileError(f"The policy file {p} is not UTF-8 text.") from None
+    scope = PolicyScope.from_text(text, name=str(p))
+    if scope is None and required:
+        raise InputFileError(f"The policy file {p} has no 'scope' section; add one (see README, Scope).")
+    return scope
 
 
 def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
@@ -28,6 +50,8 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
     """The adapter from :func:`cvd_reporter.net.discovery.discover` to the scope rule's evidence.
     None when no security.txt covers the host (or the network failed while looking: that is a
     DiscoveryError too)."""
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
+
     try:
         found = discover(host, fetcher, now=now)
     except DiscoveryError as e:
@@ -37,7 +61,7 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
     if discoveries is not None:  # submit reuses it instead of fetching the same file again
         discoveries[host] = found
     asked = getattr(found, "requested_url", None) or found.url  # RFC 9116 §3.1: where it was fetched from
-    asked_host = (urlsplit(asked).hostname or "").rstrip(".").lower()
+    asked_host = _host(asked)
     if hasattr(found, "canonical_lists_source"):
         agrees = found.canonical_lists_source
     else:
@@ -50,7 +74,10 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").rstrip(".").lower()
+    try:
+        return parse_target(url).host
+    except CvdError:
+        return ""
 
 
 def _same_url(a: str, b: str) -> bool:
@@ -67,7 +94,7 @@ def securitytxt_lookup(fetcher: Any, now: datetime, *, remember: int = 4096,
     memo: dict[str, SecurityTxtEvidence | None] = {}
     lock = threading.Lock()
 
-    def lookup(target: Target) -> SecurityTxtEvidence | None:
+    def lookup(target: ScopeTarget) -> SecurityTxtEvidence | None:
         with lock:
             if target.host in memo:
                 return memo[target.host]
@@ -117,10 +144,14 @@ def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping
     a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict
     ``unknown`` or add notes. ``discoveries`` (host -> Discovery or DiscoveryError) collects the
     security.txt lookups made, so the caller need not fetch them again."""
+    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415
+
     policy = as_policy_scope(policy_scope)
     lookup = None
     if securitytxt:
         if fetcher is None:
+            from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+
             fetcher = Fetcher.from_settings(settings)
         lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc), discoveries=discoveries)
     check = make_checker(policy, make_host_resolver(settings), lookup)

@@ -2,9 +2,10 @@
 -> record. The CLI (cli/submit_cmds.py) and the wizard call it; it never prompts itself: the caller
 passes a ``confirm`` callback, so a script gets exit 8 instead of a hanging prompt.
 
-Invariants (DESIGN.md): the report leaves encrypted or not at all unless ``allow_plaintext``; nothing
-of its content in an outer header; a failed delivery leaves the encrypted message in the outbox; a
-report that was sent is never sent again (same report id -> same Message-ID / Idempotency-Key).
+Invariants (docs/security-model.md): the report leaves encrypted or not at all unless
+``allow_plaintext``; nothing of its content in an outer header; a failed delivery leaves the
+encrypted message in the outbox; a report that was sent is never sent again (same report id -> same
+Message-ID / Idempotency-Key).
 """
 
 from __future__ import annotations
@@ -12,23 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cvd_reporter.app.reportfile import check_report_file, load_report_file
-from cvd_reporter.app.scoping import check_targets
-from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
-from cvd_reporter.core.openpgp import encrypt, load_signing_key
-from cvd_reporter.core.render import render_text, subject
-from cvd_reporter.core.scope import normalise
-from cvd_reporter.delivery import api, github
-from cvd_reporter.delivery.outbox import Outbox, manual_send_hint
-from cvd_reporter.delivery.send import send_entry
+from cvd_reporter.core.i18n import say, translator
 from cvd_reporter.errors import (
     DeliveryError,
     DiscoveryError,
@@ -39,45 +31,10 @@ from cvd_reporter.errors import (
     StoreError,
     ValidationError,
 )
-from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.dns import make_resolver
-from cvd_reporter.net.http import Fetcher
-from cvd_reporter.net.keys import find_keys
 from cvd_reporter.settings import Settings
-from cvd_reporter.store.fs import write_private
-from cvd_reporter.store.pins import PinStore
-from cvd_reporter.store.record import Record
 
 CHANNELS = ("email", "api", "github", "outbox")
 MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
-
-# What the pipeline tells the person while it works, in the language of the interface.
-TEXTS: dict[str, dict[str, str]] = {
-    "check": {"en": "Checking the report…", "nl": "De melding wordt gecontroleerd…"},
-    "scope": {"en": "Checking scope…", "nl": "De scope wordt gecontroleerd…"},
-    "discover": {"en": "Looking for the organisation's security.txt…",
-                 "nl": "De security.txt van de organisatie wordt gezocht…"},
-    "key": {"en": "Finding and checking the organisation's OpenPGP key…",
-            "nl": "De OpenPGP-sleutel van de organisatie wordt gezocht en gecontroleerd…"},
-    "encrypt": {"en": "Encrypting…", "nl": "Versleutelen…"},
-    "again": {"en": "Looking up the organisation's security.txt and key again…",
-              "nl": "De security.txt en de sleutel van de organisatie worden opnieuw opgezocht…"},
-    "report": {"en": "Report", "nl": "Melding"},
-    "to": {"en": "to", "nl": "aan"}, "via": {"en": "via", "nl": "via"}, "from": {"en": "from", "nl": "uit"},
-    "key_label": {"en": "key", "nl": "sleutel"}, "expires": {"en": "expires", "nl": "verloopt"},
-    "never": {"en": "never", "nl": "nooit"}, "source": {"en": "source", "nl": "bron"},
-    "no_key": {"en": "NONE — the report would be sent UNENCRYPTED",
-               "nl": "GEEN — de melding zou ONVERSLEUTELD worden verstuurd"},
-    "policy": {"en": "policy", "nl": "beleid"}, "language": {"en": "language", "nl": "taal"},
-    "warning": {"en": "warning", "nl": "let op"},
-    "attached": {"en": "attached", "nl": "bijlage"},
-    "outside": {"en": "OUTSIDE the report's folder", "nl": "BUITEN de map van de melding"},
-}
-
-
-def say(key: str, lang: str) -> str:
-    return TEXTS[key].get(lang) or TEXTS[key]["en"]
-
 
 @dataclass
 class SubmitOptions:
@@ -127,27 +84,30 @@ class Plan:
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
-        def t(key: str) -> str:
-            return say(key, ui_lang)
+        t = translator(ui_lang)
+        via, source, expires, never = t("submit.via"), t("submit.source"), t("submit.expires"), t("submit.never")
+        report, from_ = t("submit.report"), t("submit.from")
+        came_from = f" ({from_} {self.contact_source})" if self.contact_source else ""
 
         def row(label: str, value: str) -> str:
             return f"  {label:<10}: {value}"
 
-        lines = [f"{t('report')} {self.report_id}: {self.title}",
-                 row(t("to"), f"{self.recipient} {t('via')} {self.channel}"
-                     + (f" ({t('from')} {self.contact_source})" if self.contact_source else ""))]
+        lines = [f"{report} {self.report_id}: {self.title}",
+                 row(t("submit.to"), f"{self.recipient} {via} {self.channel}{came_from}")]
         if self.key:
-            lines.append(row(t("key_label"), f"{self.key.get('fingerprint')} ({self.key.get('algorithm', '?')}, "
-                                             f"{t('expires')} {self.key.get('expires') or t('never')}; "
-                                             f"{t('source')} {self.key.get('source', '?')})"))
+            key = self.key
+            lines.append(row(t("submit.key_label"), f"{key.get('fingerprint')} ({key.get('algorithm', '?')}, "
+                                                    f"{expires} {key.get('expires') or never}; "
+                                                    f"{source} {key.get('source', '?')})"))
         else:
-            lines.append(row(t("key_label"), t("no_key")))
-        lines.append(row(t("policy"), f"{self.policy_id}, {t('language')} {self.lang}"))
+            lines.append(row(t("submit.key_label"), t("submit.no_key")))
+        language, outside = t("submit.language"), t("submit.outside")
+        lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
         for a in self.attachments:
-            where = a["resolved"] + (f" ({t('outside')})" if a["outside_report_folder"] else "")
-            lines.append(row(t("attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
-                                            f"SHA-256 {a['sha256'][:16]}…"))
-        lines += [row(t("warning"), w) for w in self.warnings]
+            where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
+            lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
+                                                   f"SHA-256 {a['sha256'][:16]}…"))
+        lines += [row(t("submit.warning"), w) for w in self.warnings]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -177,7 +137,9 @@ def sha256(data: bytes) -> str:
 def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, now: dt.datetime,
                     lang: str, progress: Callable[[str], None] = lambda _m: None) -> Plan:
     """Everything up to (not including) delivery. Raises CvdError subclasses with their exit codes."""
-    progress(say("check", lang))
+    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415
+
+    progress(say(lang, "submit.check"))
     checked = check_report_file(path, policy_name=options.policy or settings.policy, lang=lang,
                                 today=now.date())
     errors = [f for f in checked.findings if f.severity == "error"]
@@ -189,8 +151,10 @@ def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, n
     title = report.vulnerability.title or rid
     warnings: list[str] = [f.message for f in checked.findings if f.severity == "warning"]
 
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+
     fetcher = Fetcher.from_settings(settings, allow_private=options.allow_private)
-    progress(say("scope", lang))
+    progress(say(lang, "submit.scope"))
     discoveries: dict[str, Any] = {}  # security.txt looked up by the scope check, reused below
     scope_results = _check_scope(report, policy=policy, settings=settings, fetcher=fetcher, now=now,
                                  strict=options.strict_scope, warnings=warnings, discoveries=discoveries)
@@ -200,7 +164,7 @@ def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, n
         return _plan_github(report, rid=rid, title=title, policy=policy, options=options, lang=lang, now=now,
                             scope_results=scope_results, warnings=warnings, path=path, checked=checked)
 
-    progress(say("discover", lang))
+    progress(say(lang, "submit.discover"))
     discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
     st = discovery.security_txt
     if st.expires is not None and st.expires < now:
@@ -232,12 +196,12 @@ def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, n
     preferred = [tag.split("-")[0].lower() for tag in st.preferred_languages]
     report_lang = report.language or next((x for x in preferred if x in ("nl", "en")), None) or lang
 
-    progress(say("key", lang))
+    progress(say(lang, "submit.key"))
     key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
                                     organisation=registrable_domain(discovery.host),
                                     now=now, options=options, warnings=warnings)
 
-    progress(say("encrypt", lang))
+    progress(say(lang, "submit.encrypt"))
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         cert=cert, settings=settings, policy=policy, options=options)
@@ -265,6 +229,8 @@ def attachment_list(checked: Any) -> list[dict[str, Any]]:
 
 def _check_scope(report: Any, *, policy: Any, settings: Settings, fetcher: Any, now: dt.datetime, strict: bool,
                  warnings: list[str], discoveries: dict[str, Any]) -> list[dict[str, Any]]:
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
+
     targets = list(report.target.urls) + list(report.target.ips)
     verdicts = check_targets(targets, policy_scope=policy.scope, settings=settings, fetcher=fetcher, now=now,
                              discoveries=discoveries)
@@ -279,10 +245,13 @@ def _check_scope(report: Any, *, policy: Any, settings: Settings, fetcher: Any, 
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
-    known = discoveries.get(normalise(target).host)
+    known = discoveries.get(parse_target(target).host)
     if isinstance(known, DiscoveryError):
         raise known
     return known if known is not None else discover(target, fetcher, now=now)
@@ -297,6 +266,10 @@ def find_key(st: Any, addresses: list[str], *, settings: Settings, fetcher: Any,
               organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, PinTuple | None]:
     """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
     a registrable domain) of the organisation; the pin tuple is written only once the report left."""
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
     try:
         found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
                           resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
@@ -320,6 +293,10 @@ def find_key(st: Any, addresses: list[str], *, settings: Settings, fetcher: Any,
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
                    cert: Any, settings: Settings, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
+    from cvd_reporter.core import mime  # noqa: PLC0415
+    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
+    from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
+
     report = checked.loaded.report
     reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
@@ -329,6 +306,8 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     signer = load_signer(options, settings)
 
     if channel == "api":
+        from cvd_reporter.delivery import api  # noqa: PLC0415
+
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
                                        reporter_key=reporter_key)
         sealed = encrypt(document, cert, now=now, signer=signer) if cert is not None else None
@@ -359,6 +338,7 @@ def load_signer(options: SubmitOptions, settings: Settings) -> Any:
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
+    from cvd_reporter.core.pgp.encrypt import load_signing_key  # noqa: PLC0415
 
     path = options.sign_with
     try:
@@ -386,6 +366,8 @@ def load_signer(options: SubmitOptions, settings: Settings) -> Any:
 def _media_type(name: str, content: bytes) -> str:
     """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
     client would re-encode them); they go as application/octet-stream, byte for byte."""
+    import mimetypes  # noqa: PLC0415
+
     guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if guessed.startswith("text/"):
         try:
@@ -399,6 +381,8 @@ def _media_type(name: str, content: bytes) -> str:
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
                  now: dt.datetime, scope_results: list[Any], warnings: list[str], path: Path, checked: Any) -> Plan:
+    from cvd_reporter.delivery import github  # noqa: PLC0415
+
     if not options.repo:
         raise InputNeeded("--via github needs --repo OWNER/NAME.")
     github.parse_repo(options.repo)
@@ -432,6 +416,8 @@ class Outcome:
 
 def already_sent(settings: Settings, report_id: str) -> Any:
     """The record's entry when this report was delivered before (submit is idempotent)."""
+    from cvd_reporter.store.record import Record  # noqa: PLC0415
+
     path = Path(settings.home) / "record.sqlite3"
     if not path.exists():
         return None
@@ -463,6 +449,11 @@ def how_it_left(entry: Any) -> tuple[str, str]:
 
 def deliver(plan: Plan, *, settings: Settings, options: SubmitOptions, now: dt.datetime) -> Outcome:
     """Keep the finished message in the outbox, send it (unless the channel is the outbox), record it."""
+    from cvd_reporter.delivery.outbox import Outbox, manual_send_hint  # noqa: PLC0415
+    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+    from cvd_reporter.store.record import Record  # noqa: PLC0415
+
     if options.dry_run:
         if options.output:
             write_private(options.output, plan.message, user_path=True)
@@ -500,6 +491,8 @@ def deliver(plan: Plan, *, settings: Settings, options: SubmitOptions, now: dt.d
 def send_and_record(box: Any, ident: str, *, settings: Settings, force: bool = False) -> Any:
     """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
     they are the proof of attempts at contact. Used by submit and by `outbox send`."""
+    from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
+
     entry = box.get(ident)
     if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
         previous = already_sent(settings, entry.report_id)
@@ -520,6 +513,8 @@ def send_and_record(box: Any, ident: str, *, settings: Settings, force: bool = F
 
 
 def _record_attempt(entry: Any, *, settings: Settings, ok: bool, answer: str | None) -> None:
+    from cvd_reporter.store.record import Record  # noqa: PLC0415
+
     facts = (entry.route or {}).get("record") or {}
     receipt = entry.receipt or {}
     with Record.open(settings.home) as record:
@@ -552,6 +547,8 @@ def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:
 
 def peek_report_id(path: Path, *, lang: str = "en") -> str | None:
     """The report id of a file without any network (for the already-sent check); None if unreadable."""
+    from cvd_reporter.app.reportfile import load_report_file  # noqa: PLC0415
+
     try:
         loaded = load_report_file(path, lang=lang)
     except ValidationError:

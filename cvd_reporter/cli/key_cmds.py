@@ -1,21 +1,16 @@
 """`cvd-reporter key fetch | show | list | forget`: find, verify and pin OpenPGP keys.
 
-Logic lives in core/openpgp.py, net/keys.py and store/pins.py; pgpy, requests and dnspython are
+Logic lives in core/pgp/, net/keys.py and store/pins.py; pgpy, requests and dnspython are
 imported inside the commands so `--help` stays fast.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core import openpgp
-from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
-from cvd_reporter.store.pins import PinStore
 
 
 @click.group(name="key")
@@ -24,6 +19,8 @@ def key() -> None:
 
 
 def _now() -> Any:
+    from datetime import datetime, timezone  # noqa: PLC0415
+
     return datetime.now(timezone.utc)
 
 
@@ -55,7 +52,8 @@ def _verdict_lines(verdict: Any, indent: str = "  ") -> list[str]:
 
 
 def _discovery_text(found: Any) -> str:
-    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415 - requests and dnspython (~0.3 s): `key list`/`key forget` need no network
+    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415
+
     lines: list[str] = []
     for n, cand in enumerate(found.candidates, 1):
         dnssec = "" if cand.dnssec is None else f"  (DNSSEC {'validated' if cand.dnssec else 'NOT validated'})"
@@ -76,7 +74,8 @@ def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[
     """(Encryption URIs, e-mail contacts) for an address or a target's security.txt."""
     if _is_email(target):
         return [], [target]
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests and dnspython (~0.3 s): `key list`/`key forget` need no network
+    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - security.txt discovery
 
     found = discover(target, fetcher, now=now)
     sectxt = getattr(found, "security_txt", None)
@@ -100,10 +99,11 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     keyserver by e-mail. Exit 5 when nothing is found, 6 when the key is not usable, the sources
     disagree, or a pinned key changed.
     """
-    # Imported here, not at the top: requests and dnspython (~0.3 s): `key list`/`key forget` need no network.
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415 - see above
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - see above
-    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415 - see above
+    from cvd_reporter.errors import CvdError, InputNeeded  # noqa: PLC0415
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
 
     settings, now = app.settings, _now()
     fetcher = Fetcher.from_settings(settings)
@@ -140,7 +140,13 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
 @cvd_command
 def show(app: AppContext, what: str, address: str | None) -> Result:
     """Show a pinned key (by fingerprint or contact) or a key file, with today's verdict."""
+    from cvd_reporter.core.pgp.certificates import load_certificates  # noqa: PLC0415
+    from cvd_reporter.core.pgp.keys import inspect  # noqa: PLC0415
+    from cvd_reporter.errors import DiscoveryError, InputFileError  # noqa: PLC0415
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
     now = _now()
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     path = Path(what)
     entries: list[tuple[Any, str | None]] = []
@@ -149,7 +155,7 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
             blob = path.read_bytes()
         except OSError as e:
             raise InputFileError(f"Cannot read {path}: {e.strerror}.") from None
-        entries = [(cert, address) for cert in openpgp.load_certificates(blob)]
+        entries = [(cert, address) for cert in load_certificates(blob)]
     else:
         store = PinStore(app.settings.home)
         for pin in store.find(what):
@@ -157,11 +163,11 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
             if raw is None:
                 raise DiscoveryError(f"The key {pin.fingerprint} is pinned but not stored; run "
                                      f"`cvd-reporter key fetch {pin.contact}` again.", code="key_not_stored")
-            entries += [(cert, pin.contact) for cert in openpgp.load_certificates(raw)]
+            entries += [(cert, pin.contact) for cert in load_certificates(raw)]
         if not entries:
             raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
                                  code="not_pinned")
-    verdicts = [openpgp.inspect(cert, now=now, address=addr) for cert, addr in entries]
+    verdicts = [inspect(cert, now=now, address=addr) for cert, addr in entries]
     text = "\n".join("\n".join([f"key {n}", *_verdict_lines(v)]) for n, v in enumerate(verdicts, 1))
     usable = all(v.usable for v in verdicts)
     return Result(data={"keys": [v.to_dict() for v in verdicts]}, text=text, exit_code=0 if usable else 6,
@@ -175,6 +181,8 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
 @cvd_command
 def list_(app: AppContext) -> Result:
     """List the pinned keys: contact, fingerprint, first and last seen."""
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
     pins = PinStore(app.settings.home).list()
     text = "\n".join(f"{p.contact}  {_group4(p.fingerprint)}  first {p.first_seen[:10]}  last {p.last_seen[:10]}"
                      for p in pins) or "No keys are pinned."
@@ -187,6 +195,8 @@ def list_(app: AppContext) -> Result:
 @cvd_command
 def forget(app: AppContext, what: str) -> Result:
     """Remove the pin of a contact, or every pin of a key, so the next fetch pins afresh."""
+    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+
     gone = PinStore(app.settings.home).forget(what)
     text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
             or f"Nothing was pinned for {what}.")

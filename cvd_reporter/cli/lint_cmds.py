@@ -7,16 +7,13 @@ anything is scanned or written), 2 for a --redact path that cannot work.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES, parse_document, read_text_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core.lint import normalise_phone, redact, scan_text
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, CvdError, UsageError
-from cvd_reporter.store.fs import write_private
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,6 +38,12 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     session cookies. Each hit is a warning with file, line and column; the secret itself is never
     printed. Only UTF-8 text files up to 25 MiB are scanned.
     """
+    from pathlib import Path  # noqa: PLC0415 - kept out of start-up (--help imports this module)
+
+    from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES, read_text_file  # noqa: PLC0415
+    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
+    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+
     paths = [Path(f) for f in files]
     texts = [read_text_file(p, what="file", max_bytes=MAX_EVIDENCE_BYTES) for p in paths]
     targets = redact_targets(paths, redact_to)
@@ -50,7 +53,7 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     for path, text, target in zip(paths, texts, targets, strict=True):
         hits = scan_text(text, own_emails=emails, own_phones=phones, path=str(path))
         findings += [h.to_finding(lang) for h in hits]
-        lines += [f"{path}:{h.line}:{h.column}: {h.info.label_nl if lang == 'nl' else h.info.label_en} "
+        lines += [f"{path}:{h.line}:{h.column}: {h.info.label(lang)} "
                   f"({h.preview}) [lint_{h.code}]" for h in hits]
         if target is not None:
             write_private(target, redact(text, hits), user_path=True)
@@ -62,6 +65,8 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
 
 def redact_targets(paths: list[Path], redact_to: str | None) -> list[Path | None]:
     """Where each redacted copy goes; checked before anything is written. Never over an input."""
+    from pathlib import Path  # noqa: PLC0415
+
     if redact_to is None:
         return [None] * len(paths)
     out = Path(redact_to)
@@ -87,6 +92,8 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
                  texts: list[str]) -> tuple[list[str], list[str]]:
     """The reporter's own e-mail and phone: flags, config (reporter.email/phone), and the reporter
     block of any input that is a report file (schema cvd-report/1), as `validate` does."""
+    from cvd_reporter.core.lint import normalise_phone  # noqa: PLC0415
+
     for e in emails:
         if "@" not in e:
             raise UsageError(f"--own-email {e!r} is not an e-mail address.")
@@ -106,6 +113,7 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
 def _report_reporter(path: Path, text: str) -> dict[str, Any]:
     if "cvd-report/1" not in text[:4096]:
         return {}
+    from cvd_reporter.app.reportfile import parse_document  # noqa: PLC0415
 
     try:
         doc = parse_document(text, path)
@@ -117,15 +125,8 @@ def _report_reporter(path: Path, text: str) -> dict[str, Any]:
 
 def summary(hits: int, per_file: list[dict[str, Any]], lang: str, *, redacted: bool) -> str:
     files = len(per_file)
-    if lang == "nl":
-        found = (f"{hits} mogelijke persoonsgegevens of geheimen in {files} bestand(en)" if hits
-                 else f"Geen persoonsgegevens of geheimen gevonden in {files} bestand(en)")
-        tail = ("; onleesbaar gemaakte kopieën geschreven naar " + ", ".join(f["redacted_to"] for f in per_file)
-                if redacted else "; niets geschreven (--redact OUT schrijft onleesbaar gemaakte kopieën)"
-                if hits else "")
-        return found + tail + "."
-    found = (f"{hits} possible personal data or secret(s) in {files} file(s)" if hits
-             else f"No personal data or secrets found in {files} file(s)")
-    tail = ("; redacted copies written to " + ", ".join(f["redacted_to"] for f in per_file) if redacted
-            else "; nothing written (--redact OUT writes redacted copies)" if hits else "")
+    t = translator(lang)
+    found = t("lint.summary.found", hits=hits, files=files) if hits else t("lint.summary.clean", files=files)
+    tail = (t("lint.summary.redacted", paths=", ".join(f["redacted_to"] for f in per_file)) if redacted
+            else t("lint.summary.not_written") if hits else "")
     return found + tail + "."

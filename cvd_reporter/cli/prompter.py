@@ -1,4 +1,4 @@
-"""A small prompter interface for the wizard (STYLE.md: prompts injected, scripted by question name).
+"""A small prompter interface for the wizard (prompts are injected, so tests script them by question name).
 
 - :class:`QuestionaryPrompter` asks on a real terminal with questionary, always through
   ``unsafe_ask()`` so Ctrl-C raises KeyboardInterrupt (the wizard saves the draft and exits 130)

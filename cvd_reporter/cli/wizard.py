@@ -28,6 +28,7 @@ from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
 from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
@@ -37,71 +38,8 @@ from cvd_reporter.settings import Settings
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
 MAX_KEY_BYTES = 1024 * 1024
-
-TEXTS: dict[str, dict[str, str]] = {
-    "checking": {"en": "Checking {target} in the background (scope, security.txt, key)…",
-                 "nl": "{target} wordt op de achtergrond gecontroleerd (scope, security.txt, sleutel)…"},
-    "waiting": {"en": "Looking up where to report {target}", "nl": "Opzoeken waar {target} gemeld moet worden"},
-    "unchecked": {"en": "Could not check {target} now ({why}); `cvd-reporter submit` checks it again before anything is sent.",
-                  "nl": "{target} kon nu niet gecontroleerd worden ({why}); `cvd-reporter submit` controleert het opnieuw voordat er iets verstuurd wordt."},
-    "no_answer": {"en": "no answer within --timeout {timeout:g} s", "nl": "geen antwoord binnen --timeout {timeout:g} s"},
-    "verdict.in_scope": {"en": "In scope", "nl": "Binnen de scope"},
-    "verdict.out_of_scope": {"en": "OUT OF SCOPE", "nl": "BUITEN DE SCOPE"},
-    "verdict.unknown": {"en": "Scope unknown (be careful)", "nl": "Scope onbekend (wees voorzichtig)"},
-    "receiver": {"en": "Receives the report: {who}", "nl": "Ontvangt de melding: {who}"},
-    "found_at": {"en": "security.txt: {url}", "nl": "security.txt: {url}"},
-    "how": {"en": "How: {how}", "nl": "Hoe: {how}"},
-    "key": {"en": "Encrypted to key: {key}", "nl": "Versleuteld met sleutel: {key}"},
-    "no_key": {"en": "Key: none found yet (`submit` looks again and will not send unencrypted)",
-               "nl": "Sleutel: nog niet gevonden (`submit` zoekt opnieuw en verstuurt niet onversleuteld)"},
-    "policy": {"en": "Policy: {policy}", "nl": "Beleid: {policy}"},
-    "out_of_scope": {"en": "{target} is out of scope: do not test it further and do not report it under this policy.",
-                     "nl": "{target} valt buiten de scope: test het niet verder en meld het niet onder dit beleid."},
-    "stopped_scope": {"en": "{target} is out of scope; nothing was sent. Your draft is kept: cvd-reporter new --resume {id}",
-                      "nl": "{target} valt buiten de scope; er is niets verstuurd. Uw concept is bewaard: cvd-reporter new --resume {id}"},
-    "rule_refused": {"en": "You did not confirm: \"{rule}\". Why the policy asks this: {why}",
-                     "nl": "U bevestigde niet: \"{rule}\". Waarom het beleid dit vraagt: {why}"},
-    "stopped_rule": {"en": "The report cannot be made under this policy without that rule; nothing was sent. "
-                           "If you answered by mistake: cvd-reporter new --resume {id}",
-                     "nl": "Zonder die regel kan de melding niet onder dit beleid gedaan worden; er is niets verstuurd. "
-                           "Per ongeluk? cvd-reporter new --resume {id}"},
-    "interrupted": {"en": "Stopped. Your answers are saved as draft {id}: cvd-reporter new --resume {id}",
-                    "nl": "Gestopt. Uw antwoorden zijn bewaard als concept {id}: cvd-reporter new --resume {id}"},
-    "interrupted_empty": {"en": "Stopped before the first answer; no draft was kept.",
-                          "nl": "Gestopt voor het eerste antwoord; er is geen concept bewaard."},
-    "resuming": {"en": "Continuing draft {id} ({summary}).", "nl": "Verder met concept {id} ({summary})."},
-    "file_missing": {"en": "There is no file {path}.", "nl": "Het bestand {path} bestaat niet."},
-    "file_big": {"en": "{path} is larger than {mb} MiB; e-mail cannot carry it.",
-                 "nl": "{path} is groter dan {mb} MiB; e-mail kan dat niet vervoeren."},
-    "not_a_key": {"en": "{path} does not look like an OpenPGP public key.",
-                  "nl": "{path} lijkt geen publieke OpenPGP-sleutel."},
-    "secret_key": {"en": "{path} holds a PRIVATE key; give your public key only.",
-                   "nl": "{path} bevat een GEHEIME sleutel; geef alleen uw publieke sleutel."},
-    "lint_hits": {"en": "{path}: {n} possible personal data or secret(s) found:",
-                  "nl": "{path}: {n} mogelijke persoonsgegeven(s) of geheim(en) gevonden:"},
-    "lint_clean": {"en": "{path}: no personal data or secrets found.", "nl": "{path}: geen persoonsgegevens of geheimen gevonden."},
-    "lint_binary": {"en": "{path} is not a text file; it was not scanned for personal data.",
-                    "nl": "{path} is geen tekstbestand; het is niet op persoonsgegevens gescand."},
-    "redacted": {"en": "Redacted copy written to {path} (0600); the report uses it.",
-                 "nl": "Geschoonde kopie geschreven naar {path} (0600); de melding gebruikt die."},
-    "redact_failed": {"en": "Could not write a redacted copy ({why}); the original is used.",
-                      "nl": "Kon geen geschoonde kopie schrijven ({why}); het origineel wordt gebruikt."},
-    "cvss_built": {"en": "CVSS vector: {vector} (score {score} {severity})", "nl": "CVSS-vector: {vector} (score {score} {severity})"},
-    "notify": {"en": "The policy asks you to tell the organisation before you publish.",
-               "nl": "Het beleid vraagt de organisatie in te lichten voordat u publiceert."},
-    "preview": {"en": "Preview of the report as the organisation will read it:",
-                "nl": "Voorbeeld van de melding zoals de organisatie die leest:"},
-    "has_errors": {"en": "The report cannot be sent yet; change the answers above.",
-                   "nl": "De melding kan nog niet verstuurd worden; verander de antwoorden hierboven."},
-    "path_exists": {"en": "{path} already exists; choose another name.", "nl": "{path} bestaat al; kies een andere naam."},
-    "no_folder": {"en": "The folder {path} does not exist.", "nl": "De map {path} bestaat niet."},
-    "saved": {"en": "Saved the report as {path} (0600).", "nl": "Melding opgeslagen als {path} (0600)."},
-    "next": {"en": "Next: cvd-reporter submit {path}", "nl": "Volgende stap: cvd-reporter submit {path}"},
-    "kept": {"en": "Draft {id} is kept: cvd-reporter new --resume {id}", "nl": "Concept {id} is bewaard: cvd-reporter new --resume {id}"},
-    "send_q": {"en": "Send it like this?", "nl": "Zo versturen?"},
-    "resume_q": {"en": "You have unfinished reports. Continue one?", "nl": "U heeft onafgemaakte meldingen. Verder met een ervan?"},
-    "resume_new": {"en": "No, start a new report", "nl": "Nee, begin een nieuwe melding"},
-}
+VERDICTS = {"in_scope": N_("wizard.verdict.in_scope"), "out_of_scope": N_("wizard.verdict.out_of_scope"),
+            "unknown": N_("wizard.verdict.unknown")}
 
 
 @dataclass
@@ -176,9 +114,9 @@ class Wizard:
         self._in_lookup = False
 
     # ------------------------------------------------------------------ helpers
-    def t(self, text_id: str, /, **params: Any) -> str:
-        texts = TEXTS[text_id]
-        return (texts.get(self.lang) or texts["en"]).format(**params)
+    def t(self, msgid: str, /, **params: Any) -> str:
+        """A text of the message catalogue (core/i18n.py) in the wizard's language."""
+        return say(self.lang, msgid, **params)
 
     def ctx(self) -> Q.Context:
         return Q.Context(self.lang, self.policy, self.today, self.answers)
@@ -198,7 +136,7 @@ class Wizard:
             return self.answers[q.name]
         self._poll_lookup()
         if self._heading:
-            self.p.say(f"\n── {Q.STEP_TITLES[self._heading][self.lang]} ──")
+            self.p.say(f"\n── {Q.step_title(self._heading, self.lang)} ──")
             self._heading = None
         if remember and q.name in self.answers:
             default = self.answers[q.name]  # changing a step: the old answer is the default
@@ -246,7 +184,7 @@ class Wizard:
         if not bg.done.wait(min(0.5, self.timeout)):
             deadline = self.timeout - 0.5
             frames, i, waited = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏", 0, 0.0
-            label = self.t("waiting", target=bg.target)
+            label = self.t("wizard.waiting", target=bg.target)
             while waited < deadline and not bg.done.is_set():
                 if self.status is not None:
                     self.status.write(f"\r{frames[i % len(frames)]} {label} ({0.5 + waited:.0f} s)")
@@ -262,7 +200,7 @@ class Wizard:
             self._handle(bg, bg.result or LookupResult(bg.target))
         else:  # go on without it; _poll_lookup still shows it (and stops when out of scope) if it comes
             self._gave_up = bg
-            self._show(LookupResult(bg.target, notes=[self.t("no_answer", timeout=self.timeout)]))
+            self._show(LookupResult(bg.target, notes=[self.t("wizard.no_answer", timeout=self.timeout)]))
 
     def _handle(self, bg: BackgroundLookup, result: LookupResult) -> None:
         self._handled = bg
@@ -282,26 +220,26 @@ class Wizard:
         notes = list(r.notes)
         lines = []
         if r.checked:
-            verdict = self.t(f"verdict.{r.verdict}") if f"verdict.{r.verdict}" in TEXTS else str(r.verdict)
+            verdict = self.t(VERDICTS[r.verdict]) if r.verdict in VERDICTS else str(r.verdict)
             lines.append(verdict + (f": {'; '.join(r.reasons)}" if r.reasons else ""))
         if r.found_at or r.checked:
             if r.organisation:
-                lines.append(self.t("receiver", who=r.organisation))
+                lines.append(self.t("wizard.receiver", who=r.organisation))
             if r.found_at:
-                lines.append(self.t("found_at", url=r.found_at))
+                lines.append(self.t("wizard.found_at", url=r.found_at))
             if r.contacts:
-                lines.append(self.t("how", how=", ".join(r.contacts)))
-            lines.append(self.t("key", key=r.key) if r.key else self.t("no_key"))
-            lines.append(self.t("policy", policy=r.policy_url or self.policy.title(self.lang)))
+                lines.append(self.t("wizard.how", how=", ".join(r.contacts)))
+            lines.append(self.t("wizard.key", key=r.key) if r.key else self.t("wizard.no_key"))
+            lines.append(self.t("wizard.policy", policy=r.policy_url or self.policy.title(self.lang)))
         if notes or not lines:
-            lines.append(self.t("unchecked", target=r.target, why="; ".join(notes) or "?"))
+            lines.append(self.t("wizard.unchecked", target=r.target, why="; ".join(notes) or "?"))
         self.p.say("\n".join("  " + line for line in lines))
 
     def _out_of_scope(self, result: LookupResult) -> None:
-        self.p.say(self.t("out_of_scope", target=result.target))
+        self.p.say(self.t("wizard.out_of_scope", target=result.target))
         if not self.ask("target_other", default=True, remember=False):
             self.save()
-            raise ScopeError(self.t("stopped_scope", target=result.target, id=self.draft.id))
+            raise ScopeError(self.t("wizard.stopped_scope", target=result.target, id=self.draft.id))
         self.answers.pop("target", None)
         target = self.ask("target", transform=_normalise_target)
         self._start_lookup(target)
@@ -315,7 +253,7 @@ class Wizard:
         target = self.ask("target", transform=_normalise_target)
         if fresh or self._bg is None or target != old:
             if fresh:
-                self.p.say(self.t("checking", target=target))
+                self.p.say(self.t("wizard.checking", target=target))
             self._start_lookup(target)
 
     def step_reporter(self) -> None:
@@ -358,7 +296,7 @@ class Wizard:
         vector = self.report().vulnerability.cvss
         scored = cvss_score(vector) if vector else None
         if vector and scored:
-            self.p.say(self.t("cvss_built", vector=vector, score=scored[0], severity=scored[1]))
+            self.p.say(self.t("wizard.cvss_built", vector=vector, score=scored[0], severity=scored[1]))
 
     def step_evidence(self) -> None:
         for i in range(Q.MAX_EVIDENCE):
@@ -384,26 +322,26 @@ class Wizard:
         except UnicodeDecodeError:
             text = None
         if text is None:
-            self.p.say(self.t("lint_binary", path=path))
+            self.p.say(self.t("wizard.lint_binary", path=path))
             return
         own_emails = [e for e in [self.answers.get("reporter_email")] if e]
         own_phones = [p for p in [self.answers.get("reporter_phone")] if p]
         outcome = self.lint(text, own_emails=own_emails, own_phones=own_phones, path=str(path), lang=self.lang)
         if not outcome.findings:
-            self.p.say(self.t("lint_clean", path=path))
+            self.p.say(self.t("wizard.lint_clean", path=path))
             return
-        self.p.say(self.t("lint_hits", path=path, n=len(outcome.findings)) + "\n"
+        self.p.say(self.t("wizard.lint_hits", path=path, n=len(outcome.findings)) + "\n"
                    + "\n".join("  " + f.human() for f in outcome.findings))
         if outcome.redacted is not None and self.ask(redact_q, default=True):
             copy = path.with_name(f"{path.stem}.redacted{path.suffix}")
             try:
                 write_report_file(copy, outcome.redacted, overwrite=True)
             except StoreError as e:
-                self.p.say(self.t("redact_failed", why=e.message))
+                self.p.say(self.t("wizard.redact_failed", why=e.message))
                 return
             self.answers[f"evidence[{i}].file"] = str(copy)
             self.save()
-            self.p.say(self.t("redacted", path=copy))
+            self.p.say(self.t("wizard.redacted", path=copy))
 
     def step_conduct(self) -> None:
         fresh = not self.answered("discovered", "conduct")
@@ -419,14 +357,14 @@ class Wizard:
             if not self.ask(q, default=False):
                 del self.answers[q.name]  # a refused rule is asked again when the draft is resumed
                 self.save()
-                self.p.say(self.t("rule_refused", rule=att.say(self.lang), why=att.explain(self.lang)))
-                raise ValidationError(self.t("stopped_rule", id=self.draft.id), code="rule_not_confirmed")
+                self.p.say(self.t("wizard.rule_refused", rule=att.say(self.lang), why=att.explain(self.lang)))
+                raise ValidationError(self.t("wizard.stopped_rule", id=self.draft.id), code="rule_not_confirmed")
 
     def step_disclosure(self) -> None:
         self.ask("shared_with")
         intent = self.ask("disclosure_intent", default="after-fix")
         if intent != "none" and self.policy.notify_before_publication and not self.answered("disclosure_date", "disclosure"):
-            self.p.say(self.t("notify"))
+            self.p.say(self.t("wizard.notify"))
         if intent == "date":
             self.ask("disclosure_date", transform=lambda v: (Q.parse_date(v) or self.today).isoformat())
         if self.answers.get("reporter_anonymous"):
@@ -442,9 +380,9 @@ class Wizard:
     def _file_problem(self, value: str) -> tuple[Path, str | None]:
         path = (self.cwd / Path(value.strip()).expanduser())
         if not path.is_file():
-            return path, self.t("file_missing", path=value.strip())
+            return path, self.t("wizard.file_missing", path=value.strip())
         if path.stat().st_size > Q.MAX_EVIDENCE_BYTES:
-            return path, self.t("file_big", path=value.strip(), mb=Q.MAX_EVIDENCE_BYTES // 1048576)
+            return path, self.t("wizard.file_big", path=value.strip(), mb=Q.MAX_EVIDENCE_BYTES // 1048576)
         return path, None
 
     def _check_evidence(self, value: str) -> str | None:
@@ -456,9 +394,9 @@ class Wizard:
             return problem
         head = path.read_bytes()[:MAX_KEY_BYTES]
         if b"PRIVATE KEY BLOCK" in head:
-            return self.t("secret_key", path=value.strip())
+            return self.t("wizard.secret_key", path=value.strip())
         if b"BEGIN PGP PUBLIC KEY BLOCK" not in head and not (head[:1] and head[0] & 0x80):
-            return self.t("not_a_key", path=value.strip())
+            return self.t("wizard.not_a_key", path=value.strip())
         return None
 
     # ------------------------------------------------------------------ the end
@@ -470,7 +408,7 @@ class Wizard:
 
     def _preview(self) -> list:
         report = self.report()
-        self.p.say(self.t("preview") + "\n" + self.render(report, report.language or self.lang))
+        self.p.say(self.t("wizard.preview") + "\n" + self.render(report, report.language or self.lang))
         findings = validate_report(report, policy=self.policy, today=self.today, lang=self.lang)
         shown = [f for f in findings if f.severity != "info" and f.code not in ("anonymous",)]
         if shown:
@@ -485,45 +423,45 @@ class Wizard:
         for item in data.get("evidence", []):  # evidence paths are relative to the report file
             item["path"] = os.path.relpath(item["path"], target.parent)
         write_report_file(target, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-        self.p.say(self.t("saved", path=target))
+        self.p.say(self.t("wizard.saved", path=target))
         return target
 
     def _check_save_path(self, value: str) -> str | None:
         path = self.cwd / Path(value.strip()).expanduser()
         if path.exists():
-            return self.t("path_exists", path=value.strip())
+            return self.t("wizard.path_exists", path=value.strip())
         if not path.parent.is_dir():
-            return self.t("no_folder", path=path.parent)
+            return self.t("wizard.no_folder", path=path.parent)
         return None
 
     def finish(self) -> Outcome | None:
         """Preview, then send / save / change / stop. None: the user chose to change a step."""
-        self.p.say(f"\n── {Q.STEP_TITLES['finish'][self.lang]} ──")
+        self.p.say(f"\n── {Q.step_title('finish', self.lang)} ──")
         findings = self._preview()
         errors = any(f.severity == "error" for f in findings)
         q = Q.get("finish_action")
         options = [Choice(o.value, o.say(self.lang)) for o in q.options if not (errors and o.value in ("send", "save"))]
         if errors:
-            self.p.say(self.t("has_errors"))
+            self.p.say(self.t("wizard.has_errors"))
         action = self.ask(q, default=options[0].value, remember=False, choices=options)
         if action == "change":
             self.redo = {self.ask("change_step", default="vulnerability", remember=False)}
             return None
         if action == "stop":
             self.save()
-            self.p.say(self.t("kept", id=self.draft.id))
+            self.p.say(self.t("wizard.kept", id=self.draft.id))
             return Outcome("draft", self.draft.id)
         path = self._save_file()
         self.store.remove(self.draft.id)  # the report file holds it now
         if action == "send":
             return Outcome("sent", self.draft.id, path, self.send(path, self.lang))
-        self.p.say(self.t("next", path=path))
+        self.p.say(self.t("wizard.next", path=path))
         return Outcome("saved", self.draft.id, path)
 
     def run(self) -> Outcome:
         try:
             if self.answers.get("target"):
-                self.p.say(self.t("resuming", id=self.draft.id, summary=self.draft.summary))
+                self.p.say(self.t("wizard.resuming", id=self.draft.id, summary=self.draft.summary))
                 self._start_lookup(str(self.answers["target"]))
             while True:
                 for step in Q.STEPS:
@@ -535,9 +473,9 @@ class Wizard:
                     return outcome
         except (KeyboardInterrupt, EOFError):
             if not self.answers:  # nothing typed yet: no empty draft to clutter the resume list
-                raise Interrupted(self.t("interrupted_empty")) from None
+                raise Interrupted(self.t("wizard.interrupted_empty")) from None
             self.save()
-            raise Interrupted(self.t("interrupted", id=self.draft.id)) from None
+            raise Interrupted(self.t("wizard.interrupted", id=self.draft.id)) from None
 
 
 def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | None:
@@ -545,9 +483,9 @@ def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | No
     drafts = store.list_unfinished()
     if not drafts:
         return None
-    new = TEXTS["resume_new"][lang]
+    new = say(lang, "wizard.resume_new")
     choices = [Choice(d.id, f"{d.id}  {d.summary}  ({d.updated[:16].replace('T', ' ')})") for d in drafts[:10]]
-    picked = prompter.select("resume_draft", TEXTS["resume_q"][lang], [*choices, Choice("new", new)],
+    picked = prompter.select("resume_draft", say(lang, "wizard.resume_q"), [*choices, Choice("new", new)],
                              default=drafts[0].id)
     return None if picked == "new" else store.load(picked)
 
@@ -579,6 +517,7 @@ def open_wizard(settings: Settings, *, lang: str, prompter: Prompter, policy_nam
 
 def _send(wl: Any, settings: Settings, prompter: Prompter, path: Path, lang: str) -> str:
     def confirm(plan: str) -> bool:
-        return prompter.confirm("send_confirm", f"{plan}\n{TEXTS['send_q'][lang]}", default=False)
+        question = say(lang, "wizard.send_q")
+        return prompter.confirm("send_confirm", f"{plan}\n{question}", default=False)
 
     return wl.send_report(path, settings, lang=lang, confirm=confirm, progress=prompter.say)

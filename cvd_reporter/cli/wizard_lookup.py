@@ -14,11 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from cvd_reporter.core.domains import registrable_domain
-from cvd_reporter.core.lint import redact, scan_text
-from cvd_reporter.core.render import render_text
 from cvd_reporter.errors import CvdError
 
 if TYPE_CHECKING:
@@ -77,18 +73,20 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
     wizard's background thread; every network step is bounded by ``settings.timeout``.
     """
-    # The network stack (requests, dnspython, pgpy: hundreds of ms) loads here, in the background
-    # thread, not before the wizard's first question (bench/wizard_first_question_bench.py).
-    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415 - see above
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - see above
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415 - see above
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - see above
-    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - see above
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     result = LookupResult(target)
-    host = (urlsplit(target).hostname or "") if "://" in target else target
-    result.organisation = registrable_domain(host) if host else None
+    try:
+        result.organisation = parse_target(target).registrable_domain
+    except CvdError:
+        result.organisation = None
     fetcher = Fetcher.from_settings(settings)
+
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
+    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
 
     try:  # 1. scope
         verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
@@ -131,12 +129,16 @@ class LintOutcome:
 def lint_text(text: str, *, own_emails: list[str], own_phones: list[str], path: str,
               lang: str = "en") -> LintOutcome:
     """The personal-data and secret scan (core.lint) on one evidence text."""
+    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
+
     hits = scan_text(text, own_emails=own_emails, own_phones=own_phones, path=path)
     return LintOutcome([h.to_finding(lang) for h in hits], redact(text, hits) if hits else None)
 
 
 def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date | None = None) -> str:
     """The exact text the organisation will read (core.render)."""
+    from cvd_reporter.core.render import render_text  # noqa: PLC0415
+
     return render_text(report, policy=policy, lang=lang, date=today, has_reporter_key=bool(report.reporter.pgp_key),
                        evidence_names=[Path(e.path).name for e in report.evidence if e.path])
 
@@ -149,8 +151,7 @@ def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[
     itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
-    # the whole submit stack, only once the report is finished (first-question time, see lookup_target)
-    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - see above
+    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
 
     outcome = submit_report(path, settings=settings, lang=lang, confirm=confirm, progress=progress)
     plan = outcome.plan

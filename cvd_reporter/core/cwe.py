@@ -11,42 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cvd_reporter.core.i18n import say
 from cvd_reporter.core.validate import CWE_RE
 
 
 @dataclass(frozen=True)
 class Weakness:
     id: str  # "CWE-79"
-    name: dict[str, str]
 
     def say(self, lang: str) -> str:
-        return f"{self.name.get(lang) or self.name['en']} ({self.id})"
+        """The plain name (catalogue id ``cwe.<id>``) and the id: "SQL injection (CWE-89)"."""
+        return f"{say(lang, f'cwe.{self.id}')} ({self.id})"
 
 
-COMMON: tuple[Weakness, ...] = (
-    Weakness("CWE-79", {"en": "Cross-site scripting (XSS)", "nl": "Cross-site scripting (XSS)"}),
-    Weakness("CWE-89", {"en": "SQL injection", "nl": "SQL-injectie"}),
-    Weakness("CWE-639", {"en": "Access to other people's records by changing an id (IDOR)",
-                         "nl": "Toegang tot gegevens van anderen door een id te veranderen (IDOR)"}),
-    Weakness("CWE-284", {"en": "Improper access control", "nl": "Onvoldoende toegangscontrole"}),
-    Weakness("CWE-287", {"en": "Improper authentication", "nl": "Onvoldoende authenticatie"}),
-    Weakness("CWE-200", {"en": "Exposure of sensitive information", "nl": "Uitlekken van gevoelige informatie"}),
-    Weakness("CWE-538", {"en": "Sensitive file publicly reachable (backup, .git, config)",
-                         "nl": "Gevoelig bestand openbaar bereikbaar (back-up, .git, configuratie)"}),
-    Weakness("CWE-548", {"en": "Directory listing", "nl": "Mapinhoud zichtbaar (directory listing)"}),
-    Weakness("CWE-601", {"en": "Open redirect", "nl": "Open redirect (doorsturen naar willekeurige site)"}),
-    Weakness("CWE-352", {"en": "Cross-site request forgery (CSRF)", "nl": "Cross-site request forgery (CSRF)"}),
-    Weakness("CWE-22", {"en": "Path traversal", "nl": "Path traversal (bestanden buiten de map lezen)"}),
-    Weakness("CWE-918", {"en": "Server-side request forgery (SSRF)", "nl": "Server-side request forgery (SSRF)"}),
-    Weakness("CWE-78", {"en": "OS command injection", "nl": "Injectie van systeemcommando's"}),
-    Weakness("CWE-434", {"en": "Unrestricted file upload", "nl": "Onbeperkt bestanden uploaden"}),
-    Weakness("CWE-611", {"en": "XML external entities (XXE)", "nl": "XML external entities (XXE)"}),
-    Weakness("CWE-319", {"en": "Sensitive data sent without encryption",
-                         "nl": "Gevoelige gegevens onversleuteld verstuurd"}),
-    Weakness("CWE-1104", {"en": "Outdated software with known vulnerabilities",
-                          "nl": "Verouderde software met bekende kwetsbaarheden"}),
-    Weakness("CWE-1021", {"en": "Clickjacking", "nl": "Clickjacking"}),
-)
+COMMON: tuple[Weakness, ...] = tuple(Weakness(i) for i in (
+    "CWE-79", "CWE-89", "CWE-639", "CWE-284", "CWE-287", "CWE-200", "CWE-538", "CWE-548", "CWE-601",
+    "CWE-352", "CWE-22", "CWE-918", "CWE-78", "CWE-434", "CWE-611", "CWE-319", "CWE-1104", "CWE-1021",
+))
 
 _BY_ID = {w.id: w for w in COMMON}
 _LOOSE = re.compile(r"^\s*(?:cwe)?\s*[-_: ]?\s*0*([1-9][0-9]{0,4})\s*$", re.IGNORECASE)

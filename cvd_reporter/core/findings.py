@@ -40,3 +40,14 @@ class Finding:
         loc = f" ({', '.join(where)})" if where else ""
         return f"{self.severity}: {self.code}{loc}: {self.message}"
 
+
+
+def note(code: str, severity: str, message: str, **extra: Any) -> Finding:
+    """A finding without a place (a note about a target, a key, a fetch)."""
+    return Finding(code=code, severity=severity, message=message, extra=extra)  # type: ignore[arg-type]
+
+
+def shown(text: str, limit: int = 120) -> str:
+    """Text from outside, safe to print in a message: control characters escaped, length capped."""
+    out = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    return out if len(out) <= limit else out[:limit] + f"... ({len(text)} characters)"

@@ -13,9 +13,9 @@ import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.i18n import LANGUAGES, say, translator
 from cvd_reporter.core.messages import make
 
 # A one-line field (a title, a name) may end up in a mail header or a table row: no line breaks of any
@@ -184,15 +184,6 @@ class Report:
         plain: dict[str, Any] = _prune(_plain(dataclasses.asdict(self)))
         return plain
 
-    @property
-    def hosts(self) -> list[str]:
-        out: list[str] = []
-        for url in self.target.urls:
-            host = (urlsplit(url).hostname or "").lower()
-            if host and host not in out:
-                out.append(host)
-        return out
-
 
 _CLASSES: dict[str, type] = {
     "reporter": Reporter, "organisation": Organisation, "target": Target, "vulnerability": Vulnerability,
@@ -243,47 +234,38 @@ def _parse_date(value: Any) -> dt.date | None:
     return None
 
 
-_TYPE_WORDS = {
-    "en": {"string": "text", "boolean": "true or false", "date": "a date (YYYY-MM-DD)", "list": "a list",
-           "object": "a mapping of fields", "empty": "empty", "true/false": "true/false", "a number": "a number",
-           "text": "text", "a list": "a list", "a mapping": "a mapping"},
-    "nl": {"string": "tekst", "boolean": "true of false", "date": "een datum (JJJJ-MM-DD)", "list": "een lijst",
-           "object": "een verzameling velden", "empty": "leeg", "true/false": "true/false", "a number": "een getal",
-           "text": "tekst", "a list": "een lijst", "a mapping": "een verzameling velden"},
-}
-
-
 def _type_name(value: Any) -> str:
+    """The catalogue id suffix (``model.type.<name>``) that names what a value is."""
     if value is None:
         return "empty"
     if isinstance(value, bool):
-        return "true/false"
+        return "true_false"
     if isinstance(value, (int, float)):
-        return "a number"
+        return "number"
     if isinstance(value, str):
-        return "text"
+        return "string"
     if isinstance(value, list):
-        return "a list"
+        return "list"
     if isinstance(value, dict):
-        return "a mapping"
+        return "mapping"
     return type(value).__name__
 
 
 class _Ctx:
     def __init__(self, lang: str) -> None:
-        self.lang = lang if lang in _TYPE_WORDS else "en"
+        self.lang = lang if lang in LANGUAGES else "en"
         self.findings: list[Finding] = []
 
     def wrong_type(self, path: str, expected: str, value: Any) -> None:
-        words = _TYPE_WORDS[self.lang]
+        t = translator(self.lang)
+        got = _type_name(value)
         self.findings.append(make("wrong_type", "error", self.lang, field=path, path=path,
-                                  expected=words[expected], got=words.get(_type_name(value), _type_name(value))))
+                                  expected=t(f"model.type.{expected}"),
+                                  got=t(f"model.type.{got}") if t.has(f"model.type.{got}") else got))
 
 
 def _hint(lang: str, text: str | None) -> str:
-    if not text:
-        return ""
-    return f" (did you mean {text!r}?)" if lang == "en" else f" (bedoelt u {text!r}?)"
+    return say(lang, "model.did_you_mean", text=text) if text else ""
 
 
 def _convert(spec: F, value: Any, path: str, ctx: _Ctx) -> Any:
@@ -352,7 +334,7 @@ def parse_report(data: Any, *, lang: str = "en") -> tuple[Report, list[Finding]]
         return Report(), ctx.findings
     schema = data.get("schema")
     if schema != SCHEMA_ID:
-        found = "" if schema is None else (f"; found {schema!r}" if ctx.lang == "en" else f"; gevonden: {schema!r}")
+        found = "" if schema is None else say(ctx.lang, "model.found", value=schema)
         ctx.findings.append(make("schema_version", "error", ctx.lang, field="schema", found=found))
     values = _convert_fields(SPEC, {k: v for k, v in data.items() if k != "schema"}, "", ctx)
     report = Report()

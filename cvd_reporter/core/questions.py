@@ -1,7 +1,8 @@
 """The wizard's questions as data (issue 7), and the pure functions that turn answers into a Report.
 
 Each question has a stable ``name`` (what the draft stores and what tests script), the model field it
-fills, its text in Dutch and English (English taken from the model SPEC's descriptions where they
+fills, its text as an id in the message catalogue (core/i18n.py: ``question.<name>``, options
+``question.<name>.<value>``; the English wording follows the model SPEC's descriptions where they
 read as a question), and a check that uses the same rules as ``validate`` (core/validate.py), so an
 answer that the report file would reject is refused on the spot, with the reason, and asked again.
 
@@ -10,6 +11,7 @@ Pure: no prompts, no files, no network; ``today`` comes in through the Context.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
@@ -18,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cvd_reporter.core import cvss_builder, cwe
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.model import (
-    SPEC,
     Conduct,
     Disclosure,
     Evidence,
@@ -30,18 +32,19 @@ from cvd_reporter.core.model import (
     Vulnerability,
 )
 from cvd_reporter.core.policy import Attestation, Policy
-from cvd_reporter.core.validate import check_cvss, check_email, check_ip, check_phone, check_url
+from cvd_reporter.core.target import WEB_SCHEMES
+from cvd_reporter.core.target import parse_target as _parse_target
+from cvd_reporter.core.validate import check_cvss, check_email, check_ip, check_phone
+from cvd_reporter.errors import CvdError
 
 STEPS: tuple[str, ...] = ("target", "reporter", "vulnerability", "evidence", "conduct", "disclosure")
-STEP_TITLES: dict[str, dict[str, str]] = {
-    "target": {"en": "1/7 The target", "nl": "1/7 Het doelwit"},
-    "reporter": {"en": "2/7 About you", "nl": "2/7 Over u"},
-    "vulnerability": {"en": "3/7 The vulnerability", "nl": "3/7 De kwetsbaarheid"},
-    "evidence": {"en": "4/7 Evidence files", "nl": "4/7 Bewijsbestanden"},
-    "conduct": {"en": "5/7 How you found it, and the policy's rules", "nl": "5/7 Hoe u het vond, en de regels van het beleid"},
-    "disclosure": {"en": "6/7 Sharing and credit", "nl": "6/7 Delen en vermelding"},
-    "finish": {"en": "7/7 Check and send", "nl": "7/7 Controleren en versturen"},
-}
+
+
+def step_title(step: str, lang: str) -> str:
+    """The heading of a wizard step ("1/7 The target"), from the catalogue (``step.<name>``)."""
+    return say(lang, f"step.{step}")
+
+
 MAX_EVIDENCE = 20
 MAX_EVIDENCE_BYTES = 25 * 1024 * 1024  # as reportfile.MAX_EVIDENCE_BYTES: what e-mail providers carry
 
@@ -57,47 +60,53 @@ class Context:
 
 
 Checker = Callable[[Any, Context], "str | None"]
+Text = str | Callable[[str], str]
+"""A catalogue id (``question.title``), or a function of the language for texts that are not ours to
+word (a policy rule in the policy's own words) or that combine catalogue texts (a CWE name and id)."""
+
+
+def _say(text: Text, lang: str, params: Mapping[str, Any]) -> str:
+    return say(lang, text, **params) if isinstance(text, str) else text(lang)
 
 
 @dataclass(frozen=True)
 class Option:
     value: str
-    text: dict[str, str]
+    text: Text
 
     def say(self, lang: str) -> str:
-        return self.text.get(lang) or self.text["en"]
+        return _say(self.text, lang, {})
 
 
 @dataclass(frozen=True)
 class Question:
     name: str
     kind: str  # text | editor | select | confirm | checkbox
-    text: dict[str, str]
+    text: Text
     step: str
     field: str | None = None  # the model path the answer fills (None: steers the flow only)
     options: tuple[Option, ...] = ()
     optional: bool = False
     check: Checker | None = None
-    hint: dict[str, str] | None = None
+    hint: str | None = None  # a catalogue id
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # named values for the texts ({n})
 
     def say(self, lang: str) -> str:
-        return self.text.get(lang) or self.text["en"]
+        return _say(self.text, lang, self.params)
 
     def instruction(self, lang: str) -> str | None:
-        if not self.hint:
-            return None
-        return self.hint.get(lang) or self.hint.get("en")
+        return say(lang, self.hint) if self.hint else None
 
     def error(self, value: Any, ctx: Context) -> str | None:
         """None when the answer is acceptable; otherwise the reason, in ctx.lang, to show and ask again."""
         if self.kind in ("text", "editor"):
             text = "" if value is None else str(value)
             if not text.strip():
-                return None if self.optional else say(ctx.lang, "required")
+                return None if self.optional else say(ctx.lang, "question.error.required")
             if len(text) > MAX_TEXT:
-                return say(ctx.lang, "too_long", limit=MAX_TEXT)
+                return say(ctx.lang, "question.error.too_long", limit=MAX_TEXT)
         if self.kind == "select" and value not in {o.value for o in self.options}:
-            return say(ctx.lang, "choose")
+            return say(ctx.lang, "question.error.choose")
         if self.check is not None:
             return self.check(value, ctx)
         return None
@@ -105,58 +114,29 @@ class Question:
 
 MAX_TEXT = 100_000  # one answer; a longer text belongs in an evidence file
 
-# ---------------------------------------------------------------------------- error texts
-ERRORS: dict[str, dict[str, str]] = {
-    "required": {"en": "Please give an answer; this one is needed.", "nl": "Vul hier iets in; dit is nodig."},
-    "too_long": {"en": "That is more than {limit} characters; put long material in an evidence file.",
-                 "nl": "Dat is meer dan {limit} tekens; zet lange stukken in een bewijsbestand."},
-    "choose": {"en": "Choose one of the options.", "nl": "Kies een van de mogelijkheden."},
-    "target": {"en": "Give an http(s) URL with a host name (https://gemeente.example/page) or an IP address.",
-               "nl": "Geef een http(s)-URL met een hostnaam (https://gemeente.example/pagina) of een IP-adres."},
-    "email": {"en": "That is not a valid e-mail address ({reason}).", "nl": "Dat is geen geldig e-mailadres ({reason})."},
-    "phone": {"en": "That is not a valid phone number; use +31 6 12345678 or 06 12345678.",
-              "nl": "Dat is geen geldig telefoonnummer; gebruik +31 6 12345678 of 06 12345678."},
-    "file_missing": {"en": "There is no file {path}.", "nl": "Het bestand {path} bestaat niet."},
-    "cwe": {"en": "That is not a CWE id; write it like CWE-79 (or just 79).",
-            "nl": "Dat is geen CWE-id; schrijf het als CWE-79 (of alleen 79)."},
-    "cvss": {"en": "That is not a valid CVSS 3.1 or 4.0 vector ({reason}).",
-             "nl": "Dat is geen geldige CVSS 3.1- of 4.0-vector ({reason})."},
-    "date": {"en": "Write a date like {example}.", "nl": "Schrijf een datum zoals {example}."},
-    "future": {"en": "That date is in the future.", "nl": "Die datum ligt in de toekomst."},
-    "not_future": {"en": "A publication date must lie in the future.", "nl": "Een publicatiedatum moet in de toekomst liggen."},
-    "ip": {"en": "{value!r} is not an IPv4 or IPv6 address.", "nl": "{value!r} is geen IPv4- of IPv6-adres."},
-}
-
-
-def say(lang: str, key: str, **params: Any) -> str:
-    texts = ERRORS[key]
-    return (texts.get(lang) or texts["en"]).format(**params)
-
-
 # ---------------------------------------------------------------------------- answer parsing
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?$",
-                       re.IGNORECASE)
-
-
 def parse_target(text: str) -> tuple[str, str] | None:
     """A URL or an IP address, as the report file holds it: ``("url", ...)`` or ``("ip", ...)``.
 
-    A bare host name (``gemeente.example`` or ``gemeente.example/path``) gets ``https://`` in front,
-    since a report needs a URL with a host (DESIGN.md, target); anything else is None.
+    Parsed by the one target parser (:mod:`cvd_reporter.core.target`), so the report names the
+    machine a browser would reach: ``https://0xC0.168.1.1/`` is ``https://192.168.1.1/``. A bare host
+    name (``gemeente.example`` or ``gemeente.example/path``) gets ``https://`` in front, since a report
+    needs a URL with a host (docs/report-file.md, target). None for text that is no target, for a scheme other
+    than http(s), and for a bare host name of one label (``gemeente``: a typo, not a web address).
     """
-    value = (text or "").strip()
-    if not value:
+    try:
+        t = _parse_target(text or "")
+    except CvdError:
         return None
-    candidate = value.strip("[]") if value.startswith("[") and value.endswith("]") else value
-    if check_ip(candidate):
-        return "ip", str(ipaddress.ip_address(candidate))
-    if "://" not in value:
-        host = value.split("/", 1)[0].split(":", 1)[0]
-        if _HOSTNAME.match(host):
-            value = "https://" + value
-    if check_url(value):
-        return "url", value
-    return None
+    if t.scheme is not None and t.scheme not in WEB_SCHEMES:
+        return None
+    if t.kind == "ip":
+        return "ip", t.host
+    if t.scheme is None and t.ip is None and "." not in t.host:
+        return None
+    if t.url is None:  # a bare host (and port): the URL of its front page
+        t = _parse_target(f"https://{t.host_in_url}" + (f":{t.port}" if t.port is not None else ""))
+    return "url", str(t.url)
 
 
 def split_list(text: str | None, *, spaces: bool = False) -> list[str]:
@@ -185,7 +165,7 @@ def parse_date(text: str | None) -> dt.date | None:
 
 # ---------------------------------------------------------------------------- checks
 def _check_target(value: Any, ctx: Context) -> str | None:
-    return None if parse_target(str(value)) else say(ctx.lang, "target")
+    return None if parse_target(str(value)) else say(ctx.lang, "question.error.target")
 
 
 def _check_email(value: Any, ctx: Context) -> str | None:
@@ -193,151 +173,105 @@ def _check_email(value: Any, ctx: Context) -> str | None:
     if not text:
         return None
     reason = check_email(text)
-    return say(ctx.lang, "email", reason=reason) if reason else None
+    return say(ctx.lang, "question.error.email", reason=reason) if reason else None
 
 
 def _check_phone(value: Any, ctx: Context) -> str | None:
     text = str(value or "").strip()
     if not text:
         return None
-    return None if check_phone(text, ctx.policy.phone_region) else say(ctx.lang, "phone")
+    return None if check_phone(text, ctx.policy.phone_region) else say(ctx.lang, "question.error.phone")
 
 
 def _check_cwe(value: Any, ctx: Context) -> str | None:
-    return None if cwe.normalise_cwe(str(value or "")) else say(ctx.lang, "cwe")
+    return None if cwe.normalise_cwe(str(value or "")) else say(ctx.lang, "question.error.cwe")
 
 
 def _check_cvss(value: Any, ctx: Context) -> str | None:
     reason = check_cvss(str(value or ""))
-    return say(ctx.lang, "cvss", reason=reason) if reason else None
+    return say(ctx.lang, "question.error.cvss", reason=reason) if reason else None
 
 
 def _check_discovered(value: Any, ctx: Context) -> str | None:
     day = parse_date(str(value or ""))
     if day is None:
-        return say(ctx.lang, "date", example=ctx.today.isoformat())
+        return say(ctx.lang, "question.error.date", example=ctx.today.isoformat())
     if day > ctx.today:  # validate's discovered_future
-        return say(ctx.lang, "future")
+        return say(ctx.lang, "question.error.future")
     return None
 
 
 def _check_publication(value: Any, ctx: Context) -> str | None:
     day = parse_date(str(value or ""))
     if day is None:
-        return say(ctx.lang, "date", example=(ctx.today + dt.timedelta(days=90)).isoformat())
-    return say(ctx.lang, "not_future") if day <= ctx.today else None
+        return say(ctx.lang, "question.error.date", example=(ctx.today + dt.timedelta(days=90)).isoformat())
+    return say(ctx.lang, "question.error.not_future") if day <= ctx.today else None
 
 
 def _check_ips(value: Any, ctx: Context) -> str | None:
     for item in split_list(str(value or ""), spaces=True):
         if not check_ip(item):
-            return say(ctx.lang, "ip", value=item)
+            return say(ctx.lang, "question.error.ip", value=item)
     return None
 
 
 # ---------------------------------------------------------------------------- the questions
-def _spec(path: str) -> str:
-    """The model's own description of a field (core/model.py SPEC), as English prompt text."""
-    node = SPEC[path.split(".", maxsplit=1)[0]]
-    for part in path.split(".")[1:]:
-        assert node.fields is not None
-        node = node.fields[part]
-    return node.description.rstrip(".")
+def _step_name(step: str) -> Callable[[str], str]:
+    """A step's title without its number ("The target"), for the change-step choice."""
+    return lambda lang: step_title(step, lang).split(" ", 1)[1]
 
 
-def _q(name: str, kind: str, step: str, nl: str, en: str | None = None, *, fld: str | None = None,
+def _q(name: str, kind: str, step: str, *, fld: str | None = None, options: tuple[str, ...] = (),
        **kw: Any) -> Question:
-    return Question(name, kind, {"nl": nl, "en": en if en is not None else _spec(fld or "")}, step, fld, **kw)
+    """A question whose text is ``question.<name>`` and whose options are ``question.<name>.<value>``."""
+    return Question(name, kind, f"question.{name}", step, fld,
+                    options=tuple(Option(v, f"question.{name}.{v}") for v in options), **kw)
 
 
-def _opt(value: str, en: str, nl: str) -> Option:
-    return Option(value, {"en": en, "nl": nl})
-
-
-OPTIONAL = {"en": "(optional: Enter to skip)", "nl": "(optioneel: Enter om over te slaan)"}
-LONG = {"en": "(several lines: finish with Esc and then Enter)", "nl": "(meerdere regels: afronden met Esc en dan Enter)"}
+OPTIONAL = N_("question.hint.optional")
+LONG = N_("question.hint.long")
 
 _QUESTIONS: tuple[Question, ...] = (
     # 1. target
-    _q("target", "text", "target", "Welke URL of welk IP-adres is kwetsbaar?",
-       "Which URL or IP address is vulnerable?", fld="target.urls", check=_check_target,
-       hint={"en": "(e.g. https://www.gemeente.example/login)", "nl": "(bijv. https://www.gemeente.example/inloggen)"}),
-    _q("target_other", "confirm", "target", "Wilt u een ander doelwit opgeven?", "Do you want to give another target?"),
+    _q("target", "text", "target", fld="target.urls", check=_check_target, hint=N_("question.target.hint")),
+    _q("target_other", "confirm", "target"),
     # 2. reporter
-    _q("reporter_name", "text", "reporter", "Naam of schuilnaam", fld="reporter.name", optional=True, hint=OPTIONAL),
-    _q("reporter_email", "text", "reporter", "E-mailadres voor antwoorden", fld="reporter.email", optional=True,
-       check=_check_email, hint=OPTIONAL),
-    _q("reporter_phone", "text", "reporter", "Telefoonnummer voor antwoorden (Nederlandse nummers mogen zonder +31)",
-       fld="reporter.phone", optional=True, check=_check_phone, hint=OPTIONAL),
-    _q("reporter_anonymous", "confirm", "reporter",
-       "U liet geen e-mailadres of telefoonnummer achter. Anoniem melden? Dan kan de organisatie u nooit antwoorden.",
-       "You left no e-mail address or phone number. Report anonymously? Then the organisation can never answer you.",
-       fld="reporter.anonymous"),
-    _q("reporter_pgp_key", "text", "reporter",
-       "Uw eigen publieke OpenPGP-sleutel (een bestand), zodat zij versleuteld kunnen antwoorden",
-       fld="reporter.pgp_key", optional=True, hint=OPTIONAL),
+    _q("reporter_name", "text", "reporter", fld="reporter.name", optional=True, hint=OPTIONAL),
+    _q("reporter_email", "text", "reporter", fld="reporter.email", optional=True, check=_check_email, hint=OPTIONAL),
+    _q("reporter_phone", "text", "reporter", fld="reporter.phone", optional=True, check=_check_phone, hint=OPTIONAL),
+    _q("reporter_anonymous", "confirm", "reporter", fld="reporter.anonymous"),
+    _q("reporter_pgp_key", "text", "reporter", fld="reporter.pgp_key", optional=True, hint=OPTIONAL),
     # 3. vulnerability
-    _q("title", "text", "vulnerability", "Een korte titel", fld="vulnerability.title"),
-    _q("cwe", "select", "vulnerability", "Wat voor soort zwakke plek is het?", "What kind of weakness is it?",
-       fld="vulnerability.cwe",
-       options=(*(Option(w.id, {"en": w.say("en"), "nl": w.say("nl")}) for w in cwe.COMMON),
-                _opt("other", "Another CWE id", "Een ander CWE-id"),
-                _opt("unknown", "I don't know", "Weet ik niet"))),
-    _q("cwe_other", "text", "vulnerability", "Welk CWE-id?", "Which CWE id?", fld="vulnerability.cwe",
-       check=_check_cwe, hint={"en": "(e.g. CWE-209)", "nl": "(bijv. CWE-209)"}),
-    _q("cvss_mode", "select", "vulnerability", "Ernst volgens CVSS?", "Severity as CVSS?", fld="vulnerability.cvss",
-       options=(_opt("none", "Skip (optional)", "Overslaan (optioneel)"),
-                _opt("build", "Build it from 8 short questions", "Opbouwen met 8 korte vragen"),
-                _opt("vector", "I have a vector (CVSS:3.1/... or CVSS:4.0/...)", "Ik heb een vector (CVSS:3.1/... of CVSS:4.0/...)"))),
-    _q("cvss_vector", "text", "vulnerability", "CVSS-vector", "CVSS vector", fld="vulnerability.cvss", check=_check_cvss),
-    *(Question(f"cvss.{m.key}", "select", dict(m.question), "vulnerability", "vulnerability.cvss",
-               options=tuple(Option(v.value, dict(v.text)) for v in m.values)) for m in cvss_builder.METRICS),
-    _q("description", "editor", "vulnerability", "Wat is de kwetsbaarheid?", "What is the vulnerability?", fld="vulnerability.description",
-       hint=LONG),
-    _q("steps", "editor", "vulnerability", "Stappen om het na te doen, één per regel",
-       "Steps to reproduce, one a line", fld="vulnerability.steps", optional=True, hint=LONG),
-    _q("impact", "text", "vulnerability", "Wat zou een aanvaller ermee kunnen doen?", fld="vulnerability.impact",
-       optional=True, hint=OPTIONAL),
-    _q("remediation", "text", "vulnerability", "Hoe zou het opgelost kunnen worden?",
-       "How could it be fixed?", fld="vulnerability.remediation", optional=True, hint=OPTIONAL),
+    _q("title", "text", "vulnerability", fld="vulnerability.title"),
+    Question("cwe", "select", "question.cwe", "vulnerability", "vulnerability.cwe",
+             options=(*(Option(w.id, w.say) for w in cwe.COMMON),
+                      Option("other", N_("question.cwe.other")), Option("unknown", N_("question.cwe.unknown")))),
+    _q("cwe_other", "text", "vulnerability", fld="vulnerability.cwe", check=_check_cwe,
+       hint=N_("question.cwe_other.hint")),
+    _q("cvss_mode", "select", "vulnerability", fld="vulnerability.cvss", options=("none", "build", "vector")),
+    _q("cvss_vector", "text", "vulnerability", fld="vulnerability.cvss", check=_check_cvss),
+    *(Question(f"cvss.{m.key}", "select", m.say, "vulnerability", "vulnerability.cvss",
+               options=tuple(Option(v.value, v.say) for v in m.values)) for m in cvss_builder.METRICS),
+    _q("description", "editor", "vulnerability", fld="vulnerability.description", hint=LONG),
+    _q("steps", "editor", "vulnerability", fld="vulnerability.steps", optional=True, hint=LONG),
+    _q("impact", "text", "vulnerability", fld="vulnerability.impact", optional=True, hint=OPTIONAL),
+    _q("remediation", "text", "vulnerability", fld="vulnerability.remediation", optional=True, hint=OPTIONAL),
     # 5. conduct
-    _q("discovered", "text", "conduct", "Wanneer vond u het? (JJJJ-MM-DD)", "When did you find it? (YYYY-MM-DD)",
-       fld="conduct.discovered", check=_check_discovered),
-    _q("source_ips", "text", "conduct", "Vanaf welke IP-adressen testte u? (helpt hen hun logs te vinden)",
-       fld="conduct.source_ips", optional=True, check=_check_ips, hint=OPTIONAL),
-    _q("tools", "text", "conduct", "Welke hulpmiddelen gebruikte u? (gescheiden door komma's)",
-       "Tools you used (separated by commas)", fld="conduct.tools", optional=True, hint=OPTIONAL),
-    _q("data_accessed", "text", "conduct", "Welke gegevens zag u?", "What data did you see?",
-       fld="conduct.data_accessed", optional=True, hint=OPTIONAL),
-    _q("data_downloaded", "text", "conduct", "Welke gegevens downloadde u? (niet meer dan nodig)",
-       "What data did you download? (no more than needed)", fld="conduct.data_downloaded", optional=True,
-       hint=OPTIONAL),
+    _q("discovered", "text", "conduct", fld="conduct.discovered", check=_check_discovered),
+    _q("source_ips", "text", "conduct", fld="conduct.source_ips", optional=True, check=_check_ips, hint=OPTIONAL),
+    _q("tools", "text", "conduct", fld="conduct.tools", optional=True, hint=OPTIONAL),
+    _q("data_accessed", "text", "conduct", fld="conduct.data_accessed", optional=True, hint=OPTIONAL),
+    _q("data_downloaded", "text", "conduct", fld="conduct.data_downloaded", optional=True, hint=OPTIONAL),
     # 6. disclosure
-    _q("shared_with", "text", "disclosure", "Aan wie vertelde u het al? (het beleid vraagt niets te delen tot het is opgelost)",
-       fld="disclosure.shared_with", optional=True, hint=OPTIONAL),
-    _q("disclosure_intent", "select", "disclosure", "Wilt u er later over publiceren?", "Do you intend to publish about it?",
-       fld="disclosure.intent",
-       options=(_opt("none", "No", "Nee"),
-                _opt("after-fix", "Yes, after it is fixed (I will tell them first)",
-                     "Ja, nadat het is opgelost (ik laat het hen eerst weten)"),
-                _opt("date", "Yes, on a date I choose", "Ja, op een datum die ik kies"))),
-    _q("disclosure_date", "text", "disclosure", "Op welke datum? (JJJJ-MM-DD)", "On which date? (YYYY-MM-DD)",
-       fld="disclosure.date", check=_check_publication),
-    _q("credit", "select", "disclosure", "Hoe wilt u vermeld worden (bijv. in een hall of fame)?",
-       "How do you want to be credited (e.g. in a hall of fame)?", fld="disclosure.credit",
-       options=(_opt("name", "With my name", "Met mijn naam"), _opt("pseudonym", "With my pseudonym", "Met mijn schuilnaam"),
-                _opt("none", "Not at all", "Helemaal niet"))),
+    _q("shared_with", "text", "disclosure", fld="disclosure.shared_with", optional=True, hint=OPTIONAL),
+    _q("disclosure_intent", "select", "disclosure", fld="disclosure.intent", options=("none", "after-fix", "date")),
+    _q("disclosure_date", "text", "disclosure", fld="disclosure.date", check=_check_publication),
+    _q("credit", "select", "disclosure", fld="disclosure.credit", options=("name", "pseudonym", "none")),
     # 7. finish and flow control
-    _q("finish_action", "select", "finish", "Wat wilt u nu doen?", "What do you want to do now?",
-       options=(_opt("send", "Send it now", "Nu versturen"),
-                _opt("save", "Save it as a report file, to send later with `cvd-reporter submit`",
-                     "Opslaan als rapportbestand, om later te versturen met `cvd-reporter submit`"),
-                _opt("change", "Go back and change an answer", "Teruggaan en een antwoord veranderen"),
-                _opt("stop", "Stop for now (the draft is kept)", "Nu stoppen (het concept blijft bewaard)"))),
-    _q("change_step", "select", "finish", "Welk deel wilt u veranderen?", "Which part do you want to change?",
-       options=tuple(Option(s, {"en": STEP_TITLES[s]["en"].split(" ", 1)[1], "nl": STEP_TITLES[s]["nl"].split(" ", 1)[1]})
-                     for s in STEPS)),
-    _q("save_path", "text", "finish", "Opslaan als", "Save as"),
+    _q("finish_action", "select", "finish", options=("send", "save", "change", "stop")),
+    Question("change_step", "select", "question.change_step", "finish",
+             options=tuple(Option(s, _step_name(s)) for s in STEPS)),
+    _q("save_path", "text", "finish"),
 )
 
 QUESTIONS: dict[str, Question] = {q.name: q for q in _QUESTIONS}
@@ -348,24 +282,19 @@ def evidence_questions(index: int) -> tuple[Question, Question, Question]:
 
     Whether the path exists is checked by the wizard (files are I/O; this module is pure).
     """
-    n = index + 1
+    n = {"n": index + 1}
     return (
-        Question(f"evidence[{index}].path", "text",
-                 {"en": f"Evidence file {n}: path", "nl": f"Bewijsbestand {n}: pad"}, "evidence", "evidence.path",
-                 optional=True,
-                 hint={"en": "(Enter when there are no more)", "nl": "(Enter als er geen meer zijn)"}),
-        Question(f"evidence[{index}].description", "text",
-                 {"en": f"What does file {n} show?", "nl": f"Wat laat bestand {n} zien?"}, "evidence",
-                 "evidence.description", optional=True, hint=OPTIONAL),
-        Question(f"evidence[{index}].redact", "confirm",
-                 {"en": f"Use a redacted copy of file {n} in the report instead?",
-                  "nl": f"Een geschoonde kopie van bestand {n} in het rapport gebruiken?"}, "evidence"),
+        Question(f"evidence[{index}].path", "text", "question.evidence.path", "evidence", "evidence.path",
+                 optional=True, hint=N_("question.evidence.path.hint"), params=n),
+        Question(f"evidence[{index}].description", "text", "question.evidence.description", "evidence",
+                 "evidence.description", optional=True, hint=OPTIONAL, params=n),
+        Question(f"evidence[{index}].redact", "confirm", "question.evidence.redact", "evidence", params=n),
     )
 
 
 def attestation_question(att: Attestation) -> Question:
     """One policy rule as its own yes/no question, in the policy's own words (nl or en)."""
-    return Question(f"attest.{att.id}", "confirm", dict(att.text), "conduct", "conduct.attestations")
+    return Question(f"attest.{att.id}", "confirm", att.say, "conduct", "conduct.attestations")
 
 
 def get(name: str) -> Question:

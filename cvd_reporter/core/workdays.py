@@ -41,8 +41,9 @@ CALENDARS: dict[str, str] = {
     "weekends": "Saturdays and Sundays only",
 }
 
-# The calendar used for the second, "lenient" due date shown beside the strict one (cvd-domain.md §5:
-# a CVD promise is not a statutory term, so both readings are shown rather than one).
+# The calendar used for the second, "lenient" due date shown beside the strict one: a CVD promise is
+# not a statutory term (the Algemene termijnenwet, art. 3, which adds Good Friday and 5 May, applies only
+# to terms set by law), so both readings are shown rather than one.
 LENIENT: dict[str, str] = {
     "nl-gemeente": "nl-lenient",
     "nl-public": "nl-lenient",

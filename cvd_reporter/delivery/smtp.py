@@ -1,9 +1,9 @@
 """SMTP submission of a finished (encrypted) message: TLS before anything else, or nothing at all.
 
-Policy (issue 6, DESIGN.md invariants):
-- ``starttls``: EHLO, then STARTTLS is required. A server that does not offer it gets no AUTH, no
-  MAIL, no message: smtplib's ``login()`` would otherwise send the password in clear (measured, see
-  shared/notes/test-infra.md §3). ``tls``: implicit TLS from the first byte (RFC 8314 §3.3).
+Policy (issue 6; the promises in docs/security-model.md):
+- ``starttls``: EHLO, then STARTTLS (RFC 3207) is required. A server that does not offer it gets no
+  AUTH, no MAIL, no message: smtplib's ``login()`` does not insist on TLS and would send the password
+  in clear over a plain connection. ``tls``: implicit TLS from the first byte (RFC 8314 §3.3).
 - Certificates are verified with :func:`cvd_reporter.net.tls.make_ssl_context`; ``--connect-to``
   changes only where the TCP connection goes, the configured name keeps driving SNI and the
   certificate check.

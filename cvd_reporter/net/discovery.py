@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.domains import parent_domains, registrable_domain
-from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.findings import Finding, shown
 from cvd_reporter.core.securitytxt import (
     CODES,
     LEGACY_PATH,
@@ -38,7 +38,9 @@ from cvd_reporter.core.securitytxt import (
     parse,
     verify_signature,
 )
-from cvd_reporter.errors import DiscoveryError, NetworkError, ValidationError
+from cvd_reporter.core.target import WEB_SCHEMES, Target
+from cvd_reporter.core.target import parse_target as parse_target_text
+from cvd_reporter.errors import DiscoveryError, NetworkError, TargetError
 from cvd_reporter.net.http import Fetcher, FetchResult
 
 MAX_REDIRECTS = 5
@@ -50,7 +52,9 @@ _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?")
 
 
 @dataclass(frozen=True)
-class Target:
+class Origin:
+    """Where discovery fetches from: a host and a port, always over https."""
+
     host: str  # lower-case A-label host name or IP address (no brackets)
     port: int | None  # None for 443
 
@@ -67,34 +71,28 @@ class Target:
             return False
 
 
-def parse_target(target: str) -> Target:
-    """A URL, ``host``, ``host:port`` or IP address -> :class:`Target`. Raises ValidationError."""
-    text = target.strip()
-    bad = ValidationError(f"{target!r} is not a URL, host name or IP address.", code="invalid_target")
-    if not text or any(c.isspace() for c in text):
-        raise bad
-    try:
-        parts = urlsplit(text if "://" in text else f"//{text}")
-        if "://" in text and parts.scheme.lower() not in ("http", "https"):
-            raise ValidationError(f"{target!r} is not a web address; give a host name or an https:// URL.",
-                                  code="invalid_target")
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        raise bad from None
-    if not host:
-        raise bad
-    host = host.rstrip(".").lower()
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        try:
-            host = host.encode("idna").decode("ascii") if not host.isascii() else host
-        except UnicodeError:
-            raise bad from None
-        labels = host.split(".")
-        if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-            raise bad from None
-    return Target(host, None if port in (None, 443) else port)
+def parse_target(target: str) -> Origin:
+    """A URL, ``host``, ``host:port`` or IP address -> the :class:`Origin` to fetch from.
+
+    Parsed by the one target parser (:func:`cvd_reporter.core.target.parse_target`, the URL
+    Standard); on top of it discovery needs an http(s) URL and a host name DNS can hold (letters,
+    digits and hyphens, RFC 1123 section 2.1). Raises TargetError (exit 3).
+    """
+    return _origin(_parse(target), target)
+
+
+def _origin(t: Target, target: str) -> Origin:
+    if t.scheme is not None and t.scheme not in WEB_SCHEMES:
+        raise TargetError(f"{shown(target, 80)!r} is not a web address; give a host name or an https:// URL.")
+    if t.ip is None and not all(_LABEL.fullmatch(label) for label in t.host.split(".")):
+        raise TargetError(f"{shown(target, 80)!r} is not a URL, host name or IP address.")
+    return Origin(t.host, None if t.port in (None, 443) else t.port)
+
+
+def _parse(target: str) -> Target:
+    if any(c.isspace() for c in target.strip()):  # a browser would drop a tab; a host with one is a typo
+        raise TargetError(f"{shown(target, 80)!r} is not a URL, host name or IP address.")
+    return parse_target_text(target)
 
 
 @dataclass
@@ -230,7 +228,7 @@ def discover(target: str, fetcher: Fetcher, *, now: datetime, walk_parents: bool
     clock = _Clock(fetcher.timeout)
     tried: list[Attempt] = []
     for host in hosts:
-        base = Target(host, t.port if host == t.host else None)
+        base = Origin(host, t.port if host == t.host else None)
         for path in (WELL_KNOWN_PATH, LEGACY_PATH):
             attempt, result = _try(base.url(path), fetcher, clock)
             tried.append(attempt)
@@ -246,10 +244,9 @@ def discover(target: str, fetcher: Fetcher, *, now: datetime, walk_parents: bool
 def fetch_url(url: str, fetcher: Fetcher, *, now: datetime, user_keys: Sequence[bytes] = (),
               verify: bool = True) -> Discovery:
     """Fetch and validate the security.txt at exactly ``url`` (``securitytxt check URL``)."""
-    t = parse_target(url)
-    parts = urlsplit(url.strip())
-    path = parts.path or "/"
-    exact = t.url(path + (f"?{parts.query}" if parts.query else ""))
+    parsed = _parse(url)
+    t = _origin(parsed, url)
+    exact = t.url((parsed.path or "/") + (f"?{parsed.query}" if parsed.query else ""))
     attempt, result = _try(exact, fetcher, _Clock(fetcher.timeout))
     if result is None:
         raise _not_found(t.host, [attempt])
@@ -263,7 +260,7 @@ def _not_found(host: str, tried: list[Attempt]) -> DiscoveryError:
                           code="no_security_txt", data={"host": host, "tried": [a.to_dict() for a in tried]})
 
 
-def _analyse(target: str, t: Target, host: str, path: str | None, r: FetchResult, tried: list[Attempt],
+def _analyse(target: str, t: Origin, host: str, path: str | None, r: FetchResult, tried: list[Attempt],
              fetcher: Fetcher, now: datetime, user_keys: Sequence[bytes], verify: bool) -> Discovery:
     urls = [r.url] if r.url == r.final_url else [r.url, r.final_url]
     stx = parse(r.body, now=now, urls=urls)

@@ -18,12 +18,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-import dns.exception
-import dns.flags
-import dns.resolver
-
-from cvd_reporter.core import openpgp
-from cvd_reporter.core.openpgp import Certificate, KeyVerdict
+from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
+from cvd_reporter.core.pgp.keys import KeyVerdict, inspect
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
 from cvd_reporter.errors import CvdError, DiscoveryError, KeyProblem, NetworkError
 
@@ -159,6 +155,8 @@ class _BudgetResolver:
         self._resolver, self._budget = resolver, budget
 
     def resolve(self, name: str, rdtype: str, **kw: Any) -> Any:
+        import dns.exception  # noqa: PLC0415
+
         try:
             left = self._budget.left()
         except NetworkError:
@@ -244,7 +242,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
         if require_address and address and address.lower() not in cert.addresses:
             # WKD draft §3.1 / RFC 7929: only keys that carry the queried address count. A server
             # that answers with someone else's key is shown, but the key is never used.
-            verdict = openpgp.inspect(cert, now=now, address=address)
+            verdict = inspect(cert, now=now, address=address)
             verdict.usable = False
             verdict.reasons.insert(0, f"None of its User IDs is {address}; the source answered with a key "
                                       "for another address.")
@@ -253,7 +251,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
             continue
         kept.append(cert)
     for cert in kept:
-        verdict = openpgp.inspect(cert, now=now, address=address)
+        verdict = inspect(cert, now=now, address=address)
         found.candidates.append(Candidate(source, url, cert, verdict, address, dnssec))
 
 
@@ -264,7 +262,7 @@ def _fail(found: KeyDiscovery, source: str, url: str, error: CvdError, address: 
 def _load(found: KeyDiscovery, source: str, url: str, body: bytes, address: str | None) -> list[Certificate]:
     what = f"The key from {url}"
     try:
-        certs, problems = openpgp.parse_certificates(body, what=what)
+        certs, problems = parse_certificates(body, what=what)
     except KeyProblem as e:
         _fail(found, source, url, e, address)
         return []
@@ -277,7 +275,7 @@ def _from_url(found: KeyDiscovery, source: str, url: str, fetcher: Any, now: dat
               *, require_address: bool = False, not_found_ok: bool = False) -> bool:
     """GET a key; True when the server answered 200 (with anything)."""
     try:
-        result = fetcher.get(url, max_bytes=openpgp.MAX_KEY_BYTES, accept=KEY_ACCEPT)
+        result = fetcher.get(url, max_bytes=MAX_KEY_BYTES, accept=KEY_ACCEPT)
     except NetworkError as e:
         _fail(found, source, url, e, address)
         return False
@@ -314,6 +312,9 @@ def _from_vks_fingerprint(found: KeyDiscovery, fpr: str, fetcher: Any, keyserver
 
 def _openpgpkey_host_exists(resolver: Any, host: str) -> bool | None:
     """Does ``host`` exist in DNS? True/False, or None when DNS could not tell (timeout, SERVFAIL)."""
+    import dns.exception  # noqa: PLC0415
+    import dns.resolver  # noqa: PLC0415
+
     try:
         resolver.resolve(host, "A")
         return True
@@ -341,6 +342,10 @@ def _from_wkd(found: KeyDiscovery, address: str, fetcher: Any, resolver: Any, no
 
 def _from_dns(found: KeyDiscovery, source: str, name: str, address: str | None, resolver: Any,
               now: datetime) -> None:
+    import dns.exception  # noqa: PLC0415
+    import dns.flags  # noqa: PLC0415
+    import dns.resolver  # noqa: PLC0415
+
     try:
         answer = resolver.resolve(name, "OPENPGPKEY")
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):

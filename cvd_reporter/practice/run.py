@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.practice import org as practice_org
 from cvd_reporter.practice.servers import PracticeDNS, PracticeHTTPS, PracticeSMTP
 from cvd_reporter.settings import ConnectTo, Settings
@@ -76,19 +77,17 @@ class Practice:
     lines: list[str] = field(default_factory=list)
 
     def describe(self, lang: str) -> str:
-        nl = lang == "nl"
+        t = translator(lang)
         o = self.org
+        name = practice_org.NAME.get(t.lang, practice_org.NAME["en"])
+        folder, one_off_ca, signed = t("practice.folder"), t("practice.one_off_ca"), t("practice.signed")
         return "\n".join([
-            (f"Oefenomgeving: {practice_org.NAME['nl']} ({practice_org.DOMAIN}), alleen op deze computer."
-             if nl else f"Practice organisation: {practice_org.NAME['en']} ({practice_org.DOMAIN}), on this "
-                        "machine only."),
-            f"  website       https://{practice_org.WWW}/  (" + ("eenmalige CA, alleen hier vertrouwd)" if nl else
-                                                               "one-off CA, trusted by this run only)"),
-            f"  security.txt  https://{practice_org.WWW}/.well-known/security.txt  "
-            + ("(ondertekend)" if nl else "(signed)"),
+            t("practice.intro", name=name, domain=practice_org.DOMAIN),
+            f"  website       https://{practice_org.WWW}/  ({one_off_ca})",
+            f"  security.txt  https://{practice_org.WWW}/.well-known/security.txt  ({signed})",
             f"  key           {o.fingerprint}  (WKD: https://{practice_org.OPENPGPKEY}{o.wkd_path})",
             f"  SMTP          {practice_org.SMTP_HOST}:587  (STARTTLS + AUTH)",
-            f"  {'map' if nl else 'folder':<13} {self.folder}",
+            f"  {folder:<13} {self.folder}",
         ])
 
 
@@ -160,14 +159,13 @@ def received(practice: Practice) -> list[dict[str, Any]]:
 
 
 def show_received(messages: list[dict[str, Any]], lang: str, echo: Callable[[str], None]) -> None:
-    nl = lang == "nl"
+    t = translator(lang)
     if not messages:
-        echo("De gemeente heeft niets ontvangen." if nl else "The municipality received nothing.")
+        echo(t("practice.received_nothing"))
         return
     for m in messages:
         echo("")
-        echo("=== " + ("Zo kwam het binnen bij de gemeente (versleuteld)" if nl else
-                      "What arrived at the municipality (encrypted)") + " ===")
+        echo("=== " + t("practice.arrived") + " ===")
         for key in ("From", "To", "Subject", "Date", "Message-ID", "Content-Type"):
             if key in m["outer_headers"]:
                 echo(f"{key}: {m['outer_headers'][key]}")
@@ -176,16 +174,14 @@ def show_received(messages: list[dict[str, Any]], lang: str, echo: Callable[[str
         if start is not None:
             echo(armor[start])
             echo("\n".join(armor[start + 1:start + 4]))
-            echo("   … " + (f"({len(armor) - start - 5} regels meer)" if nl else f"({len(armor) - start - 5} more "
-                                                                              "lines)"))
+            echo("   … " + t("practice.more_lines", n=len(armor) - start - 5))
             echo(next(line for line in armor[start:] if line.startswith("-----END PGP MESSAGE")))
         if "decrypted" in m:
             d = m["decrypted"]
             echo("")
-            echo("=== " + ("Ontsleuteld met de sleutel van de gemeente" if nl else
-                          "Decrypted with the municipality's key") + " ===")
+            echo("=== " + t("practice.decrypted") + " ===")
             echo(f"Subject: {d['subject']}")
             echo("")
             echo(d["text"].rstrip())
             for a in d["attachments"]:
-                echo(("Bijlage: " if nl else "Attachment: ") + f"{a['name']} ({a['type']}, {a['size']} bytes)")
+                echo(t("practice.attachment", name=a["name"], type=a["type"], size=a["size"]))

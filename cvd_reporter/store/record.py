@@ -4,9 +4,7 @@ every delivery attempt, every state change and every deletion, with times and ha
 It is the reporter's proof that they kept the policy's rules, and the basis of the bundle NCSC-NL
 asks for ("proof of attempts at contact") before it mediates. So:
 
-- The schema is versioned with append-only migrations (the pattern of simonw/llm ``migrations.py``):
-  each ``@migration`` runs once, in its own transaction, and is recorded in ``_cvd_migrations``.
-  Never edit a released migration; add a new one.
+- The schema is versioned with append-only migrations (:mod:`cvd_reporter.store.migrations`).
 - Events, deliveries and deletion receipts are append-only (triggers refuse UPDATE and DELETE).
   The ``reports`` row keeps the current state as a summary so ``status`` stays fast.
 - A damaged or locked file gets one sentence and is never overwritten, re-created or "repaired".
@@ -20,7 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -29,127 +27,11 @@ from typing import Any
 from cvd_reporter.core import states, workdays
 from cvd_reporter.errors import CvdError, StoreError
 from cvd_reporter.store.fs import FILE_MODE, private_dir
+from cvd_reporter.store.migrations import migrate
 
 FILENAME = "record.sqlite3"
 SQLITE_MAGIC = b"SQLite format 3\x00"  # https://www.sqlite.org/fileformat.html 1.3: the header string
 DEFAULT_BUSY_TIMEOUT = 1.0  # seconds to wait for another cvd-reporter holding the file
-
-# ---------------------------------------------------------------------------- migrations
-Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = []
-migration = MIGRATIONS.append
-
-
-@migration
-def m001_reports_events_deliveries(db: sqlite3.Connection) -> None:
-    db.execute("""
-        CREATE TABLE reports (
-            id TEXT PRIMARY KEY,
-            title TEXT NOT NULL,
-            organisation TEXT NOT NULL,
-            target TEXT NOT NULL,
-            report_path TEXT,
-            policy TEXT NOT NULL,
-            calendar TEXT NOT NULL,
-            response_days INTEGER,
-            evidence_paths TEXT NOT NULL DEFAULT '[]',
-            created_at TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'draft',
-            state_at TEXT NOT NULL,
-            sent_on TEXT,
-            fix_date TEXT
-        )""")
-    db.execute("""
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            report_id TEXT NOT NULL REFERENCES reports(id),
-            state TEXT NOT NULL,
-            at TEXT NOT NULL,
-            day TEXT NOT NULL,
-            fix_date TEXT,
-            note TEXT
-        )""")
-    db.execute("""
-        CREATE TABLE deliveries (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            report_id TEXT NOT NULL REFERENCES reports(id),
-            kind TEXT NOT NULL DEFAULT 'report',
-            channel TEXT NOT NULL,
-            recipient TEXT,
-            key_fingerprint TEXT,
-            plaintext_sha256 TEXT,
-            encrypted_sha256 TEXT,
-            message_id TEXT,
-            server_answer TEXT,
-            ok INTEGER NOT NULL,
-            at TEXT NOT NULL
-        )""")
-
-
-@migration
-def m002_deletion_receipts(db: sqlite3.Connection) -> None:
-    db.execute("ALTER TABLE reports ADD COLUMN purged_at TEXT")
-    db.execute("""
-        CREATE TABLE deletion_receipts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            report_id TEXT NOT NULL REFERENCES reports(id),
-            at TEXT NOT NULL,
-            files TEXT NOT NULL,
-            note TEXT
-        )""")
-
-
-@migration
-def m003_append_only_and_indexes(db: sqlite3.Connection) -> None:
-    # The history is evidence: once written, a row never changes (corrections are new events).
-    for table in ("events", "deliveries", "deletion_receipts"):
-        for action in ("UPDATE", "DELETE"):
-            db.execute(f"""
-                CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table}
-                BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END""")
-    db.execute("CREATE INDEX events_by_report ON events(report_id, id)")
-    db.execute("CREATE INDEX deliveries_by_report ON deliveries(report_id, id)")
-    db.execute("CREATE INDEX receipts_by_report ON deletion_receipts(report_id, id)")
-    db.execute("CREATE INDEX reports_by_state ON reports(state)")
-
-
-@migration
-def m004_delivery_encrypted(db: sqlite3.Connection) -> None:
-    # Whether the message left encrypted: a report sent with --allow-plaintext says so in the record.
-    # NULL for rows written before this column existed (they were encrypted: plaintext was impossible).
-    db.execute("ALTER TABLE deliveries ADD COLUMN encrypted INTEGER")
-
-
-def migrate(db: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
-    """Apply the migrations not applied yet, each in its own transaction; return their names."""
-    migrations = MIGRATIONS if migrations is None else migrations
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "_cvd_migrations" not in tables:
-        if tables:
-            # Somebody else's SQLite database: adding our tables to it would be overwriting it.
-            raise StoreError("The record file is a SQLite database of another program; it was left as it is: "
-                             "move it aside, then run again.", code="record_foreign")
-        db.execute("CREATE TABLE _cvd_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-    done = {row[0] for row in db.execute("SELECT name FROM _cvd_migrations")}
-    known = {m.__name__ for m in MIGRATIONS}
-    if done - known:
-        raise StoreError("The record was written by a newer cvd-reporter; upgrade cvd-reporter to read it.",
-                         code="record_newer")
-    applied = []
-    for m in migrations:
-        if m.__name__ in done:
-            continue
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            m(db)
-            db.execute("INSERT INTO _cvd_migrations (name, applied_at) VALUES (?, ?)", (m.__name__, _ts(_now())))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        applied.append(m.__name__)
-    return applied
-
 
 # ---------------------------------------------------------------------------- the model
 @dataclass(frozen=True)
@@ -163,7 +45,7 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         return {"state": self.state, "at": self.at.isoformat(), "day": self.day.isoformat(),
-                "fix_date": _iso(self.fix_date), "note": self.note}
+                "fix_date": iso(self.fix_date), "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -228,7 +110,7 @@ class ReportRecord:
             "report_path": self.report_path, "policy": self.policy, "calendar": self.calendar,
             "response_days": self.response_days, "evidence_paths": list(self.evidence_paths),
             "created_at": self.created_at.isoformat(), "state": self.state, "state_at": self.state_at.isoformat(),
-            "sent_on": _iso(self.sent_on), "fix_date": _iso(self.fix_date), "purged_at": _iso(self.purged_at),
+            "sent_on": iso(self.sent_on), "fix_date": iso(self.fix_date), "purged_at": iso(self.purged_at),
         }
         if history:
             out["timeline"] = [e.to_dict() for e in self.events]
@@ -317,7 +199,7 @@ class Record:
             raise StoreError(e.message, code=e.code) from None
         if response_days is not None and not 0 <= response_days <= workdays.MAX_WORKING_DAYS:
             raise StoreError(f"A response time of {response_days} working days is out of range.", code="bad_deadline")
-        at = _ts(created_at)
+        at = timestamp(created_at)
         evidence = json.dumps([os.path.abspath(os.path.expanduser(p)) for p in evidence_paths])
         with self._write() as db:
             if db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone():
@@ -354,7 +236,7 @@ class Record:
                        " encrypted_sha256, message_id, server_answer, ok, at, encrypted)"
                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                        (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256, encrypted_sha256,
-                        message_id, server_answer, int(ok), _ts(at), int(encrypted)))
+                        message_id, server_answer, int(ok), timestamp(at), int(encrypted)))
             if ok and kind == "report" and channel != "outbox" and report.state == "draft":
                 self._apply(db, report, "sent", at=at, note=f"delivered by {channel}", date_given=None)
 
@@ -382,7 +264,7 @@ class Record:
 
     def _receipt(self, db: sqlite3.Connection, report: ReportRecord, files: list[dict[str, Any]], at: datetime,
                  note: str | None) -> None:
-        ts = _ts(at)
+        ts = timestamp(at)
         db.execute("INSERT INTO deletion_receipts (report_id, at, files, note) VALUES (?,?,?,?)",
                    (report.id, ts, json.dumps(files), note))
         db.execute("UPDATE reports SET purged_at = ? WHERE id = ?", (ts, report.id))
@@ -393,11 +275,11 @@ class Record:
     def _apply(self, db: sqlite3.Connection, report: ReportRecord, state: str, *, at: datetime, note: str | None,
                date_given: date | None) -> states.Change:
         change = states.plan_change(report, state, on=workdays.local_date(at, report.calendar), date_given=date_given)
-        ts = _ts(at)
+        ts = timestamp(at)
         db.execute("INSERT INTO events (report_id, state, at, day, fix_date, note) VALUES (?,?,?,?,?,?)",
-                   (report.id, change.state, ts, change.day.isoformat(), _iso(change.fix_date), note))
-        sent_on = change.day.isoformat() if change.state == "sent" else _iso(report.sent_on)
-        fix_date = _iso(change.fix_date) if change.state == "fix_promised" else _iso(report.fix_date)
+                   (report.id, change.state, ts, change.day.isoformat(), iso(change.fix_date), note))
+        sent_on = change.day.isoformat() if change.state == "sent" else iso(report.sent_on)
+        fix_date = iso(change.fix_date) if change.state == "fix_promised" else iso(report.fix_date)
         db.execute("UPDATE reports SET state = ?, state_at = ?, sent_on = ?, fix_date = ? WHERE id = ?",
                    (change.state, ts, sent_on, fix_date, report.id))
         return change
@@ -439,91 +321,17 @@ class Record:
         return [_report_from_row(r) for r in rows]
 
 
-# ---------------------------------------------------------------------------- export
-PROOF_BUNDLE_FORMAT = "cvd-reporter-proof/1"
-
-
-def read_report_facts(path: str | None) -> dict[str, Any]:
-    """What an export takes from the report file: its hash, attestations, reporter, description.
-
-    Read leniently (it was validated when it was sent, and may have been edited or deleted since):
-    a file that is gone or unreadable gives ``{"error": reason}`` instead of an exception.
-    """
-    from cvd_reporter.app.reportfile import load_report_file  # noqa: PLC0415 - upward import (store -> app), due to go
-
-    if not path:
-        return {"error": "no report file is recorded"}
-    try:
-        loaded = load_report_file(Path(path))
-        digest = sha256_file(Path(path))
-    except CvdError as e:
-        return {"error": e.message.rstrip(".")}
-    except OSError as e:
-        return {"error": f"the report file {path} cannot be read ({e.strerror})"}
-    report = loaded.report
-    who = report.reporter
-    return {
-        "path": str(path),
-        "sha256": digest,
-        "language": report.language,
-        "anonymous": bool(who.anonymous),
-        "reporter_name": None if who.anonymous else who.name,
-        "reporter_email": None if who.anonymous else who.email,
-        "description": report.vulnerability.description,
-        "cwe": report.vulnerability.cwe,
-        "cvss": report.vulnerability.cvss,
-        "discovered": report.conduct.discovered,
-        "attestations": list(report.conduct.attestations),
-        "source_ips": list(report.conduct.source_ips),
-    }
-
-
-def proof_bundle(report: ReportRecord, *, facts: dict[str, Any], now: datetime, tool_version: str) -> dict[str, Any]:
-    """The proof bundle: everything the record knows of one report, as one JSON document.
-
-    It is what NCSC-NL asks for before it mediates ("proof of attempts at contact"): when and how the
-    report went out, to whom, encrypted with which key, the hashes of what was sent, the server's
-    answers, every state change, the deadline and the deletion receipts.
-    """
-    today = workdays.local_date(now, report.calendar)
-    due = states.answer_due(report)
-    nxt = states.next_due(report, today)
-    return {
-        "format": PROOF_BUNDLE_FORMAT,
-        "generated_at": _ts(now),
-        "tool": {"name": "cvd-reporter", "version": tool_version},
-        "report": report.to_dict(history=False),
-        "report_file": {k: facts.get(k) for k in ("path", "sha256", "error") if facts.get(k)},
-        "attestations": facts.get("attestations", []),
-        "source_ips": facts.get("source_ips", []),
-        "deadline": {
-            "policy": report.policy,
-            "calendar": report.calendar,
-            "response_working_days": report.response_days,
-            "sent_on": _iso(report.sent_on),
-            "answer_due": _iso(due[0]) if due else None,
-            "answer_due_lenient": _iso(due[1]) if due else None,
-            "answered": any(e.state in ("acknowledged", "assessed", "fix_promised", "fixed") for e in report.events),
-            "fix_promised_by": _iso(report.fix_date),
-        },
-        "timeline": [e.to_dict() for e in report.events],
-        "deliveries": [d.to_dict() for d in report.deliveries],
-        "deletion_receipts": [r.to_dict() for r in report.receipts],
-        "next": nxt.to_dict() if nxt else None,
-    }
-
-
 # ---------------------------------------------------------------------------- helpers
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _ts(at: datetime) -> str:
+def timestamp(at: datetime) -> str:
     """UTC, ISO 8601, seconds. A naive datetime is taken as local time (what the user typed)."""
     return at.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
