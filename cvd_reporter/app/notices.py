@@ -9,23 +9,23 @@ import datetime as dt
 from collections.abc import Callable
 
 from cvd_reporter.app.submit import Outcome, Plan, SubmitOptions, deliver, find_key, sha256
+from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.i18n import say
+from cvd_reporter.core.pgp.encrypt import encrypt
+from cvd_reporter.core.render import render_follow_up, render_publication_notice
+from cvd_reporter.core.workdays import add_working_days
 from cvd_reporter.errors import DiscoveryError, InputNeeded
+from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.http import Fetcher
 from cvd_reporter.settings import Settings
+from cvd_reporter.store.record import Record
 
 
 def send_notice(report_id: str, *, settings: Settings, kind: str, lang: str, confirm: Callable[[str], bool],
                 message: str | None = None, publication_date: dt.date | None = None,
                 progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Outcome:
     """Send a ``follow_up`` or ``publication_notice`` for ``report_id``; recorded as a delivery of that kind."""
-    from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
-    from cvd_reporter.core.render import render_follow_up, render_publication_notice  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
-    from cvd_reporter.store.record import Record  # noqa: PLC0415
-
     now = now or dt.datetime.now(dt.timezone.utc)
     with Record.open(settings.home) as record:
         report = record.get(report_id)
@@ -50,8 +50,6 @@ def send_notice(report_id: str, *, settings: Settings, kind: str, lang: str, con
     sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()
     due = None
     if report.response_days:
-        from cvd_reporter.core.workdays import add_working_days  # noqa: PLC0415
-
         due = add_working_days(sent_on, report.response_days, report.calendar)
     reporter = settings.reporter_name
     if kind == "follow_up":

@@ -17,6 +17,9 @@ from cvd_reporter.core.scope import Resolution, ScopeTarget, SecurityTxtEvidence
 from cvd_reporter.core.scope_file import MAX_POLICY_BYTES, PolicyScope
 from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError
+from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.http import Fetcher
+from cvd_reporter.net.resolve import make_host_resolver, map_bounded
 from cvd_reporter.settings import Settings
 
 Lookup = Callable[[ScopeTarget], "SecurityTxtEvidence | None"]
@@ -50,8 +53,6 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
     """The adapter from :func:`cvd_reporter.net.discovery.discover` to the scope rule's evidence.
     None when no security.txt covers the host (or the network failed while looking: that is a
     DiscoveryError too)."""
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
-
     try:
         found = discover(host, fetcher, now=now)
     except DiscoveryError as e:
@@ -144,14 +145,10 @@ def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping
     a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict
     ``unknown`` or add notes. ``discoveries`` (host -> Discovery or DiscoveryError) collects the
     security.txt lookups made, so the caller need not fetch them again."""
-    from cvd_reporter.net.resolve import make_host_resolver, map_bounded  # noqa: PLC0415
-
     policy = as_policy_scope(policy_scope)
     lookup = None
     if securitytxt:
         if fetcher is None:
-            from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
-
             fetcher = Fetcher.from_settings(settings)
         lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc), discoveries=discoveries)
     check = make_checker(policy, make_host_resolver(settings), lookup)

@@ -13,14 +13,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.app.reportfile import check_report_file, load_report_file
+from cvd_reporter.app.scoping import check_targets
+from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import say, translator
+from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
+from cvd_reporter.core.render import render_text, subject
+from cvd_reporter.core.target import parse_target
+from cvd_reporter.delivery import api, github
+from cvd_reporter.delivery.outbox import Outbox, manual_send_hint
+from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import (
     DeliveryError,
     DiscoveryError,
@@ -31,7 +41,14 @@ from cvd_reporter.errors import (
     StoreError,
     ValidationError,
 )
+from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.dns import make_resolver
+from cvd_reporter.net.http import Fetcher
+from cvd_reporter.net.keys import find_keys
 from cvd_reporter.settings import Settings
+from cvd_reporter.store.fs import write_private
+from cvd_reporter.store.pins import PinStore
+from cvd_reporter.store.record import Record
 
 CHANNELS = ("email", "api", "github", "outbox")
 MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
@@ -137,8 +154,6 @@ def sha256(data: bytes) -> str:
 def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, now: dt.datetime,
                     lang: str, progress: Callable[[str], None] = lambda _m: None) -> Plan:
     """Everything up to (not including) delivery. Raises CvdError subclasses with their exit codes."""
-    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415
-
     progress(say(lang, "submit.check"))
     checked = check_report_file(path, policy_name=options.policy or settings.policy, lang=lang,
                                 today=now.date())
@@ -150,8 +165,6 @@ def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, n
     rid = report_id_for(report.to_dict(), report.id)
     title = report.vulnerability.title or rid
     warnings: list[str] = [f.message for f in checked.findings if f.severity == "warning"]
-
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
 
     fetcher = Fetcher.from_settings(settings, allow_private=options.allow_private)
     progress(say(lang, "submit.scope"))
@@ -229,8 +242,6 @@ def attachment_list(checked: Any) -> list[dict[str, Any]]:
 
 def _check_scope(report: Any, *, policy: Any, settings: Settings, fetcher: Any, now: dt.datetime, strict: bool,
                  warnings: list[str], discoveries: dict[str, Any]) -> list[dict[str, Any]]:
-    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
-
     targets = list(report.target.urls) + list(report.target.ips)
     verdicts = check_targets(targets, policy_scope=policy.scope, settings=settings, fetcher=fetcher, now=now,
                              discoveries=discoveries)
@@ -245,9 +256,6 @@ def _check_scope(report: Any, *, policy: Any, settings: Settings, fetcher: Any, 
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
-    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
@@ -266,10 +274,6 @@ def find_key(st: Any, addresses: list[str], *, settings: Settings, fetcher: Any,
               organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, PinTuple | None]:
     """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
     a registrable domain) of the organisation; the pin tuple is written only once the report left."""
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     try:
         found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
                           resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
@@ -293,10 +297,6 @@ def find_key(st: Any, addresses: list[str], *, settings: Settings, fetcher: Any,
 def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
                    cert: Any, settings: Settings, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
     """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
-    from cvd_reporter.core import mime  # noqa: PLC0415
-    from cvd_reporter.core.pgp.encrypt import encrypt  # noqa: PLC0415
-    from cvd_reporter.core.render import render_text, subject  # noqa: PLC0415
-
     report = checked.loaded.report
     reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
@@ -306,8 +306,6 @@ def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str
     signer = load_signer(options, settings)
 
     if channel == "api":
-        from cvd_reporter.delivery import api  # noqa: PLC0415
-
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
                                        reporter_key=reporter_key)
         sealed = encrypt(document, cert, now=now, signer=signer) if cert is not None else None
@@ -338,7 +336,6 @@ def load_signer(options: SubmitOptions, settings: Settings) -> Any:
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
-    from cvd_reporter.core.pgp.encrypt import load_signing_key  # noqa: PLC0415
 
     path = options.sign_with
     try:
@@ -366,8 +363,6 @@ def load_signer(options: SubmitOptions, settings: Settings) -> Any:
 def _media_type(name: str, content: bytes) -> str:
     """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
     client would re-encode them); they go as application/octet-stream, byte for byte."""
-    import mimetypes  # noqa: PLC0415
-
     guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if guessed.startswith("text/"):
         try:
@@ -381,8 +376,6 @@ def _media_type(name: str, content: bytes) -> str:
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
                  now: dt.datetime, scope_results: list[Any], warnings: list[str], path: Path, checked: Any) -> Plan:
-    from cvd_reporter.delivery import github  # noqa: PLC0415
-
     if not options.repo:
         raise InputNeeded("--via github needs --repo OWNER/NAME.")
     github.parse_repo(options.repo)
@@ -416,8 +409,6 @@ class Outcome:
 
 def already_sent(settings: Settings, report_id: str) -> Any:
     """The record's entry when this report was delivered before (submit is idempotent)."""
-    from cvd_reporter.store.record import Record  # noqa: PLC0415
-
     path = Path(settings.home) / "record.sqlite3"
     if not path.exists():
         return None
@@ -449,11 +440,6 @@ def how_it_left(entry: Any) -> tuple[str, str]:
 
 def deliver(plan: Plan, *, settings: Settings, options: SubmitOptions, now: dt.datetime) -> Outcome:
     """Keep the finished message in the outbox, send it (unless the channel is the outbox), record it."""
-    from cvd_reporter.delivery.outbox import Outbox, manual_send_hint  # noqa: PLC0415
-    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-    from cvd_reporter.store.record import Record  # noqa: PLC0415
-
     if options.dry_run:
         if options.output:
             write_private(options.output, plan.message, user_path=True)
@@ -491,8 +477,6 @@ def deliver(plan: Plan, *, settings: Settings, options: SubmitOptions, now: dt.d
 def send_and_record(box: Any, ident: str, *, settings: Settings, force: bool = False) -> Any:
     """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
     they are the proof of attempts at contact. Used by submit and by `outbox send`."""
-    from cvd_reporter.delivery.send import send_entry  # noqa: PLC0415
-
     entry = box.get(ident)
     if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
         previous = already_sent(settings, entry.report_id)
@@ -513,8 +497,6 @@ def send_and_record(box: Any, ident: str, *, settings: Settings, force: bool = F
 
 
 def _record_attempt(entry: Any, *, settings: Settings, ok: bool, answer: str | None) -> None:
-    from cvd_reporter.store.record import Record  # noqa: PLC0415
-
     facts = (entry.route or {}).get("record") or {}
     receipt = entry.receipt or {}
     with Record.open(settings.home) as record:
@@ -547,8 +529,6 @@ def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:
 
 def peek_report_id(path: Path, *, lang: str = "en") -> str | None:
     """The report id of a file without any network (for the already-sent check); None if unreadable."""
-    from cvd_reporter.app.reportfile import load_report_file  # noqa: PLC0415
-
     try:
         loaded = load_report_file(path, lang=lang)
     except ValidationError:

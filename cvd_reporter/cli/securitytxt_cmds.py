@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core.securitytxt import MAX_BYTES, printable
+from cvd_reporter.core.securitytxt import (
+    MAX_BYTES,
+    apply_signature,
+    parse,
+    printable,
+    verify_signature,
+)
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, InputFileError
 from cvd_reporter.net import discovery
 from cvd_reporter.net.discovery import fetch_url
@@ -94,12 +100,6 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
     keys = _read_keys(key_files)
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
-        from cvd_reporter.core.securitytxt import (  # noqa: PLC0415
-            apply_signature,
-            parse,
-            verify_signature,
-        )
-
         stx = parse(_read_input(source), now=now, urls=[source_url] if source_url else None)
         if stx.signature.status == "unknown_key":
             stx = apply_signature(stx, verify_signature(stx, [], user_keys=keys))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import phonenumbers
+
 from cvd_reporter.core.lint.common import _mask, _Raw, _word_char
 
 # ---------------------------------------------------------------------------- numbers
@@ -136,7 +138,6 @@ def _phone_matches(window: str) -> tuple[tuple[int, int, str], ...]:
     """Valid phone numbers in ``window`` as (start, end, E.164); cached, as logs repeat themselves."""
     if sum(map(window.count, "0123456789")) < 9 or _DATE_LIKE.match(window):
         return ()  # Dutch numbers have 10 digits; 0800/0900 numbers (8) are not personal data
-    import phonenumbers  # noqa: PLC0415 - about 30 ms; only needed when something could be a phone
 
     found = []
     for m in phonenumbers.PhoneNumberMatcher(window, "NL", leniency=phonenumbers.Leniency.VALID):
@@ -181,8 +182,6 @@ def _not_a_phone_layout(text: str, a: int, b: int) -> bool:
 
 def normalise_phone(value: str) -> str:
     """E.164 form of a phone number (default region NL), or its digits when it cannot be parsed."""
-    import phonenumbers  # noqa: PLC0415
-
     try:
         return phonenumbers.format_number(phonenumbers.parse(value, "NL"), phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:

@@ -96,8 +96,8 @@ _AES256 = 9  # RFC 4880 §9.2
 
 def _pkesk(target: Any, session_key: bytes) -> bytes:
     """The public-key encrypted session key packet for ``target`` (RFC 4880 §5.1), built by pgpy."""
-    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415
-    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415
+    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415 - kept lazy, see above
+    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415 - kept lazy, see above
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -109,12 +109,12 @@ def _pkesk(target: Any, session_key: bytes) -> bytes:
 
 
 def _cfb_encryptor(key: bytes) -> Any:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415 - kept lazy, see above
 
     try:  # cryptography >= 47 keeps CFB in the "decrepit" module; the old path warns
-        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415 - kept lazy, see above
     except ImportError:  # pragma: no cover - older cryptography
-        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415 - kept lazy, see above
     return Cipher(algorithms.AES(key), CFB(bytes(16))).encryptor()
 
 

@@ -32,7 +32,7 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
     if not keys and not user_keys:
         return replace(base, status="unknown_key",
                        detail=f"Signed by key {base.key_id or 'unknown'}; no key was available to verify it.")
-    import pgpy  # noqa: PLC0415 - heavy, needed only here
+    import pgpy  # noqa: PLC0415 - pgpy only for signed files
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -74,7 +74,7 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
 
 
 def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
-    import pgpy  # noqa: PLC0415
+    import pgpy  # noqa: PLC0415 - pgpy only for signed files
 
     keys: list[Any] = []  # pgpy.PGPKey (pgpy ships no types)
     for blob in blobs:
@@ -91,7 +91,7 @@ def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
 
 def _verify_with(key: Any, sig: Any, text: bytes, signer: str, armored: str) -> tuple[bool | None, str | None]:
     """(True/False, note) from the cryptography, or (None, None) when it cannot be told."""
-    from pgpy.constants import SecurityIssues  # noqa: PLC0415
+    from pgpy.constants import SecurityIssues  # noqa: PLC0415 - pgpy only for signed files
 
     try:
         result = key.verify(text, sig)
