@@ -8,7 +8,6 @@ is on the machine. Run: python bench/submit_bench.py [runs]
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import statistics
@@ -20,7 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvd_reporter.app.submit import SubmitOptions, deliver, plan_submission, say
+from cvd_reporter.app.context import Context
+from cvd_reporter.app.dispatch import RecordSession, deliver
+from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.reportfile import check_report, load_report_file
+from cvd_reporter.app.submit import SubmitOptions, plan_submission, say
 from cvd_reporter.practice.run import practice_world, write_sample
 
 
@@ -31,11 +34,14 @@ def one_run(world, report: Path) -> dict[str, float]:
     def progress(message: str) -> None:
         marks.append((message, time.perf_counter()))
 
-    now = dt.datetime.now(dt.timezone.utc)
-    plan = plan_submission(report, settings=world.settings, options=SubmitOptions(), now=now, lang="nl",
-                           progress=progress)
+    ctx = Context(world.settings)
+    now = ctx.clock()
+    checked = check_report(load_report_file(report, lang="nl"), policy=load_policy(world.settings.policy),
+                           lang="nl", today=now.date())
+    plan = plan_submission(checked, ctx=ctx, options=SubmitOptions(), now=now, lang="nl", progress=progress)
     planned = time.perf_counter()
-    deliver(plan, settings=world.settings, options=SubmitOptions(), now=now)
+    with RecordSession(ctx.home) as records:
+        deliver(plan, ctx=ctx, options=SubmitOptions(), now=now, records=records)
     end = time.perf_counter()
     at = dict(marks)
     scope_start, encrypt_start = at[say("scope", "nl")], at[say("encrypt", "nl")]

@@ -188,10 +188,6 @@ class Settings:
     def effective_smtp_port(self) -> int:
         return self.smtp_port or (465 if self.smtp_security == "tls" else 587)
 
-    @property
-    def interactive(self) -> bool:
-        return sys.stdin.isatty() and sys.stdout.isatty()
-
     @overload
     def secret(self, name: str) -> str: ...
     @overload

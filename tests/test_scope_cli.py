@@ -292,15 +292,16 @@ def test_stdin_is_streamed_in_and_out(dns):
 
 
 def test_check_targets_is_the_same_pipeline_for_submit_and_the_wizard(dns):
+    from cvd_reporter.app.context import Context
     from cvd_reporter.app.scoping import check_targets
     from cvd_reporter.settings import load_settings
 
     load_zone(dns)
-    settings = load_settings({"dns_server": dns.address, "timeout": 0.5})
+    ctx = Context(load_settings({"dns_server": dns.address, "timeout": 0.5}))
     scope = {"include": {"domains": ["*.gemeente.test"]}, "exclude": {"domains": ["intern.gemeente.test"]}}
     verdicts = check_targets(["https://www.gemeente.test/", "intern.gemeente.test", "192.0.2.1"],
-                             policy_scope=scope, settings=settings, securitytxt=False)
+                             policy_scope=scope, ctx=ctx, securitytxt=False)
     assert [v.verdict for v in verdicts] == ["in_scope", "out_of_scope", "unknown"]
     assert verdicts[0].target.original == "https://www.gemeente.test/"
     with pytest.raises(ValidationError):
-        check_targets(["http://["], policy_scope=scope, settings=settings, securitytxt=False)
+        check_targets(["http://["], policy_scope=scope, ctx=ctx, securitytxt=False)

@@ -432,3 +432,42 @@ def test_a_report_marked_sent_by_hand_never_leaves_again(cli, https, pki, zone, 
     again = cli("--json", "submit", str(report), "--yes", env=with_smtp)
     assert again.exit_code == 0 and again.json["data"]["status"] == "already_sent"
     assert smtp.messages == []
+
+
+def test_no_secret_reaches_any_output_channel(cli, https, pki, zone, smtp, municipality, tmp_path, isolated_env):
+    """The SMTP password, API and GitHub tokens and the signing passphrase never appear on the terminal,
+    in --json, in any file in the home (record database, outbox, pins, drafts) or in a sent message,
+    through a whole life: submit, a failed login, status, config, outbox, follow-up, export."""
+    serve(https, municipality.key)
+    secrets = {"CVD_API_TOKEN": "api-tok-Zq81c", "GITHUB_TOKEN": "ghp_canaryTokEn9876543210",
+               "CVD_SIGNING_PASSPHRASE": "sign-pass-Kx22"}
+    env = env_for(https, pki, zone, smtp, **secrets)
+    canaries = [PASSWORD, *secrets.values()]
+    outputs = []
+
+    def run(*args: str, **kw):
+        out = cli(*args, env=kw.get("env", env))
+        outputs.append(out.stdout + out.stderr)
+        return out
+
+    report = write_report(tmp_path)
+    run("--json", "config", "show")
+    run("config", "show")
+    run("--json", "submit", str(report), "--dry-run")
+    assert run("--json", "submit", str(report), "--yes").exit_code == 0 and len(smtp.messages) == 1
+    rid = cli("--json", "status", env=env).json["data"]["reports"][0]["id"]
+    run("status", rid)
+    run("--json", "outbox", "list")
+    run("--json", "follow-up", rid, "--message", "Is het aangekomen?", "--yes")
+    run("--json", "export", rid)
+    wrong = dict(env, CVD_SMTP_PASSWORD=PASSWORD + "-wrong")
+    (tmp_path / "second").mkdir()
+    second = write_report(tmp_path / "second", vulnerability={"title": "Tweede", "description": "Nog een"})
+    assert run("--json", "submit", str(second), "--yes", env=wrong).exit_code == 7  # the login is refused
+    canaries.append(PASSWORD + "-wrong")
+    files = [p for p in isolated_env.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".sqlite3") for p in files)  # the record database is among them
+    for canary in canaries:
+        assert not any(canary in o for o in outputs), canary
+        assert not any(canary.encode() in p.read_bytes() for p in files), canary
+        assert not any(canary.encode() in m["content"] for m in smtp.messages), canary

@@ -242,3 +242,13 @@ def test_a_folder_as_evidence_is_one_finding(cli, tmp_path):
     out = cli("--json", "validate", str(_with_evidence(tmp_path, "screens")))
     assert out.exit_code == 3, out.stderr
     assert any("not a regular file" in f["message"] for f in out.json["findings"] if f["code"] == "evidence_unreadable")
+
+
+def test_lint_findings_are_capped_with_a_count_of_the_rest(cli, tmp_path):
+    """Ten thousand e-mail addresses in one evidence file give a readable list, not ten thousand lines."""
+    (tmp_path / "dump.txt").write_text("".join(f"burger{i}@inwoners.example\n" for i in range(10_000)))
+    out = cli("--json", "validate", str(_with_evidence(tmp_path, "dump.txt")))
+    found = [f for f in out.json["findings"] if f["code"].startswith("lint_")]
+    more = [f for f in found if f["code"] == "lint_more"]
+    assert len(found) <= 102 and len(more) == 1
+    assert "9,900" in more[0]["message"] or "9900" in more[0]["message"]

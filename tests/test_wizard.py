@@ -420,11 +420,12 @@ def test_an_unscripted_question_fails_the_test_loudly(tmp_path: Path):
 
 
 def test_open_wizard_offers_the_unfinished_draft_and_resumes_by_id(tmp_path: Path):
+    from cvd_reporter.app.context import Context
     from cvd_reporter.cli.wizard import open_wizard
     from cvd_reporter.errors import StoreError
     from cvd_reporter.settings import load_settings
 
-    settings = load_settings({"home": str(tmp_path / "home")})
+    settings = Context(load_settings({"home": str(tmp_path / "home")}))
     store = DraftStore(tmp_path / "home")
     first, _ = make_wizard(tmp_path, dict(HAPPY, title=INTERRUPT), store=store)
     with pytest.raises(Interrupted):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from cvd_reporter.app.context import Context
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.settings import load_settings
@@ -29,7 +30,7 @@ def test_lookup_against_the_loopback_site(https, pki):
     https.add("/.well-known/security.txt", SECURITY_TXT, host="www.gemeente.test")
     settings = load_settings({"ca_bundle": str(pki.ca_pem), "timeout": 3,
                               "connect_to": tuple(https.connect_to("www.gemeente.test", "gemeente.test"))})
-    result = wl.lookup_target("https://www.gemeente.test/zoeken", settings, policy=POLICY, now=NOW)
+    result = wl.lookup_target("https://www.gemeente.test/zoeken", Context(settings), policy=POLICY, now=NOW)
     assert result.found_at and result.found_at.endswith("/.well-known/security.txt"), result
     assert result.contacts[0] == "mailto:security@gemeente.test" and result.languages[:1] == ["nl"]
     assert result.policy_url == "https://www.gemeente.test/cvd"
@@ -38,7 +39,7 @@ def test_lookup_against_the_loopback_site(https, pki):
 def test_lookup_with_the_network_down_is_could_not_check_now(https, pki):
     settings = load_settings({"ca_bundle": str(pki.ca_pem), "timeout": 1,
                               "connect_to": ("www.gemeente.test:443:127.0.0.1:9",)})  # nothing listens
-    result = wl.lookup_target("https://www.gemeente.test/", settings, policy=POLICY, now=NOW)
+    result = wl.lookup_target("https://www.gemeente.test/", Context(settings), policy=POLICY, now=NOW)
     assert not result.out_of_scope and result.notes
 
 

@@ -89,7 +89,6 @@ def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
     """A SafeLoader that refuses aliases (no billion laughs in a report file)."""
-
     class NoAliasLoader(yaml.SafeLoader):
         def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             if self.check_event(yaml.events.AliasEvent):
@@ -210,7 +209,11 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
     """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
     `submit` refuses to send on errors."""
     policy = load_policy(policy_name)
-    loaded = load_report_file(path, lang=lang)
+    return check_report(load_report_file(path, lang=lang), policy=policy, lang=lang, today=today)
+
+
+def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) -> CheckedReport:
+    """Validate and lint a report already loaded (submit reads the file once) and read its evidence."""
     findings = list(loaded.findings)
     findings += validate_report(loaded.report, policy=policy, today=today, lang=lang)
     reporter = loaded.report.reporter
@@ -223,14 +226,14 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
               ("conduct.data_accessed", c.data_accessed), ("conduct.data_downloaded", c.data_downloaded)]
     for field_path, text in fields:  # each hit names its field; line and column are within that text
         if text:
-            findings += [h.to_finding(lang) for h in scan_text(text, own_emails=own_emails, own_phones=own_phones,
-                                                               path=field_path)]
+            findings += _capped(scan_text(text, own_emails=own_emails, own_phones=own_phones, path=field_path),
+                                field_path, lang)
     evidence = read_evidence(loaded, lang=lang)
     for i, ev in enumerate(evidence):
         findings += ev.findings
         if ev.text is not None:
-            findings += [h.to_finding(lang) for h in scan_text(ev.text, own_emails=own_emails,
-                                                               own_phones=own_phones, path=str(ev.path))]
+            findings += _capped(scan_text(ev.text, own_emails=own_emails, own_phones=own_phones, path=str(ev.path)),
+                                str(ev.path), lang)
         elif ev.content and is_secret_key_packet(ev.content):
             findings.append(make("secret_key_material", "error", lang, field=f"evidence[{i}].path",
                                  value=str(ev.path)))
@@ -238,9 +241,25 @@ def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) ->
     # is an error: secret-key material never leaves the machine.
     findings += [make("secret_key_material", "error", lang, field=f.field, value=f.field)
                  for f in list(findings) if f.code == "lint_private_key"]
-    reporter_key, key_findings = read_reporter_key(reporter.pgp_key, path.parent, lang=lang)
+    reporter_key, key_findings = read_reporter_key(reporter.pgp_key, loaded.path.parent, lang=lang)
     findings += key_findings
     return CheckedReport(loaded, policy, findings, evidence, reporter_key)
+
+
+MAX_LINT_FINDINGS = 100  # per field or evidence file: a list a person can read, and bounded memory
+
+
+def _capped(hits: list[Any], where: str, lang: str) -> list[Finding]:
+    """The first MAX_LINT_FINDINGS hits as findings, then one that says how many more there are.
+    A private key is always kept: it blocks sending, wherever it sits in the file."""
+    shown = hits[:MAX_LINT_FINDINGS]
+    rest = hits[MAX_LINT_FINDINGS:]
+    out = [h.to_finding(lang) for h in shown]
+    out += [h.to_finding(lang) for h in rest if h.code == "private_key"]
+    hidden = sum(h.code != "private_key" for h in rest)
+    if hidden:
+        out.append(make("lint_more", "warning", lang, field=where, count=hidden, where=where))
+    return out
 
 
 MAX_KEY_BYTES = 1024 * 1024

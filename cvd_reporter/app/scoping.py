@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.app.context import Context
 from cvd_reporter.core.scope import Resolution, ScopeTarget, SecurityTxtEvidence, Verdict, decide, normalise
 from cvd_reporter.core.scope_file import MAX_POLICY_BYTES, PolicyScope
 from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError
 from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.http import Fetcher
-from cvd_reporter.net.resolve import make_host_resolver, map_bounded
-from cvd_reporter.settings import Settings
+from cvd_reporter.net.resolve import map_bounded
 
 Lookup = Callable[[ScopeTarget], "SecurityTxtEvidence | None"]
 
@@ -138,18 +137,18 @@ def as_policy_scope(scope: PolicyScope | Mapping[str, Any] | None, *, source: st
     return PolicyScope.from_dict(scope, source=source)
 
 
-def check_targets(targets: Iterable[str], *, policy_scope: PolicyScope | Mapping[str, Any] | None = None,
-                  settings: Settings, fetcher: Any = None, now: datetime | None = None, securitytxt: bool = True,
+def check_targets(targets: Iterable[str], *, ctx: Context, policy_scope: PolicyScope | Mapping[str, Any] | None = None,
+                  fetcher: Any = None, now: datetime | None = None, securitytxt: bool = True,
                   jobs: int = 8, discoveries: dict[str, Any] | None = None) -> list[Verdict]:
     """Verdicts for a few targets (submit, the wizard), in order. Raises ValidationError (exit 3) for
     a target that is no URL, host name or IP address; DNS and HTTPS trouble only make a verdict
     ``unknown`` or add notes. ``discoveries`` (host -> Discovery or DiscoveryError) collects the
-    security.txt lookups made, so the caller need not fetch them again."""
+    security.txt lookups made, so the caller need not fetch them again. ``now`` defaults to the
+    context's clock."""
     policy = as_policy_scope(policy_scope)
     lookup = None
     if securitytxt:
-        if fetcher is None:
-            fetcher = Fetcher.from_settings(settings)
-        lookup = securitytxt_lookup(fetcher, now or datetime.now(timezone.utc), discoveries=discoveries)
-    check = make_checker(policy, make_host_resolver(settings), lookup)
+        lookup = securitytxt_lookup(fetcher if fetcher is not None else ctx.network.fetcher(),
+                                    now or ctx.clock(), discoveries=discoveries)
+    check = make_checker(policy, ctx.network.host_resolver(), lookup)
     return list(map_bounded(check, targets, workers=jobs))

@@ -17,10 +17,22 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cvd_reporter.app.reportfile import check_report_file, load_report_file
+from cvd_reporter.app.context import Context
+from cvd_reporter.app.dispatch import (
+    Outcome,
+    RecordSession,
+    deliver,
+    find_report,
+    how_it_left,
+    left_already,
+    send_and_record,
+)
+from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
+from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
@@ -28,27 +40,23 @@ from cvd_reporter.core.i18n import say, translator
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
 from cvd_reporter.core.target import parse_target
-from cvd_reporter.delivery import api, github
-from cvd_reporter.delivery.outbox import Outbox, manual_send_hint
-from cvd_reporter.delivery.send import send_entry
+from cvd_reporter.delivery import github
 from cvd_reporter.errors import (
-    DeliveryError,
     DiscoveryError,
     InputFileError,
     InputNeeded,
     KeyProblem,
     ScopeError,
-    StoreError,
     ValidationError,
 )
 from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.dns import make_resolver
-from cvd_reporter.net.http import Fetcher
 from cvd_reporter.net.keys import find_keys
-from cvd_reporter.settings import Settings
-from cvd_reporter.store.fs import write_private
 from cvd_reporter.store.pins import PinStore
-from cvd_reporter.store.record import Record
+
+if TYPE_CHECKING:
+    from cvd_reporter.net.keys import Candidate
+
+__all__ = ["Outcome", "Plan", "SubmitOptions", "find_key", "plan_submission", "send_and_record", "submit_report"]
 
 CHANNELS = ("email", "api", "github", "outbox")
 MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
@@ -97,6 +105,7 @@ class Plan:
     pin: tuple[str, str, str, str | None] | None = None  # (contact, fingerprint, source, organisation)
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
+    envelope_from: str | None = None  # SMTP MAIL FROM (app/sender.py)
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
 
     def summary(self, ui_lang: str = "en") -> str:
@@ -151,12 +160,12 @@ def sha256(data: bytes) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, now: dt.datetime,
+def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOptions, now: dt.datetime,
                     lang: str, progress: Callable[[str], None] = lambda _m: None) -> Plan:
-    """Everything up to (not including) delivery. Raises CvdError subclasses with their exit codes."""
-    progress(say(lang, "submit.check"))
-    checked = check_report_file(path, policy_name=options.policy or settings.policy, lang=lang,
-                                today=now.date())
+    """Everything up to (not including) delivery, for a report read and checked once by the caller.
+    Raises CvdError subclasses with their exit codes."""
+    settings = ctx.settings
+    path = checked.loaded.path
     errors = [f for f in checked.findings if f.severity == "error"]
     if errors:
         raise ValidationError(f"The report has {len(errors)} error(s); run `cvd-reporter validate {path}` "
@@ -166,16 +175,16 @@ def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, n
     title = report.vulnerability.title or rid
     warnings: list[str] = [f.message for f in checked.findings if f.severity == "warning"]
 
-    fetcher = Fetcher.from_settings(settings, allow_private=options.allow_private)
+    fetcher = ctx.network.fetcher(allow_private=options.allow_private)
     progress(say(lang, "submit.scope"))
     discoveries: dict[str, Any] = {}  # security.txt looked up by the scope check, reused below
-    scope_results = _check_scope(report, policy=policy, settings=settings, fetcher=fetcher, now=now,
+    scope_results = _check_scope(report, policy=policy, ctx=ctx, fetcher=fetcher, now=now,
                                  strict=options.strict_scope, warnings=warnings, discoveries=discoveries)
 
     channel = options.via
     if channel == "github":
-        return _plan_github(report, rid=rid, title=title, policy=policy, options=options, lang=lang, now=now,
-                            scope_results=scope_results, warnings=warnings, path=path, checked=checked)
+        return _plan_github(report, rid=rid, title=title, policy=policy, options=options, lang=lang,
+                            scope_results=scope_results, warnings=warnings, checked=checked)
 
     progress(say(lang, "submit.discover"))
     discovery = _discover(report, fetcher=fetcher, now=now, discoveries=discoveries)
@@ -210,29 +219,31 @@ def plan_submission(path: Path, *, settings: Settings, options: SubmitOptions, n
     report_lang = report.language or next((x for x in preferred if x in ("nl", "en")), None) or lang
 
     progress(say(lang, "submit.key"))
-    key_info, cert, pin = find_key(st, [c.address for c in mailto], settings=settings, fetcher=fetcher,
-                                    organisation=registrable_domain(discovery.host),
-                                    now=now, options=options, warnings=warnings)
+    key_info, chosen, pin = find_key(st, [c.address for c in mailto], ctx=ctx, fetcher=fetcher,
+                                     organisation=registrable_domain(discovery.host),
+                                     now=now, options=options, warnings=warnings)
 
     progress(say(lang, "submit.encrypt"))
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
-        cert=cert, settings=settings, policy=policy, options=options)
+        chosen=chosen, ctx=ctx, policy=policy, options=options)
     if channel in ("email", "outbox") and len(message) > MAIL_SIZE_WARNING:
         warnings.append(f"The encrypted message is {len(message) / 1048576:.0f} MB; many mail servers refuse more "
                         "than 25 MB. Consider sharing large evidence on request instead.")
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
         policy_id=policy.id, organisation=report.organisation.name or discovery.host, message=message,
-        message_id=message_id, plaintext_sha256=plain_sha, encrypted_sha256=enc_sha, encrypted=cert is not None,
+        message_id=message_id, plaintext_sha256=plain_sha, encrypted_sha256=enc_sha, encrypted=chosen is not None,
         key=key_info, contact_source=discovery.url, scope=scope_results, discovery=discovery.to_dict(),
         findings=checked.findings, warnings=warnings, calendar=policy.calendar,
         response_days=policy.response_working_days, target=(report.target.urls or report.target.ips)[0],
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
-        api_url=settings.api_url if channel == "api" else None, attachments=attachment_list(checked))
+        api_url=settings.api_url if channel == "api" else None,
+        envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
+        attachments=attachment_list(checked))
 
 
-def attachment_list(checked: Any) -> list[dict[str, Any]]:
+def attachment_list(checked: CheckedReport) -> list[dict[str, Any]]:
     """Every file that travels with the report, as read: given path, resolved path, size, SHA-256."""
     files = [e.file for e in checked.evidence if e.file is not None]
     if checked.reporter_key is not None and checked.reporter_key.file is not None:
@@ -240,10 +251,10 @@ def attachment_list(checked: Any) -> list[dict[str, Any]]:
     return [f.describe() for f in files]
 
 
-def _check_scope(report: Any, *, policy: Any, settings: Settings, fetcher: Any, now: dt.datetime, strict: bool,
+def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: dt.datetime, strict: bool,
                  warnings: list[str], discoveries: dict[str, Any]) -> list[dict[str, Any]]:
     targets = list(report.target.urls) + list(report.target.ips)
-    verdicts = check_targets(targets, policy_scope=policy.scope, settings=settings, fetcher=fetcher, now=now,
+    verdicts = check_targets(targets, policy_scope=policy.scope, ctx=ctx, fetcher=fetcher, now=now,
                              discoveries=discoveries)
     out = [v.to_dict() for v in verdicts]
     for v in verdicts:
@@ -265,78 +276,81 @@ def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[
     return known if known is not None else discover(target, fetcher, now=now)
 
 
-# (contact, fingerprint, source, organisation): what is pinned once the report has left
-PinTuple = tuple[str, str, str, str | None]
-
-
-def find_key(st: Any, addresses: list[str], *, settings: Settings, fetcher: Any, now: dt.datetime,
-              options: SubmitOptions, warnings: list[str],
-              organisation: str | None = None) -> tuple[dict[str, Any] | None, Any, PinTuple | None]:
-    """The key to encrypt to, judged and checked against the pins of the contact and (when given, as
-    a registrable domain) of the organisation; the pin tuple is written only once the report left."""
+def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: dt.datetime,
+             options: SubmitOptions, warnings: list[str], organisation: str | None = None
+             ) -> tuple[dict[str, Any] | None, Candidate | None, tuple[str, str, str, str | None] | None]:
+    """The organisation's key, judged once: (what the plan shows, the chosen candidate to encrypt to
+    with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key.
+    It is checked against the pins of the contact and (when given, as a registrable domain) of the
+    organisation; the pin is written only once the report left."""
     try:
         found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
-                          resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+                          resolver=ctx.network.resolver(), keyserver=ctx.settings.keyserver, now=now)
     except DiscoveryError:
         if options.allow_plaintext:
             warnings.append("No OpenPGP key was found: the report will be sent UNENCRYPTED (--allow-plaintext).")
             return None, None, None
         raise
     chosen = found.chosen
-    if chosen is None:  # find_keys raises when no key is usable; keep that promise checked here too
-        raise DiscoveryError("No usable OpenPGP key was found for the organisation.", code="no_key")
+    if chosen is None:  # find_keys raises instead; kept for the type checker
+        raise KeyProblem("No usable key was chosen.")
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
-    PinStore(settings.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
-                                  organisation=organisation)
+    PinStore(ctx.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
+                             organisation=organisation)
     info = dict(chosen.verdict.to_dict(), source=chosen.source, url=chosen.url, confidence=found.confidence)
-    return info, chosen.certificate, (contact, chosen.fingerprint, chosen.source, organisation)
+    return info, chosen, (contact, chosen.fingerprint, chosen.source, organisation)
 
 
-def _build_message(checked: Any, *, report_id: str, channel: str, recipient: str, lang: str, now: dt.datetime,
-                   cert: Any, settings: Settings, policy: Any, options: SubmitOptions) -> tuple[bytes, str, str, str]:
-    """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to ``cert``."""
+def _build_message(checked: CheckedReport, *, report_id: str, channel: str, recipient: str, lang: str,
+                   now: dt.datetime, chosen: Candidate | None, ctx: Context, policy: Any,
+                   options: SubmitOptions) -> tuple[bytes, str, str, str]:
+    """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to the chosen key."""
     report = checked.loaded.report
     reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
                    for e in checked.evidence]
-    if cert is None and not options.allow_plaintext:
+    if chosen is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
-    signer = load_signer(options, settings)
+    signer = load_signer(options, ctx.settings)
+    cert = chosen.certificate if chosen is not None else None
+
+    def seal(data: bytes) -> bytes:  # the key was judged by find_key at the same `now`: not judged again
+        assert chosen is not None  # only called with a key
+        return encrypt(data, chosen.certificate, now=now, signer=signer, judged=chosen.judged)
 
     if channel == "api":
+        from cvd_reporter.delivery import api  # noqa: PLC0415 - requests is slow to import
+
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
                                        reporter_key=reporter_key)
-        sealed = encrypt(document, cert, now=now, signer=signer) if cert is not None else None
+        sealed = seal(document) if cert is not None else None
         payload = api.build_payload(report_id=report_id, created=now, message=sealed,
                                     recipient_fingerprint=cert.fingerprint if cert is not None else None,
                                     document=document, allow_plaintext=options.allow_plaintext)
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
         return body, report_id, sha256(document), sha256(body)
 
-    sender = settings.smtp_from or report.reporter.email or settings.smtp_user or "anonymous@invalid"
+    sender = resolve_sender(ctx.settings, report.reporter.email)
     text = render_text(report, policy=policy, lang=lang, report_id=report_id, date=now.date(),
                        has_reporter_key=reporter_key is not None, evidence_names=[a[0] for a in attachments])
-    domain = sender.rsplit("@", 1)[-1] if "@" in sender else "cvd-reporter.invalid"
-    message_id = mime.message_id_for(report_id, domain)
-    inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender, to_addr=recipient,
-                             message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
-                             lang=lang)
+    message_id = mime.message_id_for(report_id, sender.domain)
+    inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender.header_from,
+                             to_addr=recipient, message_id=message_id, date=now, attachments=attachments,
+                             reporter_key=reporter_key, lang=lang)
     if cert is None:  # the user's explicit --allow-plaintext
         return inner, message_id, sha256(inner), sha256(inner)
-    message = mime.build_encrypted(inner, encrypt=lambda data: encrypt(data, cert, now=now, signer=signer),
-                                   from_addr=sender,
-                                   to_addr=recipient, message_id=message_id, date=now, report_id=report_id)
+    message = mime.build_encrypted(inner, encrypt=seal, from_addr=sender.header_from, to_addr=recipient,
+                                   message_id=message_id, date=now, report_id=report_id)
     return message, message_id, sha256(inner), sha256(message)
 
 
-def load_signer(options: SubmitOptions, settings: Settings) -> Any:
+def load_signer(options: SubmitOptions, settings: Any) -> Any:
     """The reporter's signing key (--sign-with), unlocked with CVD_SIGNING_PASSPHRASE, the keyring or a
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
-
     path = options.sign_with
     try:
         if path.stat().st_size > 1 << 20:
@@ -375,7 +389,7 @@ def _media_type(name: str, content: bytes) -> str:
 
 
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
-                 now: dt.datetime, scope_results: list[Any], warnings: list[str], path: Path, checked: Any) -> Plan:
+                 scope_results: list[dict[str, Any]], warnings: list[str], checked: CheckedReport) -> Plan:
     if not options.repo:
         raise InputNeeded("--via github needs --repo OWNER/NAME.")
     github.parse_repo(options.repo)
@@ -388,176 +402,51 @@ def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: Sub
                 plaintext_sha256=sha256(body), encrypted_sha256=sha256(body), encrypted=False, scope=scope_results,
                 findings=checked.findings, warnings=warnings, calendar=policy.calendar,
                 response_days=policy.response_working_days,
-                target=(report.target.urls or report.target.ips)[0], report_path=str(path),
+                target=(report.target.urls or report.target.ips)[0], report_path=str(checked.loaded.path),
                 evidence_paths=[str(e.path) for e in checked.evidence])
 
 
 # ---------------------------------------------------------------------------------------------
-@dataclass
-class Outcome:
-    plan: Plan
-    status: str  # sent | queued | dry_run | already_sent
-    outbox_id: str | None = None
-    outbox_path: str | None = None
-    receipt: dict[str, Any] | None = None
-    hint: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "outbox_id": self.outbox_id, "outbox_path": self.outbox_path,
-                "receipt": self.receipt, "hint": self.hint, **self.plan.to_dict()}
-
-
-def already_sent(settings: Settings, report_id: str) -> Any:
-    """The record's entry when this report was delivered before (submit is idempotent)."""
-    path = Path(settings.home) / "record.sqlite3"
-    if not path.exists():
+def _already_sent(entry: Any, report_id: str, lang: str) -> Outcome | None:
+    """Submit is idempotent: the outcome for a report the record shows as gone (delivered, or marked sent
+    by hand), else None."""
+    if entry is None or not left_already(entry):
         return None
-    with Record.open(settings.home) as record:
-        try:
-            entry = record.get(report_id)
-        except StoreError as e:
-            if e.code == "unknown_report":
-                return None
-            raise
-    return entry if left_already(entry) else None
-
-
-def left_already(entry: Any) -> bool:
-    """Has this report left, whichever way: a delivery through this tool, or `mark ID sent` after the
-    reporter sent it from a mail client or a web form? Either way it must never be sent again."""
-    return entry.state != "draft" or any(d.ok and d.kind == "report" for d in entry.deliveries)
-
-
-def how_it_left(entry: Any) -> tuple[str, str]:
-    """(when, how) for the sentence that says why nothing is sent again."""
     sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
-    if sent is not None:
-        return str(sent.at)[:10], f"to {sent.recipient}"
-    marked = next((e for e in entry.events if e.state == "sent"), None)
-    when = marked.day.isoformat() if marked is not None else str(entry.sent_on or "?")
-    return when, "(marked sent by hand)" if marked is not None else f"(its state is {entry.state})"
+    when, how = how_it_left(entry)
+    plan = Plan(report_id=report_id, title=entry.title, channel=sent.channel if sent else "manual",
+                recipient=sent.recipient if sent else "", lang=lang, policy_id=entry.policy,
+                organisation=entry.organisation, message=b"",
+                message_id=(sent.message_id if sent else None) or "",
+                plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
+                encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
+    return Outcome(plan, "already_sent", hint=f"Report {report_id} was already sent on {when} {how}; nothing was "
+                   f"sent again. Use `cvd-reporter follow-up {report_id}` to write to them about it.")
 
 
-def deliver(plan: Plan, *, settings: Settings, options: SubmitOptions, now: dt.datetime) -> Outcome:
-    """Keep the finished message in the outbox, send it (unless the channel is the outbox), record it."""
-    if options.dry_run:
-        if options.output:
-            write_private(options.output, plan.message, user_path=True)
-        return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
-                       if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
-    channel = "email" if plan.channel == "outbox" else plan.channel
-    route: dict[str, Any] = {}
-    if channel == "email":
-        sender = settings.smtp_from or settings.smtp_user
-        route = {"mail_from": sender, "rcpt_to": [plan.recipient]}
-    elif channel == "api":
-        route = {"url": plan.api_url}
-    elif channel == "github":
-        route = {"repo": plan.recipient, "api_url": settings.github_api_url}
-    # What the record needs when this message is sent later by `outbox send` (no secrets, no content).
-    route["record"] = {"kind": plan.kind, "key_fingerprint": (plan.key or {}).get("fingerprint"),
-                       "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
-                       "encrypted": plan.encrypted}
-    box = Outbox(settings.home)
-    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
-                     key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
-    if plan.pin:
-        contact, fingerprint, source, organisation = plan.pin
-        PinStore(settings.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                              now=now, organisation=organisation)
-    with Record.open(settings.home) as record:
-        _ensure_report(record, plan, now)
-    if plan.channel == "outbox":
-        return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
-    sent = send_and_record(box, entry.id, settings=settings)
-    receipt = sent.receipt or {}
-    return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
-
-
-def send_and_record(box: Any, ident: str, *, settings: Settings, force: bool = False) -> Any:
-    """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
-    they are the proof of attempts at contact. Used by submit and by `outbox send`."""
-    entry = box.get(ident)
-    if ((entry.route or {}).get("record") or {}).get("kind", "report") == "report" and entry.state != "sent":
-        previous = already_sent(settings, entry.report_id)
-        if previous is not None:
-            when, how = how_it_left(previous)
-            raise StoreError(f"Report {entry.report_id} already left on {when} {how}; the copy in the outbox "
-                             f"({entry.id}) is not sent, so the organisation gets it once.",
-                             code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
-    try:
-        sent = send_entry(box, ident, settings=settings, force=force)
-    except DeliveryError as e:
-        if e.code not in ("smtp_not_configured", "check_first"):  # those made no attempt
-            _record_attempt(box.get(ident), settings=settings, ok=False, answer=e.message)
-        raise
-    last = sent.last_attempt
-    _record_attempt(sent, settings=settings, ok=True, answer=last.answer if last else None)
-    return sent
-
-
-def _record_attempt(entry: Any, *, settings: Settings, ok: bool, answer: str | None) -> None:
-    facts = (entry.route or {}).get("record") or {}
-    receipt = entry.receipt or {}
-    with Record.open(settings.home) as record:
-        try:
-            record.get(entry.report_id)
-        except StoreError as e:
-            if e.code == "unknown_report":
-                return  # an outbox entry from before the record existed: nothing to add it to
-            raise
-        record.add_delivery(entry.report_id, channel=entry.channel, recipient=entry.recipient,
-                            key_fingerprint=facts.get("key_fingerprint"),
-                            plaintext_sha256=facts.get("plaintext_sha256"),
-                            encrypted_sha256=facts.get("encrypted_sha256") or entry.sha256,
-                            message_id=(receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
-                            server_answer=answer, ok=ok, at=dt.datetime.now(dt.timezone.utc),
-                            kind=facts.get("kind", "report"), encrypted=not entry.plaintext)
-
-
-def _ensure_report(record: Any, plan: Plan, now: dt.datetime) -> None:
-    try:
-        record.get(plan.report_id)
-        return
-    except StoreError as e:
-        if e.code != "unknown_report":
-            raise
-    record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
-                      report_path=plan.report_path, policy=plan.policy_id, calendar=plan.calendar,
-                      response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
-
-
-def peek_report_id(path: Path, *, lang: str = "en") -> str | None:
-    """The report id of a file without any network (for the already-sent check); None if unreadable."""
-    try:
-        loaded = load_report_file(path, lang=lang)
-    except ValidationError:
-        return None
-    return report_id_for(loaded.report.to_dict(), loaded.report.id)
-
-
-def submit_report(path: Path, *, settings: Settings, lang: str, confirm: Callable[[str], bool],
-                  progress: Callable[[str], None] = lambda _m: None, options: SubmitOptions | None = None,
-                  now: dt.datetime | None = None) -> Outcome:
+def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str], bool],
+                  progress: Callable[[str], None] = lambda _m: None,
+                  options: SubmitOptions | None = None) -> Outcome:
     """The whole pipeline for the CLI and the wizard. ``confirm(summary)`` decides; it is not asked for a
-    dry run. A report the record shows as sent is not sent again (status ``already_sent``)."""
+    dry run. A report the record shows as sent is not sent again (status ``already_sent``).
+
+    One submit reads the report file once, opens the record at most once, reads the outbox entry once
+    and judges the organisation's key once; the clock is read once (``now``) for the whole plan."""
     options = options or SubmitOptions()
-    now = now or dt.datetime.now(dt.timezone.utc)
-    if not options.dry_run:
-        rid = peek_report_id(path, lang=lang)
-        previous = already_sent(settings, rid) if rid else None
-        if previous is not None:
-            sent = next((d for d in previous.deliveries if d.ok and d.kind == "report"), None)
-            when, how = how_it_left(previous)
-            plan = Plan(report_id=rid or "", title=previous.title, channel=sent.channel if sent else "manual",
-                        recipient=sent.recipient if sent else "", lang=lang, policy_id=previous.policy,
-                        organisation=previous.organisation, message=b"",
-                        message_id=(sent.message_id if sent else None) or "",
-                        plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
-                        encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
-            return Outcome(plan, "already_sent", hint=f"Report {rid} was already sent on {when} {how}; nothing was "
-                           f"sent again. Use `cvd-reporter follow-up {rid}` to write to them about it.")
-    plan = plan_submission(path, settings=settings, options=options, now=now, lang=lang, progress=progress)
-    if not options.dry_run and not confirm(plan.summary(lang)):
-        raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
-    return deliver(plan, settings=settings, options=options, now=now)
+    now = ctx.clock()
+    progress(say(lang, "submit.check"))
+    policy = load_policy(options.policy or ctx.settings.policy)
+    loaded: LoadedReport = load_report_file(path, lang=lang)
+    with RecordSession(ctx.home) as records:
+        known = None
+        if not options.dry_run:
+            rid = report_id_for(loaded.report.to_dict(), loaded.report.id)
+            known = find_report(records.existing(), rid)
+            previous = _already_sent(known, rid, lang)
+            if previous is not None:
+                return previous
+        checked = check_report(loaded, policy=policy, lang=lang, today=now.date())
+        plan = plan_submission(checked, ctx=ctx, options=options, now=now, lang=lang, progress=progress)
+        if not options.dry_run and not confirm(plan.summary(lang)):
+            raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
+        return deliver(plan, ctx=ctx, options=options, now=now, records=records, known=known)

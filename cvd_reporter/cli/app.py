@@ -28,7 +28,9 @@ from cvd_reporter.errors import (
 )
 
 if TYPE_CHECKING:
+    from cvd_reporter.app.context import Context, Terminal
     from cvd_reporter.core.findings import Finding
+    from cvd_reporter.settings import Settings
 
 ENVELOPE_VERSION = 1
 
@@ -105,7 +107,9 @@ class AppContext:
 
     def __init__(self) -> None:
         self.flags: dict[str, Any] = {}
-        self._settings = None
+        self._settings: Settings | None = None
+        self._terminal: Terminal | None = None
+        self._context: Context | None = None
 
     @property
     def json(self) -> bool:
@@ -129,19 +133,37 @@ class AppContext:
         return "en"
 
     @property
-    def settings(self):  # -> Settings (import kept lazy: platformdirs, tomllib)
+    def settings(self) -> Settings:
         if self._settings is None:
-            from cvd_reporter.settings import load_settings  # noqa: PLC0415 - settings+tomllib ~20 ms; --help builds none
+            from cvd_reporter.settings import load_settings  # noqa: PLC0415 - platformdirs, tomllib: not for --help
 
             self._settings = load_settings(self.flags)
         return self._settings
+
+    @property
+    def terminal(self) -> Terminal:
+        """Is a person at stdin/stdout/stderr: decided once (also for errors raised before the settings load)."""
+        if self._terminal is None:
+            from cvd_reporter.app.context import Terminal  # noqa: PLC0415 - not for --help
+
+            self._terminal = Terminal.detect()
+        return self._terminal
+
+    @property
+    def context(self) -> Context:
+        """The one Context of this invocation (settings, clock, terminal, home, network) for app/."""
+        if self._context is None:
+            from cvd_reporter.app.context import Context  # noqa: PLC0415 - not for --help
+
+            self._context = Context(self.settings, terminal=self.terminal)
+        return self._context
 
     def info(self, message: str) -> None:
         """A human message: always stderr, so stdout stays one JSON document in --json mode."""
         click.echo(printable(message), err=True)
 
     def warn(self, message: str) -> None:
-        click.echo(click.style("warning: ", fg="yellow") + printable(message), err=True)
+        click.echo(click.style("warning: ", fg="yellow") + printable(message), err=True, color=self.terminal.colour)
 
 
 def _store_flag(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
@@ -194,12 +216,12 @@ def _command_name(ctx: click.Context) -> str:
 
 
 def emit(app: AppContext, command: str, result: Result) -> None:
-    import json  # noqa: PLC0415 - ~4-13 ms, only for --json; --help stays lean
+    import json  # noqa: PLC0415 - not needed for --help
 
     if app.json:
         # Indented for a person at a terminal; compact for pipes (json's C encoder only runs without indent,
         # which matters for `status --json` over 10,000 reports).
-        indent = 2 if sys.stdout.isatty() else None
+        indent = 2 if app.terminal.stdout else None
         click.echo(json_safe(json.dumps(envelope(command, result), ensure_ascii=False, indent=indent, default=str)))
         return
     if result.text:
@@ -208,7 +230,7 @@ def emit(app: AppContext, command: str, result: Result) -> None:
         if not result.text or finding.code not in result.text:
             click.echo(printable(finding.human()))
     for err in result.errors:
-        click.echo(click.style("error: ", fg="red") + printable(err["message"]), err=True)
+        click.echo(click.style("error: ", fg="red") + printable(err["message"]), err=True, color=app.terminal.colour)
 
 
 def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:

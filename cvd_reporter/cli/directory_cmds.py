@@ -46,7 +46,7 @@ def _source_line(e: Entry, today: date) -> str:
 def list_(app: AppContext, only_imported: bool) -> Result:
     """List the organisations with their contacts and where each came from."""
     entries = load_imported(app.settings.home) if only_imported else load_all(app.settings.home)[0]
-    today = date.today()
+    today = app.context.clock().astimezone().date()
     lines = []
     for e in entries:
         contacts = ", ".join(c.split(":", 1)[1] if c.startswith(("mailto:", "tel:")) else c for c in e.contacts)
@@ -75,7 +75,7 @@ def show(app: AppContext, words: tuple[str, ...]) -> Result:
             "message": f"No organisation matching {printable(name)!r} is in the directory. Next: "
                        "`cvd-reporter discover HOST` for its security.txt, `cvd-reporter policy read URL` for its "
                        "CVD page, or `cvd-reporter directory import FILE` to add a list."}])
-    today = date.today()
+    today = app.context.clock().astimezone().date()
     lines, data = [], []
     for e in hits:
         notes = domain_notes(e, owners)
@@ -117,7 +117,7 @@ def import_(app: AppContext, file: Path) -> Result:
 
     Exit 0: imported; 3: the file cannot be read or has no usable entry.
     """
-    new, replaced = import_file(app.settings.home, file, date.today())
+    new, replaced = import_file(app.settings.home, file, app.context.clock().astimezone().date())
     path = imported_path(app.settings.home)
     text = f"Imported {len(new)} organisation(s) from {file.name}" + (
         f", replacing {replaced} older one(s) from a file of that name" if replaced else "") + f"; stored in {path}."

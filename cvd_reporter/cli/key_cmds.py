@@ -6,7 +6,6 @@ imported inside the commands so `--help` stays fast.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,9 @@ def key() -> None:
     """Find, verify and pin the OpenPGP keys reports are encrypted to."""
 
 
-def _now() -> Any:
-    return datetime.now(timezone.utc)
+def _now(app: AppContext) -> Any:
+    """The command's one reading of the context's clock."""
+    return app.context.clock()
 
 
 def _is_email(text: str) -> bool:
@@ -102,21 +102,19 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     keyserver by e-mail. Exit 5 when nothing is found, 6 when the key is not usable, the sources
     disagree, or a pinned key changed.
     """
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415 - kept lazy, see above
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - kept lazy, see above
     from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415 - kept lazy, see above
 
-    settings, now = app.settings, _now()
-    fetcher = Fetcher.from_settings(settings)
+    settings, now, network = app.settings, _now(app), app.context.network
+    fetcher = network.fetcher()
     uris, contacts = _sources_for(app, target, fetcher, now)
     found = collect_keys(encryption_uris=uris, contacts=contacts, fetcher=fetcher,
-                         resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
+                         resolver=network.resolver(), keyserver=settings.keyserver, now=now)
     text = _discovery_text(found)
     data = found.to_dict()
     try:
         chosen = found.require()
         if accept_new_key and not yes:
-            if not settings.interactive:
+            if not app.terminal.interactive:
                 raise InputNeeded("--accept-new-key needs a confirmation: add --yes.", code="confirmation_needed")
             click.confirm(f"Pin {_group4(chosen.fingerprint)} instead of the key pinned before?", abort=True,
                           err=True)
@@ -141,7 +139,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
 @cvd_command
 def show(app: AppContext, what: str, address: str | None) -> Result:
     """Show a pinned key (by fingerprint or contact) or a key file, with today's verdict."""
-    now = _now()
+    now = _now(app)
 
     path = Path(what)
     entries: list[tuple[Any, str | None]] = []

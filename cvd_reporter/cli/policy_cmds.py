@@ -15,7 +15,6 @@ from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import printable
 from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.errors import EXIT_DISCOVERY, EXIT_OK, InputFileError, UsageError
-from cvd_reporter.net.http import Fetcher
 from cvd_reporter.net.policypage import fetch_policy_page
 
 if TYPE_CHECKING:
@@ -52,7 +51,8 @@ def read(app: AppContext, source: str, allow_private: bool) -> Result:
     if source.lower().startswith("http://"):
         raise UsageError("cvd-reporter fetches only over https; give the https:// address of the page.")
     if source.lower().startswith("https://"):
-        fetched = fetch_policy_page(source, Fetcher.from_settings(app.settings, allow_private=allow_private))
+
+        fetched = fetch_policy_page(source, app.context.network.fetcher(allow_private=allow_private))
         reading = read_policy(fetched.body, content_type=fetched.content_type, url=fetched.final_url)
         origin: dict[str, Any] = {"source": "url", "url": source, "final_url": fetched.final_url,
                                   "chain": [h.to_dict() for h in fetched.chain]}

@@ -28,8 +28,9 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     Walk through the wizard (or --auto), then see what the municipality received: the encrypted
     mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
     """
+
     lang = app.lang
-    if not auto and not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not auto and not app.terminal.interactive:
         raise InputNeeded("The practice wizard needs a terminal; use `cvd-reporter practice --auto` to send "
                           "a sample report without questions.")
     echo = app.info
@@ -43,14 +44,16 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
                 echo(summary)
                 return True
 
-            outcome = submit_report(path, settings=world.settings, lang=lang, confirm=confirm, progress=echo)
+            outcome = submit_report(path, ctx=app.context.with_settings(world.settings), lang=lang, confirm=confirm,
+                                    progress=echo)
             report_id = outcome.plan.report_id
             echo(say(lang, "practice.sent", id=report_id, recipient=outcome.plan.recipient))
         else:
             echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
-            wizard = open_wizard(world.settings, lang=lang, prompter=QuestionaryPrompter(output=screen),
-                                 status=sys.stderr if sys.stderr.isatty() else None)
+            wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,
+                                 prompter=QuestionaryPrompter(output=screen),
+                                 status=sys.stderr if app.terminal.stderr else None)
             report_id = wizard.run().draft_id
         messages = received(world)
         if not app.json:

@@ -7,9 +7,8 @@ store/record.py (the SQLite record, deletion, the proof bundle); these commands 
 from __future__ import annotations
 
 import json
-import sys
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +32,9 @@ FOLLOW_UP_INTERVAL = timedelta(days=7)  # "at most one follow-up a week" (issue 
 
 
 # ---------------------------------------------------------------------------- helpers
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+def _now(app: AppContext) -> datetime:
+    """The command's one reading of the context's clock."""
+    return app.context.clock()
 
 
 def _open(app: AppContext) -> Record:
@@ -84,7 +84,7 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
     Deadlines count working days on the report's calendar from the first working day after sending;
     an answer is overdue from the day after its due date.
     """
-    now = _now()
+    now = _now(app)
     with _open(app) as record:
         if report_id:
             return _status_one(record.get(report_id), now)
@@ -156,7 +156,7 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
     """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
     closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
     when = _parse_date(date_text)
-    now = _now()
+    now = _now(app)
     with _open(app) as record:
         change = record.set_state(report_id, state, at=now, note=note, date=when)
         report = record.get(report_id)
@@ -172,7 +172,8 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
 
 # ---------------------------------------------------------------------------- follow-up, notify-publication
 def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bool, message: str | None = None,
-                    publication_date: date | None = None, reason: str | None = None) -> Result:
+                    publication_date: date | None = None, reason: str | None = None,
+                    now: datetime | None = None) -> Result:
     """Send a follow-up or publication notice through cvd_reporter.app.submit.send_notice: the same channel
     and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
     delivery of ``kind``."""
@@ -182,15 +183,15 @@ def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bo
         app.info(summary)
         if yes:
             return True
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        if not app.terminal.can_confirm:
             raise InputNeeded("Confirmation needed: run again with --yes to send.", code="confirmation_needed")
         return click.confirm("Send it now?", default=False, err=True)
 
     text = message
     if kind == "publication_notice" and reason:
         text = (message + "\n\n" if message else "") + reason
-    outcome = send_notice(report.id, settings=app.settings, kind=kind, lang=app.lang, confirm=confirm,
-                          message=text, publication_date=publication_date, progress=app.info)
+    outcome = send_notice(report.id, ctx=app.context, kind=kind, lang=app.lang, confirm=confirm,
+                          message=text, publication_date=publication_date, progress=app.info, now=now)
     what = "Follow-up" if kind == "follow_up" else "Publication notice"
     line = (f"{what} for {report.id} sent to {outcome.plan.recipient}." if outcome.status == "sent"
             else f"{what} for {report.id} is encrypted and waiting in the outbox. {outcome.hint or ''}".strip())
@@ -209,7 +210,7 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool,
 
     At most one follow-up a week, unless --force.
     """
-    now = _now()
+    now = _now(app)
     with _open(app) as record:
         report = record.get(report_id)
     if report.state == "draft":
@@ -220,7 +221,7 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool,
     if last is not None and now - last < FOLLOW_UP_INTERVAL and not force:
         raise ValidationError(f"A follow-up went out on {last.date().isoformat()}; the next one can go from "
                               f"{(last + FOLLOW_UP_INTERVAL).date().isoformat()}, or pass --force.", code="too_soon")
-    return _deliver_notice(app, report, kind="follow_up", yes=yes, message=message)
+    return _deliver_notice(app, report, kind="follow_up", yes=yes, message=message, now=now)
 
 
 @click.command(name="notify-publication")
@@ -262,7 +263,7 @@ def notify_publication(app: AppContext, report_id: str, date_text: str, force: b
 def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> Result:
     """Delete the evidence files and drafts of a report and record a deletion receipt (which files, their
     SHA-256, when): the policy asks you to delete confidential data once the problem is fixed."""
-    now = _now()
+    now = _now(app)
     with _open(app) as record:
         report = record.get(report_id)
         paths, kept = _purge_paths(app.settings.home, report, include_report=include_report)
@@ -272,7 +273,7 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
             return Result(data={"id": report_id, "files": [], "kept": [str(p) for p in kept]},
                           text="\n".join([f"No evidence files or drafts of {report_id} in its folder; "
                                            "nothing to delete.", *kept_note]))
-        if not yes and not app.settings.interactive:
+        if not yes and not app.terminal.interactive:
             raise InputNeeded(f"purge deletes {len(paths)} file(s) or folder(s); pass --yes to confirm "
                               f"when not running in a terminal.", code="confirmation_needed")
         if not _was_fixed(report):
@@ -336,7 +337,8 @@ def _strictly_inside(path: Path, folder: Path) -> bool:
 @cvd_command
 def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Result:
     """Export one report: the proof bundle NCSC-NL asks for before it mediates, or a CSAF 2.0 document."""
-    now = _now()
+
+    now = _now(app)
     with _open(app) as record:
         report = record.get(report_id)
     facts = read_report_facts(report.report_path)

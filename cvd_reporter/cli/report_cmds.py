@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,12 +28,11 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     Also scans the report text and its text evidence for personal data and secrets (warnings).
     Writes nothing. Exit 0 when there are no errors, 3 when there are.
     """
-    # PyYAML, phonenumbers and email-validator: `schema`, in the same module, needs none of them
-    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415 - see above
+    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415 - YAML etc.: `schema` needs none
 
     report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
-                                today=dt.date.today())
+                                today=app.context.clock().astimezone().date())  # the user's calendar day
     policy, findings = checked.policy, checked.findings
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
@@ -52,5 +50,6 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
 @cvd_command
 def schema(app: AppContext) -> Result:
     """Print the JSON Schema of the report file (cvd-report/1)."""
+
     doc = model.json_schema()
     return Result(data={"schema": doc}, text=json.dumps(doc, indent=2, ensure_ascii=False))

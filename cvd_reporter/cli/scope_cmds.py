@@ -12,7 +12,6 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,8 +33,7 @@ from cvd_reporter.errors import (
     UsageError,
     ValidationError,
 )
-from cvd_reporter.net.http import Fetcher
-from cvd_reporter.net.resolve import make_host_resolver, map_bounded
+from cvd_reporter.net.resolve import map_bounded
 
 MAX_LINE_BYTES = 64 * 1024  # a longer stdin line is reported as an error, never held in memory
 Item = tuple[dict[str, int], str, "str | None"]  # (where, text, problem found while reading)
@@ -66,8 +64,8 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
-    check = _records(policy, make_host_resolver(app.settings), lookup)
-    tally, collected, progress = _Tally(strict), [], _Progress(enabled=sys.stderr.isatty())
+    check = _records(policy, app.context.network.host_resolver(), lookup)
+    tally, collected, progress = _Tally(strict), [], _Progress(enabled=app.terminal.stderr)
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
         if app.json:
@@ -119,6 +117,7 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
 def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     """``--policy FILE`` (a file with a top-level ``scope`` key, e.g. a policy profile) or the name of a
     built-in profile; without the option, the configured profile's scope when it has one."""
+
     name = given or app.settings.policy
     if not name:
         return None
@@ -159,8 +158,8 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTx
 
 
 def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
-
-    return securitytxt_lookup(Fetcher.from_settings(app.settings), datetime.now(timezone.utc))
+    ctx = app.context
+    return securitytxt_lookup(ctx.network.fetcher(), ctx.clock())
 
 
 # ------------------------------------------------------------------------------------ output

@@ -24,7 +24,6 @@ from cvd_reporter.core.securitytxt import (
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, InputFileError
 from cvd_reporter.net import discovery
 from cvd_reporter.net.discovery import fetch_url
-from cvd_reporter.net.http import Fetcher
 
 if TYPE_CHECKING:
     from cvd_reporter.core.securitytxt import SecurityTxt
@@ -55,8 +54,8 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
 
     Exit 0: a valid file; 3: a file with errors; 5: no usable file found.
     """
-    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
-    d = discovery.discover(target, fetcher, now=datetime.now(timezone.utc), walk_parents=not no_parents,
+    fetcher = app.context.network.fetcher(allow_private=allow_private)
+    d = discovery.discover(target, fetcher, now=app.context.clock(), walk_parents=not no_parents,
             user_keys=_read_keys(key_files))
     return Result(data=d.to_dict(include_findings=False), findings=d.all_findings, text=describe_discovery(d),
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
@@ -96,7 +95,7 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
 
     Finding codes are compatible with sectxt. Exit 0: valid; 3: errors; 5: nothing found.
     """
-    now = at or datetime.now(timezone.utc)
+    now = at or app.context.clock()
     keys = _read_keys(key_files)
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
@@ -108,7 +107,7 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
                       findings=stx.findings, text=describe_file(source, stx, now),
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
 
-    fetcher = Fetcher.from_settings(app.settings, allow_private=allow_private)
+    fetcher = app.context.network.fetcher(allow_private=allow_private)
     is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
     if "://" in source and source.lower().startswith("http://"):
         app.info("cvd-reporter fetches only over https; checking the https:// address instead.")

@@ -17,9 +17,9 @@ from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
-import sys
 from pathlib import Path
 
+from cvd_reporter.app.dispatch import RecordSession, send_and_record
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.delivery.outbox import Outbox
 from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
@@ -72,43 +72,42 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
-    # the delivery stack (requests, dnspython, pgpy): `outbox list` and `--help` need none of it
-    from cvd_reporter.app.submit import send_and_record  # noqa: PLC0415 - see above
-
     box = _outbox(app)
-    if ident is not None:
-        entry = box.get(ident)
-        if entry.state == "sent":
-            note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
-            return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
-                          findings=[_finding("already_sent", "info", note)])
-        try:
-            done = send_and_record(box, entry.id, settings=app.settings, force=force)
-        except StoreError as e:
-            if e.code != "already_sent":
-                raise
-            return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.message,
-                          findings=[_finding("already_sent", "info", e.message)])
-        return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
+    ctx = app.context
+    with RecordSession(ctx.home) as records:
+        if ident is not None:
+            entry = box.get(ident)
+            if entry.state == "sent":
+                note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
+                return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
+                              findings=[_finding("already_sent", "info", note)])
+            try:
+                done = send_and_record(box, entry, ctx=ctx, records=records, force=force)
+            except StoreError as e:
+                if e.code != "already_sent":
+                    raise
+                return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.message,
+                              findings=[_finding("already_sent", "info", e.message)])
+            return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
 
-    sent, failed, skipped, errors, lines = [], [], [], [], []
-    findings: list[Finding] = []
-    for entry in [e for e in box.list() if e.state == "pending"]:
-        try:
-            done = send_and_record(box, entry.id, settings=app.settings, force=force)
-        except (DeliveryError, StoreError) as e:
-            if e.code == "check_first":
-                findings.append(_finding("check_first", "warning", e.message))
+        sent, failed, skipped, errors, lines = [], [], [], [], []
+        findings: list[Finding] = []
+        for entry in [e for e in box.list() if e.state == "pending"]:
+            try:
+                done = send_and_record(box, entry, ctx=ctx, records=records, force=force)
+            except (DeliveryError, StoreError) as e:
+                if e.code == "check_first":
+                    findings.append(_finding("check_first", "warning", e.message))
+                    continue
+                if e.code == "already_sent":
+                    skipped.append(entry.id)
+                    findings.append(_finding("already_sent", "info", e.message))
+                    continue
+                failed.append(entry.id)
+                errors.append(e.to_dict())
                 continue
-            if e.code == "already_sent":
-                skipped.append(entry.id)
-                findings.append(_finding("already_sent", "info", e.message))
-                continue
-            failed.append(entry.id)
-            errors.append(e.to_dict())
-            continue
-        sent.append(done.to_dict())
-        lines.append(_sent_line(done))
+            sent.append(done.to_dict())
+            lines.append(_sent_line(done))
     if not sent and not failed:
         lines.append("Nothing waits in the outbox." if not findings else "Nothing was sent.")
     if failed:
@@ -154,7 +153,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
-    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - see `outbox send`
+    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - delivery stack: not for outbox list
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",
@@ -164,12 +163,12 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
         app.info(summary)
         if yes:
             return True
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        if not app.terminal.can_confirm:
             raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
         return click.confirm("Send this report now?", default=False, err=True)
 
     def ask_passphrase() -> str | None:
-        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        if not app.terminal.can_confirm:
             return None
         return click.prompt("Passphrase of the signing key", hide_input=True, err=True)
 
@@ -178,7 +177,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                             allow_private=allow_private, strict_scope=strict,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
                             ask_passphrase=ask_passphrase)
-    outcome = submit_report(Path(report), settings=app.settings, lang=app.lang, confirm=confirm,
+    outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
     lines = {"sent": f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel} "

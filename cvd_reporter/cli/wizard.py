@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from cvd_reporter.app.context import Context, utc_now
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup
 from cvd_reporter.cli import wizard_lookup as wl
@@ -34,7 +35,6 @@ from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
 from cvd_reporter.core.validate import cvss_score, validate_report
 from cvd_reporter.errors import InternalError, Interrupted, ScopeError, StoreError, ValidationError
-from cvd_reporter.settings import Settings
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
 MAX_KEY_BYTES = 1024 * 1024
@@ -98,7 +98,7 @@ class Wizard:
         self.lookup = lookup
         self.timeout = timeout
         self.today = today
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock or utc_now
         self.cwd = cwd or Path.cwd()
         self.defaults = defaults or {}
         self.lint = lint or wizard_lookup.lint_text
@@ -490,34 +490,38 @@ def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | No
     return None if picked == "new" else store.load(picked)
 
 
-def open_wizard(settings: Settings, *, lang: str, prompter: Prompter, policy_name: str | None = None,
+def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str | None = None,
                 resume_id: str | None = None, status: TextIO | None = None) -> Wizard:
-    """Wire a Wizard to the real world: settings, the draft store, the policy and wizard_lookup."""
+    """Wire a Wizard to the real world: the context's settings and clock, the draft store, the policy
+    and wizard_lookup. The wizard runs for minutes, so it reads the clock at each step, not once."""
+
+    settings = ctx.settings
     policy = load_policy(policy_name or settings.policy)
-    store = DraftStore(settings.home)
-    now = dt.datetime.now(dt.timezone.utc)
+    store = DraftStore(ctx.home)
     draft = store.load(resume_id) if resume_id else choose_draft(prompter, store, lang)
     if draft is None:
-        draft = store.new(lang=lang, now=now)
+        draft = store.new(lang=lang, now=ctx.clock())
 
     def lookup(target: str) -> LookupResult:
         parsed = Q.parse_target(target)
-        return wl.lookup_target(parsed[1] if parsed else target, settings, policy=policy,
-                                now=dt.datetime.now(dt.timezone.utc))
+        return wl.lookup_target(parsed[1] if parsed else target, ctx, policy=policy, now=ctx.clock())
+
+    def today() -> dt.date:
+        return ctx.clock().astimezone().date()  # the user's calendar day
 
     return Wizard(
         prompter=prompter, policy=policy, lang=lang, store=store, draft=draft, lookup=lookup,
-        timeout=settings.timeout, today=dt.date.today(), cwd=Path.cwd(),
+        timeout=settings.timeout, today=today(), clock=ctx.clock, cwd=Path.cwd(),
         defaults={"reporter_name": settings.reporter_name, "reporter_email": settings.reporter_email,
                   "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
         lint=wl.lint_text,
-        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=dt.date.today()),
-        send=partial(_send, wl, settings, prompter), status=status)
+        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=today()),
+        send=partial(_send, wl, ctx, prompter), status=status)
 
 
-def _send(wl: Any, settings: Settings, prompter: Prompter, path: Path, lang: str) -> str:
+def _send(wl: Any, ctx: Context, prompter: Prompter, path: Path, lang: str) -> str:
     def confirm(plan: str) -> bool:
         question = say(lang, "wizard.send_q")
         return prompter.confirm("send_confirm", f"{plan}\n{question}", default=False)
 
-    return wl.send_report(path, settings, lang=lang, confirm=confirm, progress=prompter.say)
+    return wl.send_report(path, ctx, lang=lang, confirm=confirm, progress=prompter.say)

@@ -25,13 +25,14 @@ def new(app: AppContext, resume_id: str | None, policy_name: str | None) -> Resu
     continues it. Needs a terminal; without one, write a report file and use `submit` (exit 8).
     """
     screen = sys.stderr if app.json else sys.stdout  # under --json, stdout holds only the JSON document
-    if not (sys.stdin.isatty() and screen.isatty()):
+    terminal = app.terminal
+    if not (terminal.stdin and (terminal.stderr if app.json else terminal.stdout)):
         raise InputNeeded("`cvd-reporter new` asks questions and needs a terminal; without one, write a "
                           "report file (`cvd-reporter schema` describes it) and run `cvd-reporter submit REPORT`.")
 
     prompter = QuestionaryPrompter(output=screen)
-    wizard = open_wizard(app.settings, lang=app.lang, prompter=prompter, policy_name=policy_name,
-                         resume_id=resume_id, status=sys.stderr if sys.stderr.isatty() else None)
+    wizard = open_wizard(app.context, lang=app.lang, prompter=prompter, policy_name=policy_name,
+                         resume_id=resume_id, status=sys.stderr if terminal.stderr else None)
     outcome = wizard.run()
     return Result(data={"status": outcome.status, "draft": outcome.draft_id,
                         "report": str(outcome.path) if outcome.path else None, "sent": outcome.sent})

@@ -21,10 +21,10 @@ from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import CvdError
 
 if TYPE_CHECKING:
+    from cvd_reporter.app.context import Context
     from cvd_reporter.core.findings import Finding
     from cvd_reporter.core.model import Report
     from cvd_reporter.core.policy import Policy
-    from cvd_reporter.settings import Settings
 
 
 
@@ -69,12 +69,13 @@ def _describe_key(chosen: Any) -> str:
     return f"{getattr(verdict, 'fingerprint', '?')} ({when}" + (f"; from {source})" if source else ")")
 
 
-def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.datetime) -> LookupResult:
+def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime) -> LookupResult:
     """Scope verdict, security.txt and key for one target; never raises for a missing module or the network.
 
     The same three calls as the submit pipeline (cvd_reporter/app/submit.py), so the wizard shows what
     `submit` will find: scoping.check_targets, net.discovery.discover, net.keys.find_keys. Runs in the
-    wizard's background thread; every network step is bounded by ``settings.timeout``.
+    wizard's background thread (with its own fetcher and resolver); every network step is bounded by
+    ``settings.timeout``.
     """
     from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - kept lazy, see above
 
@@ -83,6 +84,7 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
         result.organisation = parse_target(target).registrable_domain
     except CvdError:
         result.organisation = None
+    settings = ctx.settings
     fetcher = Fetcher.from_settings(settings)
 
     from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415 - kept lazy, see above
@@ -91,7 +93,7 @@ def lookup_target(target: str, settings: Settings, *, policy: Policy, now: dt.da
     from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - kept lazy, see above
 
     try:  # 1. scope
-        verdict = check_targets([target], policy_scope=policy.scope, settings=settings, fetcher=fetcher,
+        verdict = check_targets([target], policy_scope=policy.scope, ctx=ctx, fetcher=fetcher,
                                 now=now)[0]
         result.verdict = str(verdict.verdict)
         result.reasons = [str(r) for r in verdict.reasons]
@@ -141,7 +143,7 @@ def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date 
                        evidence_names=[Path(e.path).name for e in report.evidence if e.path])
 
 
-def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[[str], bool],
+def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str], bool],
                 progress: Callable[[str], None]) -> str:
     """Hand a saved report file to the submit pipeline (encrypt, deliver, record).
 
@@ -151,7 +153,7 @@ def send_report(path: Path, settings: Settings, *, lang: str, confirm: Callable[
     """
     from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - kept lazy, see above
 
-    outcome = submit_report(path, settings=settings, lang=lang, confirm=confirm, progress=progress)
+    outcome = submit_report(path, ctx=ctx, lang=lang, confirm=confirm, progress=progress)
     plan = outcome.plan
     if outcome.status == "sent":
         return f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel}."

@@ -54,15 +54,15 @@ class Policy:
             pid = str(data["id"])
         except KeyError:
             raise ValidationError(f"The policy profile{where} has no 'id'.") from None
-        atts = []
-        for aid, item in (data.get("attestations") or {}).items():
-            if not isinstance(item, dict) or not all(isinstance(item.get(lang), str) for lang in LANGS):
-                raise ValidationError(f"Attestation {aid!r}{where} needs its text in nl and en.")
-            atts.append(Attestation(str(aid), {lang: item[lang] for lang in LANGS}, dict(item.get("why") or {})))
-        response = data.get("response") or {}
-        contact = data.get("contact") or {}
-        target = data.get("target") or {}
         try:
+            atts = []
+            for aid, item in (data.get("attestations") or {}).items():
+                if not isinstance(item, dict) or not all(isinstance(item.get(lang), str) for lang in LANGS):
+                    raise ValidationError(f"Attestation {aid!r}{where} needs its text in nl and en.")
+                atts.append(Attestation(str(aid), {lang: item[lang] for lang in LANGS}, dict(item.get("why") or {})))
+            response = data.get("response") or {}
+            contact = data.get("contact") or {}
+            target = data.get("target") or {}
             days = response.get("working_days")
             return cls(
                 id=pid,

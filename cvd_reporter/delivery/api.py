@@ -25,6 +25,7 @@ import base64
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -140,7 +141,7 @@ def check_payload(payload: Any, *, allow_plaintext: bool = False) -> None:
 
 
 def submit(payload: dict[str, Any], *, url: str, token: str | None, idempotency_key: str, fetcher: Any,
-           allow_plaintext: bool = False) -> ApiReceipt:
+           allow_plaintext: bool = False, clock: Callable[[], datetime] | None = None) -> ApiReceipt:
     """POST ``payload`` to ``url`` through the Fetcher (https only, verified TLS, one deadline).
 
     2xx: the API took it; its id comes back in the receipt. Anything else raises DeliveryError with
@@ -166,7 +167,7 @@ def submit(payload: dict[str, Any], *, url: str, token: str | None, idempotency_
         ident = data.get("id") if isinstance(data.get("id"), (str, int)) else None
         status_url = data.get("status_url") if isinstance(data.get("status_url"), str) else None
         return ApiReceipt(id=None if ident is None else str(ident), status=result.status, status_url=status_url,
-                          answer=short, time=datetime.now(timezone.utc), url=url)
+                          answer=short, time=clock() if clock else datetime.now(timezone.utc), url=url)
     data = {"url": url, "status": result.status, "answer": short,
             "temporary": result.status in TEMPORARY_STATUSES or result.status >= 500,
             "retry_after": result.headers.get("retry-after")}

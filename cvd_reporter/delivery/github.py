@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -164,7 +165,8 @@ def check_enabled(*, repo: str, api_url: str, token: str, fetcher: Any) -> None:
                             data={"repo": repo, "stage": "check", "status": 200, "temporary": False})
 
 
-def submit(report: dict[str, Any], *, repo: str, api_url: str, token: str, fetcher: Any) -> GithubReceipt:
+def submit(report: dict[str, Any], *, repo: str, api_url: str, token: str, fetcher: Any,
+           clock: Callable[[], datetime] | None = None) -> GithubReceipt:
     """File ``report`` (a ``cvd-report/1`` document) as a private vulnerability report on ``repo``."""
     if not token:
         raise DeliveryError("A GitHub token is needed for private vulnerability reporting; set GITHUB_TOKEN.",
@@ -182,4 +184,5 @@ def submit(report: dict[str, Any], *, repo: str, api_url: str, token: str, fetch
         data = {}
     data = data if isinstance(data, dict) else {}
     return GithubReceipt(ghsa_id=data.get("ghsa_id"), html_url=data.get("html_url"), state=data.get("state"),
-                         status=result.status, time=datetime.now(timezone.utc), repo=f"{owner}/{name}")
+                         status=result.status, time=clock() if clock else datetime.now(timezone.utc),
+                         repo=f"{owner}/{name}")

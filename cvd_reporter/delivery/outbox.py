@@ -175,6 +175,13 @@ class Outbox:
         entries = [self._load(p) for p in sorted(self.dir.glob("*.meta.json"))]
         return sorted(entries, key=lambda e: (e.created, e.id))
 
+    def resolve_id(self, ident: str) -> str:
+        """The entry id ``ident`` names (an id, or a report id / id prefix as :meth:`get` takes),
+        without reading the entry when it is already a full id."""
+        if _ID_RE.match(ident) and self._meta_path(ident).exists():
+            return ident
+        return self.get(ident).id
+
     def get(self, ident: str) -> OutboxEntry:
         """An entry by its id, or by its report id when exactly one entry has it."""
         if _ID_RE.match(ident) and self._meta_path(ident).exists():
@@ -200,18 +207,19 @@ class Outbox:
                              code="outbox_corrupt")
         return data
 
-    def record_attempt(self, ident: str, ok: bool, answer: str, *, code: str | None = None,
+    def record_attempt(self, ident: str | OutboxEntry, ok: bool, answer: str, *, code: str | None = None,
                        delivered: str | None = None, now: datetime | None = None) -> OutboxEntry:
-        """Append one attempt (with the server's answer) to the entry's history."""
-        entry = self.get(ident)
+        """Append one attempt (with the server's answer) to the entry's history. Given the entry itself
+        (read under :meth:`sending`'s lock), it is not read again."""
+        entry = self.get(ident) if isinstance(ident, str) else ident
         entry.attempts.append(Attempt(at=_now(now), ok=ok, answer=" ".join(str(answer).split())[:MAX_ANSWER],
                                       code=code, delivered=delivered or ("yes" if ok else "no")))
         return self._store(entry)
 
-    def mark_sent(self, ident: str, *, receipt: dict[str, Any] | None = None,
+    def mark_sent(self, ident: str | OutboxEntry, *, receipt: dict[str, Any] | None = None,
                   now: datetime | None = None) -> OutboxEntry:
         """Final: the message was taken. It will never be sent again from the outbox."""
-        entry = self.get(ident)
+        entry = self.get(ident) if isinstance(ident, str) else ident
         if entry.state == "sent":
             raise StoreError(f"The outbox entry {entry.id} was already marked sent on {entry.sent_at}.",
                              code="already_sent", data={"id": entry.id})

@@ -8,6 +8,8 @@ server's answer in its history, and the DeliveryError says how to send it again.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,19 +17,21 @@ from cvd_reporter.delivery import api, github, smtp
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
 from cvd_reporter.net.http import Fetcher
-from cvd_reporter.settings import Settings
 
 
-def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any = None,
-               force: bool = False) -> OutboxEntry:
-    """Deliver the entry ``ident``; return it marked sent. Raises DeliveryError (exit 7) on failure.
+def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetcher: Any = None, force: bool = False,
+               clock: Callable[[], datetime] | None = None) -> OutboxEntry:
+    """Deliver the entry ``ident`` (its id, its report id, or the entry just saved); return it marked
+    sent. Raises DeliveryError (exit 7) on failure. ``clock`` stamps the attempts (the real one when
+    not given).
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
     reached GitHub (``delivered == "unknown"``) is not repeated without ``force``: GitHub's API has
     no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key).
     """
-    with outbox.sending(outbox.get(ident).id):  # lock the entry itself, whatever name it was given by
-        entry = outbox.get(ident)  # read again under the lock: another run may just have sent it
+    entry_id = ident.id if isinstance(ident, OutboxEntry) else outbox.resolve_id(ident)
+    with outbox.sending(entry_id):  # lock the entry itself, whatever name it was given by
+        entry = outbox.get(entry_id)  # read under the lock (once): another run may just have sent it
         if entry.state == "sent":
             raise StoreError(f"The outbox entry {entry.id} was already sent on {entry.sent_at}; it is not sent "
                              "again.", code="already_sent", data={"id": entry.id})
@@ -43,18 +47,19 @@ def send_entry(outbox: Outbox, ident: str, *, settings: Settings, fetcher: Any =
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         payload = outbox.read(entry)
         try:
-            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher)
+            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher, clock=clock)
         except DeliveryError as e:
             number = e.data.get("smtp_code") or e.data.get("status")
             answer = e.data.get("answer") or e.message
-            outbox.record_attempt(entry.id, False, f"{number} {answer}" if number else answer, code=e.code,
-                                  delivered=e.data.get("delivered", "no"))
+            outbox.record_attempt(entry, False, f"{number} {answer}" if number else answer, code=e.code,
+                                  delivered=e.data.get("delivered", "no"), now=clock() if clock else None)
             kept = "the report" if entry.plaintext else "the encrypted report"
             raise DeliveryError(f"{e.message.rstrip('.')}; {kept} stays in the outbox (send it again "
                                 f"with `cvd-reporter outbox send {entry.id}`).",
                                 code=e.code, data={**e.data, "id": entry.id, "report_id": entry.report_id}) from None
-        outbox.record_attempt(entry.id, True, _answer(receipt), code="sent", delivered="yes")
-        return outbox.mark_sent(entry.id, receipt=receipt)
+        outbox.record_attempt(entry, True, _answer(receipt), code="sent", delivered="yes",
+                              now=clock() if clock else None)
+        return outbox.mark_sent(entry, receipt=receipt, now=clock() if clock else None)
 
 
 def _answer(receipt: dict[str, Any]) -> str:
@@ -65,21 +70,22 @@ def _answer(receipt: dict[str, Any]) -> str:
     return f"{receipt.get('status')} {receipt.get('ghsa_id') or ''}".strip()
 
 
-def _fetcher(settings: Settings, fetcher: Any) -> Any:
+def _fetcher(settings: Any, fetcher: Any) -> Any:
     if fetcher is not None:
         return fetcher
 
     return Fetcher.from_settings(settings)
 
 
-def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Settings, fetcher: Any) -> dict[str, Any]:
+def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any,
+             clock: Callable[[], datetime] | None) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
         password = settings.secret("smtp_password") if settings.smtp_user else None
         mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
         rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
-                         rcpt_to=rcpt_to).to_dict()
+                         rcpt_to=rcpt_to, clock=clock).to_dict()
     if entry.channel == "api":
         url = route.get("url") or entry.recipient
         token = settings.secret("api_token", required=False)
@@ -87,14 +93,15 @@ def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Settings, fetcher:
             raise credential_elsewhere(entry, url, settings.api_url, "api.url", "the API token")
         return api.submit(json.loads(payload.decode("utf-8")), url=url, token=token,
                           idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
-                          allow_plaintext=entry.plaintext).to_dict()
+                          allow_plaintext=entry.plaintext, clock=clock).to_dict()
     if entry.channel == "github":
         api_url = route.get("api_url") or settings.github_api_url
         if not same_origin(api_url, settings.github_api_url):
             raise credential_elsewhere(entry, api_url, settings.github_api_url, "github.api_url", "the GitHub token")
         token = settings.secret("github_token")
         return github.submit(json.loads(payload.decode("utf-8")), repo=route.get("repo") or entry.recipient,
-                             api_url=api_url, token=token, fetcher=_fetcher(settings, fetcher)).to_dict()
+                             api_url=api_url, token=token, fetcher=_fetcher(settings, fetcher),
+                             clock=clock).to_dict()
     raise StoreError(f"The outbox entry {entry.id} has an unknown channel {entry.channel!r}.", code="outbox_corrupt")
 
 

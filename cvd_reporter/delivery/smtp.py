@@ -21,6 +21,7 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -29,7 +30,6 @@ from cvd_reporter.core import mime
 from cvd_reporter.errors import ConfigError, DeliveryError
 from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
-from cvd_reporter.settings import Settings
 
 MAX_ANSWER = 500  # characters of a server answer kept in errors and the outbox
 
@@ -105,8 +105,8 @@ class _Stop(Exception):
         self.error = error
 
 
-def send(message: bytes, *, settings: Settings, password: str | None, mail_from: str | None,
-         rcpt_to: list[str]) -> SmtpReceipt:
+def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
+         rcpt_to: list[str], clock: Callable[[], datetime] | None = None) -> SmtpReceipt:
     """Submit ``message`` (the finished RFC 5322 bytes) to the configured SMTP server.
 
     ``password`` comes from the caller (``settings.secret("smtp_password")``); with a password the
@@ -119,8 +119,7 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
     security = settings.smtp_security
     if security not in ("starttls", "tls"):
         raise ConfigError("smtp.security must be 'starttls' or 'tls'; there is no plain option.")
-    user = settings.smtp_user
-    if password is not None and not user:
+    if password is not None and not settings.smtp_user:
         raise ConfigError("An SMTP password is set but smtp.user (CVD_SMTP_USER) is not; set the login name.")
     if not mail_from:
         raise ConfigError("No sender address is configured; set smtp.from (CVD_SMTP_FROM).")
@@ -181,13 +180,13 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
                 if not isinstance(client.sock, ssl.SSLSocket):
                     raise _Stop(fail("tls_failed", f"The connection to {where} is not encrypted; nothing was "
                                      "sent.", temporary=False))
-                if password is not None and user:  # a password without a user was refused above
+                if password is not None:
                     stage = "auth"
                     if not client.has_extn("auth"):
                         raise _Stop(fail("auth_unavailable", f"The SMTP server {where} offers no login "
                                          "(AUTH) after TLS, so nothing was sent; check smtp.host and "
                                          "smtp.port.", temporary=False))
-                    client.login(user, password)
+                    client.login(settings.smtp_user, password)
                 stage = "mail"
                 # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
                 options = [f"SIZE={len(message)}"] if client.has_extn("size") else []
@@ -212,7 +211,8 @@ def send(message: bytes, *, settings: Settings, password: str | None, mail_from:
                 if code != 250:
                     raise smtplib.SMTPDataError(code, resp)
                 receipt = SmtpReceipt(host=host, port=port, security=security, code=code, reply=_answer(resp),
-                                      time=datetime.now(timezone.utc), recipients=list(rcpt_to))
+                                      time=clock() if clock else datetime.now(timezone.utc),
+                                      recipients=list(rcpt_to))
                 stage = "quit"
                 try:
                     client.quit()

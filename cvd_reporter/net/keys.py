@@ -12,6 +12,7 @@ resolver from net.dns.make_resolver (its AD flag is reported, never trusted blin
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +24,7 @@ import dns.flags
 import dns.resolver
 
 from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
-from cvd_reporter.core.pgp.keys import KeyVerdict, inspect
+from cvd_reporter.core.pgp.keys import KeyVerdict, judge
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
 from cvd_reporter.errors import CvdError, DiscoveryError, KeyProblem, NetworkError
 
@@ -47,6 +48,12 @@ class Candidate:
     verdict: KeyVerdict
     address: str | None = None  # the contact this source was asked for
     dnssec: bool | None = None  # DNS sources: the resolver's AD bit
+    encrypt_to: Any = field(default=None, repr=False, compare=False)  # the key pgp.keys.judge chose
+
+    @property
+    def judged(self) -> tuple[KeyVerdict, Any]:
+        """What pgp.encrypt.encrypt needs to skip judging the key again."""
+        return self.verdict, self.encrypt_to
 
     @property
     def fingerprint(self) -> str:
@@ -80,6 +87,9 @@ class KeyDiscovery:
     agreeing_sources: list[str] = field(default_factory=list)
     expected_fingerprints: list[str] = field(default_factory=list)  # from openpgp4fpr:
     warnings: list[str] = field(default_factory=list)
+    # pgp.keys.judge's answers by (certificate, address), so one key from several sources is judged once
+    judged: dict[tuple[Certificate, str | None], tuple[KeyVerdict, Any]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def confidence(self) -> str:
@@ -237,6 +247,16 @@ def _emails(contacts: list[str], found: KeyDiscovery) -> list[str]:
     return out
 
 
+def _judge(found: KeyDiscovery, cert: Certificate, now: datetime, address: str | None) -> tuple[KeyVerdict, Any]:
+    """pgp.keys.judge, once per certificate (same bytes) and address in one discovery: the same key from
+    two sources is judged once. Each candidate gets its own copy of the verdict (callers amend it)."""
+    memo = found.judged
+    if (cert, address) not in memo:
+        memo[(cert, address)] = judge(cert, now=now, address=address)
+    verdict, target = memo[(cert, address)]
+    return copy.deepcopy(verdict), target
+
+
 def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], now: datetime,
          address: str | None, *, require_address: bool, dnssec: bool | None = None) -> None:
     kept = []
@@ -244,7 +264,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
         if require_address and address and address.lower() not in cert.addresses:
             # WKD draft §3.1 / RFC 7929: only keys that carry the queried address count. A server
             # that answers with someone else's key is shown, but the key is never used.
-            verdict = inspect(cert, now=now, address=address)
+            verdict, _ = _judge(found, cert, now, address)
             verdict.usable = False
             verdict.reasons.insert(0, f"None of its User IDs is {address}; the source answered with a key "
                                       "for another address.")
@@ -253,8 +273,8 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
             continue
         kept.append(cert)
     for cert in kept:
-        verdict = inspect(cert, now=now, address=address)
-        found.candidates.append(Candidate(source, url, cert, verdict, address, dnssec))
+        verdict, target = _judge(found, cert, now, address)
+        found.candidates.append(Candidate(source, url, cert, verdict, address, dnssec, encrypt_to=target))
 
 
 def _fail(found: KeyDiscovery, source: str, url: str, error: CvdError, address: str | None) -> None:

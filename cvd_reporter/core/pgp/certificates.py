@@ -144,6 +144,9 @@ def parse_certificates(data: bytes, *, what: str = "The key data") -> tuple[list
             except KeyProblem as e:
                 problems.append(e)
                 continue
+            except _packets.PacketError as e:  # a key packet too short to read: damaged, not a crash
+                problems.append(problem(f"{what} is damaged or truncated ({e}).", "corrupt_key"))
+                continue
             certs.append(cert)
     return certs, problems
 

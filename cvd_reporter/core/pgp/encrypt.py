@@ -17,7 +17,7 @@ from typing import Any
 
 from cvd_reporter.core.pgp.armor import ArmorWriter
 from cvd_reporter.core.pgp.certificates import PGPY_PARSE_ERRORS, Certificate, pgpy_module, problem
-from cvd_reporter.core.pgp.keys import evaluate, require_usable
+from cvd_reporter.core.pgp.keys import KeyVerdict, judge, require_usable
 from cvd_reporter.core.pgp.packets import TAG_LITERAL, new_header
 from cvd_reporter.errors import InputFileError, InputNeeded
 
@@ -124,7 +124,8 @@ def _pieces(data: bytes) -> Iterator[memoryview]:
         yield view[i:i + _PIECE]
 
 
-def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey | None = None) -> bytes:
+def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey | None = None,
+            judged: tuple[KeyVerdict, Any] | None = None) -> bytes:
     """``data`` as an ASCII-armored OpenPGP message (with CRC line) to ``cert``'s newest valid
     encryption key: PKESK v3, then SEIPD v1 (AES-256, MDC) around an uncompressed binary literal
     packet, optionally signed (one-pass) by ``signer``.
@@ -132,7 +133,8 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
     Binary literal data ('b') keeps bytes exact (with 't' gpg rewrites line ends). Uncompressed:
     reports are small, attachments are mostly compressed already, and compression before
     encryption leaks length information. Raises KeyProblem (exit 6) when the key is not usable and
-    InputFileError (exit 3) above MAX_MESSAGE_BYTES.
+    InputFileError (exit 3) above MAX_MESSAGE_BYTES. ``judged`` is :func:`judge`'s answer for ``cert``
+    at ``now`` when the caller has it already (the key is then not judged again).
     """
     if len(data) > MAX_MESSAGE_BYTES:
         raise InputFileError(f"The message is {len(data):,} bytes; cvd-reporter encrypts at most "
@@ -140,9 +142,7 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
                              "Share large evidence another way.", code="too_large")
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        verdict, target = evaluate(cert, now)
+    verdict, target = judged if judged is not None else judge(cert, now=now)
     require_usable(verdict)
     session_key = os.urandom(32)
     pkesk = _pkesk(target, session_key)

@@ -381,6 +381,14 @@ def inspect(cert: Certificate, *, now: datetime, address: str | None = None) -> 
         return evaluate(cert, now, address)[0]
 
 
+def judge(cert: Certificate, *, now: datetime, address: str | None = None) -> tuple[KeyVerdict, Any]:
+    """:func:`inspect` plus the key it would encrypt to: judge a key once, then hand both to
+    :func:`cvd_reporter.core.pgp.encrypt.encrypt` (``judged=``) instead of judging it again there."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return evaluate(cert, now, address)
+
+
 def require_usable(verdict: KeyVerdict) -> None:
     """Raise KeyProblem (exit 6) with the first reason when the verdict says no."""
     if not verdict.usable:
