@@ -1,14 +1,13 @@
 """Benchmark (issue 3): security.txt parse + validate speed and linear time on hostile input.
 
-1. The real-world corpus (the test data folder named security-txt under tests/data/, or the folder
-   given as CVD_SECURITYTXT_CORPUS) parsed by ours and by sectxt's Parser in
-   the same run: files per second and the ratio (target: ours >= sectxt).
+1. The real-world corpus (tests/data/securitytxt-corpus/, or the folder given) parsed by ours and
+   by sectxt's Parser in the same run: files per second and the ratio (target: ours >= sectxt).
 2. The hostile file of 400 ``-----BEGIN PGP SIGNED MESSAGE-----`` lines (14 KB): ours < 50 ms.
    sectxt re-parses the whole blob with PGPy for every such line; it is timed on 25/50/100 lines
    here (the full 400 takes it about a minute: pass --full to time that too, in a subprocess).
 3. 32 KiB of many kinds of junk: ours < 100 ms for each; the slowest is printed.
 
-Run: python bench/securitytxt_bench.py [--full]
+Run: python bench/securitytxt_bench.py [--full] [CORPUS_FOLDER]
 """
 
 from __future__ import annotations
@@ -31,15 +30,14 @@ NOW = dt.datetime(2026, 11, 28, tzinfo=dt.timezone.utc)
 BEGIN = b"-----BEGIN PGP SIGNED MESSAGE-----\n"
 
 
-def corpus() -> list[bytes]:
-    given = os.environ.get("CVD_SECURITYTXT_CORPUS")
-    found = [Path(given)] if given else sorted(p for p in (ROOT / "tests" / "data").rglob("security-txt") if p.is_dir())
-    for folder in found:
-        files = sorted(folder.glob("*.txt"))
-        if files:
-            return [p.read_bytes() for p in files]
-    sys.exit("no security.txt corpus: expected a folder named security-txt under tests/data/ "
-             "(or set CVD_SECURITYTXT_CORPUS)")
+CORPUS = ROOT / "tests" / "data" / "securitytxt-corpus"
+
+
+def corpus(folder: Path = CORPUS) -> list[bytes]:
+    files = [p.read_bytes() for p in sorted(folder.glob("*.txt"))]
+    if not files:
+        sys.exit(f"no *.txt files in {folder}")
+    return files
 
 
 def rate(fn, files: list[bytes], seconds: float = 1.5) -> float:
@@ -99,7 +97,8 @@ def sectxt_hostile_subprocess(lines: int, timeout: float) -> str:
 
 def main() -> None:
     ours = lambda b: parse(b, now=NOW)  # noqa: E731
-    files = corpus()
+    folders = [Path(a) for a in sys.argv[1:] if not a.startswith("--")]
+    files = corpus(folders[0] if folders else CORPUS)
     try:
         warnings.simplefilter("ignore")
         from sectxt import Parser  # noqa: PLC0415 - optional (the test extra): compared only when installed

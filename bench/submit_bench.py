@@ -23,7 +23,8 @@ from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import RecordSession, deliver
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.app.reportfile import check_report, load_report_file
-from cvd_reporter.app.submit import SubmitOptions, plan_submission, say
+from cvd_reporter.app.submit import SubmitOptions, plan_submission
+from cvd_reporter.core.i18n import say
 from cvd_reporter.practice.run import practice_world, write_sample
 
 
@@ -44,7 +45,7 @@ def one_run(world, report: Path) -> dict[str, float]:
         deliver(plan, ctx=ctx, options=SubmitOptions(), now=now, records=records)
     end = time.perf_counter()
     at = dict(marks)
-    scope_start, encrypt_start = at[say("scope", "nl")], at[say("encrypt", "nl")]
+    scope_start, encrypt_start = at[say("nl", "submit.scope")], at[say("nl", "submit.encrypt")]
     return {"check": scope_start - start, "discovery": encrypt_start - scope_start,
             "encryption": planned - encrypt_start, "smtp+record": end - planned, "total": end - start}
 

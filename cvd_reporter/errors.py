@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-# Exit codes: the contract in the README (Exit codes). One test each (tests/test_exit_codes.py).
+# Exit codes: the contract in the README (Exit codes). One test each (tests/cli/test_exit_codes.py).
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2

@@ -1,31 +1,32 @@
-"""Shared fixtures: an isolated home for every test, the CLI runner, and real loopback servers.
+"""The fixtures every folder shares: an isolated home for every test, the CLI runner, the real
+loopback servers, and the real keys and municipality built on them.
 
 Server fixtures are session-scoped (they start in milliseconds, but keys and CAs cost more);
-function-scoped views reset their state so tests stay independent.
+function-scoped views reset their state so tests stay independent. Plain helpers (constants, data
+builders, the fakes served on the HTTPS server) are in tests/support/; a fixture used by one folder
+only belongs in that folder's conftest.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from tests.servers.dns import LocalDNS, ZoneResolver
 from tests.servers.gpg import GnuPG
 from tests.servers.https import LocalHTTPS
 from tests.servers.pki import PKI, make_pki
 from tests.servers.smtp import LocalSMTP
+from tests.support.cli import run_cli, run_process
+from tests.support.delivery import Recipient, build_message
+from tests.support.keys import Zoo, make_zoo
+from tests.support.municipality import Municipality
+from tests.support.oracles import require_gpg
 
-ROOT = Path(__file__).resolve().parent.parent
 warnings.filterwarnings("ignore", module="pgpy")
 
 _ENV_PREFIXES = ("CVD_",)
@@ -46,45 +47,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-@dataclass
-class CliOutcome:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self) -> dict[str, Any]:
-        return json.loads(self.stdout)
-
-
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> CliOutcome:
-    """Run the real entry point in-process (click's isolation), capturing stdout and stderr apart."""
-    from cvd_reporter.cli.app import main
-
-    runner = CliRunner()
-    with runner.isolation(input=input, env=env) as streams:
-        out, err = streams[0], streams[1]
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        stdout = out.getvalue().decode("utf-8", "replace")
-        stderr = err.getvalue().decode("utf-8", "replace")
-    return CliOutcome(code, stdout, stderr)
-
-
 @pytest.fixture
 def cli():
     return run_cli
-
-
-def run_process(*args: str, input: bytes | None = None, env: dict[str, str] | None = None,
-                timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run ``python -m cvd_reporter`` in a fresh interpreter (what a pipx user runs)."""
-    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
-    return subprocess.run([sys.executable, "-m", "cvd_reporter", *args], input=input, capture_output=True,
-                          env=full_env, timeout=timeout, cwd=str(ROOT))
 
 
 @pytest.fixture
@@ -96,16 +61,6 @@ def process():
 @pytest.fixture(scope="session")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
     return make_pki(tmp_path_factory.mktemp("pki"))
-
-
-def require_gpg() -> None:
-    """gpg is the oracle that proves a municipality can decrypt. Missing: skip locally, fail in CI."""
-    import shutil
-
-    if shutil.which("gpg") is None:
-        if os.environ.get("CVD_TEST_REQUIRE_GPG"):
-            pytest.fail("gpg is not installed but CVD_TEST_REQUIRE_GPG is set (CI): apt-get install gnupg")
-        pytest.skip("gpg is not installed (apt-get install gnupg); it is the decryption oracle")
 
 
 @pytest.fixture(scope="session")
@@ -155,3 +110,48 @@ def smtp(pki: PKI) -> Iterator[LocalSMTP]:
 def net_env(pki: PKI) -> dict[str, str]:
     """Environment that trusts the test CA (the --ca-bundle seam)."""
     return {"CVD_CA_BUNDLE": pki.ca_pem, "CVD_TIMEOUT": "3"}
+
+
+# ---- real keys and a municipality on the servers ------------------------------------------
+@pytest.fixture(scope="session")
+def zoo() -> Iterator[Zoo]:
+    """The key zoo (tests/support/keys.py): made once per run by gpg, in its own GNUPGHOME."""
+    require_gpg()
+    gpg = GnuPG()
+    try:
+        yield make_zoo(gpg)
+    finally:
+        gpg.close()
+
+
+@pytest.fixture(scope="session")
+def recipient(gnupg: GnuPG) -> Recipient:
+    """A municipality's key and a reporter's key in the shared gpg home (the delivery tests)."""
+    fpr = gnupg.gen("Security Gemeente Delivery <security-delivery@gemeente.test>")
+    reporter = gnupg.gen("Alice Onderzoeker <alice-delivery@reporter.test>")
+    return Recipient(gnupg, fpr, gnupg.export(reporter, armor=True).decode())
+
+
+@pytest.fixture(scope="session")
+def encrypted_message(recipient: Recipient) -> bytes:
+    """A finished PGP/MIME report with a canary in it, encrypted to ``recipient`` by gpg."""
+    return build_message(recipient)
+
+
+@pytest.fixture(scope="session")
+def municipality() -> Iterator[Municipality]:
+    """The municipality of the end-to-end tests (tests/support/municipality.py): its own gpg home
+    and key, served by ``serve(https, municipality.key)``."""
+    require_gpg()
+    gpg = GnuPG()
+    fpr = gpg.gen("Gemeente CERT <security@gemeente.test>")
+    yield Municipality(gpg, fpr, gpg.export(fpr))
+    gpg.close()
+
+
+@pytest.fixture
+def zone(dns: LocalDNS) -> LocalDNS:
+    """The DNS server answering for the municipality: gemeente.test, www, openpgpkey and smtp on loopback."""
+    dns.resolver.add_zone("www A 127.0.0.1\nopenpgpkey A 127.0.0.1\n@ A 127.0.0.1\nsmtp A 127.0.0.1",
+                          "gemeente.test")
+    return dns

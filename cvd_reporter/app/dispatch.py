@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.app.context import Context
+from cvd_reporter.app.stream_message import write_output
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError
-from cvd_reporter.store.fs import write_private
+from cvd_reporter.store import journal
 from cvd_reporter.store.pins import PinStore
 from cvd_reporter.store.record import Record, ReportRecord
 
@@ -33,6 +34,7 @@ class RecordSession:
     def __init__(self, home: Path) -> None:
         self.home = Path(home)
         self._record: Record | None = None
+        self.journaled: list[str] = []  # report ids whose delivery went to the journal, not the record
 
     def existing(self) -> Record | None:
         if self._record is None and not (self.home / RECORD_FILE).exists():
@@ -40,6 +42,7 @@ class RecordSession:
         return self.open()
 
     def open(self) -> Record:
+        """The record (Record.open adds any deliveries an earlier run could only journal)."""
         if self._record is None:
             self._record = Record.open(self.home)
         return self._record
@@ -87,7 +90,7 @@ def how_it_left(entry: ReportRecord) -> tuple[str, str]:
 @dataclass
 class Outcome:
     plan: Plan
-    status: str  # sent | queued | dry_run | already_sent
+    status: str  # sent | queued | dry_run | already_sent | in_progress
     outbox_id: str | None = None
     outbox_path: str | None = None
     receipt: dict[str, Any] | None = None
@@ -105,7 +108,7 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
     settings = ctx.settings
     if options.dry_run:
         if options.output:
-            write_private(options.output, plan.message, user_path=True)
+            write_output(options.output, plan.written, plan.message)
         return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
                        if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
     channel = "email" if plan.channel == "outbox" else plan.channel
@@ -121,26 +124,51 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
                        "plaintext_sha256": plan.plaintext_sha256, "encrypted_sha256": plan.encrypted_sha256,
                        "encrypted": plan.encrypted}
     box = Outbox(ctx.home)
-    entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=plan.message,
-                     key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
-    if plan.pin:
-        contact, fingerprint, source, organisation = plan.pin
-        PinStore(ctx.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
-                                         now=now, organisation=organisation)
+    # a streamed message is a file in the outbox folder already: saving it is a rename, not a copy
+    payload = plan.written.path if plan.written is not None and plan.written.path is not None else plan.message
+    try:
+        entry = box.save(report_id=plan.report_id, channel=channel, recipient=plan.recipient, payload=payload,
+                         key=plan.message_id, route=route, allow_plaintext=not plan.encrypted, now=now)
+    except StoreError as e:
+        if e.code != "busy":
+            raise
+        return _in_progress(plan)
+    # The record first: a locked or unwritable record stops the run here, before a pin is written or
+    # anything leaves (what can still fail after the send goes to the journal, see _record_attempt).
     record = records.open()
     if known is None and find_report(record, plan.report_id) is None:
         record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
                           report_path=plan.report_path, policy=plan.policy_id, calendar=plan.calendar,
                           response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
+    if plan.pin:
+        contact, fingerprint, source, organisation = plan.pin
+        PinStore(ctx.home).check_and_pin(contact, fingerprint, accept_new=options.accept_new_key, source=source,
+                                         now=now, organisation=organisation)
     if plan.channel == "outbox":
         return Outcome(plan, "queued", outbox_id=entry.id, outbox_path=str(entry.path), hint=manual_send_hint(entry))
-    sent = send_and_record(box, entry, ctx=ctx, records=records, known=True)
+    try:
+        sent = send_and_record(box, entry, ctx=ctx, records=records, known=True, meter=options.upload_meter)
+    except StoreError as e:
+        if e.code != "busy":
+            raise
+        return _in_progress(plan)
     receipt = sent.receipt or {}
-    return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt)
+    hint = (f"The report was sent, but the record could not be written now ({RECORD_FILE} is busy or not "
+            "writable); the delivery is kept in the record's journal and added on the next run."
+            if plan.report_id in records.journaled else None)
+    return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt, hint=hint)
+
+
+def _in_progress(plan: Plan) -> Outcome:
+    """Another cvd-reporter holds this entry's lock: the same report, submitted by a second run at the
+    same moment. It leaves once, from there; this run says so instead of failing."""
+    return Outcome(plan, "in_progress",
+                   hint=f"Another cvd-reporter is sending report {plan.report_id} right now; it leaves once. "
+                        f"`cvd-reporter status {plan.report_id}` shows when it has gone.")
 
 
 def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, records: RecordSession,
-                    force: bool = False, known: bool = False) -> OutboxEntry:
+                    force: bool = False, known: bool = False, meter: Any = None) -> OutboxEntry:
     """Send one outbox entry (delivery/send.py) and keep every attempt in the record, failed ones too:
     they are the proof of attempts at contact. Used by submit and by `outbox send`. ``known``: the
     caller has just made sure the record holds the report."""
@@ -153,7 +181,7 @@ def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, reco
                              f"({entry.id}) is not sent, so the organisation gets it once.",
                              code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
     try:
-        sent = send_entry(box, entry, settings=ctx.settings, force=force, clock=ctx.clock)
+        sent = send_entry(box, entry, settings=ctx.settings, force=force, clock=ctx.clock, meter=meter)
     except DeliveryError as e:
         if e.code not in ("smtp_not_configured", "check_first"):  # those made no attempt
             _record_attempt(entry, ctx=ctx, records=records, ok=False, answer=e.message, known=known)
@@ -167,13 +195,20 @@ def _record_attempt(entry: OutboxEntry, *, ctx: Context, records: RecordSession,
                     known: bool) -> None:
     facts = (entry.route or {}).get("record") or {}
     receipt = entry.receipt or {}
-    record = records.open()
-    if not known and find_report(record, entry.report_id) is None:
-        return  # an outbox entry from before the record existed: nothing to add it to
-    record.add_delivery(entry.report_id, channel=entry.channel, recipient=entry.recipient,
-                        key_fingerprint=facts.get("key_fingerprint"),
-                        plaintext_sha256=facts.get("plaintext_sha256"),
-                        encrypted_sha256=facts.get("encrypted_sha256") or entry.sha256,
-                        message_id=(receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
-                        server_answer=answer, ok=ok, at=ctx.clock(),
-                        kind=facts.get("kind", "report"), encrypted=not entry.plaintext)
+    delivery = {"report_id": entry.report_id, "channel": entry.channel, "recipient": entry.recipient,
+                    "key_fingerprint": facts.get("key_fingerprint"),
+                    "plaintext_sha256": facts.get("plaintext_sha256"),
+                    "encrypted_sha256": facts.get("encrypted_sha256") or entry.sha256,
+                    "message_id": (receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
+                    "server_answer": answer, "ok": ok, "at": ctx.clock(),
+                    "kind": facts.get("kind", "report"), "encrypted": not entry.plaintext}
+    try:
+        record = records.open()
+        if not known and find_report(record, entry.report_id) is None:
+            return  # an outbox entry from before the record existed: nothing to add it to
+        record.add_delivery(**delivery)
+    except StoreError:
+        # The message has gone (or the attempt happened): that fact is never lost. It waits in the
+        # journal, and the next run that opens the record adds it.
+        journal.append(records.home, delivery)
+        records.journaled.append(entry.report_id)

@@ -6,6 +6,8 @@ carry); larger files are refused with one sentence. YAML aliases are refused (no
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.lint import scan_text
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report, parse_report
+from cvd_reporter.core.pgp.packets import TAG_SECRET_SUBKEY, TAG_SIGNATURE, TAG_USER_ID, PacketError, iter_packets
 from cvd_reporter.core.validate import validate_report
 from cvd_reporter.errors import InputFileError
 
@@ -55,7 +58,7 @@ class ReporterKey:
 class EvidenceFile:
     path: Path
     description: str | None
-    content: bytes | None = None
+    content: bytes | None = None  # text files only; binary evidence stays on disk
     text: str | None = None  # None for binary files
     findings: list[Finding] = field(default_factory=list)
     file: UserFile | None = None  # what was read: resolved path, size, SHA-256
@@ -184,22 +187,23 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
         ev = EvidenceFile((base / item.path).expanduser(), item.description)
         out.append(ev)
         try:
-            ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES)
+            ev.file = read_user_file(item.path, base, max_bytes=MAX_EVIDENCE_BYTES, binary_head_only=True)
         except UnsafeFile as e:
             ev.findings.append(make("evidence_missing", "error", lang, field=field_path, value=item.path)
                                if e.reason == "does not exist" else
                                make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
                                     reason=e.reason))
             continue
-        ev.content = ev.file.content
         if ev.file.outside_folder:
             ev.findings.append(make("evidence_outside_folder", "warning", lang, field=field_path, value=item.path,
                                     resolved=str(ev.file.resolved)))
-        if b"\x00" not in ev.content[:65536]:
+        if ev.file.complete:  # text is kept whole for the personal-data scan; binary stays on disk
             try:
-                ev.text = ev.content.decode("utf-8")
+                ev.text = ev.file.content.decode("utf-8")
+                ev.content = ev.file.content
             except UnicodeDecodeError:
                 ev.text = None
+                ev.file = dataclasses.replace(ev.file, content=ev.file.content[:65536], complete=False)
         if ev.text is None:
             ev.findings.append(make("evidence_binary", "info", lang, field=field_path, value=item.path))
     return out
@@ -234,7 +238,7 @@ def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) ->
         if ev.text is not None:
             findings += _capped(scan_text(ev.text, own_emails=own_emails, own_phones=own_phones, path=str(ev.path)),
                                 str(ev.path), lang)
-        elif ev.content and is_secret_key_packet(ev.content):
+        elif ev.file is not None and is_secret_key_packet(ev.file.content):  # the first bytes are enough
             findings.append(make("secret_key_material", "error", lang, field=f"evidence[{i}].path",
                                  value=str(ev.path)))
     # A private key found by the linter is a warning in `lint`; in something that is about to be sent it
@@ -267,11 +271,18 @@ _SECRET_TAGS = (5, 7)  # OpenPGP Secret-Key and Secret-Subkey packets (RFC 9580 
 
 
 def is_secret_key_packet(data: bytes) -> bool:
-    """Does binary ``data`` start with an OpenPGP secret-key packet (old or new header format)?"""
+    """Does binary ``data`` start as an exported OpenPGP secret key: a whole Secret-Key packet of a known
+    key version (4, 5 or 6), followed by a User ID, signature or Secret-Subkey packet? One byte that
+    happens to look like the tag is not enough: random evidence (a capture, a video) starts with one
+    in thirty cases."""
     if not data or not data[0] & 0x80:
         return False
-    tag = data[0] & 0x3F if data[0] & 0x40 else (data[0] >> 2) & 0x0F
-    return tag in _SECRET_TAGS
+    try:
+        first, second = itertools.islice(iter_packets(data[: 1 << 20]), 2)
+    except (PacketError, ValueError):  # also fewer than two whole packets
+        return False
+    return (first.tag in _SECRET_TAGS and data[first.body:first.body + 1] in (b"\x04", b"\x05", b"\x06")
+            and second.tag in (TAG_USER_ID, TAG_SIGNATURE, TAG_SECRET_SUBKEY))
 
 
 def read_reporter_key(value: str | None, base: Path, *, lang: str) -> tuple[ReporterKey | None, list[Finding]]:

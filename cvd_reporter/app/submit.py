@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +32,14 @@ from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
+from cvd_reporter.app.stream_api import build_api_body
+from cvd_reporter.app.stream_message import build_mail, discard, read_attachments
 from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import say, translator
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
-from cvd_reporter.core.target import parse_target
-from cvd_reporter.delivery import github
 from cvd_reporter.errors import (
     DiscoveryError,
     InputFileError,
@@ -49,8 +48,6 @@ from cvd_reporter.errors import (
     ScopeError,
     ValidationError,
 )
-from cvd_reporter.net.discovery import discover
-from cvd_reporter.net.keys import find_keys
 from cvd_reporter.store.pins import PinStore
 
 if TYPE_CHECKING:
@@ -75,6 +72,8 @@ class SubmitOptions:
     strict_scope: bool = False
     sign_with: Path | None = None  # the reporter's own secret key: the organisation can check who sent it
     ask_passphrase: Callable[[], str | None] | None = None  # a hidden prompt, when there is a terminal
+    meter: Callable[[int, int], None] | None = None  # (evidence bytes encrypted, total): a progress bar
+    upload_meter: Callable[[int, int], None] | None = None  # (bytes sent, total) of an SMTP upload
 
 
 @dataclass
@@ -106,6 +105,8 @@ class Plan:
     api_url: str | None = None
     kind: str = "report"  # report | follow_up | publication_notice
     envelope_from: str | None = None  # SMTP MAIL FROM (app/sender.py)
+    written: Any = None  # app/stream_message.Written: the message streamed to a file instead of ``message``
+    message_size: int = 0
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
 
     def summary(self, ui_lang: str = "en") -> str:
@@ -227,12 +228,14 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     message, message_id, plain_sha, enc_sha = _build_message(
         checked, report_id=rid, channel=channel, recipient=recipient or "", lang=report_lang, now=now,
         chosen=chosen, ctx=ctx, policy=policy, options=options)
-    if channel in ("email", "outbox") and len(message) > MAIL_SIZE_WARNING:
-        warnings.append(f"The encrypted message is {len(message) / 1048576:.0f} MB; many mail servers refuse more "
+    written, size = (None, len(message)) if isinstance(message, bytes) else (message, message.size)
+    if channel in ("email", "outbox") and size > MAIL_SIZE_WARNING:
+        warnings.append(f"The encrypted message is {size / 1e6:.0f} MB; many mail servers refuse more "
                         "than 25 MB. Consider sharing large evidence on request instead.")
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
-        policy_id=policy.id, organisation=report.organisation.name or discovery.host, message=message,
+        policy_id=policy.id, organisation=report.organisation.name or discovery.host,
+        message=message if written is None else b"", written=written, message_size=size,
         message_id=message_id, plaintext_sha256=plain_sha, encrypted_sha256=enc_sha, encrypted=chosen is not None,
         key=key_info, contact_source=discovery.url, scope=scope_results, discovery=discovery.to_dict(),
         findings=checked.findings, warnings=warnings, calendar=policy.calendar,
@@ -267,6 +270,9 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
 
 
 def _discover(report: Any, *, fetcher: Any, now: dt.datetime, discoveries: dict[str, Any]) -> Any:
+    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
+
     target = (report.target.urls or report.target.ips)[0]
     if report.organisation.domain and not report.target.urls:
         target = report.organisation.domain
@@ -283,6 +289,8 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
     with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key.
     It is checked against the pins of the contact and (when given, as a registrable domain) of the
     organisation; the pin is written only once the report left."""
+    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - dnspython is slow to import
+
     try:
         found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
                           resolver=ctx.network.resolver(), keyserver=ctx.settings.keyserver, now=now)
@@ -305,16 +313,23 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
 
 def _build_message(checked: CheckedReport, *, report_id: str, channel: str, recipient: str, lang: str,
                    now: dt.datetime, chosen: Candidate | None, ctx: Context, policy: Any,
-                   options: SubmitOptions) -> tuple[bytes, str, str, str]:
-    """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to the chosen key."""
+                   options: SubmitOptions) -> tuple[Any, str, str, str]:
+    """The finished thing to deliver: a PGP/MIME e-mail or an API payload, encrypted to the chosen key.
+
+    Without a signature it is streamed to a 0600 file in the outbox (or beside --output for a dry run),
+    so memory does not grow with the evidence; with --sign-with it is built in memory."""
     report = checked.loaded.report
     reporter_key = checked.reporter_key.armored if checked.reporter_key else None
-    attachments = [(Path(e.path).name, e.content or b"", _media_type(Path(e.path).name, e.content or b""))
-                   for e in checked.evidence]
     if chosen is None and not options.allow_plaintext:
         raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
     signer = load_signer(options, ctx.settings)
     cert = chosen.certificate if chosen is not None else None
+    folder = (options.output.parent if options.output else None) if options.dry_run else ctx.home / "outbox"
+    streamed = signer is None and (channel != "api" or cert is not None)  # to ``folder``; None: hashes only
+    attachments = [] if streamed else read_attachments(checked.evidence)
+    common: dict[str, Any] = {"evidence": checked.evidence, "reporter_key": reporter_key, "now": now, "cert": cert,
+                              "folder": folder,
+                              "meter": options.meter, "judged": chosen.judged if chosen is not None else None}
 
     def seal(data: bytes) -> bytes:  # the key was judged by find_key at the same `now`: not judged again
         assert chosen is not None  # only called with a key
@@ -322,6 +337,10 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
 
     if channel == "api":
         from cvd_reporter.delivery import api  # noqa: PLC0415 - requests is slow to import
+
+        if streamed:
+            written = build_api_body(report.to_dict(), report_id=report_id, **common)
+            return written, report_id, written.plaintext_sha256, written.message_sha256
 
         document = api.report_document(report.to_dict(), report_id=report_id, attachments=attachments,
                                        reporter_key=reporter_key)
@@ -334,8 +353,13 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
 
     sender = resolve_sender(ctx.settings, report.reporter.email)
     text = render_text(report, policy=policy, lang=lang, report_id=report_id, date=now.date(),
-                       has_reporter_key=reporter_key is not None, evidence_names=[a[0] for a in attachments])
+                       has_reporter_key=reporter_key is not None,
+                       evidence_names=[Path(e.path).name for e in checked.evidence])
     message_id = mime.message_id_for(report_id, sender.domain)
+    if streamed:  # a one-pass signature (--sign-with) still needs the whole text in memory
+        written = build_mail(report_text=text, subject=subject(report, lang), sender=sender.header_from,
+                             recipient=recipient, message_id=message_id, lang=lang, report_id=report_id, **common)
+        return written, message_id, written.plaintext_sha256, written.message_sha256
     inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender.header_from,
                              to_addr=recipient, message_id=message_id, date=now, attachments=attachments,
                              reporter_key=reporter_key, lang=lang)
@@ -374,22 +398,10 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     return load_signing_key(data, passphrase)
 
 
-def _media_type(name: str, content: bytes) -> str:
-    """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
-    client would re-encode them); they go as application/octet-stream, byte for byte."""
-    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    if guessed.startswith("text/"):
-        try:
-            if b"\x00" in content:
-                raise UnicodeDecodeError("utf-8", content, 0, 1, "NUL")
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            return "application/octet-stream"
-    return guessed
-
-
 def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: SubmitOptions, lang: str,
                  scope_results: list[dict[str, Any]], warnings: list[str], checked: CheckedReport) -> Plan:
+    from cvd_reporter.delivery import github  # noqa: PLC0415 - requests is slow to import
+
     if not options.repo:
         raise InputNeeded("--via github needs --repo OWNER/NAME.")
     github.parse_repo(options.repo)
@@ -447,6 +459,9 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
                 return previous
         checked = check_report(loaded, policy=policy, lang=lang, today=now.date())
         plan = plan_submission(checked, ctx=ctx, options=options, now=now, lang=lang, progress=progress)
-        if not options.dry_run and not confirm(plan.summary(lang)):
-            raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
-        return deliver(plan, ctx=ctx, options=options, now=now, records=records, known=known)
+        try:
+            if not options.dry_run and not confirm(plan.summary(lang)):
+                raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
+            return deliver(plan, ctx=ctx, options=options, now=now, records=records, known=known)
+        finally:  # a streamed file nobody took (not confirmed, a failure) goes; a kept one was renamed
+            discard(plan.written)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
 
@@ -38,7 +40,8 @@ class UserFile:
     size: int
     sha256: str
     outside_folder: bool  # resolved path is not inside the report's folder
-    content: bytes
+    content: bytes  # the whole file, or only its first HEAD_BYTES when ``complete`` is False
+    complete: bool = True  # False: binary evidence, streamed from disk when it travels (issue 16)
 
     def describe(self) -> dict[str, object]:
         """What the confirmation and --json show for this file (never its content)."""
@@ -54,15 +57,11 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def read_user_file(given: str, base: Path, *, max_bytes: int) -> UserFile:
-    """Read ``given`` (relative to ``base``, ``~`` expanded) under the rules above; UnsafeFile if not."""
-    path = (base / given).expanduser()
-    try:
-        resolved = path.resolve(strict=True)
-    except FileNotFoundError:
-        raise UnsafeFile("does not exist") from None
-    except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop on older Pythons
-        raise UnsafeFile(getattr(e, "strerror", None) or "cannot be resolved") from None
+HEAD_BYTES = 65536
+_PIECE = 1 << 20
+
+
+def _open_checked(resolved: Path, max_bytes: int) -> Any:
     if any(_inside(resolved, tree) for tree in SYSTEM_TREES):
         raise UnsafeFile(f"is a system file ({resolved}), never an attachment")
     try:
@@ -78,8 +77,53 @@ def read_user_file(given: str, base: Path, *, max_bytes: int) -> UserFile:
     except BaseException:
         os.close(fd)
         raise
-    with os.fdopen(fd, "rb") as fh:
-        content = fh.read(max_bytes + 1)
+    return os.fdopen(fd, "rb")
+
+
+def read_again(file: UserFile, *, max_bytes: int, piece: int = _PIECE) -> Iterator[bytes]:
+    """The bytes of a file read before, in pieces, opened under the same rules. UnsafeFile at the end
+    when they are no longer the bytes that were checked and listed (size or SHA-256 differ)."""
+    digest = hashlib.sha256()
+    size = 0
+    with _open_checked(file.resolved, max_bytes) as fh:
+        while True:
+            chunk = fh.read(piece)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+            digest.update(chunk)
+            yield chunk
+    if size != file.size or digest.hexdigest() != file.sha256:
+        raise UnsafeFile("changed after it was checked")
+
+
+def read_user_file(given: str, base: Path, *, max_bytes: int, binary_head_only: bool = False) -> UserFile:
+    """Read ``given`` (relative to ``base``, ``~`` expanded) under the rules above; UnsafeFile if not.
+
+    ``binary_head_only``: of a file with a NUL byte in its first 64 KiB (binary evidence) keep only
+    those 64 KiB; the rest is hashed in pieces and read again from disk when it travels, so memory
+    does not grow with the evidence (issue 16)."""
+    path = (base / given).expanduser()
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise UnsafeFile("does not exist") from None
+    except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop on older Pythons
+        raise UnsafeFile(getattr(e, "strerror", None) or "cannot be resolved") from None
+    with _open_checked(resolved, max_bytes) as fh:
+        head = fh.read(HEAD_BYTES)
+        if binary_head_only and b"\x00" in head:
+            digest, size = hashlib.sha256(head), len(head)
+            for chunk in iter(lambda: fh.read(_PIECE), b""):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+                digest.update(chunk)
+            return UserFile(given=given, resolved=resolved, size=size, sha256=digest.hexdigest(),
+                            outside_folder=not _inside(resolved, base.resolve()), content=head, complete=False)
+        content = head + fh.read(max_bytes + 1 - len(head))
     if len(content) > max_bytes:  # the file grew, or claimed a smaller size than it has
         raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
     return UserFile(given=given, resolved=resolved, size=len(content), sha256=hashlib.sha256(content).hexdigest(),

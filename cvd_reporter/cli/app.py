@@ -89,7 +89,7 @@ class Result:
 
 
 def envelope(command: str, result: Result) -> dict[str, Any]:
-    """The versioned JSON document (pinned by tests/test_envelope_contract.py)."""
+    """The versioned JSON document (pinned by tests/cli/test_json_envelope.py)."""
     return {
         "cvd_reporter": ENVELOPE_VERSION,
         "command": command,

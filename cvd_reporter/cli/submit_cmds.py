@@ -17,12 +17,7 @@ from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
-from pathlib import Path
-
-from cvd_reporter.app.dispatch import RecordSession, send_and_record
-from cvd_reporter.core.findings import Finding
-from cvd_reporter.delivery.outbox import Outbox
-from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
+from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, StoreError
 
 
 @click.group(name="outbox")
@@ -31,6 +26,8 @@ def outbox() -> None:
 
 
 def _outbox(app: AppContext) -> Any:
+    from cvd_reporter.delivery.outbox import Outbox  # noqa: PLC0415
+
     return Outbox(app.settings.home)
 
 
@@ -72,6 +69,9 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
+    from cvd_reporter.app.dispatch import RecordSession, send_and_record  # noqa: PLC0415
+    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
+
     box = _outbox(app)
     ctx = app.context
     with RecordSession(ctx.home) as records:
@@ -82,7 +82,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                 return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                               findings=[_finding("already_sent", "info", note)])
             try:
-                done = send_and_record(box, entry, ctx=ctx, records=records, force=force)
+                done = send_and_record(box, entry, ctx=ctx, records=records, force=force,
+                                       meter=bar_for("Sending", json_mode=app.json))
             except StoreError as e:
                 if e.code != "already_sent":
                     raise
@@ -94,7 +95,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         findings: list[Finding] = []
         for entry in [e for e in box.list() if e.state == "pending"]:
             try:
-                done = send_and_record(box, entry, ctx=ctx, records=records, force=force)
+                done = send_and_record(box, entry, ctx=ctx, records=records, force=force,
+                                       meter=bar_for("Sending", json_mode=app.json))
             except (DeliveryError, StoreError) as e:
                 if e.code == "check_first":
                     findings.append(_finding("check_first", "warning", e.message))
@@ -122,6 +124,8 @@ def _sent_line(entry: Any) -> str:
 
 
 def _finding(code: str, severity: str, message: str) -> Finding:
+    from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
+
     return Finding(code, severity, message)  # type: ignore[arg-type]
 
 
@@ -153,7 +157,11 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
-    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - delivery stack: not for outbox list
+    from pathlib import Path  # noqa: PLC0415
+
+    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
+    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
+    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",
@@ -176,7 +184,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
                             allow_private=allow_private, strict_scope=strict,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
-                            ask_passphrase=ask_passphrase)
+                            ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
+                            upload_meter=bar_for("Sending", json_mode=app.json))
     outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
@@ -184,7 +193,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                      f"({'encrypted to ' + plan.key['fingerprint'] if plan.key else 'NOT encrypted'}).",
              "queued": f"Report {plan.report_id} is encrypted and waiting in the outbox.",
              "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
-             "already_sent": f"Report {plan.report_id} was already sent."}
+             "already_sent": f"Report {plan.report_id} was already sent.",
+             "in_progress": f"Report {plan.report_id} is being sent by another run."}
     text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cvd_reporter.core.workdays import MAX_WORKING_DAYS, check_calendar
 from cvd_reporter.errors import ValidationError
 
 LANGS = ("nl", "en")
@@ -25,6 +26,18 @@ class Attestation:
 
     def explain(self, lang: str) -> str:
         return self.why.get(lang) or self.why.get("en", "")
+
+
+def _working_days(days: Any, where: str) -> int | None:
+    """The promised answer time, checked when the profile is read: a deadline that cannot be computed
+    must stop the run before anything is sent, not fail when the sent report is recorded."""
+    if days is None:
+        return None
+    value = int(days)
+    if not 0 <= value <= MAX_WORKING_DAYS:
+        raise ValidationError(f"The policy profile{where} promises an answer in {value} working days; use 0 to "
+                              f"{MAX_WORKING_DAYS}.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -68,8 +81,8 @@ class Policy:
                 id=pid,
                 name=dict(data.get("name") or {"en": pid}),
                 languages=tuple(data.get("languages") or LANGS),
-                response_working_days=int(days) if days is not None else None,
-                calendar=str(response.get("calendar", "weekends")),
+                response_working_days=_working_days(days, where),
+                calendar=check_calendar(str(response.get("calendar", "weekends"))),
                 notify_before_publication=bool(data.get("notify_before_publication", False)),
                 report_within_days=data.get("report_within_days"),
                 required=tuple(data.get("required") or ()),

@@ -140,6 +140,78 @@ def check_payload(payload: Any, *, allow_plaintext: bool = False) -> None:
                         "with --allow-plaintext; nothing was sent.", code="not_encrypted")
 
 
+class BodyScan:
+    """Reads a JSON body in pieces and decides whether it is an encrypted ``cvd-submission/1``
+    payload without holding it: the JSON before and after the armor is parsed (with the armor
+    replaced by a stand-in), and no quote may occur in between, so the armor cannot end the string
+    and smuggle fields in (issue 16: large bodies are streamed)."""
+
+    EDGE = 64 * 1024
+
+    def __init__(self) -> None:
+        self.head = b""
+        self.tail = b""
+        self.size = 0
+        self.quotes = 0
+
+    def feed(self, chunk: bytes) -> None:
+        if len(self.head) < self.EDGE:
+            self.head += chunk[:self.EDGE - len(self.head)]
+        self.tail = (self.tail + chunk)[-self.EDGE:]
+        self.quotes += chunk.count(b'"')
+        self.size += len(chunk)
+
+    def skeleton(self) -> dict[str, Any] | None:
+        if self.size <= len(self.head):  # small: the whole body is at hand
+            try:
+                whole = json.loads(self.head)
+            except (UnicodeDecodeError, ValueError):
+                return None
+            return whole if isinstance(whole, dict) else None
+        begin = self.head.find(ARMOR_BEGIN)
+        end = self.tail.rfind(ARMOR_END)
+        if begin < 0 or end < 0 or self.size - len(self.tail) + end < begin:
+            return None
+        head, tail = self.head[:begin], self.tail[end + len(ARMOR_END):]
+        if head.count(b'"') + tail.count(b'"') != self.quotes:
+            return None  # a quote inside the armor
+        try:
+            payload = json.loads(head + ARMOR_BEGIN + b"\\n" + ARMOR_END + tail)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return payload if isinstance(payload, dict) else None
+
+    def encrypted(self) -> bool:
+        return is_encrypted_payload(self.skeleton())
+
+
+STREAM_ABOVE = 8 * 1024 * 1024  # bodies larger than this are sent from the file as they are
+
+
+def submit_file(path: Any, *, url: str, token: str | None, idempotency_key: str, fetcher: Any,
+                allow_plaintext: bool = False, clock: Callable[[], datetime] | None = None) -> ApiReceipt:
+    """As :func:`submit`, for a body kept in a file (the outbox). A large body is checked by
+    :class:`BodyScan` and streamed from the file as the request body; a small one goes through
+    :func:`submit` unchanged."""
+    if path.stat().st_size <= STREAM_ABOVE:
+        payload = json.loads(path.read_bytes().decode("utf-8"))
+        return submit(payload, url=url, token=token, idempotency_key=idempotency_key, fetcher=fetcher,
+                      allow_plaintext=allow_plaintext, clock=clock)
+    scan = BodyScan()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            scan.feed(chunk)
+    skeleton = scan.skeleton()
+    if not is_encrypted_payload(skeleton) or skeleton is None:
+        raise DeliveryError("The API payload is not encrypted, and cvd-reporter sends reports in the clear only "
+                            "with --allow-plaintext; nothing was sent.", code="not_encrypted")
+    check_payload(skeleton)
+    if idempotency_key != skeleton["report_id"]:
+        raise ValueError("the Idempotency-Key must be the report id")
+    with open(path, "rb") as fh:
+        return _post(fh, url=url, token=token, idempotency_key=idempotency_key, fetcher=fetcher, clock=clock)
+
+
 def submit(payload: dict[str, Any], *, url: str, token: str | None, idempotency_key: str, fetcher: Any,
            allow_plaintext: bool = False, clock: Callable[[], datetime] | None = None) -> ApiReceipt:
     """POST ``payload`` to ``url`` through the Fetcher (https only, verified TLS, one deadline).
@@ -150,11 +222,16 @@ def submit(payload: dict[str, Any], *, url: str, token: str | None, idempotency_
     check_payload(payload, allow_plaintext=allow_plaintext)
     if idempotency_key != payload["report_id"]:
         raise ValueError("the Idempotency-Key must be the report id")
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _post(body, url=url, token=token, idempotency_key=idempotency_key, fetcher=fetcher, clock=clock)
+
+
+def _post(body: Any, *, url: str, token: str | None, idempotency_key: str, fetcher: Any,
+          clock: Callable[[], datetime] | None = None) -> ApiReceipt:
     headers = {"Content-Type": "application/json", "Accept": "application/json",
                "Idempotency-Key": idempotency_key}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
         result = fetcher.request("POST", url, max_bytes=MAX_ANSWER_BYTES, body=body, headers=headers)
     except NetworkError as e:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from cvd_reporter.core.mime import check_report_id, is_pgp_mime
+from cvd_reporter.core.pgp.stream_mime import HEAD_BYTES, TAIL_BYTES, BoundaryScan, boundary_of, check_structure
 from cvd_reporter.delivery.api import is_encrypted_payload
 from cvd_reporter.errors import StoreError
 from cvd_reporter.store.fs import private_dir, write_private
@@ -133,15 +134,19 @@ class Outbox:
         return entry
 
     # ---- the interface ----------------------------------------------------------------------
-    def save(self, *, report_id: str, channel: str, recipient: str, payload: bytes, key: str,
+    def save(self, *, report_id: str, channel: str, recipient: str, payload: bytes | Path, key: str,
              route: dict[str, Any] | None = None, allow_plaintext: bool = False,
              now: datetime | None = None) -> OutboxEntry:
-        """Keep ``payload`` (the finished message) until it is sent; return its entry.
+        """Keep ``payload`` (the finished message, or a file in the outbox folder holding it:
+        :meth:`save_file`) until it is sent; return its entry.
 
         ``key`` is the message's Message-ID (e-mail) or Idempotency-Key (API, GitHub: the report id).
         ``route`` holds what sending needs besides secrets: ``mail_from``/``rcpt_to``, ``url``,
         ``repo``/``api_url``.
         """
+        if isinstance(payload, Path):
+            return self.save_file(report_id=report_id, channel=channel, recipient=recipient, path=payload, key=key,
+                                  route=route, allow_plaintext=allow_plaintext, now=now)
         check_report_id(report_id)
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
@@ -151,23 +156,79 @@ class Outbox:
                              "--allow-plaintext stores a report in the clear.", code="not_encrypted")
         ident = entry_id(channel, key)
         with self.sending(ident):
-            existing = self._meta_path(ident)
-            if existing.exists():
-                entry = self._load(existing)
-                if entry.state == "sent":
-                    raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
-                                     "or sent again.", code="already_sent", data={"id": ident})
-            else:
-                entry = OutboxEntry(id=ident, report_id=report_id, channel=channel, recipient=recipient, key=key,
-                                    file=f"{ident}{CHANNELS[channel]}", media_type=MEDIA_TYPES[channel],
-                                    encrypted=encrypted, plaintext=not encrypted, sha256="", size=0,
-                                    created=_now(now))
+            entry = self._entry_to_save(ident, report_id, channel, recipient, key, now)
             private_dir(self.dir)
             write_private(self.dir / entry.file, payload)
-            entry.recipient, entry.route = recipient, dict(route or {})
-            entry.encrypted, entry.plaintext = encrypted, not encrypted
-            entry.sha256, entry.size = hashlib.sha256(payload).hexdigest(), len(payload)
-            return self._store(entry)
+            return self._store(self._saved(entry, recipient, route, encrypted,
+                                           hashlib.sha256(payload).hexdigest(), len(payload)))
+
+    def _entry_to_save(self, ident: str, report_id: str, channel: str, recipient: str, key: str,
+                       now: datetime | None) -> OutboxEntry:
+        """The entry a save writes to (under its lock): the pending one, or a new one; never a sent one."""
+        existing = self._meta_path(ident)
+        if not existing.exists():
+            return OutboxEntry(id=ident, report_id=report_id, channel=channel, recipient=recipient, key=key,
+                               file=f"{ident}{CHANNELS[channel]}", media_type=MEDIA_TYPES[channel],
+                               encrypted=False, plaintext=True, sha256="", size=0, created=_now(now))
+        entry = self._load(existing)
+        if entry.state == "sent":
+            raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
+                             "or sent again.", code="already_sent", data={"id": ident})
+        return entry
+
+    @staticmethod
+    def _saved(entry: OutboxEntry, recipient: str, route: dict[str, Any] | None, encrypted: bool, digest: str,
+               size: int) -> OutboxEntry:
+        entry.recipient, entry.route = recipient, dict(route or {})
+        entry.encrypted, entry.plaintext = encrypted, not encrypted
+        entry.sha256, entry.size = digest, size
+        return entry
+
+    def save_file(self, *, report_id: str, channel: str, recipient: str, path: Path, key: str,
+                  route: dict[str, Any] | None = None, allow_plaintext: bool = False,
+                  now: datetime | None = None) -> OutboxEntry:
+        """As :meth:`save`, for a finished message already written to ``path`` (a temporary file in
+        the outbox folder, app/stream_message.py): its structure is checked from its header section
+        and boundaries (not read whole into memory), then it is renamed into place."""
+        check_report_id(report_id)
+        if channel not in ("email", "api"):
+            raise ValueError("only e-mail messages and API bodies are streamed to the outbox")
+        try:
+            encrypted, digest, size = _scan_mail(path) if channel == "email" else _scan_api(path)
+        except OSError as e:
+            raise StoreError(f"The finished message {path} cannot be read ({e.strerror}).", code="outbox_corrupt") \
+                from None
+        if not encrypted and not allow_plaintext:
+            path.unlink(missing_ok=True)
+            raise StoreError("This message is not encrypted, so it is not kept in the outbox; only an explicit "
+                             "--allow-plaintext stores a report in the clear.", code="not_encrypted")
+        ident = entry_id(channel, key)
+        with self.sending(ident):
+            try:
+                entry = self._entry_to_save(ident, report_id, channel, recipient, key, now)
+            except StoreError:
+                path.unlink(missing_ok=True)
+                raise
+            private_dir(self.dir)
+            os.chmod(path, 0o600)
+            os.replace(path, self.dir / entry.file)
+            return self._store(self._saved(entry, recipient, route, encrypted, digest, size))
+
+    def checked_path(self, entry: OutboxEntry) -> Path:
+        """The stored message file, checked (in pieces) against the hash recorded when it was saved."""
+        path = self.dir / entry.file
+        try:
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError as e:
+            raise StoreError(f"The outbox message {entry.file} cannot be read ({e.strerror}).",
+                             code="outbox_corrupt") from None
+        if digest.hexdigest() != entry.sha256:
+            raise StoreError(f"The outbox message {entry.file} was changed after it was saved; it is not sent.",
+                             code="outbox_corrupt")
+        return path
 
     def list(self) -> list[OutboxEntry]:
         if not self.dir.is_dir():
@@ -254,6 +315,44 @@ class Outbox:
             yield
         finally:
             os.close(fd)  # closing releases the lock
+
+
+def _scan_mail(path: Path) -> tuple[bool, str, int]:
+    """(is RFC 3156 encrypted, SHA-256, size) of a message file, read in 1 MiB pieces."""
+
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    tail = b""
+    scan: BoundaryScan | None = None
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+            if len(head) < HEAD_BYTES:
+                head += chunk[:HEAD_BYTES - len(head)]
+                boundary = boundary_of(head) if scan is None else None
+                if boundary:
+                    scan = BoundaryScan(boundary)
+            if scan is not None:
+                scan.feed(chunk)
+            tail = (tail + chunk)[-TAIL_BYTES:]
+    # RFC 3156 §4: two body parts and the closing delimiter, nothing more.
+    encrypted = scan is not None and scan.count == 3 and check_structure(head, tail)
+    return encrypted, digest.hexdigest(), size
+
+
+def _scan_api(path: Path) -> tuple[bool, str, int]:
+    """(is an encrypted cvd-submission/1 body, SHA-256, size) of an API body file, read in pieces."""
+    from cvd_reporter.delivery.api import BodyScan  # noqa: PLC0415
+
+    digest = hashlib.sha256()
+    scan = BodyScan()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            scan.feed(chunk)
+    return scan.encrypted(), digest.hexdigest(), scan.size
 
 
 def manual_send_hint(entry: OutboxEntry) -> str:

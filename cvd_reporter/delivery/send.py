@@ -20,14 +20,15 @@ from cvd_reporter.net.http import Fetcher
 
 
 def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetcher: Any = None, force: bool = False,
-               clock: Callable[[], datetime] | None = None) -> OutboxEntry:
+               clock: Callable[[], datetime] | None = None, meter: Any = None) -> OutboxEntry:
     """Deliver the entry ``ident`` (its id, its report id, or the entry just saved); return it marked
     sent. Raises DeliveryError (exit 7) on failure. ``clock`` stamps the attempts (the real one when
     not given).
 
     A sent entry raises StoreError ``already_sent``. A GitHub entry whose last attempt may have
     reached GitHub (``delivered == "unknown"``) is not repeated without ``force``: GitHub's API has
-    no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key).
+    no idempotency key, e-mail and the JSON API have one (Message-ID, Idempotency-Key). ``meter(sent,
+    total)`` follows an SMTP upload (a progress bar).
     """
     entry_id = ident.id if isinstance(ident, OutboxEntry) else outbox.resolve_id(ident)
     with outbox.sending(entry_id):  # lock the entry itself, whatever name it was given by
@@ -45,9 +46,10 @@ def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetch
             raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}",
                                 code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
-        payload = outbox.read(entry)
+        # An e-mail is sent from its file in pieces (issue 16); API and GitHub payloads are small JSON.
+        payload = outbox.checked_path(entry) if entry.channel in ("email", "api") else outbox.read(entry)
         try:
-            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher, clock=clock)
+            receipt = _deliver(entry, payload, settings=settings, fetcher=fetcher, clock=clock, meter=meter)
         except DeliveryError as e:
             number = e.data.get("smtp_code") or e.data.get("status")
             answer = e.data.get("answer") or e.message
@@ -77,23 +79,23 @@ def _fetcher(settings: Any, fetcher: Any) -> Any:
     return Fetcher.from_settings(settings)
 
 
-def _deliver(entry: OutboxEntry, payload: bytes, *, settings: Any, fetcher: Any,
-             clock: Callable[[], datetime] | None) -> dict[str, Any]:
+def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any,
+             clock: Callable[[], datetime] | None, meter: Any = None) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
         password = settings.secret("smtp_password") if settings.smtp_user else None
         mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
         rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
-                         rcpt_to=rcpt_to, clock=clock).to_dict()
+                         rcpt_to=rcpt_to, meter=meter, clock=clock).to_dict()
     if entry.channel == "api":
         url = route.get("url") or entry.recipient
         token = settings.secret("api_token", required=False)
         if token and not same_origin(url, settings.api_url):
             raise credential_elsewhere(entry, url, settings.api_url, "api.url", "the API token")
-        return api.submit(json.loads(payload.decode("utf-8")), url=url, token=token,
-                          idempotency_key=entry.key, fetcher=_fetcher(settings, fetcher),
-                          allow_plaintext=entry.plaintext, clock=clock).to_dict()
+        return api.submit_file(payload, url=url, token=token, idempotency_key=entry.key,
+                               fetcher=_fetcher(settings, fetcher), allow_plaintext=entry.plaintext,
+                               clock=clock).to_dict()
     if entry.channel == "github":
         api_url = route.get("api_url") or settings.github_api_url
         if not same_origin(api_url, settings.github_api_url):

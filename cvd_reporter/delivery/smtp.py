@@ -24,6 +24,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from cvd_reporter.core import mime
@@ -105,9 +106,13 @@ class _Stop(Exception):
         self.error = error
 
 
-def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
-         rcpt_to: list[str], clock: Callable[[], datetime] | None = None) -> SmtpReceipt:
-    """Submit ``message`` (the finished RFC 5322 bytes) to the configured SMTP server.
+def send(message: bytes | Path, *, settings: Any, password: str | None, mail_from: str,
+         rcpt_to: list[str], meter: Callable[[int, int], None] | None = None,
+         clock: Callable[[], datetime] | None = None) -> SmtpReceipt:
+    """Submit ``message`` (the finished RFC 5322 bytes, or a file holding them) to the SMTP server.
+
+    A file is sent in pieces (:func:`_data_from_file`), so a large message never sits in memory;
+    ``meter(sent, total)`` follows the upload; ``clock`` stamps the receipt.
 
     ``password`` comes from the caller (``settings.secret("smtp_password")``); with a password the
     login is ``settings.smtp_user``. Raises DeliveryError for every failure; nothing is retried here
@@ -139,7 +144,9 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
     stage = "connect"
     watch = SocketDeadline(timeout)
     plain_cls, tls_cls = _clients(dict(settings.connect_map), watch)
-    ctx = make_ssl_context(settings.ca_bundle)
+    ctx = make_ssl_context(settings.ca_bundle)  # shared for the run (net/tls.py)
+    if not ctx.check_hostname or ctx.verify_mode != ssl.CERT_REQUIRED:  # someone loosened it: never use that
+        ctx = make_ssl_context.__wrapped__(settings.ca_bundle)
     client: smtplib.SMTP | None = None
 
     def fail(code: str, sentence: str, *, answer: str = "", smtp_code: int | None = None,
@@ -189,7 +196,8 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
                     client.login(settings.smtp_user, password)
                 stage = "mail"
                 # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
-                options = [f"SIZE={len(message)}"] if client.has_extn("size") else []
+                size = message.stat().st_size if isinstance(message, Path) else len(message)
+                options = [f"SIZE={size}"] if client.has_extn("size") else []
                 if utf8:  # RFC 6531: a non-ASCII local part travels only where the server says it can
                     if not client.has_extn("smtputf8"):
                         raise _Stop(fail("smtputf8_unsupported",
@@ -207,7 +215,10 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
                     if code not in (250, 251):
                         raise smtplib.SMTPRecipientsRefused({rcpt: (code, resp)})
                 stage = "data"
-                code, resp = client.data(message)
+                if isinstance(message, Path):
+                    code, resp = _data_from_file(client, message, size, meter)
+                else:
+                    code, resp = client.data(message)
                 if code != 250:
                     raise smtplib.SMTPDataError(code, resp)
                 receipt = SmtpReceipt(host=host, port=port, security=security, code=code, reply=_answer(resp),
@@ -229,6 +240,49 @@ def send(message: bytes, *, settings: Any, password: str | None, mail_from: str,
         raise stop.error from None
     except (smtplib.SMTPException, OSError, ssl.SSLError) as e:
         raise _map_error(e, stage=stage, where=where, watch=watch, fail=fail) from None
+
+
+_PIECE = 1 << 20
+
+
+def _data_from_file(client: smtplib.SMTP, path: Path, size: int,
+                    meter: Callable[[int, int], None] | None) -> tuple[int, bytes]:
+    """The DATA command with the message read from ``path`` in pieces (RFC 5321 §4.1.1.4).
+
+    What smtplib's ``data()`` does for bytes, piece by piece: every line end becomes CRLF, a line
+    that starts with "." gets a second one (§4.5.2), and CRLF "." CRLF ends the data. Pieces are
+    cut after a line end, so a line is always transparent-encoded whole.
+    """
+    client.putcmd("data")
+    code, repl = client.getreply()
+    if code != 354:
+        raise smtplib.SMTPDataError(code, repl)
+    sent = 0
+    rest = b""
+    last = b"\n"
+    with open(path, "rb") as fh:
+        while True:
+            piece = fh.read(_PIECE)
+            data = rest + piece
+            if piece:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0 and len(data) < 1 << 24:  # no line end yet: wait for more (lines are short)
+                    rest = data
+                    continue
+                data, rest = (data[:cut], data[cut:]) if cut else (data, b"")
+            if not data:
+                break
+            # Each piece starts at a line start, where quotedata's "^." matches too.
+            wire = smtplib.quotedata(data.decode("latin-1")).encode("latin-1")
+            client.send(wire)
+            last = wire[-2:]
+            sent += len(data)
+            if meter is not None:
+                meter(sent, size)
+            if not piece:
+                break
+    client.send((b"" if last == b"\r\n" else b"\r\n") + b".\r\n")
+    return client.getreply()
 
 
 def _map_error(e: BaseException, *, stage: str, where: str, watch: SocketDeadline, fail: Any) -> DeliveryError:

@@ -193,7 +193,7 @@ class Fetcher:
 
     def request(self, method: str, url: str, *, max_bytes: int, max_redirects: int = 0,
                 timeout: float | None = None, headers: Mapping[str, str] | None = None,
-                body: bytes | None = None) -> FetchResult:
+                body: Any = None) -> FetchResult:
         deadline = timeout if timeout is not None else self.timeout
         start = time.monotonic()
         state = _CallState(deadline).__enter__()
@@ -239,7 +239,7 @@ class Fetcher:
             state.__exit__(None, None, None)
 
     def _one(self, session: requests.Session, method: str, url: str, headers: Mapping[str, str] | None,
-             body: bytes | None, remaining: float, max_bytes: int, state: _CallState, deadline: float,
+             body: Any, remaining: float, max_bytes: int, state: _CallState, deadline: float,
              first_url: str) -> tuple[int, dict[str, str], bytes]:
         hdrs = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})}
         try:

@@ -65,7 +65,9 @@ def _make_key():  # -> pgpy.PGPKey (ed25519 primary + cv25519 encryption subkey)
         key = pgpy.PGPKey.new(PubKeyAlgorithm.EdDSA, EllipticCurveOID.Ed25519)
         uid = pgpy.PGPUID.new(f"{NAME['nl']} CERT", email=SECURITY_ADDRESS)
         key.add_uid(uid, usage={KeyFlags.Certify, KeyFlags.Sign}, hashes=[HashAlgorithm.SHA256],
-                    ciphers=[SymmetricKeyAlgorithm.AES256], compression=[CompressionAlgorithm.Uncompressed],
+                    ciphers=[SymmetricKeyAlgorithm.AES256],
+                    compression=[CompressionAlgorithm.ZLIB, CompressionAlgorithm.ZIP,  # gpg's defaults, less BZip2
+                                 CompressionAlgorithm.Uncompressed],
                     key_expiration=dt.timedelta(days=365))
         sub = pgpy.PGPKey.new(PubKeyAlgorithm.ECDH, EllipticCurveOID.Curve25519)
         key.add_subkey(sub, usage={KeyFlags.EncryptCommunications, KeyFlags.EncryptStorage},

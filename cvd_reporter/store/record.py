@@ -26,6 +26,7 @@ from typing import Any
 
 from cvd_reporter.core import states, workdays
 from cvd_reporter.errors import CvdError, StoreError
+from cvd_reporter.store import journal
 from cvd_reporter.store.fs import FILE_MODE, private_dir
 from cvd_reporter.store.migrations import migrate
 
@@ -159,7 +160,14 @@ class Record:
         # Tighten an older file's mode only once it proved to be our record (a damaged one stays as it is).
         if os.name == "posix" and (path.stat().st_mode & 0o777) != FILE_MODE:
             os.chmod(path, FILE_MODE)
-        return cls(db, path)
+        record = cls(db, path)
+        if (home / journal.JOURNAL_FILE).exists():  # deliveries an earlier run could only journal
+            try:
+                journal.replay(record, home)
+            except BaseException:
+                record.close()
+                raise
+        return record
 
     def close(self) -> None:
         self.db.close()

@@ -17,9 +17,9 @@ from tests.support.municipality import env_for, serve, write_report
 FIXED = datetime(2029, 3, 14, 9, 26, 53, tzinfo=timezone.utc)
 
 
-def test_a_fixed_clock_is_the_time_the_whole_submit_uses(https, pki, gemeente_zone, municipality_key, tmp_path):
-    serve(https, municipality_key.key)
-    env = env_for(https, pki, gemeente_zone, CVD_SMTP_FROM="alex@example.org")
+def test_a_fixed_clock_is_the_time_the_whole_submit_uses(https, pki, zone, municipality, tmp_path):
+    serve(https, municipality.key)
+    env = env_for(https, pki, zone, CVD_SMTP_FROM="alex@example.org")
     ctx = Context(load_settings({"home": str(tmp_path / "home")}, environ=env), clock=lambda: FIXED)
     output = tmp_path / "message.eml"
     outcome = submit_report(write_report(tmp_path), ctx=ctx, lang="en", confirm=lambda _s: True,
@@ -27,7 +27,7 @@ def test_a_fixed_clock_is_the_time_the_whole_submit_uses(https, pki, gemeente_zo
     assert outcome.status == "dry_run"
     outer = email.message_from_bytes(output.read_bytes(), policy=email.policy.default)
     assert email.utils.parsedate_to_datetime(outer["Date"]) == FIXED
-    inner = email.message_from_bytes(municipality_key.gpg.decrypt(outer.get_payload()[1].get_payload(decode=True)),
+    inner = email.message_from_bytes(municipality.gpg.decrypt(outer.get_payload()[1].get_payload(decode=True)),
                                      policy=email.policy.default)
     assert email.utils.parsedate_to_datetime(inner["Date"]) == FIXED
     assert "2029-03-14" in inner.get_body(("plain",)).get_content()  # the report's date line

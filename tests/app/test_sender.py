@@ -15,10 +15,11 @@ from tests.support.municipality import env_for, outer_and_inner, serve, write_re
 
 
 def test_follow_up_and_publication_notice_come_from_the_reporter_like_the_report(
-        cli, https, pki, gemeente_zone, smtp, municipality_key, tmp_path):
-    serve(https, municipality_key.key)
-    env = env_for(https, pki, gemeente_zone, smtp)
-    assert "CVD_SMTP_FROM" not in env and "@" not in USER
+        cli, https, pki, zone, smtp, municipality, tmp_path):
+    serve(https, municipality.key)
+    env = env_for(https, pki, zone, smtp)
+    del env["CVD_SMTP_FROM"]  # no smtp.from: the sender must come from the report
+    assert "@" not in USER
     sent = cli("--json", "submit", str(write_report(tmp_path)), "--yes", env=env)
     assert sent.exit_code == 0, sent.stdout + sent.stderr
     rid = sent.json["data"]["report_id"]
@@ -30,7 +31,7 @@ def test_follow_up_and_publication_notice_come_from_the_reporter_like_the_report
 
     assert len(smtp.messages) == 3
     for got in smtp.messages:
-        outer, inner = outer_and_inner(got["content"], municipality_key.gpg)
+        outer, inner = outer_and_inner(got["content"], municipality.gpg)
         assert outer["From"] == inner["From"] == "alex@example.org", (outer["From"], inner["From"])
         assert outer["Message-ID"].endswith("@example.org>")
         assert got["mail_from"] == "alex@example.org"  # the login is a name, not a mailbox (RFC 5321 §4.1.2)

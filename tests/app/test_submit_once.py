@@ -45,11 +45,11 @@ def _reads(events: list[tuple[str, tuple]], predicate) -> int:
                and predicate(str(args[0])))
 
 
-def test_one_submit_reads_the_report_record_entry_and_key_once(cli, https, pki, gemeente_zone, smtp,
-                                                                municipality_key, tmp_path, isolated_env,
+def test_one_submit_reads_the_report_record_entry_and_key_once(cli, https, pki, zone, smtp,
+                                                                municipality, tmp_path, isolated_env,
                                                                 audit, monkeypatch):
-    serve(https, municipality_key.key)
-    env = env_for(https, pki, gemeente_zone, smtp, CVD_SMTP_FROM="alex@example.org")
+    serve(https, municipality.key)
+    env = env_for(https, pki, zone, smtp, CVD_SMTP_FROM="alex@example.org")
     first = cli("--json", "submit", str(write_report(tmp_path / "a")), "--yes", env=env)
     assert first.exit_code == 0, first.stdout + first.stderr  # the record, pins and outbox now exist
 
@@ -73,5 +73,5 @@ def test_one_submit_reads_the_report_record_entry_and_key_once(cli, https, pki, 
     assert _reads(events, lambda p: p == str(report)) == 1  # parsed once
     assert sum(1 for e, a in events if e == "sqlite3.connect" and str(a[0]) == record) == 1  # opened once
     assert _reads(events, lambda p: p.endswith(".meta.json")) == 1  # the entry, read once under its lock
-    assert dict(judged) == {municipality_key.fpr: 1}  # two sources serve the key: judged once
+    assert dict(judged) == {municipality.fpr: 1}  # two sources serve the key: judged once
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import stat
 from importlib import resources
-from pathlib import Path
 
-DIODB = Path(__file__).resolve().parent.parent / "data" / "directory" / "program-list.json"
+from tests.support.paths import DATA
+
+DIODB = DATA / "directory" / "program-list.json"
 
 
 def test_show_by_name_tells_source_age_and_other_domain(cli):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from cvd_reporter.cli.app import COMMANDS
 from cvd_reporter.cli.docgen import render
+from tests.support.paths import ROOT
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "commands.md"
+DOC = ROOT / "docs" / "commands.md"
 FIX = "run python -m cvd_reporter.cli.docgen > docs/commands.md"
 
 

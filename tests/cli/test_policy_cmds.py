@@ -4,13 +4,12 @@ URL cases run against the real loopback HTTPS server (trustme CA) through the sa
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.servers.https import Response, big_body, endless_chunked, redirect
+from tests.support.paths import DATA
 
-PAGES = Path(__file__).resolve().parent.parent / "data" / "policy-pages" / "pages"
+PAGES = DATA / "policy-pages" / "pages"
 
 
 def fetch(cli, net_env, https, *args: str):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from cvd_reporter.app.directory import load_bundled
 from cvd_reporter.core.directory import domain_notes, find, from_diodb, parse_directory
 from cvd_reporter.errors import ValidationError
+from tests.support.paths import DATA
 
-DIODB = Path(__file__).resolve().parent.parent / "data" / "directory" / "program-list.json"
+DIODB = DATA / "directory" / "program-list.json"
 
 
 def test_bundled_entries_each_have_a_source_and_a_date_seen():

@@ -25,8 +25,8 @@ from cvd_reporter.cli import wizard
 from cvd_reporter.core import cvss_builder, cwe, i18n, lint, model, render
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import LANGUAGES, LOCALE_DIR, say, translator
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cvd_reporter"
 
 

@@ -4,15 +4,15 @@ what a reporter relies on is where to report and how soon they hear back, each w
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.core.policypage.contacts import deobfuscate
 from cvd_reporter.core.policypage.extract import decode, extract, fix_mojibake
+from tests.support.paths import DATA as TEST_DATA
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "policy-pages"
+DATA = TEST_DATA / "policy-pages"
 with open(DATA / "labels.tsv", encoding="utf-8", newline="") as _fh:
     LABELS = list(csv.DictReader(_fh, delimiter="\t", quoting=csv.QUOTE_NONE))
 

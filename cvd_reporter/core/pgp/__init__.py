@@ -6,7 +6,9 @@
 - :mod:`.verify`: one signature against one key packet, on the original bytes;
 - :mod:`.certificates`: key data to certificates (pgpy parses, our framing checks);
 - :mod:`.keys`: may we encrypt to this certificate at ``now``, and why (not);
-- :mod:`.encrypt`: encryption and signing of a report.
+- :mod:`.encrypt`: encryption and signing of a report;
+- :mod:`.stream`, :mod:`.stream_armor`, :mod:`.stream_mime`: the same as a stream (partial body
+  lengths, incremental armor and CRC-24, MIME bodies filled in as the evidence is read).
 
 pgpy (the PGPym fork) stays behind certificates, keys and encrypt, so another engine can replace it.
 """
