@@ -82,7 +82,8 @@ def main() -> None:
         encrypt = lambda data: gpg.gpg("--trust-model", "always", "-e", "-a", "-r", fpr, input=data)  # noqa: E731
         t_full = median_time(lambda: build(encrypt), reps)
         wire = build(encrypt)
-        print(f"  MIME build + gpg encryption      {t_full * 1000:8.1f} ms   (gpg share {(t_full - t_mime) * 1000:.1f} ms;"
+        print(f"  MIME build + gpg encryption      {t_full * 1000:8.1f} ms   "
+              f"(gpg share {(t_full - t_mime) * 1000:.1f} ms;"
               f" message {len(wire) / 1e6:.2f} MB)")
     finally:
         gpg.close()

@@ -25,14 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvd_reporter.core.lint import scan_text  # noqa: E402
+from cvd_reporter.core.lint import scan_text
 
 MB = 1_000_000
 
-PROSE = ("De gemeente heeft een kwetsbaarheid in het loket op https://loket.gemeente.example/zoeken?q=test "
-         "gevonden in versie 1.2.3 op 2024-01-15 om 10:30. The search page reflects the parameter without "
-         "escaping, so a script runs in the browser of a resident who follows a link. Neem contact op via "
-         "alex.reporter@example.org of bel 06-12345678. Status 200 OK, 4312 bytes, kenmerk 2024/0042.").split()
+PROSE = ["De", "gemeente", "heeft", "een", "kwetsbaarheid", "in", "het", "loket", "op",
+         "https://loket.gemeente.example/zoeken?q=test", "gevonden", "in", "versie", "1.2.3", "op", "2024-01-15", "om",
+         "10:30.", "The", "search", "page", "reflects", "the", "parameter", "without", "escaping,", "so", "a", "script",
+         "runs", "in", "the", "browser", "of", "a", "resident", "who", "follows", "a", "link.", "Neem", "contact", "op",
+         "via", "alex.reporter@example.org", "of", "bel", "06-12345678.", "Status", "200", "OK,", "4312", "bytes,",
+         "kenmerk", "2024/0042."]
 HTTP = """GET /api/v1/burgers/{n}?fields=naam,adres HTTP/1.1
 Host: loket.gemeente.example
 User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0
@@ -96,7 +98,7 @@ ADVERSARIAL = {
 }
 
 
-def best_of(runs: int, fn, *args) -> float:  # noqa: ANN001
+def best_of(runs: int, fn, *args) -> float:
     times = []
     for _ in range(runs):
         t0 = time.process_time()

@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvd_reporter.core.policypage import read_policy  # noqa: E402
-from cvd_reporter.core.policypage.extract import extract  # noqa: E402
+from cvd_reporter.core.policypage import read_policy
+from cvd_reporter.core.policypage.extract import extract
 
 
-def expected_response(label: str) -> tuple[int, str] | None | str:
+def expected_response(label: str) -> tuple[int, str] | str | None:
     label = label.strip().lower()
     if label.isdigit():
         return int(label), "working_days"
@@ -135,7 +135,8 @@ def main(argv: list[str]) -> int:
     ratio = statistics.median(per_page) / max(statistics.median(baseline), 1e-9)
     print(f"time a page: median {med:.2f} ms, 95th percentile {p95:.2f} ms, max {worst:.2f} ms (target < 100 ms); "
           f"{ratio:.1f}x the extract baseline ({statistics.median(baseline) * 1000:.2f} ms)")
-    print(f"CPU time a page (what the reader itself costs on a busy machine): mean {statistics.fmean(cpu) * 1000:.2f} ms, "
+    print("CPU time a page (what the reader itself costs on a busy machine): "
+          f"mean {statistics.fmean(cpu) * 1000:.2f} ms, "
           f"max {max(cpu) * 1000:.2f} ms")
     if verbose and misses:
         print("\nmisses:\n  " + "\n  ".join(misses))

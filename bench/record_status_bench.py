@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cvd_reporter.cli import app as cli_app  # noqa: E402 - after the sys.path line above
 from cvd_reporter.store.record import Record  # noqa: E402
 
 TARGET = 0.5
@@ -58,12 +59,10 @@ def seed(home: Path, n: int) -> None:
 
 
 def run_in_process(args: list[str]) -> float:
-    from cvd_reporter.cli.app import main  # noqa: PLC0415
-
     t0 = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
-            main(args)
+            cli_app.main(args)
         except SystemExit as e:
             if e.code not in (0, None):
                 raise RuntimeError(f"{args} exited {e.code}") from None

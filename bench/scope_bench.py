@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 from dnslib import AAAA, CNAME, QTYPE, RR, A, DNSHeader, DNSLabel, DNSQuestion, DNSRecord
 
+from cvd_reporter.core.scope import normalise
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -98,7 +100,7 @@ class FastDNS:
                 _, _, wire, addr = heapq.heappop(self.heap)
             self.sock.sendto(wire, addr)
 
-    def __enter__(self) -> "FastDNS":
+    def __enter__(self) -> FastDNS:
         for target in (self._receive, self._send):
             threading.Thread(target=target, daemon=True).start()
         return self
@@ -162,8 +164,6 @@ def urls(n: int) -> list[str]:
 
 
 def bench_normalise(n: int) -> None:
-    from cvd_reporter.core.scope import normalise
-
     items = urls(n)
     normalise(items[0])  # load the Public Suffix List once, as the first target of a batch does
     runs = []

@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvd_reporter.practice.run import practice_world, write_sample  # noqa: E402
-from cvd_reporter.app.context import Context  # noqa: E402
-from cvd_reporter.app.dispatch import RecordSession, deliver  # noqa: E402
-from cvd_reporter.app.profiles import load_policy  # noqa: E402
-from cvd_reporter.app.reportfile import check_report, load_report_file  # noqa: E402
-from cvd_reporter.app.submit import SubmitOptions, plan_submission  # noqa: E402
-from cvd_reporter.core.i18n import say  # noqa: E402
+from cvd_reporter.app.context import Context
+from cvd_reporter.app.dispatch import RecordSession, deliver
+from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.reportfile import check_report, load_report_file
+from cvd_reporter.app.submit import SubmitOptions, plan_submission
+from cvd_reporter.core.i18n import say
+from cvd_reporter.practice.run import practice_world, write_sample
 
 
 def one_run(world, report: Path) -> dict[str, float]:

@@ -22,7 +22,6 @@ submit runs in a child process configured through CVD_* variables. Run:
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import statistics
@@ -34,7 +33,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvd_reporter.practice.run import practice_world, write_sample  # noqa: E402
+import yaml
+
+from cvd_reporter.app import stream_message
+from cvd_reporter.app.context import Context
+from cvd_reporter.app.dispatch import RecordSession
+from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.reportfile import check_report, load_report_file
+from cvd_reporter.app.submit import SubmitOptions, deliver, plan_submission
+from cvd_reporter.core.i18n import say
+from cvd_reporter.practice.run import practice_world, write_sample
 
 MB = 1000 * 1000
 PIECE = 20 * MB
@@ -56,8 +64,6 @@ def run_measured(argv: list[str], env: dict[str, str]) -> tuple[float, float, in
 
 
 def make_report(world, folder: Path, total: int) -> Path:
-    import yaml
-
     report = write_sample(world, "nl")
     data = yaml.safe_load(report.read_text())
     items = []
@@ -84,14 +90,6 @@ def child_env(world, home: Path) -> dict[str, str]:
 
 def stages(world, report: Path) -> dict[str, float]:
     """One in-process run, timed per stage with the pipeline's own progress marks and counters."""
-    from cvd_reporter.app import stream_message
-    from cvd_reporter.app.context import Context
-    from cvd_reporter.app.dispatch import RecordSession
-    from cvd_reporter.app.profiles import load_policy
-    from cvd_reporter.app.reportfile import check_report, load_report_file
-    from cvd_reporter.app.submit import SubmitOptions, deliver, plan_submission
-    from cvd_reporter.core.i18n import say
-
     stream_message.THREADED = False  # one stage after the other, so their times add up
 
     marks: dict[str, float] = {}

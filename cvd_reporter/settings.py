@@ -8,13 +8,20 @@ resolved only when a command needs them (``Settings.secret``).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, overload
 
 from cvd_reporter.errors import ConfigError, InputNeeded
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - 3.10
+    import tomli as tomllib
 
 APP_NAME = "cvd-reporter"
 DEFAULT_TIMEOUT = 10.0
@@ -54,6 +61,9 @@ SECRETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 _SECRET_WORDS = ("password", "passwd", "token", "secret", "apikey", "api_key")
 
+# What `config show` prints for one value.
+JSONScalar = str | int | float | bool | None
+
 
 @dataclass(frozen=True)
 class ConnectTo:
@@ -65,7 +75,7 @@ class ConnectTo:
     to_port: int
 
     @classmethod
-    def parse(cls, text: str) -> "ConnectTo":
+    def parse(cls, text: str) -> ConnectTo:
         parts = _split_hostports(text.strip())
         if len(parts) != 4:
             raise ConfigError(f"--connect-to {text!r} is not HOST:PORT:HOST2:PORT2 (IPv6 in brackets).")
@@ -85,8 +95,13 @@ class ConnectTo:
         return f"{fmt(self.host)}:{self.port}:{fmt(self.to_host)}:{self.to_port}"
 
 
+# What _coerce makes of one raw value: the type of the Settings attribute it is for.
+SettingValue = str | int | float | bool | Path | tuple[ConnectTo, ...] | tuple[str, int]
+
+
 def _split_hostports(text: str) -> list[str]:
-    out, buf, depth = [], "", 0
+    out: list[str] = []
+    buf, depth = "", 0
     for ch in text:
         if ch == "[":
             depth += 1
@@ -112,15 +127,29 @@ def parse_dns_server(text: str) -> tuple[str, int]:
     else:
         host, port = text, "53"
     try:
-        import ipaddress
-
         ipaddress.ip_address(host)
         p = int(port)
         if not 0 < p < 65536:
             raise ValueError
     except ValueError:
-        raise ConfigError(f"--dns-server {text!r} must be an IP address with an optional port, like 127.0.0.1:5353.") from None
+        raise ConfigError(
+            f"--dns-server {text!r} must be an IP address with an optional port, like 127.0.0.1:5353."
+        ) from None
     return host, p
+
+
+def default_config_path() -> Path:
+    # platformdirs (with tempfile and shutil) is ~12 ms, a quarter of click's own import: kept out of
+    # any start-up path that builds no Settings (cli_startup_bench.py).
+    from platformdirs import user_config_dir  # noqa: PLC0415 - see above
+
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_dir  # noqa: PLC0415 - see default_config_path
+
+    return Path(user_data_dir(APP_NAME))
 
 
 @dataclass(frozen=True)
@@ -129,7 +158,7 @@ class Settings:
     debug: bool = False
     lang: str | None = None
     config_path: Path | None = None
-    home: Path = field(default_factory=lambda: default_home())
+    home: Path = field(default_factory=default_home)
     ca_bundle: str | None = None
     connect_to: tuple[ConnectTo, ...] = ()
     dns_server: tuple[str, int] | None = None
@@ -159,6 +188,13 @@ class Settings:
     def effective_smtp_port(self) -> int:
         return self.smtp_port or (465 if self.smtp_security == "tls" else 587)
 
+    @overload
+    def secret(self, name: str) -> str: ...
+    @overload
+    def secret(self, name: str, *, required: Literal[True]) -> str: ...
+    @overload
+    def secret(self, name: str, *, required: bool) -> str | None: ...
+
     def secret(self, name: str, *, required: bool = True) -> str | None:
         """Resolve a secret lazily: environment variable first, then the keyring.
 
@@ -180,17 +216,20 @@ class Settings:
             )
         return None
 
-    def public_view(self) -> dict[str, dict[str, Any]]:
+    def public_view(self) -> dict[str, dict[str, JSONScalar | list[str]]]:
         """Every setting with its value and source, secrets shown as hidden (config show)."""
-        out: dict[str, dict[str, Any]] = {}
+        out: dict[str, dict[str, JSONScalar | list[str]]] = {}
         for key, (attr, env) in CONFIG_KEYS.items():
-            value = getattr(self, attr)
-            if attr == "connect_to":
-                value = [str(c) for c in value]
-            elif attr == "dns_server" and value:
-                value = f"{value[0]}:{value[1]}"
-            elif isinstance(value, Path):
-                value = str(value)
+            raw: object = getattr(self, attr)
+            value: JSONScalar | list[str]
+            if isinstance(raw, tuple) and attr == "connect_to":
+                value = [str(c) for c in raw]
+            elif isinstance(raw, tuple) and attr == "dns_server":
+                value = f"{raw[0]}:{raw[1]}"
+            elif isinstance(raw, (str, int, float, bool)) or raw is None:
+                value = raw
+            else:
+                value = str(raw)
             out[key] = {"value": value, "source": self.sources.get(attr, "default"), "env": env}
         for name, (env_names, _) in SECRETS.items():
             present = any(self.environ.get(v) for v in env_names)
@@ -204,33 +243,18 @@ class Settings:
 
 def _keyring_get(user: str) -> str | None:
     try:
-        import keyring  # noqa: PLC0415 - optional, slow to import
-        from keyring.errors import KeyringError  # noqa: PLC0415
+        import keyring  # noqa: PLC0415 - slow to import (backends); only when a secret is looked up
+        from keyring.errors import KeyringError  # noqa: PLC0415 - same
     except ImportError:
         return None
     try:
-        return keyring.get_password(APP_NAME, user)
+        value: str | None = keyring.get_password(APP_NAME, user)
+        return value
     except (KeyringError, RuntimeError, OSError):
         return None
 
 
-def default_config_path() -> Path:
-    from platformdirs import user_config_dir  # noqa: PLC0415
-
-    return Path(user_config_dir(APP_NAME)) / "config.toml"
-
-
-def default_home() -> Path:
-    from platformdirs import user_data_dir  # noqa: PLC0415
-
-    return Path(user_data_dir(APP_NAME))
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib  # noqa: PLC0415
-    else:  # pragma: no cover - 3.10
-        import tomli as tomllib  # noqa: PLC0415
+def _load_toml(path: Path) -> dict[str, object]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -240,8 +264,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"Cannot read the config file {path}: {e.strerror}.") from None
 
 
-def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _flatten(d: Mapping[str, object], prefix: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
         if isinstance(v, Mapping):
@@ -251,17 +275,18 @@ def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _coerce(attr: str, value: Any, origin: str) -> Any:
+def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
+    """One setting from the config file, the environment or a flag, checked and converted."""
     if value is None:
         return None
     try:
         if attr == "timeout":
-            t = float(value)
+            t = float(str(value))
             if not 0 < t <= 3600:
                 raise ValueError
             return t
         if attr == "smtp_port":
-            p = int(value)
+            p = int(str(value))
             if not 0 < p < 65536:
                 raise ValueError
             return p
@@ -293,7 +318,7 @@ def _coerce(attr: str, value: Any, origin: str) -> Any:
 
 
 def load_settings(
-    flags: Mapping[str, Any] | None = None,
+    flags: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Build the Settings: defaults < config file < environment < flags.
@@ -302,11 +327,11 @@ def load_settings(
     """
     flags = {k: v for k, v in (flags or {}).items() if v is not None and v != ()}
     env = dict(os.environ if environ is None else environ)
-    values: dict[str, Any] = {}
+    values: dict[str, SettingValue] = {}
     sources: dict[str, str] = {}
 
     flag_config = flags.pop("config_path", None)
-    config_path = flag_config or env.get("CVD_CONFIG")
+    config_path = str(flag_config) if flag_config else env.get("CVD_CONFIG")
     config_source = "flag" if flag_config else ("env" if env.get("CVD_CONFIG") else "default")
     path = Path(config_path).expanduser() if config_path else default_config_path()
     if path.is_file():
@@ -321,25 +346,32 @@ def load_settings(
                 raise ConfigError(f"The config file {path} has an unknown key {key!r}; known keys: "
                                   f"{', '.join(sorted(CONFIG_KEYS))}.")
             attr = CONFIG_KEYS[key][0]
-            values[attr] = _coerce(attr, value, f"config file {path}")
+            coerced = _coerce(attr, value, f"config file {path}")
+            if coerced is not None:
+                values[attr] = coerced
             sources[attr] = f"config ({path})"
     elif config_path:
         raise ConfigError(f"The config file {path} does not exist.")
 
-    for key, (attr, var) in CONFIG_KEYS.items():
-        if env.get(var):
-            values[attr] = _coerce(attr, env[var], f"environment variable {var}")
+    for attr, var in CONFIG_KEYS.values():
+        coerced = _coerce(attr, env[var], f"environment variable {var}") if env.get(var) else None
+        if coerced is not None:
+            values[attr] = coerced
             sources[attr] = f"env ({var})"
 
     for attr, value in flags.items():
         if attr in ("json_output", "debug"):
             values[attr] = bool(value)
             continue
-        values[attr] = _coerce(attr, value, f"option --{attr.replace('_', '-')}")
+        coerced = _coerce(attr, value, f"option --{attr.replace('_', '-')}")
+        if coerced is not None:
+            values[attr] = coerced
         sources[attr] = "flag"
 
-    if values.get("ca_bundle") and not Path(values["ca_bundle"]).is_file():
-        raise ConfigError(f"The CA bundle {values['ca_bundle']} does not exist.")
-    values = {k: v for k, v in values.items() if v is not None}
+    ca_bundle = values.get("ca_bundle")
+    if ca_bundle and not Path(str(ca_bundle)).is_file():
+        raise ConfigError(f"The CA bundle {ca_bundle} does not exist.")
     sources["config_path"] = config_source
-    return Settings(config_path=path, sources=sources, environ=env, **values)
+    # Each value was checked and converted for its attribute by _coerce; the dataclass takes them by name.
+    kwargs: dict[str, Any] = values
+    return Settings(config_path=path, sources=sources, environ=env, **kwargs)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from cvd_reporter.settings import Settings
 
@@ -91,7 +92,7 @@ class Network:
 
     def host_resolver(self) -> Callable[[str], Any]:
         """host -> Resolution, for the scope check (net/resolve.py)."""
-        from cvd_reporter.net.resolve import make_host_resolver  # noqa: PLC0415
+        from cvd_reporter.net.resolve import make_host_resolver  # noqa: PLC0415 - dnspython: only when a host is resolved
 
         return make_host_resolver(self._settings)
 

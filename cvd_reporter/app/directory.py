@@ -13,6 +13,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from cvd_reporter.app.reportfile import parse_document
+from cvd_reporter.app.userfiles import UnsafeFile, read_user_file
 from cvd_reporter.core.directory import (
     SCHEMA,
     Entry,
@@ -21,6 +25,7 @@ from cvd_reporter.core.directory import (
     parse_directory,
 )
 from cvd_reporter.errors import InputFileError, StoreError, ValidationError
+from cvd_reporter.store.fs import write_private
 
 IMPORTED_SCHEMA = "cvd-directory-imported/1"
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -31,8 +36,6 @@ def imported_path(home: Path) -> Path:
 
 
 def load_bundled() -> tuple[list[Entry], dict[str, str]]:
-    import yaml  # noqa: PLC0415
-
     text = (resources.files("cvd_reporter") / "data" / "directory.yaml").read_text("utf-8")
     return parse_directory(yaml.safe_load(text), "bundled")
 
@@ -58,9 +61,6 @@ def load_all(home: Path) -> tuple[list[Entry], dict[str, str]]:
 
 def read_import_file(path: Path, today: date) -> list[Entry]:
     """Entries from FILE: a cvd-directory/1 file (YAML or JSON) or a diodb program-list.json."""
-    from cvd_reporter.app.reportfile import parse_document  # noqa: PLC0415 - aliases, depth and digits guarded
-    from cvd_reporter.app.userfiles import UnsafeFile, read_user_file  # noqa: PLC0415
-
     if path.is_dir():  # checked first: read_user_file's fdopen raises IsADirectoryError on one
         raise InputFileError(f"{path} is a folder, not a directory file.")
     try:
@@ -86,8 +86,6 @@ def read_import_file(path: Path, today: date) -> list[Entry]:
 
 def import_file(home: Path, path: Path, today: date) -> tuple[list[Entry], int]:
     """Import FILE; returns the new entries and how many older entries from the same file were replaced."""
-    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
-
     new = read_import_file(path, today)
     kept = [e for e in load_imported(home) if e.source.get("origin") != path.name]
     replaced = len(load_imported(home)) - len(kept)

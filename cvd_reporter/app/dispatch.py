@@ -195,13 +195,13 @@ def _record_attempt(entry: OutboxEntry, *, ctx: Context, records: RecordSession,
                     known: bool) -> None:
     facts = (entry.route or {}).get("record") or {}
     receipt = entry.receipt or {}
-    delivery = dict(report_id=entry.report_id, channel=entry.channel, recipient=entry.recipient,
-                    key_fingerprint=facts.get("key_fingerprint"),
-                    plaintext_sha256=facts.get("plaintext_sha256"),
-                    encrypted_sha256=facts.get("encrypted_sha256") or entry.sha256,
-                    message_id=(receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
-                    server_answer=answer, ok=ok, at=ctx.clock(),
-                    kind=facts.get("kind", "report"), encrypted=not entry.plaintext)
+    delivery = {"report_id": entry.report_id, "channel": entry.channel, "recipient": entry.recipient,
+                    "key_fingerprint": facts.get("key_fingerprint"),
+                    "plaintext_sha256": facts.get("plaintext_sha256"),
+                    "encrypted_sha256": facts.get("encrypted_sha256") or entry.sha256,
+                    "message_id": (receipt.get("id") or receipt.get("ghsa_id") or entry.key) if ok else entry.key,
+                    "server_answer": answer, "ok": ok, "at": ctx.clock(),
+                    "kind": facts.get("kind", "report"), "encrypted": not entry.plaintext}
     try:
         record = records.open()
         if not known and find_report(record, entry.report_id) is None:

@@ -7,7 +7,7 @@ The sender is the report's (app/sender.py), so the organisation sees one corresp
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver
@@ -21,6 +21,7 @@ from cvd_reporter.core.pgp.encrypt import encrypt
 from cvd_reporter.core.render import render_follow_up, render_publication_notice
 from cvd_reporter.core.workdays import add_working_days
 from cvd_reporter.errors import DiscoveryError, InputNeeded, KeyProblem
+from cvd_reporter.net.discovery import discover
 
 
 def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: Callable[[str], bool],
@@ -28,8 +29,6 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
                 progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Outcome:
     """Send a ``follow_up`` or ``publication_notice`` for ``report_id``; recorded as a delivery of that kind.
     ``now``: the command's reading of the clock, when it has one (else the context's clock is read)."""
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
-
     settings = ctx.settings
     now = now or ctx.clock()
     with RecordSession(ctx.home) as records:

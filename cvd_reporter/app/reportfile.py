@@ -13,11 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.app.userfiles import UnsafeFile, UserFile, read_user_file
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.lint import scan_text
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report, parse_report
 from cvd_reporter.core.pgp.packets import TAG_SECRET_SUBKEY, TAG_SIGNATURE, TAG_USER_ID, PacketError, iter_packets
+from cvd_reporter.core.validate import validate_report
 from cvd_reporter.errors import InputFileError
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
@@ -34,11 +39,11 @@ class LoadedReport:
 
 @dataclass
 class CheckedReport:
-    loaded: "LoadedReport"
+    loaded: LoadedReport
     policy: Any  # core.policy.Policy
     findings: list[Finding]
-    evidence: list["EvidenceFile"]
-    reporter_key: "ReporterKey | None" = None
+    evidence: list[EvidenceFile]
+    reporter_key: ReporterKey | None = None
     org_key: bytes | None = None  # organisation.key when it names a file beside the report
 
 
@@ -86,20 +91,23 @@ def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
                              "save it as UTF-8.") from None
 
 
-def _yaml_loader():  # -> a SafeLoader subclass without aliases
-    import yaml  # noqa: PLC0415
-
+def _yaml_loader() -> type[yaml.SafeLoader]:
+    """A SafeLoader that refuses aliases (no billion laughs in a report file)."""
     class NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent, index):  # noqa: ANN001, ANN201
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             if self.check_event(yaml.events.AliasEvent):
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed here (no &anchor or *alias)",
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # not typed in types-PyYAML
+                raise yaml.composer.ComposerError(None, None,
+                                                  "YAML aliases are not allowed here (no &anchor or *alias)",
                                                   event.start_mark)
             return super().compose_node(parent, index)
 
     # Dates stay text here: the model parses them and reports an impossible one (2026-02-30) as a
     # finding on its field, where PyYAML's own constructor would raise from inside the parser.
-    NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", NoAliasLoader.construct_yaml_str)
+    # types-PyYAML binds the constructor's self to the base loader class, so a subclass's own method
+    # does not fit its signature (a limit of the stubs, not of PyYAML).
+    NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                  NoAliasLoader.construct_yaml_str)  # type: ignore[type-var]
     return NoAliasLoader
 
 
@@ -141,8 +149,6 @@ def parse_document(text: str, path: Path) -> Any:
 
 
 def _parse(text: str, path: Path) -> Any:
-    import yaml  # noqa: PLC0415
-
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text)
@@ -150,7 +156,7 @@ def _parse(text: str, path: Path) -> Any:
             raise InputFileError(f"{path} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.",
                                  data={"line": e.lineno, "column": e.colno}) from None
     try:
-        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or "syntax error"
@@ -207,17 +213,12 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
 def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) -> CheckedReport:
     """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
     `submit` refuses to send on errors."""
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
-
     policy = load_policy(policy_name)
     return check_report(load_report_file(path, lang=lang), policy=policy, lang=lang, today=today)
 
 
 def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) -> CheckedReport:
     """Validate and lint a report already loaded (submit reads the file once) and read its evidence."""
-    from cvd_reporter.core.lint import scan_text  # noqa: PLC0415
-    from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
-
     findings = list(loaded.findings)
     findings += validate_report(loaded.report, policy=policy, today=today, lang=lang)
     reporter = loaded.report.reporter

@@ -8,15 +8,18 @@ requests, the discovery module) happen inside the functions.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from cvd_reporter.app.context import Context
 from cvd_reporter.core.scope import Resolution, ScopeTarget, SecurityTxtEvidence, Verdict, decide, normalise
 from cvd_reporter.core.scope_file import MAX_POLICY_BYTES, PolicyScope
 from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError
+from cvd_reporter.net.discovery import discover
+from cvd_reporter.net.resolve import map_bounded
 
 Lookup = Callable[[ScopeTarget], "SecurityTxtEvidence | None"]
 
@@ -49,8 +52,6 @@ def securitytxt_evidence(host: str, fetcher: Any, *, now: datetime,
     """The adapter from :func:`cvd_reporter.net.discovery.discover` to the scope rule's evidence.
     None when no security.txt covers the host (or the network failed while looking: that is a
     DiscoveryError too)."""
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - requests is slow to import
-
     try:
         found = discover(host, fetcher, now=now)
     except DiscoveryError as e:
@@ -144,8 +145,6 @@ def check_targets(targets: Iterable[str], *, ctx: Context, policy_scope: PolicyS
     ``unknown`` or add notes. ``discoveries`` (host -> Discovery or DiscoveryError) collects the
     security.txt lookups made, so the caller need not fetch them again. ``now`` defaults to the
     context's clock."""
-    from cvd_reporter.net.resolve import map_bounded  # noqa: PLC0415
-
     policy = as_policy_scope(policy_scope)
     lookup = None
     if securitytxt:

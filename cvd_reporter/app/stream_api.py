@@ -12,9 +12,11 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+
 
 @dataclass
 class ApiPlan:
@@ -32,7 +34,7 @@ def plan_api(report: dict[str, Any], *, report_id: str, names: list[str], media_
     token = os.urandom(12).hex()
     markers = [f"cvd-part-{i}-{token}".encode("ascii") for i in range(len(names))]
     text = api.report_document(report, report_id=report_id, reporter_key=reporter_key,
-                               attachments=[(n, m, t) for n, m, t in zip(names, markers, media_types)])
+                               attachments=[(n, m, t) for n, m, t in zip(names, markers, media_types, strict=False)])
     pieces: list[bytes | tuple[str, int]] = []
     pos = 0
     for i, marker in enumerate(markers):
@@ -85,9 +87,13 @@ def build_api_body(report: dict[str, Any], *, report_id: str, evidence: list[Any
     """The encrypted API body streamed into a temporary 0600 file in ``folder`` (app/stream_message's
     Written: path, size, hashes, timings)."""
     from cvd_reporter.app.stream_message import (  # noqa: PLC0415
-        _reader, crypto_for, evidence_files, evidence_media_type, write_stream)
-
-    from cvd_reporter.app.stream_message import check_size  # noqa: PLC0415
+        _reader,
+        check_size,
+        crypto_for,
+        evidence_files,
+        evidence_media_type,
+        write_stream,
+    )
 
     files = evidence_files(evidence)
     check_size(sum((f.size + 2) // 3 * 4 for f in files))  # the base64 of the evidence alone

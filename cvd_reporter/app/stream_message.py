@@ -15,9 +15,10 @@ import contextlib
 import hashlib
 import os
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from cvd_reporter.errors import InputFileError
 
@@ -235,7 +236,7 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
 
     files = evidence_files(evidence)
     attachments = [StreamAttachment(Path(e.path).name, evidence_media_type(e), f.size)
-                   for e, f in zip(evidence, files)]
+                   for e, f in zip(evidence, files, strict=False)]
     plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
                         message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
                         lang=lang, report_id=report_id, encrypted=cert is not None)

@@ -13,28 +13,40 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import (
-    Outcome, RecordSession, deliver, find_report, how_it_left, left_already, send_and_record,
+    Outcome,
+    RecordSession,
+    deliver,
+    find_report,
+    how_it_left,
+    left_already,
+    send_and_record,
 )
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
+from cvd_reporter.app.stream_api import build_api_body
+from cvd_reporter.app.stream_message import build_mail, discard, read_attachments
 from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
-from cvd_reporter.app.stream_api import build_api_body
-from cvd_reporter.app.stream_message import build_mail, discard, read_attachments, write_output
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import say, translator
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
 from cvd_reporter.errors import (
-    DiscoveryError, InputFileError, InputNeeded, KeyProblem, ScopeError, ValidationError,
+    DiscoveryError,
+    InputFileError,
+    InputNeeded,
+    KeyProblem,
+    ScopeError,
+    ValidationError,
 )
 from cvd_reporter.store.pins import PinStore
 
@@ -44,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = ["Outcome", "Plan", "SubmitOptions", "find_key", "plan_submission", "send_and_record", "submit_report"]
 
 CHANNELS = ("email", "api", "github", "outbox")
+Pin = tuple[str, str, str, str | None]  # (contact, fingerprint, source, organisation's registrable domain)
 MAIL_SIZE_WARNING = 25 * 1000 * 1000  # what common mail providers accept (armor adds about a third)
 
 @dataclass
@@ -131,7 +144,8 @@ class Plan:
             "report_id": self.report_id, "channel": self.channel, "recipient": self.recipient,
             "language": self.lang, "policy": self.policy_id, "organisation": self.organisation,
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
-            "contact_source": self.contact_source, "contact_conflict": self.contact_conflict, "scope": self.scope, "discovery": self.discovery,
+            "contact_source": self.contact_source, "contact_conflict": self.contact_conflict, "scope": self.scope,
+            "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
             "warnings": self.warnings, "attachments": self.attachments,
         }
@@ -239,7 +253,7 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
 
 def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: dt.datetime,
              options: SubmitOptions, warnings: list[str], organisation: str | None = None,
-             key_file: tuple[bytes, str] | None = None) -> tuple[dict[str, Any] | None, Candidate | None, tuple[str, str, str, str | None] | None]:
+             key_file: tuple[bytes, str] | None = None) -> tuple[dict[str, Any] | None, Candidate | None, Pin | None]:
     """The organisation's key, judged once: (what the plan shows, the chosen candidate to encrypt to
     with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key.
     It is checked against the pins of the contact and (when given, as a registrable domain) of the
@@ -285,8 +299,9 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
     folder = (options.output.parent if options.output else None) if options.dry_run else ctx.home / "outbox"
     streamed = signer is None and (channel != "api" or cert is not None)  # to ``folder``; None: hashes only
     attachments = [] if streamed else read_attachments(checked.evidence)
-    common = dict(evidence=checked.evidence, reporter_key=reporter_key, now=now, cert=cert, folder=folder,
-                  meter=options.meter, judged=chosen.judged if chosen is not None else None)
+    common: dict[str, Any] = {"evidence": checked.evidence, "reporter_key": reporter_key, "now": now, "cert": cert,
+                              "folder": folder,
+                              "meter": options.meter, "judged": chosen.judged if chosen is not None else None}
 
     def seal(data: bytes) -> bytes:  # the key was judged by find_key at the same `now`: not judged again
         assert chosen is not None  # only called with a key

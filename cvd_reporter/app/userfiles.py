@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
 

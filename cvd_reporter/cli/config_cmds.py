@@ -22,7 +22,8 @@ def show(app: AppContext) -> Result:
     """
     settings = app.settings
     view = settings.public_view()
-    lines = [f"config file: {settings.config_path} ({'found' if settings.config_path and settings.config_path.is_file() else 'not found'})"]
+    found = settings.config_path is not None and settings.config_path.is_file()
+    lines = [f"config file: {settings.config_path} ({'found' if found else 'not found'})"]
     width = max(len(k) for k in view)
     for key, item in view.items():
         value = item["value"]

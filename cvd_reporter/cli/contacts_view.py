@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from cvd_reporter.errors import CvdError
 
 
-def describe_search(search: "ContactSearch", why: str | None) -> str:
+def describe_search(search: ContactSearch, why: str | None) -> str:
     from cvd_reporter.core.display import printable as p  # noqa: PLC0415 - text from outside
 
     lines = [f"No security.txt: {p(why)}"] if why else []
@@ -44,7 +44,7 @@ def describe_search(search: "ContactSearch", why: str | None) -> str:
     return "\n".join(lines)
 
 
-def nothing_found(search: "ContactSearch", error: "CvdError") -> "CvdError":
+def nothing_found(search: ContactSearch, error: CvdError) -> CvdError:
     """Exit 5 with the steps tried and a next step."""
     from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
 

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cvd_reporter.app.directory import import_file, imported_path, load_all, load_imported
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.directory import domain_notes, find
+from cvd_reporter.core.display import printable
 from cvd_reporter.errors import EXIT_DISCOVERY
 
 if TYPE_CHECKING:
@@ -26,9 +29,7 @@ def directory() -> None:
     """
 
 
-def _source_line(e: "Entry", today: date) -> str:
-    from cvd_reporter.core.display import printable  # noqa: PLC0415
-
+def _source_line(e: Entry, today: date) -> str:
     src = e.source
     age = e.age_days(today)
     seen = f"seen {src['seen']} ({age} days ago)" if src.get("seen") and age is not None else (
@@ -44,9 +45,6 @@ def _source_line(e: "Entry", today: date) -> str:
 @cvd_command
 def list_(app: AppContext, only_imported: bool) -> Result:
     """List the organisations with their contacts and where each came from."""
-    from cvd_reporter.app.directory import load_all, load_imported  # noqa: PLC0415
-    from cvd_reporter.core.display import printable  # noqa: PLC0415
-
     entries = load_imported(app.settings.home) if only_imported else load_all(app.settings.home)[0]
     today = app.context.clock().astimezone().date()
     lines = []
@@ -63,15 +61,11 @@ def list_(app: AppContext, only_imported: bool) -> Result:
 @global_options
 @cvd_command
 def show(app: AppContext, words: tuple[str, ...]) -> Result:
-    """Show what is known of NAME (one or more words: an organisation's name or a host such as www.epe.nl): contacts, key,
-    response time, required subject, the source page and its age, and contacts on another domain.
+    """Show what is known of NAME (one or more words: an organisation's name or a host such as www.epe.nl):
+    contacts, key, response time, required subject, the source page and its age, and contacts on another domain.
 
     Exit 0: found; 5: no entry (the message says what to try next).
     """
-    from cvd_reporter.app.directory import load_all  # noqa: PLC0415
-    from cvd_reporter.core.directory import domain_notes, find  # noqa: PLC0415
-    from cvd_reporter.core.display import printable  # noqa: PLC0415
-
     name = " ".join(words)
     entries, owners = load_all(app.settings.home)
     hits = find(entries, name)
@@ -99,7 +93,8 @@ def show(app: AppContext, words: tuple[str, ...]) -> Result:
             amount, unit = e.response.get("amount"), str(e.response.get("unit")).replace("_", " ")
             lines.append(f"  response:    within {amount} {unit[:-1] if amount == 1 else unit}")
         if e.subject:
-            lines.append(printable(f"  subject:     {e.subject.get('value')} (in the {e.subject.get('where', 'subject')})"))
+            where = e.subject.get("where", "subject")
+            lines.append(printable(f"  subject:     {e.subject.get('value')} (in the {where})"))
         if e.encryption:
             lines.append(f"  encryption:  {e.encryption}")
         for key, value in e.extra.items():
@@ -122,8 +117,6 @@ def import_(app: AppContext, file: Path) -> Result:
 
     Exit 0: imported; 3: the file cannot be read or has no usable entry.
     """
-    from cvd_reporter.app.directory import import_file, imported_path  # noqa: PLC0415
-
     new, replaced = import_file(app.settings.home, file, app.context.clock().astimezone().date())
     path = imported_path(app.settings.home)
     text = f"Imported {len(new)} organisation(s) from {file.name}" + (

@@ -6,11 +6,16 @@ imported inside the commands so `--help` stays fast.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.pgp.certificates import load_certificates
+from cvd_reporter.core.pgp.keys import inspect
+from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
+from cvd_reporter.store.pins import PinStore
 
 
 @click.group(name="key")
@@ -51,7 +56,7 @@ def _verdict_lines(verdict: Any, indent: str = "  ") -> list[str]:
 
 
 def _discovery_text(found: Any) -> str:
-    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415
+    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415 - kept lazy, see above
 
     lines: list[str] = []
     for n, cand in enumerate(found.candidates, 1):
@@ -73,8 +78,7 @@ def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[
     """(Encryption URIs, e-mail contacts) for an address or a target's security.txt."""
     if _is_email(target):
         return [], [target]
-    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - security.txt discovery
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - kept lazy, see above
 
     found = discover(target, fetcher, now=now)
     sectxt = getattr(found, "security_txt", None)
@@ -98,9 +102,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     keyserver by e-mail. Exit 5 when nothing is found, 6 when the key is not usable, the sources
     disagree, or a pinned key changed.
     """
-    from cvd_reporter.errors import CvdError, InputNeeded  # noqa: PLC0415
-    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
+    from cvd_reporter.net.keys import collect_keys  # noqa: PLC0415 - kept lazy, see above
 
     settings, now, network = app.settings, _now(app), app.context.network
     fetcher = network.fetcher()
@@ -137,13 +139,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
 @cvd_command
 def show(app: AppContext, what: str, address: str | None) -> Result:
     """Show a pinned key (by fingerprint or contact) or a key file, with today's verdict."""
-    from cvd_reporter.core.pgp.certificates import load_certificates  # noqa: PLC0415
-    from cvd_reporter.core.pgp.keys import inspect  # noqa: PLC0415
-    from cvd_reporter.errors import DiscoveryError, InputFileError  # noqa: PLC0415
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     now = _now(app)
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     path = Path(what)
     entries: list[tuple[Any, str | None]] = []
@@ -165,7 +161,7 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
             raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
                                  code="not_pinned")
     verdicts = [inspect(cert, now=now, address=addr) for cert, addr in entries]
-    text = "\n".join("\n".join([f"key {n}"] + _verdict_lines(v)) for n, v in enumerate(verdicts, 1))
+    text = "\n".join("\n".join([f"key {n}", *_verdict_lines(v)]) for n, v in enumerate(verdicts, 1))
     usable = all(v.usable for v in verdicts)
     return Result(data={"keys": [v.to_dict() for v in verdicts]}, text=text, exit_code=0 if usable else 6,
                   errors=[] if usable else [{"code": next(v.code for v in verdicts if not v.usable),
@@ -178,8 +174,6 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
 @cvd_command
 def list_(app: AppContext) -> Result:
     """List the pinned keys: contact, fingerprint, first and last seen."""
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     pins = PinStore(app.settings.home).list()
     text = "\n".join(f"{p.contact}  {_group4(p.fingerprint)}  first {p.first_seen[:10]}  last {p.last_seen[:10]}"
                      for p in pins) or "No keys are pinned."
@@ -192,8 +186,7 @@ def list_(app: AppContext) -> Result:
 @cvd_command
 def forget(app: AppContext, what: str) -> Result:
     """Remove the pin of a contact, or every pin of a key, so the next fetch pins afresh."""
-    from cvd_reporter.store.pins import PinStore  # noqa: PLC0415
-
     gone = PinStore(app.settings.home).forget(what)
-    text = "\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone) or f"Nothing was pinned for {what}."
+    text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
+            or f"Nothing was pinned for {what}.")
     return Result(data={"removed": [p.to_dict() for p in gone]}, text=text)

@@ -7,13 +7,17 @@ anything is scanned or written), 2 for a --redact path that cannot work.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES, parse_document, read_text_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.i18n import translator
+from cvd_reporter.core.lint import normalise_phone, redact, scan_text
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, CvdError, UsageError
+from cvd_reporter.store.fs import write_private
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -38,19 +42,13 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     session cookies. Each hit is a warning with file, line and column; the secret itself is never
     printed. Only UTF-8 text files up to 25 MiB are scanned.
     """
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up (--help imports this module)
-
-    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
-    from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES, read_text_file  # noqa: PLC0415
-    from cvd_reporter.store.fs import write_private  # noqa: PLC0415
-
     paths = [Path(f) for f in files]
     texts = [read_text_file(p, what="file", max_bytes=MAX_EVIDENCE_BYTES) for p in paths]
     targets = redact_targets(paths, redact_to)
     emails, phones = own_contacts(app, own_emails, own_phones, paths, texts)
     lang = app.lang
     findings, lines, per_file = [], [], []
-    for path, text, target in zip(paths, texts, targets):
+    for path, text, target in zip(paths, texts, targets, strict=True):
         hits = scan_text(text, own_emails=emails, own_phones=phones, path=str(path))
         findings += [h.to_finding(lang) for h in hits]
         lines += [f"{path}:{h.line}:{h.column}: {h.info.label(lang)} "
@@ -65,8 +63,6 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
 
 def redact_targets(paths: list[Path], redact_to: str | None) -> list[Path | None]:
     """Where each redacted copy goes; checked before anything is written. Never over an input."""
-    from pathlib import Path  # noqa: PLC0415
-
     if redact_to is None:
         return [None] * len(paths)
     out = Path(redact_to)
@@ -92,8 +88,6 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
                  texts: list[str]) -> tuple[list[str], list[str]]:
     """The reporter's own e-mail and phone: flags, config (reporter.email/phone), and the reporter
     block of any input that is a report file (schema cvd-report/1), as `validate` does."""
-    from cvd_reporter.core.lint import normalise_phone  # noqa: PLC0415
-
     for e in emails:
         if "@" not in e:
             raise UsageError(f"--own-email {e!r} is not an e-mail address.")
@@ -103,7 +97,7 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
     all_emails, all_phones = list(emails), list(phones)
     all_emails += [app.settings.reporter_email] if app.settings.reporter_email else []
     all_phones += [app.settings.reporter_phone] if app.settings.reporter_phone else []
-    for path, text in zip(paths, texts):
+    for path, text in zip(paths, texts, strict=True):
         reporter = _report_reporter(path, text)
         all_emails += [reporter["email"]] if isinstance(reporter.get("email"), str) else []
         all_phones += [reporter["phone"]] if isinstance(reporter.get("phone"), str) else []
@@ -113,7 +107,6 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
 def _report_reporter(path: Path, text: str) -> dict[str, Any]:
     if "cvd-report/1" not in text[:4096]:
         return {}
-    from cvd_reporter.app.reportfile import parse_document  # noqa: PLC0415
 
     try:
         doc = parse_document(text, path)

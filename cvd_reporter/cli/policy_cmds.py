@@ -5,12 +5,17 @@ Thin: fetching is net/policypage.py (the safe fetcher), reading is core/policypa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from cvd_reporter.app.userfiles import UnsafeFile, read_user_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.display import printable
+from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.errors import EXIT_DISCOVERY, EXIT_OK, InputFileError, UsageError
+from cvd_reporter.net.policypage import fetch_policy_page
 
 if TYPE_CHECKING:
     from cvd_reporter.core.policypage import PolicyReading
@@ -43,12 +48,9 @@ def read(app: AppContext, source: str, allow_private: bool) -> Result:
     Exit 0: a contact was found; 3: the file cannot be read; 5: the page cannot be fetched or names no
     contact (the message says what to try next).
     """
-    from cvd_reporter.core.policypage import read_policy  # noqa: PLC0415 - selectolax only when used
-
     if source.lower().startswith("http://"):
         raise UsageError("cvd-reporter fetches only over https; give the https:// address of the page.")
     if source.lower().startswith("https://"):
-        from cvd_reporter.net.policypage import fetch_policy_page  # noqa: PLC0415
 
         fetched = fetch_policy_page(source, app.context.network.fetcher(allow_private=allow_private))
         reading = read_policy(fetched.body, content_type=fetched.content_type, url=fetched.final_url)
@@ -73,10 +75,6 @@ def _read_file(path: str) -> bytes:
         if len(data) > FILE_MAX_BYTES:
             raise InputFileError("The page on standard input is larger than 5 MiB; save only the policy page itself.")
     else:
-        from pathlib import Path  # noqa: PLC0415
-
-        from cvd_reporter.app.userfiles import UnsafeFile, read_user_file  # noqa: PLC0415
-
         if Path(path).is_dir():  # checked first: read_user_file's fdopen raises IsADirectoryError on one
             raise InputFileError(f"{path} is a folder, not a saved policy page.")
         try:
@@ -90,14 +88,10 @@ def _read_file(path: str) -> bytes:
 
 # ---------------------------------------------------------------------------- human output
 def _quote(evidence: str) -> str:
-    from cvd_reporter.core.display import printable  # noqa: PLC0415
-
     return f'  "{printable(evidence)}"' if evidence else ""
 
 
-def describe(r: "PolicyReading", source: str) -> str:
-    from cvd_reporter.core.display import printable  # noqa: PLC0415
-
+def describe(r: PolicyReading, source: str) -> str:
     lines = [f"Policy page: {printable(source)} (language: {r.language.value})", ""]
     channel = {"email": "e-mail", "form_only": "a web form or platform only", "email_and_form": "e-mail or a form",
                "phone_only": "phone only", "none": "no contact found"}[r.channel]
@@ -111,7 +105,8 @@ def describe(r: "PolicyReading", source: str) -> str:
     lines.append("")
     if r.response.known:
         amount, unit = r.response.value["amount"], r.response.value["unit"]
-        lines.append(f"Response:     within {amount} {_UNITS[unit]}{'s' if amount != 1 else ''}{_quote(r.response.evidence)}")
+        plural = "s" if amount != 1 else ""
+        lines.append(f"Response:     within {amount} {_UNITS[unit]}{plural}{_quote(r.response.evidence)}")
     else:
         lines.append("Response:     unknown (the page promises no time)")
     where = " (in the report)" if r.subject.extra.get("where") == "report" else ""

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
+from cvd_reporter.app.submit import submit_report
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.prompter import QuestionaryPrompter
+from cvd_reporter.cli.wizard import open_wizard
 from cvd_reporter.core.i18n import say
+from cvd_reporter.errors import InputNeeded
+from cvd_reporter.practice.run import practice_world, received, show_received, write_sample
 
 
 @click.command()
@@ -20,11 +28,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     Walk through the wizard (or --auto), then see what the municipality received: the encrypted
     mail as it arrived, and decrypted with the municipality's key. Nothing leaves the machine.
     """
-    import sys  # noqa: PLC0415 - the screen the practice wizard draws on
-    from pathlib import Path  # noqa: PLC0415
-
-    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
-    from cvd_reporter.practice.run import practice_world, received, show_received, write_sample  # noqa: PLC0415
 
     lang = app.lang
     if not auto and not app.terminal.interactive:
@@ -34,8 +37,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
     with practice_world(folder=Path(keep).expanduser() if keep else None, timeout=app.settings.timeout) as world:
         echo(world.describe(lang))
         if auto:
-            from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
-
             path = write_sample(world, lang)
             echo(say(lang, "practice.sample", path=path))
 
@@ -48,9 +49,6 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
             report_id = outcome.plan.report_id
             echo(say(lang, "practice.sent", id=report_id, recipient=outcome.plan.recipient))
         else:
-            from cvd_reporter.cli.prompter import QuestionaryPrompter  # noqa: PLC0415
-            from cvd_reporter.cli.wizard import open_wizard  # noqa: PLC0415
-
             echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
             wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,

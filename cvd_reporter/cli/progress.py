@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 MIN_BYTES = 4 * 1000 * 1000  # below this a bar would only flicker
 WIDTH = 24

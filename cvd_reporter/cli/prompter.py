@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Protocol, Sequence, TextIO
+from typing import Any, Protocol, TextIO
+
+import click
+import questionary
+from prompt_toolkit.output import create_output
 
 from cvd_reporter.core.display import printable
 
@@ -56,8 +61,6 @@ class QuestionaryPrompter:
         self.editor_command = editor if editor is not None else (os.environ.get("VISUAL") or os.environ.get("EDITOR"))
         self._kw: dict[str, Any] = {}
         if output is not None and output is not sys.stdout:
-            from prompt_toolkit.output import create_output  # noqa: PLC0415
-
             self._kw["output"] = create_output(stdout=output)
 
     @staticmethod
@@ -68,8 +71,6 @@ class QuestionaryPrompter:
 
     def text(self, name: str, message: str, *, default: str = "", validate: Validator | None = None,
              instruction: str | None = None) -> str:
-        import questionary  # noqa: PLC0415
-
         return questionary.text(message, default=default or "", validate=self._qv(validate),
                                 instruction=instruction, **self._kw).unsafe_ask()
 
@@ -77,11 +78,8 @@ class QuestionaryPrompter:
                instruction: str | None = None) -> str:
         """Long text: $VISUAL/$EDITOR when set (like git commit), else a multi-line prompt."""
         if not self.editor_command:
-            import questionary  # noqa: PLC0415
-
             return questionary.text(message, default=default or "", multiline=True, validate=self._qv(validate),
                                     instruction=instruction, **self._kw).unsafe_ask()
-        import click  # noqa: PLC0415
 
         text = default or ""
         while True:
@@ -94,21 +92,15 @@ class QuestionaryPrompter:
             self.say(f"  {err}")
 
     def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str:
-        import questionary  # noqa: PLC0415
-
         qchoices = [questionary.Choice(c.title, value=c.value) for c in choices]
         start = next((c for c in qchoices if c.value == default), None)
         return questionary.select(message, choices=qchoices, default=start, **self._kw).unsafe_ask()
 
     def confirm(self, name: str, message: str, *, default: bool = True) -> bool:
-        import questionary  # noqa: PLC0415
-
         return bool(questionary.confirm(message, default=default, **self._kw).unsafe_ask())
 
     def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
                  validate: ListValidator | None = None) -> list[str]:
-        import questionary  # noqa: PLC0415
-
         qchoices = [questionary.Choice(c.title, value=c.value, checked=c.value in default) for c in choices]
         kw: dict[str, Any] = dict(self._kw)
         if validate is not None:

@@ -6,13 +6,22 @@ store/record.py (the SQLite record, deletion, the proof bundle); these commands 
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from cvd_reporter import __version__
+from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.csaf import build_csaf
+from cvd_reporter.core.states import needs_purge, next_due
+from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import InputNeeded, ValidationError
+from cvd_reporter.store.record import Record
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,9 +37,7 @@ def _now(app: AppContext) -> datetime:
     return app.context.clock()
 
 
-def _open(app: AppContext) -> "Record":
-    from cvd_reporter.store.record import Record  # noqa: PLC0415 - sqlite3 stays out of --help
-
+def _open(app: AppContext) -> Record:
     return Record.open(app.settings.home)
 
 
@@ -45,12 +52,10 @@ def _parse_date(text: str | None, option: str = "--date") -> date | None:
 
 
 def _today(calendar: str, now: datetime) -> date:
-    from cvd_reporter.core.workdays import local_date  # noqa: PLC0415
-
     return local_date(now, calendar)
 
 
-def _was_fixed(report: "ReportRecord") -> bool:
+def _was_fixed(report: ReportRecord) -> bool:
     return any(e.state == "fixed" for e in report.events)
 
 
@@ -87,9 +92,7 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
     return _status_list(reports, now)
 
 
-def _status_list(reports: list["ReportRecord"], now: datetime) -> Result:
-    from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
-
+def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
     today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
     rows = [(r, next_due(r, today[r.calendar])) for r in reports]
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
@@ -109,9 +112,7 @@ def _status_list(reports: list["ReportRecord"], now: datetime) -> Result:
     return Result(data=data, text="\n".join(lines))
 
 
-def _status_one(r: "ReportRecord", now: datetime) -> Result:
-    from cvd_reporter.core.states import needs_purge, next_due  # noqa: PLC0415
-
+def _status_one(r: ReportRecord, now: datetime) -> Result:
     due = next_due(r, _today(r.calendar, now))
     days = f"{r.response_days} working days" if r.response_days is not None else "no promised answer time"
     lines = [f"Report {r.id}: {r.title}",
@@ -154,8 +155,6 @@ def _status_one(r: "ReportRecord", now: datetime) -> Result:
 def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
     """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
     closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
-    from cvd_reporter.core.states import next_due  # noqa: PLC0415
-
     when = _parse_date(date_text)
     now = _now(app)
     with _open(app) as record:
@@ -172,13 +171,13 @@ def mark(app: AppContext, report_id: str, state: str, date_text: str | None, not
 
 
 # ---------------------------------------------------------------------------- follow-up, notify-publication
-def _deliver_notice(app: AppContext, report: "ReportRecord", *, kind: str, yes: bool, message: str | None = None,
+def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bool, message: str | None = None,
                     publication_date: date | None = None, reason: str | None = None,
                     now: datetime | None = None) -> Result:
     """Send a follow-up or publication notice through cvd_reporter.app.submit.send_notice: the same channel
     and key checks as submit, encrypted, only the notice's id in the outer headers, recorded as a
     delivery of ``kind``."""
-    from cvd_reporter.app.notices import send_notice  # noqa: PLC0415
+    from cvd_reporter.app.notices import send_notice  # noqa: PLC0415 - kept lazy, see above
 
     def confirm(summary: str) -> bool:
         app.info(summary)
@@ -272,8 +271,8 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
                      for p in kept]
         if not paths:
             return Result(data={"id": report_id, "files": [], "kept": [str(p) for p in kept]},
-                          text="\n".join([f"No evidence files or drafts of {report_id} in its folder; nothing to delete.",
-                                           *kept_note]))
+                          text="\n".join([f"No evidence files or drafts of {report_id} in its folder; "
+                                           "nothing to delete.", *kept_note]))
         if not yes and not app.terminal.interactive:
             raise InputNeeded(f"purge deletes {len(paths)} file(s) or folder(s); pass --yes to confirm "
                               f"when not running in a terminal.", code="confirmation_needed")
@@ -296,27 +295,25 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
                   text="\n".join(lines))
 
 
-def _purge_paths(home: Path, report: "ReportRecord", *, include_report: bool) -> tuple[list[Path], list[Path]]:
+def _purge_paths(home: Path, report: ReportRecord, *, include_report: bool) -> tuple[list[Path], list[Path]]:
     """(to delete, kept): the report's evidence files, its drafts (``drafts/ID`` and ``drafts/ID.*`` in
     the home) and, when asked, the report file itself.
 
     Deletion stays inside the report's own folder and the drafts: a report file is often a template
     someone else wrote, and its evidence paths (``../../Documents``, an absolute path) must not make
     purge delete anything else. Those are kept and named."""
-    from pathlib import Path  # noqa: PLC0415
-
     drafts = home / "drafts"
     folder = Path(report.report_path).parent if report.report_path else None
     candidates = [Path(p) for p in report.evidence_paths]
     if include_report and report.report_path:
         candidates.append(Path(report.report_path))
-    delete, kept = [], []
+    delete: list[Path] = []
+    kept: list[Path] = []
     for p in candidates:
         (delete if folder is not None and _strictly_inside(p, folder) else kept).append(p)
     if drafts.is_dir():
         delete += sorted(p for p in drafts.iterdir() if p.name == report.id or p.name.startswith(report.id + "."))
-    seen: set[str] = set()
-    return [p for p in delete if not (str(p) in seen or seen.add(str(p)))], kept
+    return list({str(p): p for p in delete}.values()), kept  # each file once, in order
 
 
 def _strictly_inside(path: Path, folder: Path) -> bool:
@@ -340,10 +337,6 @@ def _strictly_inside(path: Path, folder: Path) -> bool:
 @cvd_command
 def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Result:
     """Export one report: the proof bundle NCSC-NL asks for before it mediates, or a CSAF 2.0 document."""
-    import json  # noqa: PLC0415
-
-    from cvd_reporter import __version__  # noqa: PLC0415
-    from cvd_reporter.app.export import proof_bundle, read_report_facts  # noqa: PLC0415
 
     now = _now(app)
     with _open(app) as record:
@@ -357,9 +350,9 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
         doc = _csaf(app, report, facts)
     body = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output:
-        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
+        from pathlib import Path  # noqa: PLC0415 - network and OpenPGP: only follow-up/notify-publication need them
 
-        from pathlib import Path  # noqa: PLC0415
+        from cvd_reporter.store.fs import write_private  # noqa: PLC0415 - kept lazy, see above
 
         write_private(Path(output), body, user_path=True)
         return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},
@@ -367,10 +360,7 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
     return Result(data={"id": report_id, "format": fmt, "document": doc}, text=body)
 
 
-def _csaf(app: AppContext, report: "ReportRecord", facts: dict[str, Any]) -> dict[str, Any]:
-    import uuid  # noqa: PLC0415
-
-    from cvd_reporter.core.csaf import build_csaf  # noqa: PLC0415
+def _csaf(app: AppContext, report: ReportRecord, facts: dict[str, Any]) -> dict[str, Any]:
 
     settings = app.settings
     if facts.get("anonymous"):  # an anonymous report stays anonymous: no fallback to the configured name

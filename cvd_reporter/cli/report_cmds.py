@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core import model
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION
 
 if TYPE_CHECKING:
@@ -25,9 +28,7 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     Also scans the report text and its text evidence for personal data and secrets (warnings).
     Writes nothing. Exit 0 when there are no errors, 3 when there are.
     """
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
-
-    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415
+    from cvd_reporter.app.reportfile import check_report_file  # noqa: PLC0415 - YAML etc.: `schema` needs none
 
     report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
@@ -49,9 +50,6 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
 @cvd_command
 def schema(app: AppContext) -> Result:
     """Print the JSON Schema of the report file (cvd-report/1)."""
-    from cvd_reporter.core.model import json_schema  # noqa: PLC0415
 
-    import json  # noqa: PLC0415
-
-    doc = json_schema()
+    doc = model.json_schema()
     return Result(data={"schema": doc}, text=json.dumps(doc, indent=2, ensure_ascii=False))

@@ -8,13 +8,22 @@ imported at start-up (``--help`` stays fast).
 
 from __future__ import annotations
 
+import json
 import sys
-from typing import Any, Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import click
 
+from cvd_reporter.app import scoping
+from cvd_reporter.app.profiles import builtin_names, load_policy
+from cvd_reporter.app.scoping import load_policy_scope, make_checker, securitytxt_lookup
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import json_safe, printable
+from cvd_reporter.core.scope_file import PolicyScope
+from cvd_reporter.core.target import display_target
 from cvd_reporter.errors import (
     EXIT_OK,
     EXIT_SCOPE,
@@ -24,6 +33,7 @@ from cvd_reporter.errors import (
     UsageError,
     ValidationError,
 )
+from cvd_reporter.net.resolve import map_bounded
 
 MAX_LINE_BYTES = 64 * 1024  # a longer stdin line is reported as an error, never held in memory
 Item = tuple[dict[str, int], str, "str | None"]  # (where, text, problem found while reading)
@@ -51,9 +61,6 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
     """
     if json_lines and app.json:
         raise UsageError("Use --json (one document at the end) or --json-lines (one object per target), not both.")
-    import json  # noqa: PLC0415 - kept out of start-up
-
-    from cvd_reporter.net.resolve import map_bounded  # noqa: PLC0415 - dnspython
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
@@ -83,7 +90,7 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
         if arg != "-":
             yield {"arg": pos}, arg, None
             continue
-        stream = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a bad line must not stop the batch
+        stream: BinaryIO = sys.stdin.buffer  # bytes: a bad line must not stop the batch
         number = 0
         while True:
             raw = stream.readline(MAX_LINE_BYTES + 1)
@@ -110,11 +117,6 @@ def _read_targets(args: Iterable[str]) -> Iterator[Item]:
 def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
     """``--policy FILE`` (a file with a top-level ``scope`` key, e.g. a policy profile) or the name of a
     built-in profile; without the option, the configured profile's scope when it has one."""
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
-
-    from cvd_reporter.app.profiles import builtin_names, load_policy  # noqa: PLC0415
-    from cvd_reporter.app.scoping import load_policy_scope  # noqa: PLC0415
-    from cvd_reporter.core.scope_file import PolicyScope  # noqa: PLC0415
 
     name = given or app.settings.policy
     if not name:
@@ -134,9 +136,6 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
              ) -> Callable[[Item], dict[str, Any]]:
     """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
-    from cvd_reporter.core.target import display_target  # noqa: PLC0415
-    from cvd_reporter.app.scoping import make_checker  # noqa: PLC0415
-
     check = make_checker(policy, resolve, securitytxt)
 
     def record(item: Item) -> dict[str, Any]:
@@ -155,14 +154,10 @@ def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[
 def securitytxt_evidence(host: str, fetcher: Any, *, now: Any):  # -> SecurityTxtEvidence | None
     """The adapter from issue 3's Discovery to the scope rule's evidence (in cvd_reporter.app.scoping,
     shared with submit and the wizard): None when the discovery module is missing or finds nothing."""
-    from cvd_reporter.app.scoping import securitytxt_evidence as adapter  # noqa: PLC0415
-
-    return adapter(host, fetcher, now=now)
+    return scoping.securitytxt_evidence(host, fetcher, now=now)
 
 
 def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
-    from cvd_reporter.app.scoping import securitytxt_lookup  # noqa: PLC0415
-
     ctx = app.context
     return securitytxt_lookup(ctx.network.fetcher(), ctx.clock())
 
@@ -231,8 +226,6 @@ class _Progress:
         self.last = 0.0
 
     def show(self, tally: _Tally) -> None:
-        import time  # noqa: PLC0415 - cached after the first call
-
         now = time.monotonic()
         if not self.enabled or now - self.last < 0.1:
             return

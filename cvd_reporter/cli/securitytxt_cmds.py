@@ -6,13 +6,24 @@ Thin wrappers: the logic is in core/securitytxt/ (pure) and net/discovery.py (fe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, InputFileError
+from cvd_reporter.core.securitytxt import (
+    MAX_BYTES,
+    apply_signature,
+    parse,
+    printable,
+    verify_signature,
+)
+from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION, DiscoveryError, InputFileError
+from cvd_reporter.net import discovery
+from cvd_reporter.net.discovery import fetch_url
 
 if TYPE_CHECKING:
     from cvd_reporter.core.securitytxt import SecurityTxt
@@ -50,16 +61,15 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
     Exit 0: contacts found (from a valid file, a policy page or the directory); 3: the security.txt has
     errors; 5: nowhere to report found.
     """
-    from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415
-    from cvd_reporter.cli.contacts_view import describe_search, nothing_found  # noqa: PLC0415
-    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover as run  # noqa: PLC0415 - requests is heavy
+    from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415 - only `discover` needs the search
+    from cvd_reporter.cli.contacts_view import describe_search, nothing_found  # noqa: PLC0415 - as above
 
     fetcher = app.context.network.fetcher(allow_private=allow_private)
     now = app.context.clock()
     d, error = None, None
     try:
-        d = run(target, fetcher, now=now, walk_parents=not no_parents, user_keys=_read_keys(key_files))
+        d = discovery.discover(target, fetcher, now=now, walk_parents=not no_parents,
+                               user_keys=_read_keys(key_files))
     except DiscoveryError as e:
         if e.code != "no_security_txt":
             raise
@@ -119,12 +129,8 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
     """
     now = at or app.context.clock()
     keys = _read_keys(key_files)
-    from pathlib import Path  # noqa: PLC0415 - kept out of start-up
 
     if source == "-" or Path(source).is_file() or _looks_like_path(source):
-        from cvd_reporter.core.securitytxt import parse  # noqa: PLC0415
-        from cvd_reporter.core.securitytxt import apply_signature, verify_signature  # noqa: PLC0415
-
         stx = parse(_read_input(source), now=now, urls=[source_url] if source_url else None)
         if stx.signature.status == "unknown_key":
             stx = apply_signature(stx, verify_signature(stx, [], user_keys=keys))
@@ -132,14 +138,13 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
                             "security_txt": stx.to_dict(include_findings=False)},
                       findings=stx.findings, text=describe_file(source, stx, now),
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
-    from cvd_reporter.net.discovery import discover as run, fetch_url  # noqa: PLC0415
 
     fetcher = app.context.network.fetcher(allow_private=allow_private)
     is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
     if "://" in source and source.lower().startswith("http://"):
         app.info("cvd-reporter fetches only over https; checking the https:// address instead.")
     d = (fetch_url(source, fetcher, now=now, user_keys=keys) if is_url
-         else run(source, fetcher, now=now, walk_parents=False, user_keys=keys))
+         else discovery.discover(source, fetcher, now=now, walk_parents=False, user_keys=keys))
     return Result(data={"source": "url" if is_url else "domain", **d.to_dict(include_findings=False)},
                   findings=d.all_findings, text=describe_discovery(d),
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
@@ -151,8 +156,6 @@ def _looks_like_path(source: str) -> bool:
 
 
 def _read_input(source: str) -> bytes:
-    from cvd_reporter.core.securitytxt import MAX_BYTES  # noqa: PLC0415
-
     if source == "-":
         with click.open_file("-", "rb") as fh:
             return fh.read(MAX_BYTES + 1)
@@ -185,7 +188,7 @@ def _read_keys(paths: tuple[str, ...]) -> list[bytes]:
 _KIND = {"mailto": "e-mail", "https": "web", "tel": "phone", "other": "other"}
 
 
-def _expires_text(stx: "SecurityTxt", now: datetime) -> str:
+def _expires_text(stx: SecurityTxt, now: datetime) -> str:
     if stx.expires is None:
         return "missing or invalid"
     days = (stx.expires - now).days
@@ -193,7 +196,7 @@ def _expires_text(stx: "SecurityTxt", now: datetime) -> str:
     return f"{stx.expires:%Y-%m-%d %H:%M} UTC ({when})"
 
 
-def _signature_text(stx: "SecurityTxt") -> str:
+def _signature_text(stx: SecurityTxt) -> str:
     s = stx.signature
     return {
         "unsigned": "not signed",
@@ -204,9 +207,7 @@ def _signature_text(stx: "SecurityTxt") -> str:
     }.get(s.status, s.status)
 
 
-def describe_security_txt(stx: "SecurityTxt", now: datetime, findings: list[Any]) -> list[str]:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
-
+def describe_security_txt(stx: SecurityTxt, now: datetime, findings: list[Any]) -> list[str]:
     errors = sum(f.severity == "error" for f in findings)
     warns = sum(f.severity == "warning" for f in findings)
     lines = [f"{'valid:':<17}{'NO' if errors else 'yes'} ({errors} error(s), {warns} warning(s))",
@@ -215,38 +216,34 @@ def describe_security_txt(stx: "SecurityTxt", now: datetime, findings: list[Any]
         shown = c.address if c.address and c.kind == "mailto" else c.uri
         extra = f"  subject: {c.subject!r}" if c.subject else ""
         bad = "" if c.valid else f"  [not usable: {c.problem}]"
-        lines.append(f"  {i}. {_KIND[c.kind]:<7}{p(shown)}{p(extra)}{p(bad)}")
+        lines.append(f"  {i}. {_KIND[c.kind]:<7}{printable(shown)}{printable(extra)}{printable(bad)}")
     for label, values in (("encryption", stx.encryption), ("policy", stx.policy),
                           ("languages", [", ".join(stx.preferred_languages)] if stx.preferred_languages else []),
                           ("canonical", stx.canonical), ("csaf", stx.csaf),
                           ("acknowledgments", stx.acknowledgments), ("hiring", stx.hiring)):
         for j, v in enumerate(values or ["-"]):
-            lines.append(f"{(label + ':') if j == 0 else '':<17}{p(v)}")
+            lines.append(f"{(label + ':') if j == 0 else '':<17}{printable(v)}")
     lines.append(f"{'expires:':<17}{_expires_text(stx, now)}")
-    lines.append(f"{'signature:':<17}{p(_signature_text(stx))}")
+    lines.append(f"{'signature:':<17}{printable(_signature_text(stx))}")
     return lines
 
 
 def _findings_text(findings: list[Any]) -> list[str]:
-    from cvd_reporter.core.securitytxt import printable  # noqa: PLC0415
-
     return ["findings:", *(f"  {printable(f.human())}" for f in findings)] if findings else ["findings:   none"]
 
 
-def describe_file(path: str, stx: "SecurityTxt", now: datetime) -> str:
+def describe_file(path: str, stx: SecurityTxt, now: datetime) -> str:
     lines = [f"security.txt file {path}", *describe_security_txt(stx, now, stx.findings), *_findings_text(stx.findings)]
     return "\n".join(lines)
 
 
-def describe_discovery(d: "Discovery") -> str:
-    from cvd_reporter.core.securitytxt import printable as p  # noqa: PLC0415
-
-    lines = [f"security.txt for {d.host}", f"{'found at:':<17}{p(d.url)}"]
+def describe_discovery(d: Discovery) -> str:
+    lines = [f"security.txt for {d.host}", f"{'found at:':<17}{printable(d.url)}"]
     for a in d.tried[:-1]:
-        lines.append(f"{'tried:':<17}{p(a.message)}")
+        lines.append(f"{'tried:':<17}{printable(a.message)}")
     if len(d.chain) > 1:
         lines.append("redirects:")
-        lines += [f"  {h['status']}  {p(h['url'])}" for h in d.chain]
+        lines += [f"  {h['status']}  {printable(h['url'])}" for h in d.chain]
     scope = (f"{d.host}" if d.covers_host else f"{d.from_parent} only (a parent domain, not {d.host})")
     if d.cross_domain_redirect:
         scope += "; SCOPE CHANGE: the file lives on another organisation's domain"

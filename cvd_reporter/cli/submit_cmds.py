@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
@@ -122,7 +123,7 @@ def _sent_line(entry: Any) -> str:
     return f"Sent {entry.id} ({entry.channel}) to {entry.recipient}: {last.answer if last else 'ok'}"
 
 
-def _finding(code: str, severity: str, message: str) -> "Finding":
+def _finding(code: str, severity: str, message: str) -> Finding:
     from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
 
     return Finding(code, severity, message)  # type: ignore[arg-type]
@@ -158,9 +159,9 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     """
     from pathlib import Path  # noqa: PLC0415
 
-    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
     from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
     from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
+    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",

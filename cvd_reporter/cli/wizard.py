@@ -13,13 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
+
+import yaml
 
 from cvd_reporter.app.context import Context, utc_now
-from cvd_reporter.cli.prompter import Choice, Prompter
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup
+from cvd_reporter.cli import wizard_lookup as wl
+from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
 from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
@@ -27,6 +33,7 @@ from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
+from cvd_reporter.core.validate import cvss_score, validate_report
 from cvd_reporter.errors import InternalError, Interrupted, ScopeError, StoreError, ValidationError
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
@@ -67,7 +74,7 @@ class BackgroundLookup:
     def _run(self) -> None:
         try:
             self.result = self._fn(self.target)
-        except Exception as e:  # noqa: BLE001 - nothing in the background may crash the wizard
+        except Exception as e:
             self.result = LookupResult(self.target, notes=[f"internal error ({type(e).__name__})"])
         finally:
             self.done.set()
@@ -286,8 +293,6 @@ class Wizard:
         self.ask("remediation")
 
     def _say_cvss(self) -> None:
-        from cvd_reporter.core.validate import cvss_score  # noqa: PLC0415
-
         vector = self.report().vulnerability.cvss
         scored = cvss_score(vector) if vector else None
         if vector and scored:
@@ -402,8 +407,6 @@ class Wizard:
                               organisation_domain=self.answers.get("_organisation"))
 
     def _preview(self) -> list:
-        from cvd_reporter.core.validate import validate_report  # noqa: PLC0415
-
         report = self.report()
         self.p.say(self.t("wizard.preview") + "\n" + self.render(report, report.language or self.lang))
         findings = validate_report(report, policy=self.policy, today=self.today, lang=self.lang)
@@ -413,8 +416,6 @@ class Wizard:
         return findings
 
     def _save_file(self) -> Path:
-        import yaml  # noqa: PLC0415
-
         default = f"cvd-report-{self.draft.id}.yaml"  # in the current folder
         target = Path(self.ask("save_path", default=default, validate=self._check_save_path,
                                transform=self._abspath, remember=False))
@@ -493,10 +494,6 @@ def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str
                 resume_id: str | None = None, status: TextIO | None = None) -> Wizard:
     """Wire a Wizard to the real world: the context's settings and clock, the draft store, the policy
     and wizard_lookup. The wizard runs for minutes, so it reads the clock at each step, not once."""
-    from functools import partial  # noqa: PLC0415
-
-    from cvd_reporter.cli import wizard_lookup as wl  # noqa: PLC0415
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
 
     settings = ctx.settings
     policy = load_policy(policy_name or settings.policy)

@@ -7,6 +7,8 @@ import sys
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.prompter import QuestionaryPrompter
+from cvd_reporter.cli.wizard import open_wizard
 from cvd_reporter.errors import InputNeeded
 
 
@@ -27,8 +29,6 @@ def new(app: AppContext, resume_id: str | None, policy_name: str | None) -> Resu
     if not (terminal.stdin and (terminal.stderr if app.json else terminal.stdout)):
         raise InputNeeded("`cvd-reporter new` asks questions and needs a terminal; without one, write a "
                           "report file (`cvd-reporter schema` describes it) and run `cvd-reporter submit REPORT`.")
-    from cvd_reporter.cli.prompter import QuestionaryPrompter  # noqa: PLC0415
-    from cvd_reporter.cli.wizard import open_wizard  # noqa: PLC0415
 
     prompter = QuestionaryPrompter(output=screen)
     wizard = open_wizard(app.context, lang=app.lang, prompter=prompter, policy_name=policy_name,

@@ -10,17 +10,21 @@ accepts the answer with a warning that ``submit`` checks it again before anythin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
+from cvd_reporter.core.lint import redact, scan_text
+from cvd_reporter.core.render import render_text
+from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import CvdError
 
 if TYPE_CHECKING:
+    from cvd_reporter.app.context import Context
     from cvd_reporter.core.findings import Finding
     from cvd_reporter.core.model import Report
     from cvd_reporter.core.policy import Policy
-    from cvd_reporter.app.context import Context
 
 
 
@@ -60,7 +64,7 @@ def _text(value: Any) -> str | None:
 def _describe_key(chosen: Any) -> str:
     verdict = getattr(chosen, "verdict", chosen)
     expires = getattr(verdict, "expires", None)
-    when = f"expires {expires.isoformat()[:10]}" if hasattr(expires, "isoformat") else "no expiry"
+    when = f"expires {expires.isoformat()[:10]}" if isinstance(expires, dt.date) else "no expiry"
     source = getattr(chosen, "source", None)
     return f"{getattr(verdict, 'fingerprint', '?')} ({when}" + (f"; from {source})" if source else ")")
 
@@ -73,8 +77,7 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
     wizard's background thread (with its own fetcher and resolver); every network step is bounded by
     ``settings.timeout``.
     """
-    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415
+    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - kept lazy, see above
 
     result = LookupResult(target)
     try:
@@ -84,10 +87,10 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
     settings = ctx.settings
     fetcher = Fetcher.from_settings(settings)
 
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415
-    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415
+    from cvd_reporter.app.scoping import check_targets  # noqa: PLC0415 - kept lazy, see above
+    from cvd_reporter.net.discovery import discover  # noqa: PLC0415 - kept lazy, see above
+    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415 - kept lazy, see above
+    from cvd_reporter.net.keys import find_keys  # noqa: PLC0415 - kept lazy, see above
 
     try:  # 1. scope
         verdict = check_targets([target], policy_scope=policy.scope, ctx=ctx, fetcher=fetcher,
@@ -130,16 +133,12 @@ class LintOutcome:
 def lint_text(text: str, *, own_emails: list[str], own_phones: list[str], path: str,
               lang: str = "en") -> LintOutcome:
     """The personal-data and secret scan (core.lint) on one evidence text."""
-    from cvd_reporter.core.lint import redact, scan_text  # noqa: PLC0415
-
     hits = scan_text(text, own_emails=own_emails, own_phones=own_phones, path=path)
     return LintOutcome([h.to_finding(lang) for h in hits], redact(text, hits) if hits else None)
 
 
 def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date | None = None) -> str:
     """The exact text the organisation will read (core.render)."""
-    from cvd_reporter.core.render import render_text  # noqa: PLC0415
-
     return render_text(report, policy=policy, lang=lang, date=today, has_reporter_key=bool(report.reporter.pgp_key),
                        evidence_names=[Path(e.path).name for e in report.evidence if e.path])
 
@@ -152,7 +151,7 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
     itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
-    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415
+    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - kept lazy, see above
 
     outcome = submit_report(path, ctx=ctx, lang=lang, confirm=confirm, progress=progress)
     plan = outcome.plan

@@ -14,8 +14,9 @@ is always set. The state history becomes the revision history, one revision per 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timezone
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 CSAF_VERSION = "2.0"
 PRODUCT_ID = "CSAFPID-0001"
@@ -36,9 +37,14 @@ _ANSWERS = frozenset({"acknowledged", "assessed", "fix_promised", "fixed"})
 
 
 class TimelineEntry(Protocol):
-    state: str
-    at: datetime
-    fix_date: date | None
+    """One state change (store.record.Event has it); read-only, so frozen records fit."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def fix_date(self) -> date | None: ...
 
 
 def build_csaf(*, report_id: str, title: str, organisation: str, target: str, policy: str,

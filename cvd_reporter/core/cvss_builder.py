@@ -7,8 +7,8 @@ core.validate.cvss_score (the ``cvss`` package).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from cvd_reporter.core.i18n import say
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import functools
 
+from publicsuffixlist import PublicSuffixList
+
 
 @functools.lru_cache(maxsize=1)
-def _psl():  # -> PublicSuffixList
-    from publicsuffixlist import PublicSuffixList  # noqa: PLC0415 - loaded on first use only
-
-    return PublicSuffixList()
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()  # reads the ~300 kB list: on first use only
 
 
 @functools.lru_cache(maxsize=65536)
@@ -22,7 +22,8 @@ def registrable_domain(host: str) -> str | None:
     host = host.lower().rstrip(".")
     if not host or ":" in host or host.replace(".", "").isdigit():
         return None
-    return _psl().privatesuffix(host)
+    domain: str | None = _psl().privatesuffix(host)
+    return domain
 
 
 def same_registrable_domain(a: str, b: str) -> bool:

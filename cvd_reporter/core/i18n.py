@@ -25,7 +25,7 @@ id itself (a visible, searchable defect instead of a crash); the tests keep that
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ LANGUAGES: tuple[str, ...] = ("en", "nl")
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(msgid: str) -> str:
     """Mark an id for extraction where it is stored now and looked up later; returns it unchanged."""
     return msgid
 
@@ -42,7 +42,7 @@ def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker name
 class Translator:
     """The texts of one language: ``_("wizard.saved", path=p)`` formats the text with named values."""
 
-    __slots__ = ("lang", "_catalogue")
+    __slots__ = ("_catalogue", "lang")
 
     def __init__(self, lang: str, catalogue: gettext.NullTranslations) -> None:
         self.lang = lang
@@ -68,7 +68,7 @@ def _load(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str | None) -> Translator:
     """The translator for ``lang`` (``nl`` or ``en``; anything else gets English), loaded once."""
     code = lang if lang in LANGUAGES else "en"

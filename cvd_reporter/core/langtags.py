@@ -44,7 +44,9 @@ def _expand(item: str) -> list[str]:
         if i == len(lo):
             out.append(prefix)
             return
-        for c in range(ord(lo[i]) if prefix == lo[:i] else ord("a"), (ord(hi[i]) if prefix == hi[:i] else ord("z")) + 1):
+        first = ord(lo[i]) if prefix == lo[:i] else ord("a")
+        last = ord(hi[i]) if prefix == hi[:i] else ord("z")
+        for c in range(first, last + 1):
             rec(prefix + chr(c), i + 1)
 
     rec("", 0)

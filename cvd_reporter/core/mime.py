@@ -24,12 +24,12 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from email import policy as email_policy
-from email.message import EmailMessage, MIMEPart
-from email.parser import BytesHeaderParser
+from email.message import EmailMessage, Message, MIMEPart
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import format_datetime
-from typing import Callable
 
 # CRLF line ends and folding at 78 columns: what goes on the wire (RFC 5322 §2.1.1).
 WIRE = email_policy.SMTP
@@ -200,7 +200,7 @@ def build_inner(*, report_text: str, subject: str, from_addr: str, to_addr: str,
     # quoted-printable keeps lines short and the part 7-bit (RFC 2045 §6.7) while staying readable.
     text.set_content(body, subtype="plain", charset="utf-8", cte="quoted-printable")
     text["Content-Language"] = lang
-    parts = [text]
+    parts: list[Message[str, str] | str] = [text]
 
     for index, (name, data, media_type) in enumerate(attachments, start=1):
         maintype, subtype = _media_type(media_type)
@@ -295,8 +295,6 @@ def build_encrypted(inner: bytes, *, encrypt: Callable[[bytes], bytes], from_add
 
 def is_pgp_mime(message: bytes) -> bool:
     """True when ``message`` is an RFC 3156 encrypted message whose payload is armored ciphertext."""
-    from email.parser import BytesParser  # noqa: PLC0415 - small, only needed here
-
     try:
         msg = BytesParser(policy=email_policy.default).parsebytes(message)
     except (ValueError, TypeError):
@@ -307,9 +305,11 @@ def is_pgp_mime(message: bytes) -> bool:
     if not isinstance(parts, list) or len(parts) != 2:
         return False
     control, data = parts
-    if control.get_content_type() != "application/pgp-encrypted":
+    if not isinstance(control, Message) or control.get_content_type() != "application/pgp-encrypted":
         return False
-    body = data.get_payload(decode=True) or b""
+    body = data.get_payload(decode=True) if isinstance(data, Message) else None
+    if not isinstance(body, bytes):
+        return False
     return body.strip().startswith(ARMOR_BEGIN) and body.strip().endswith(ARMOR_END)
 
 

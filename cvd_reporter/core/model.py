@@ -38,8 +38,8 @@ class F:
     type: str  # string | boolean | date | list | object
     description: str = ""
     enum: tuple[str, ...] | None = None
-    items: "F | None" = None
-    fields: "dict[str, F] | None" = None
+    items: F | None = None
+    fields: dict[str, F] | None = None
     fmt: str | None = None  # email | phone | uri | ip | cwe | cvss | language | line | contact
 
 
@@ -84,7 +84,7 @@ SPEC: dict[str, F] = {
         response=F("string", "The answer time their policy promises, e.g. '3 working days' or '5 werkdagen'.",
                    fmt="line"),
         source=_obj("Where the tool found the values above; a value without a source is your own.",
-                    **{name: SOURCE for name in SOURCED}),
+                    **dict.fromkeys(SOURCED, SOURCE)),
     ),
     "target": _obj(
         "The vulnerable system: at least one URL or IP address.",
@@ -208,7 +208,8 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO strings), without empty values: what a report file holds."""
-        return _prune(_plain(dataclasses.asdict(self)))
+        plain: dict[str, Any] = _prune(_plain(dataclasses.asdict(self)))
+        return plain
 
 
 _CLASSES: dict[str, type] = {

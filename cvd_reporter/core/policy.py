@@ -59,7 +59,7 @@ class Policy:
     source: str | None = field(default=None, compare=False)
 
     @classmethod
-    def from_dict(cls, data: Any, *, source: str | None = None) -> "Policy":
+    def from_dict(cls, data: Any, *, source: str | None = None) -> Policy:
         where = f" in {source}" if source else ""
         if not isinstance(data, dict):
             raise ValidationError(f"A policy profile must be a mapping{where}.")

@@ -11,12 +11,13 @@ Pure: no prompts, no files, no network; ``today`` comes in through the Context.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
-import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Union
+from typing import Any
 
 from cvd_reporter.core import cvss_builder, cwe
 from cvd_reporter.core.i18n import N_, say
@@ -59,7 +60,7 @@ class Context:
 
 
 Checker = Callable[[Any, Context], "str | None"]
-Text = Union[str, Callable[[str], str]]
+Text = str | Callable[[str], str]
 """A catalogue id (``question.title``), or a function of the language for texts that are not ours to
 word (a policy rule in the policy's own words) or that combine catalogue texts (a CWE name and id)."""
 
@@ -243,8 +244,8 @@ _QUESTIONS: tuple[Question, ...] = (
     # 3. vulnerability
     _q("title", "text", "vulnerability", fld="vulnerability.title"),
     Question("cwe", "select", "question.cwe", "vulnerability", "vulnerability.cwe",
-             options=tuple(Option(w.id, w.say) for w in cwe.COMMON)
-             + (Option("other", N_("question.cwe.other")), Option("unknown", N_("question.cwe.unknown")))),
+             options=(*(Option(w.id, w.say) for w in cwe.COMMON),
+                      Option("other", N_("question.cwe.other")), Option("unknown", N_("question.cwe.unknown")))),
     _q("cwe_other", "text", "vulnerability", fld="vulnerability.cwe", check=_check_cwe,
        hint=N_("question.cwe_other.hint")),
     _q("cvss_mode", "select", "vulnerability", fld="vulnerability.cvss", options=("none", "build", "vector")),
@@ -328,7 +329,9 @@ def build_report(answers: Mapping[str, Any], *, policy: Policy, lang: str,
                  organisation_domain: str | None = None) -> Report:
     """The Report the answers describe (what `validate` and `submit` will see in the file)."""
     a = answers
-    text = lambda key: (str(a.get(key) or "").strip() or None)  # noqa: E731
+
+    def text(key: str) -> str | None:
+        return str(a.get(key) or "").strip() or None
 
     anonymous = bool(a.get("reporter_anonymous")) and not (text("reporter_email") or text("reporter_phone"))
     reporter = Reporter(name=text("reporter_name"), email=text("reporter_email"), phone=text("reporter_phone"),

@@ -85,7 +85,7 @@ def render_text(report: Report, *, policy: Policy, lang: str, report_id: str | N
     if report.evidence:
         lines += _section(t("render.evidence"))
         names = evidence_names or [e.path or "" for e in report.evidence]
-        for name, ev in zip(names, report.evidence):
+        for name, ev in zip(names, report.evidence, strict=False):
             lines.append(f"  - {name}" + (f": {ev.description}" if ev.description else ""))
 
     lines += _section(t("render.conduct"))

@@ -52,7 +52,7 @@ class ScopeTarget:
         }
 
     @classmethod
-    def of(cls, t: Target) -> "ScopeTarget":
+    def of(cls, t: Target) -> ScopeTarget:
         return cls(original=t.original, kind=t.kind, host=t.host, ip=None if t.ip is None else t.host,
                    port=t.port, url=t.url,
                    registrable_domain=t.registrable_domain, unicode_host=t.unicode_host, zone=t.zone,
@@ -123,9 +123,7 @@ def needs_securitytxt(target: ScopeTarget, policy: PolicyScope | None) -> bool:
     """Whether :func:`decide` would look at security.txt evidence (so the caller can skip fetching)."""
     if target.ip is not None:
         return False
-    if policy is not None and (policy.has_includes or policy.excluded_host(target.host)):
-        return False
-    return True
+    return not (policy is not None and (policy.has_includes or policy.excluded_host(target.host)))
 
 
 def decide(target: ScopeTarget, *, policy: PolicyScope | None = None, resolution: Resolution | None = None,

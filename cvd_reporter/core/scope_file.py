@@ -6,8 +6,9 @@ domains and networks. Pure: parses text or data handed in; reading the file is t
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding, shown
@@ -103,7 +104,7 @@ class PolicyScope:
                 "exclude": [r.to_dict() for r in self.exclude], "exclude_note": self.exclude_note}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> "PolicyScope":
+    def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> PolicyScope:
         """Build from a ``scope:`` section (format in the README, "Scope")."""
         if not isinstance(d, Mapping):
             raise ValidationError("The policy's scope section must be a mapping with 'include' and/or 'exclude'.")
@@ -118,7 +119,7 @@ class PolicyScope:
         return cls(include=include, exclude=exclude, exclude_note=note, source=source)
 
     @classmethod
-    def from_text(cls, text: str, *, name: str = "policy") -> "PolicyScope | None":
+    def from_text(cls, text: str, *, name: str = "policy") -> PolicyScope | None:
         """Parse a YAML or JSON policy file's text; None when it has no ``scope`` section."""
         import yaml  # noqa: PLC0415 - only when a policy is given
 

@@ -53,13 +53,21 @@ _SENT_OR_LATER = frozenset(STATES) - {"draft"}
 class StateView(Protocol):
     """What the rules need to know of a report (store.record.ReportRecord has it)."""
 
-    id: str
-    state: str
-    calendar: str
-    response_days: int | None
-    sent_on: date | None
-    fix_date: date | None
-    purged_at: object | None
+    # Read-only properties, so a frozen dataclass (ReportRecord) satisfies the protocol.
+    @property
+    def id(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def calendar(self) -> str: ...
+    @property
+    def response_days(self) -> int | None: ...
+    @property
+    def sent_on(self) -> date | None: ...
+    @property
+    def fix_date(self) -> date | None: ...
+    @property
+    def purged_at(self) -> object | None: ...
 
 
 @dataclass(frozen=True)
@@ -147,14 +155,16 @@ def _refusal(current: str, new: str) -> str:
     if current == "draft" and new in _SENT_OR_LATER:
         return f"The report was never sent, so it cannot be {new.replace('_', ' ')}; mark it sent first."
     options = ", ".join(sorted(s.replace("_", "-") for s in TRANSITIONS[current]))
-    return f"A report that is {current.replace('_', ' ')} cannot become {new.replace('_', ' ')}; it can become: {options}."
+    return (f"A report that is {current.replace('_', ' ')} cannot become {new.replace('_', ' ')}; "
+            f"it can become: {options}.")
 
 
 def next_due(report: StateView, today: date) -> Due | None:
     """What the reporter or the organisation owes next, with its date and whether it is overdue."""
     state, rid = report.state, report.id
     if state == "draft":
-        return Due("send the report", hint=f"cvd-reporter submit, or mark {rid} sent --date D after sending it yourself")
+        return Due("send the report",
+                   hint=f"cvd-reporter submit, or mark {rid} sent --date D after sending it yourself")
     if state in AWAITING_ANSWER:
         what = {
             "sent": "answer from the organisation (assessment and expected fix date)",

@@ -11,8 +11,14 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import phonenumbers
+from cvss import CVSS3, CVSS4
+from cvss.exceptions import CVSSError
+from email_validator import EmailNotValidError, validate_email
+
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
+from cvd_reporter.core.mime import REPORT_ID_RE
 from cvd_reporter.core.model import Report, suggest
 from cvd_reporter.core.policy import Policy
 
@@ -21,8 +27,6 @@ CWE_RE = re.compile(r"^CWE-[1-9][0-9]{0,4}$")
 
 def check_email(value: str) -> str | None:
     """None when ``value`` is a valid address; otherwise the reason (syntax only, no DNS)."""
-    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415
-
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError as e:
@@ -31,8 +35,6 @@ def check_email(value: str) -> str | None:
 
 
 def check_phone(value: str, region: str = "NL") -> bool:
-    import phonenumbers  # noqa: PLC0415
-
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -58,9 +60,6 @@ def check_ip(value: str) -> bool:
 
 def check_cvss(vector: str) -> str | None:
     """None when the vector is valid CVSS 3.1 or 4.0; otherwise the reason."""
-    from cvss import CVSS3, CVSS4  # noqa: PLC0415
-    from cvss.exceptions import CVSSError  # noqa: PLC0415
-
     v = vector.strip()
     try:
         if v.startswith("CVSS:3.1/") or v.startswith("CVSS:3.0/"):
@@ -75,9 +74,6 @@ def check_cvss(vector: str) -> str | None:
 
 
 def cvss_score(vector: str) -> tuple[float, str] | None:
-    from cvss import CVSS3, CVSS4  # noqa: PLC0415
-    from cvss.exceptions import CVSSError  # noqa: PLC0415
-
     try:
         if vector.startswith("CVSS:4.0/"):
             c4 = CVSS4(vector)
@@ -102,8 +98,6 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
 
     def add(code: str, severity: str, field: str | None = None, **params: object) -> None:
         out.append(make(code, severity, lang, field=field, **params))  # type: ignore[arg-type]
-
-    from cvd_reporter.core.mime import REPORT_ID_RE  # noqa: PLC0415 - the id goes into headers and file names
 
     if report.id is not None and not REPORT_ID_RE.match(report.id):
         add("invalid_report_id", "error", "id", value=report.id)

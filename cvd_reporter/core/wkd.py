@@ -50,7 +50,7 @@ def split_address(address: str) -> tuple[str, str]:
 def wkd_hash(local: str) -> str:
     """z-base-32 of the SHA-1 of the lowercased local part (the WKD draft lowercases ASCII only)."""
     lowered = "".join(c.lower() if c.isascii() else c for c in local)
-    return zbase32(hashlib.sha1(lowered.encode("utf-8")).digest())  # noqa: S324 - the draft's hash
+    return zbase32(hashlib.sha1(lowered.encode("utf-8")).digest())
 
 
 @dataclass(frozen=True)

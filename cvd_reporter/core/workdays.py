@@ -27,6 +27,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.easter import easter
 
 from cvd_reporter.errors import ValidationError
 
@@ -69,8 +73,6 @@ def check_calendar(calendar: str) -> str:
 @lru_cache(maxsize=64)
 def _nl_public(year: int) -> frozenset[date]:
     """The Dutch public holidays of the ``holidays`` package (category "public"), once per year."""
-    import holidays  # noqa: PLC0415 - 40 ms to import; only commands that compute deadlines pay for it
-
     return frozenset(holidays.country_holidays("NL", years=year))
 
 
@@ -80,7 +82,6 @@ def holidays_in(year: int, calendar: str) -> frozenset[date]:
     check_calendar(calendar)
     if calendar == "weekends":
         return frozenset()
-    from dateutil.easter import easter  # noqa: PLC0415 - a dependency of holidays
 
     public = set(_nl_public(year))
     if calendar == "nl-public":
@@ -127,10 +128,8 @@ def local_date(at: datetime, calendar: str) -> date:
     if at.tzinfo is None or tz_name is None:
         return at.date()
     try:
-        from zoneinfo import ZoneInfo  # noqa: PLC0415
-
         return at.astimezone(ZoneInfo(tz_name)).date()
-    except Exception:  # noqa: BLE001 - ZoneInfoNotFoundError when the OS has no tzdata
+    except Exception:
         return at.date()
 
 

@@ -25,9 +25,11 @@ import base64
 import copy
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
+from urllib.parse import urlsplit
 
 from cvd_reporter.core.mime import ARMOR_BEGIN, ARMOR_END, check_report_id
 from cvd_reporter.errors import DeliveryError, NetworkError
@@ -287,6 +289,4 @@ def _reason(data: dict[str, Any]) -> str:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
     return urlsplit(url).hostname or url

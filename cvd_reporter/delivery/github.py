@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from cvd_reporter.delivery.api import network_failure
 from cvd_reporter.errors import DeliveryError, NetworkError, UsageError

@@ -23,12 +23,16 @@ import hashlib
 import json
 import os
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from cvd_reporter.core.mime import check_report_id, is_pgp_mime
+from cvd_reporter.core.pgp.stream_mime import HEAD_BYTES, TAIL_BYTES, BoundaryScan, boundary_of, check_structure
+from cvd_reporter.delivery.api import is_encrypted_payload
 from cvd_reporter.errors import StoreError
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -85,7 +89,7 @@ def _now(now: datetime | None) -> str:
 
 def entry_id(channel: str, key: str) -> str:
     """Short, stable id of one message: the same channel and key always give the same id."""
-    return hashlib.sha256(f"{channel}\0{key}".encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(f"{channel}\0{key}".encode()).hexdigest()[:12]
 
 
 def is_encrypted(channel: str, payload: bytes) -> bool:
@@ -93,8 +97,6 @@ def is_encrypted(channel: str, payload: bytes) -> bool:
     if channel == "email":
         return is_pgp_mime(payload)
     if channel == "api":
-        from cvd_reporter.delivery.api import is_encrypted_payload  # noqa: PLC0415
-
         try:
             return is_encrypted_payload(json.loads(payload.decode("utf-8")))
         except (UnicodeDecodeError, ValueError):
@@ -294,16 +296,16 @@ class Outbox:
         path = self.dir / f"{ident}.lock"
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            try:
-                import fcntl  # noqa: PLC0415 - POSIX
+            if sys.platform != "win32":
+                import fcntl  # noqa: PLC0415 - POSIX only
 
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     raise StoreError(f"The outbox entry {ident} is being sent by another cvd-reporter right now.",
                                      code="busy") from None
-            except ImportError:  # pragma: no cover - Windows: msvcrt locks a byte range instead
-                import msvcrt  # noqa: PLC0415
+            else:  # pragma: no cover - Windows: msvcrt locks a byte range instead
+                import msvcrt  # noqa: PLC0415 - Windows only
 
                 try:
                     msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
@@ -317,8 +319,6 @@ class Outbox:
 
 def _scan_mail(path: Path) -> tuple[bool, str, int]:
     """(is RFC 3156 encrypted, SHA-256, size) of a message file, read in 1 MiB pieces."""
-    from cvd_reporter.core.pgp.stream_mime import HEAD_BYTES, TAIL_BYTES, BoundaryScan, boundary_of, \
-        check_structure  # noqa: PLC0415
 
     digest = hashlib.sha256()
     size = 0

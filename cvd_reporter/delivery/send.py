@@ -8,11 +8,15 @@ server's answer in its history, and the DeliveryError says how to send it again.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
+from urllib.parse import urlsplit
 
+from cvd_reporter.delivery import api, github, smtp
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.errors import DeliveryError, StoreError
+from cvd_reporter.net.http import Fetcher
 
 
 def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetcher: Any = None, force: bool = False,
@@ -39,7 +43,8 @@ def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetch
                                 code="check_first", data={"id": entry.id})
         if entry.channel == "email" and not settings.smtp_host:  # not an attempt: nothing was tried
             hint = manual_send_hint(entry)
-            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}", code="smtp_not_configured",
+            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}",
+                                code="smtp_not_configured",
                                 data={"id": entry.id, "path": str(entry.path), "temporary": True})
         # An e-mail is sent from its file in pieces (issue 16); API and GitHub payloads are small JSON.
         payload = outbox.checked_path(entry) if entry.channel in ("email", "api") else outbox.read(entry)
@@ -70,7 +75,6 @@ def _answer(receipt: dict[str, Any]) -> str:
 def _fetcher(settings: Any, fetcher: Any) -> Any:
     if fetcher is not None:
         return fetcher
-    from cvd_reporter.net.http import Fetcher  # noqa: PLC0415 - requests is slow to import
 
     return Fetcher.from_settings(settings)
 
@@ -79,16 +83,12 @@ def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any,
              clock: Callable[[], datetime] | None, meter: Any = None) -> dict[str, Any]:
     route = entry.route
     if entry.channel == "email":
-        from cvd_reporter.delivery import smtp  # noqa: PLC0415
-
         password = settings.secret("smtp_password") if settings.smtp_user else None
         mail_from = route.get("mail_from") or settings.smtp_from or settings.smtp_user
         rcpt_to = list(route.get("rcpt_to") or [entry.recipient])
         return smtp.send(payload, settings=settings, password=password, mail_from=mail_from,
                          rcpt_to=rcpt_to, meter=meter, clock=clock).to_dict()
     if entry.channel == "api":
-        from cvd_reporter.delivery import api  # noqa: PLC0415
-
         url = route.get("url") or entry.recipient
         token = settings.secret("api_token", required=False)
         if token and not same_origin(url, settings.api_url):
@@ -97,8 +97,6 @@ def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any,
                                fetcher=_fetcher(settings, fetcher), allow_plaintext=entry.plaintext,
                                clock=clock).to_dict()
     if entry.channel == "github":
-        from cvd_reporter.delivery import github  # noqa: PLC0415
-
         api_url = route.get("api_url") or settings.github_api_url
         if not same_origin(api_url, settings.github_api_url):
             raise credential_elsewhere(entry, api_url, settings.github_api_url, "github.api_url", "the GitHub token")
@@ -110,8 +108,6 @@ def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any,
 
 
 def _origin(url: str | None) -> tuple[str, str, int] | None:
-    from urllib.parse import urlsplit  # noqa: PLC0415
-
     try:
         parts = urlsplit(url or "")
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -130,7 +126,8 @@ def same_origin(url: str | None, configured: str | None) -> bool:
 def credential_elsewhere(entry: OutboxEntry, url: str, configured: str | None, key: str, what: str) -> DeliveryError:
     """A stored entry names another endpoint than the one today's credential was configured for: the
     credential is not sent there (it belongs to ``configured`` only), and nothing is attempted."""
-    return DeliveryError(f"The outbox entry {entry.id} goes to {_origin(url)[1] if _origin(url) else url!r}, but "
+    origin = _origin(url)
+    return DeliveryError(f"The outbox entry {entry.id} goes to {origin[1] if origin else url!r}, but "
                          f"{what} is configured for {configured or 'no endpoint'} ({key}); it is only ever sent "
                          f"there. Set {key} to that endpoint to send this entry.",
                          code="credential_elsewhere", data={"id": entry.id, "temporary": True})

@@ -21,10 +21,11 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cvd_reporter.core import mime
 from cvd_reporter.errors import ConfigError, DeliveryError
@@ -53,9 +54,11 @@ class SmtpReceipt:
 
 
 def _connect(host: str, port: int, connect_map: dict[tuple[str, int], tuple[str, int]], timeout: float,
-             watch: SocketDeadline, source: tuple[str, int] | None) -> socket.socket:
+             watch: SocketDeadline, source: object) -> socket.socket:
     target = connect_map.get((host.lower().rstrip("."), port), (host, port))
-    sock = socket.create_connection(target, timeout, source)
+    # smtplib's source_address: None, or the (host, port) the caller gave it.
+    bind = source if isinstance(source, tuple) else None
+    sock = socket.create_connection(target, timeout, bind)
     watch.register(sock)
     return sock
 
@@ -69,17 +72,20 @@ def _ehlo_name(sock: socket.socket) -> str:
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 
-def _clients(connect_map: dict[tuple[str, int], tuple[str, int]], watch: SocketDeadline) -> tuple[type, type]:
+def _clients(connect_map: dict[tuple[str, int], tuple[str, int]],
+             watch: SocketDeadline) -> tuple[type[smtplib.SMTP], type[smtplib.SMTP_SSL]]:
     class MappedSMTP(smtplib.SMTP):
         # smtplib keeps the name given to connect() in self._host and uses it for SNI and the
         # certificate check in starttls(); only the TCP target changes here.
-        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # type: ignore[override]
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
             sock = _connect(host, port, connect_map, timeout, watch, self.source_address)
             self.local_hostname = _ehlo_name(sock)
             return sock
 
     class MappedSMTPS(smtplib.SMTP_SSL):
-        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:  # type: ignore[override]
+        _host: str  # set by smtplib.SMTP.__init__ and by send() below; not in the type stubs
+
+        def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
             sock = _connect(host, port, connect_map, timeout, watch, self.source_address)
             self.local_hostname = _ehlo_name(sock)
             return self.context.wrap_socket(sock, server_hostname=self._host)
@@ -156,7 +162,9 @@ def send(message: bytes | Path, *, settings: Any, password: str | None, mail_fro
                     client = tls_cls(local_hostname="localhost", timeout=timeout, context=ctx)
                 else:
                     client = plain_cls(local_hostname="localhost", timeout=timeout)
-                client._host = host  # smtplib sets it only in __init__; it drives SNI and the name check
+                # smtplib sets _host only in __init__; it drives SNI and the name check (private, not in
+                # the type stubs).
+                client._host = host  # type: ignore[attr-defined]
                 client.connect(host, port)
                 stage = "ehlo"
                 code, resp = client.ehlo()

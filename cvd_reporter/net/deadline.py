@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import socket
 import threading
-from typing import Any
+from typing import Any, TypeVar
+
+_D = TypeVar("_D", bound="SocketDeadline")
 
 
 class DeadlinePassed(TimeoutError):
@@ -42,7 +44,7 @@ class SocketDeadline:
                 except OSError:
                     pass
 
-    def __enter__(self) -> "SocketDeadline":
+    def __enter__(self: _D) -> _D:
         self._timer.start()
         return self
 

@@ -19,9 +19,10 @@ import hashlib
 import ipaddress
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.domains import parent_domains, registrable_domain
@@ -32,10 +33,11 @@ from cvd_reporter.core.securitytxt import (
     MAX_BYTES,
     WELL_KNOWN_PATH,
     SecurityTxt,
+    apply_signature,
     looks_like_html,
     parse,
+    verify_signature,
 )
-from cvd_reporter.core.securitytxt import apply_signature, verify_signature
 from cvd_reporter.core.target import WEB_SCHEMES, Target
 from cvd_reporter.core.target import parse_target as parse_target_text
 from cvd_reporter.errors import DiscoveryError, NetworkError, TargetError

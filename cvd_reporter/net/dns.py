@@ -3,15 +3,14 @@ otherwise the system configuration. Every wait is bounded by the total ``timeout
 
 from __future__ import annotations
 
-from typing import Any
-
 import dns.flags
 import dns.resolver
 
 from cvd_reporter.errors import NetworkError
+from cvd_reporter.settings import Settings
 
 
-def make_resolver(settings: Any = None, *, server: tuple[str, int] | None = None,
+def make_resolver(settings: Settings | None = None, *, server: tuple[str, int] | None = None,
                   timeout: float | None = None) -> dns.resolver.Resolver:
     """A resolver honouring ``--dns-server`` and ``--timeout`` (lifetime = total deadline)."""
     server = server or (settings.dns_server if settings is not None else None)

@@ -19,6 +19,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+import dns.exception
+import dns.flags
+import dns.resolver
+
 from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
 from cvd_reporter.core.pgp.keys import KeyVerdict, judge
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
@@ -166,8 +170,6 @@ class _BudgetResolver:
         self._resolver, self._budget = resolver, budget
 
     def resolve(self, name: str, rdtype: str, **kw: Any) -> Any:
-        import dns.exception  # noqa: PLC0415
-
         try:
             left = self._budget.left()
         except NetworkError:
@@ -204,7 +206,8 @@ def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: An
     for uri in dns_uris:
         # RFC 9116's own example label is not a valid RFC 7929 name, so compute the owner name from
         # each contact in the URI's domain and ask for the literal name only when none matches.
-        names = [(openpgpkey_name(a), a) for a in emails if a.rsplit("@", 1)[1].lower() == uri.domain]
+        names: list[tuple[str, str | None]] = [
+            (openpgpkey_name(a), a) for a in emails if a.rsplit("@", 1)[1].lower() == uri.domain]
         if uri.name not in {n for n, _ in names}:
             names.append((uri.name or "", None))
         for name, address in names:
@@ -343,9 +346,6 @@ def _from_vks_fingerprint(found: KeyDiscovery, fpr: str, fetcher: Any, keyserver
 
 def _openpgpkey_host_exists(resolver: Any, host: str) -> bool | None:
     """Does ``host`` exist in DNS? True/False, or None when DNS could not tell (timeout, SERVFAIL)."""
-    import dns.exception  # noqa: PLC0415
-    import dns.resolver  # noqa: PLC0415
-
     try:
         resolver.resolve(host, "A")
         return True
@@ -373,10 +373,6 @@ def _from_wkd(found: KeyDiscovery, address: str, fetcher: Any, resolver: Any, no
 
 def _from_dns(found: KeyDiscovery, source: str, name: str, address: str | None, resolver: Any,
               now: datetime) -> None:
-    import dns.exception  # noqa: PLC0415
-    import dns.flags  # noqa: PLC0415
-    import dns.resolver  # noqa: PLC0415
-
     try:
         answer = resolver.resolve(name, "OPENPGPKEY")
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):

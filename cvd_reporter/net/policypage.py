@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from cvd_reporter.errors import NetworkError
 
 if TYPE_CHECKING:
-    from cvd_reporter.net.http import FetchResult, Fetcher
+    from cvd_reporter.net.http import Fetcher, FetchResult
 
 MAX_BYTES = 2 * 1024 * 1024  # a policy page is text; 2 MiB leaves room for heavy CMS markup
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8"
 
 
-def fetch_policy_page(url: str, fetcher: "Fetcher", *, timeout: float | None = None) -> "FetchResult":
+def fetch_policy_page(url: str, fetcher: Fetcher, *, timeout: float | None = None) -> FetchResult:
     """GET the page (at most 5 https redirects); a non-200 answer is an error, not an empty page.
     ``timeout`` is what is left of a larger search's one deadline (default: the fetcher's)."""
     result = fetcher.get(url, max_bytes=MAX_BYTES, accept=ACCEPT, timeout=timeout)

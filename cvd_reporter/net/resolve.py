@@ -12,8 +12,9 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import dns.exception
 import dns.message
@@ -21,6 +22,9 @@ import dns.name
 import dns.resolver
 
 from cvd_reporter.core.scope import Resolution
+from cvd_reporter.errors import NetworkError
+from cvd_reporter.net.dns import make_resolver
+from cvd_reporter.settings import Settings
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,7 +34,7 @@ DEFAULT_WORKERS = 32
 
 def _chain(response: dns.message.Message | None) -> list[str]:
     """The CNAME targets in the answer, in order (RFC 1034 section 3.6.2: an alias is followed)."""
-    if response is None:
+    if not isinstance(response, dns.message.QueryMessage):  # only a query's answer has a chain
         return []
     try:
         cnames = response.resolve_chaining().cnames
@@ -108,7 +112,7 @@ def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = DEFA
                         return
                     incoming.append(item)
                     cond.notify_all()
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, which re-raises it
+        except BaseException as e:
             state["error"] = e
         finally:
             with cond:
@@ -128,7 +132,7 @@ def map_bounded(fn: Callable[[T], R], items: Iterable[T], *, workers: int = DEFA
                 while not ((pending and pending[0].done()) or (incoming and len(pending) < window)
                            or (state["eof"] and not incoming and not pending)):
                     cond.wait()
-                new = []
+                new: list[T] = []
                 while incoming and len(pending) + len(new) < window:
                     new.append(incoming.popleft())
                 cond.notify_all()
@@ -157,16 +161,13 @@ def resolve_many(hosts: Iterable[str], *, resolver: dns.resolver.Resolver, timeo
     return map_bounded(lambda h: resolve_host(h, resolver=resolver, timeout=timeout), hosts, workers=workers)
 
 
-def make_host_resolver(settings: Any, *, timeout: float | None = None) -> Callable[[str], Resolution]:
+def make_host_resolver(settings: Settings, *, timeout: float | None = None) -> Callable[[str], Resolution]:
     """A ``host -> Resolution`` function for a whole batch (``--dns-server``, ``--timeout``).
 
     The resolver is made on first use (a batch of IP addresses needs none) and shared: dnspython's
     Resolver is safe to share between threads when it has no cache, and make_resolver sets none.
     When no resolver can be made (no system configuration), every lookup says so.
     """
-    from cvd_reporter.errors import NetworkError  # noqa: PLC0415
-    from cvd_reporter.net.dns import make_resolver  # noqa: PLC0415
-
     total = timeout if timeout is not None else float(settings.timeout)
     lock = threading.Lock()
     made: dict[str, Any] = {}

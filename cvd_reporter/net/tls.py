@@ -16,7 +16,7 @@ def make_ssl_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     """
     ctx = ssl.create_default_context()
     try:  # certifi, when present, is what requests users expect on machines without a system store
-        import certifi  # noqa: PLC0415
+        import certifi  # noqa: PLC0415 - optional (it comes with requests); the guard needs it here
 
         ctx.load_verify_locations(cafile=certifi.where())
     except (ImportError, OSError):

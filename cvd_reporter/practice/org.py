@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import trustme
+import yaml
+
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core.wkd import wkd_hash
 from cvd_reporter.store.fs import private_dir, write_private
+
+with warnings.catch_warnings():  # pgpy warns about the cryptography it uses, on import and on use
+    warnings.simplefilter("ignore")
+    import pgpy
+    from pgpy.constants import (
+        CompressionAlgorithm,
+        EllipticCurveOID,
+        HashAlgorithm,
+        KeyFlags,
+        PubKeyAlgorithm,
+        SymmetricKeyAlgorithm,
+    )
 
 DOMAIN = "oefendorp.test"
 WWW = f"www.{DOMAIN}"
@@ -38,16 +55,12 @@ class PracticeOrg:
 
     @property
     def wkd_path(self) -> str:
-        return f"/.well-known/openpgpkey/{DOMAIN}/hu/{wkd_hash(SECURITY_ADDRESS.split('@')[0])}"
+        return f"/.well-known/openpgpkey/{DOMAIN}/hu/{wkd_hash(SECURITY_ADDRESS.split('@', maxsplit=1)[0])}"
 
 
 def _make_key():  # -> pgpy.PGPKey (ed25519 primary + cv25519 encryption subkey)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
-        from pgpy.constants import (  # noqa: PLC0415
-            CompressionAlgorithm, EllipticCurveOID, HashAlgorithm, KeyFlags, PubKeyAlgorithm, SymmetricKeyAlgorithm,
-        )
 
         key = pgpy.PGPKey.new(PubKeyAlgorithm.EdDSA, EllipticCurveOID.Ed25519)
         uid = pgpy.PGPUID.new(f"{NAME['nl']} CERT", email=SECURITY_ADDRESS)
@@ -68,7 +81,7 @@ def _security_txt(now: dt.datetime) -> str:
         f"# security.txt van {NAME['nl']} (oefenomgeving van cvd-reporter)\n"
         f"Contact: mailto:{SECURITY_ADDRESS}\n"
         f"Encryption: https://{OPENPGPKEY}/.well-known/openpgpkey/{DOMAIN}/hu/"
-        f"{wkd_hash(SECURITY_ADDRESS.split('@')[0])}\n"
+        f"{wkd_hash(SECURITY_ADDRESS.split('@', maxsplit=1)[0])}\n"
         f"Expires: {expires}\n"
         f"Preferred-Languages: nl, en\n"
         f"Policy: https://{WWW}/responsible-disclosure\n"
@@ -104,13 +117,6 @@ attestations: {ATTESTATIONS}
 
 def build(folder: Path, *, now: dt.datetime | None = None) -> PracticeOrg:
     """Create the organisation's CA, certificate, key, signed security.txt and policy in ``folder``."""
-    import json  # noqa: PLC0415
-
-    import trustme  # noqa: PLC0415
-    import yaml  # noqa: PLC0415
-
-    from cvd_reporter.app.profiles import load_policy  # noqa: PLC0415
-
     now = now or dt.datetime.now(dt.timezone.utc)
     private_dir(folder)
     ca = trustme.CA(organization_name="cvd-reporter practice CA (one-off)")
@@ -122,9 +128,6 @@ def build(folder: Path, *, now: dt.datetime | None = None) -> PracticeOrg:
     key = _make_key()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
-        from pgpy.constants import HashAlgorithm  # noqa: PLC0415
-
         message = pgpy.PGPMessage.new(_security_txt(now), cleartext=True)
         message |= key.sign(message, hash=HashAlgorithm.SHA256)
         signed = str(message).encode() + (b"" if str(message).endswith("\n") else b"\n")
@@ -146,10 +149,8 @@ def decrypt(org: PracticeOrg, armored: bytes) -> bytes:
     """What the municipality does on arrival: decrypt with its private key."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
-
         key, _ = pgpy.PGPKey.from_blob(org.key_armored)
         message = pgpy.PGPMessage.from_blob(armored)
         plain = key.decrypt(message).message
-    return plain if isinstance(plain, (bytes, bytearray)) else str(plain).encode()
+    return bytes(plain) if isinstance(plain, (bytes, bytearray)) else str(plain).encode()
 

@@ -13,14 +13,18 @@ import email
 import email.policy
 import shutil
 import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterator
-
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 from cvd_reporter.core.i18n import translator
 from cvd_reporter.practice import org as practice_org
+from cvd_reporter.practice.servers import PracticeDNS, PracticeHTTPS, PracticeSMTP
 from cvd_reporter.settings import ConnectTo, Settings
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -90,8 +94,6 @@ class Practice:
 @contextmanager
 def practice_world(*, folder: Path | None = None, timeout: float = 5.0) -> Iterator[Practice]:
     """Build the organisation and start its servers; stop them (and remove a temporary folder) after."""
-    from cvd_reporter.practice.servers import PracticeDNS, PracticeHTTPS, PracticeSMTP  # noqa: PLC0415
-
     temporary = folder is None
     base = Path(tempfile.mkdtemp(prefix="cvd-practice-")) if folder is None else folder
     private_dir(base)
@@ -118,8 +120,6 @@ def practice_world(*, folder: Path | None = None, timeout: float = 5.0) -> Itera
 
 
 def write_sample(practice: Practice, lang: str) -> Path:
-    import yaml  # noqa: PLC0415
-
     folder = practice.folder / "reporter"
     write_private(folder / "request.txt", SAMPLE_EVIDENCE)
     return write_private(folder / "report.yaml", yaml.safe_dump(sample_report(lang), allow_unicode=True,
@@ -140,7 +140,11 @@ def received(practice: Practice) -> list[dict[str, Any]]:
             "raw": raw.decode("utf-8", "replace"),
         }
         if entry["encrypted"]:
-            armored = outer.get_payload()[1].get_payload(decode=True)
+            parts = outer.get_payload()
+            data = parts[1] if isinstance(parts, list) else None
+            armored = data.get_payload(decode=True) if isinstance(data, Message) else None
+            if not isinstance(armored, bytes):
+                raise RuntimeError("the practice server received a malformed PGP/MIME message")
             inner = email.message_from_bytes(practice_org.decrypt(practice.org, armored),
                                              policy=email.policy.default)
             body = inner.get_body(("plain",))

@@ -5,12 +5,18 @@ Each binds port 0 (the kernel picks a free port) on 127.0.0.1 and stops with the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import threading
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from dnslib import RCODE, RR
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 from cvd_reporter.practice.org import DOMAIN, HOSTS, OPENPGPKEY, SMTP_HOST, WWW, PracticeOrg
 
@@ -22,7 +28,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet: the practice run prints its own story
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         routes = self.server.routes
@@ -38,6 +44,7 @@ class _Handler(BaseHTTPRequestHandler):
 class PracticeHTTPS:
     def __init__(self, org: PracticeOrg) -> None:
         class Server(ThreadingHTTPServer):
+            routes: dict[tuple[str, str], tuple[int, str, bytes]]  # (host or "*", path) -> answer
             daemon_threads = True
             block_on_close = False
 
@@ -64,7 +71,7 @@ class PracticeHTTPS:
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
 
-    def start(self) -> "PracticeHTTPS":
+    def start(self) -> PracticeHTTPS:
         self._thread.start()
         return self
 
@@ -77,9 +84,6 @@ class PracticeDNS:
     """Authoritative answers for the practice domain: every name -> 127.0.0.1, ::1."""
 
     def __init__(self) -> None:
-        from dnslib import RCODE, RR  # noqa: PLC0415
-        from dnslib.server import BaseResolver, DNSLogger, DNSServer  # noqa: PLC0415
-
         records = RR.fromZone("\n".join(
             [f"$ORIGIN {DOMAIN}.", "$TTL 300", "@ IN SOA ns hostmaster 1 3600 600 86400 300"]
             + [f"{h}. IN A 127.0.0.1\n{h}. IN AAAA ::1" for h in HOSTS]))
@@ -100,7 +104,7 @@ class PracticeDNS:
         self.port = self.udp.server.server_address[1]
         self.tcp = DNSServer(Resolver(), port=self.port, address="127.0.0.1", tcp=True, logger=quiet)
 
-    def start(self) -> "PracticeDNS":
+    def start(self) -> PracticeDNS:
         for server in (self.udp, self.tcp):
             server.server.daemon_threads = True
             threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -117,15 +121,12 @@ class PracticeSMTP:
     """Submission server: STARTTLS required, AUTH required and only over TLS; keeps what arrives."""
 
     def __init__(self, org: PracticeOrg) -> None:
-        from aiosmtpd.controller import Controller  # noqa: PLC0415
-        from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: PLC0415
-
         logging.getLogger("mail.log").setLevel(logging.CRITICAL)
         self.messages: list[dict[str, Any]] = []
         messages = self.messages
 
         class Handler:
-            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 messages.append({"mail_from": envelope.mail_from, "rcpt_tos": list(envelope.rcpt_tos),
                                  "content": envelope.content, "tls": session.ssl is not None,
                                  "authenticated": session.authenticated})
@@ -140,6 +141,8 @@ class PracticeSMTP:
 
         class Loopback(Controller):
             def _trigger_server(self) -> None:
+                if not isinstance(self.server, asyncio.Server):  # pragma: no cover - aiosmtpd sets it first
+                    raise RuntimeError("the SMTP server did not start")
                 self.port = self.server.sockets[0].getsockname()[1]
                 super()._trigger_server()
 
@@ -153,7 +156,7 @@ class PracticeSMTP:
     def port(self) -> int:
         return self.controller.port
 
-    def start(self) -> "PracticeSMTP":
+    def start(self) -> PracticeSMTP:
         self.controller.start()
         return self
 

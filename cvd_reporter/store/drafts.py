@@ -7,10 +7,13 @@ second copy of a vulnerability report lying around is a liability, not a backup.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,10 +109,6 @@ def write_report_file(path: Path, text: str, *, overwrite: bool = False) -> Path
     project or the current directory), not ours to lock down. Without ``overwrite`` an existing file
     is never replaced (a hard link publishes the finished file only if the name is still free).
     """
-    import contextlib  # noqa: PLC0415
-    import os  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
-
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
     except OSError as e:

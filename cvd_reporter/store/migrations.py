@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 from cvd_reporter.errors import StoreError
 

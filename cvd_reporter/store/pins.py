@@ -8,6 +8,7 @@ Layout under ``settings.home`` (0700): ``pins.json`` (0600, atomic writes) and `
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -98,7 +99,7 @@ class PinStore:
         pins = self._read()
         keys = self._keys(contact, organisation)
         results = [self._judge(pins, key, fpr, accept_new=accept_new) for key in keys]
-        for key, result in zip(keys, results):
+        for key, result in zip(keys, results, strict=True):
             entry = pins.get(key)
             if result == "same" and entry is not None:
                 entry["last_seen"] = stamp
@@ -112,10 +113,12 @@ class PinStore:
         """Like check_and_pin but writes nothing (a dry run): "new", "same" or "replaced"."""
         fpr = fingerprint.replace(" ", "").upper()
         pins = self._read()
-        return [self._judge(pins, key, fpr, accept_new=accept_new) for key in self._keys(contact, organisation)][0]
+        # every key is judged (a changed organisation pin raises too); the contact's verdict is returned
+        results = [self._judge(pins, key, fpr, accept_new=accept_new) for key in self._keys(contact, organisation)]
+        return results[0]
 
     @staticmethod
-    def _keys(contact: str, organisation: str | None) -> list[str]:
+    def _keys(contact: str, organisation: str | None) -> builtins.list[str]:
         keys = [normalise_contact(contact)]
         if organisation:
             keys.append(ORG_PREFIX + organisation.strip().rstrip(".").lower())
@@ -139,7 +142,7 @@ class PinStore:
                 code="pin_changed",
                 data={"contact": key, "pinned_fingerprint": entry["fingerprint"], "offered_fingerprint": fpr})
 
-    def forget(self, contact_or_fpr: str) -> list[Pin]:
+    def forget(self, contact_or_fpr: str) -> builtins.list[Pin]:
         """Remove the pins of a contact, or every pin of a fingerprint (or key id); returns them."""
         pins = self._read()
         fpr = normalise_fingerprint(contact_or_fpr)
@@ -155,7 +158,7 @@ class PinStore:
                     (self.keys_dir / f"{pin.fingerprint}.pgp").unlink(missing_ok=True)
         return gone
 
-    def find(self, contact_or_fpr: str) -> list[Pin]:
+    def find(self, contact_or_fpr: str) -> builtins.list[Pin]:
         fpr = normalise_fingerprint(contact_or_fpr)
         contact = normalise_contact(contact_or_fpr)
         return [p for p in self.list() if p.contact == contact

@@ -18,10 +18,11 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from cvd_reporter.core import states, workdays
 from cvd_reporter.errors import CvdError, StoreError
@@ -142,7 +143,7 @@ class Record:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, home: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Record":
+    def open(cls, home: Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Record:
         """Open (create, migrate) the record in ``home``. StoreError when damaged, locked or newer."""
         private_dir(home)
         path = home / FILENAME
@@ -171,7 +172,7 @@ class Record:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Record":
+    def __enter__(self) -> Record:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -256,7 +257,8 @@ class Record:
         with self._write() as db:
             self._receipt(db, self._summary(db, report_id), files, at, note)
 
-    def purge(self, report_id: str, paths: list[Path], *, at: datetime, note: str | None = None) -> list[dict[str, Any]]:
+    def purge(self, report_id: str, paths: list[Path], *, at: datetime,
+              note: str | None = None) -> list[dict[str, Any]]:
         """Delete ``paths`` (files, or folders of files) and record the receipt in one transaction.
 
         The write lock is taken first, so a locked record fails before anything is deleted. Returns
@@ -307,8 +309,8 @@ class Record:
                            for r in db.execute("SELECT id, state, at, day, fix_date, note FROM events "
                                                "WHERE report_id = ? ORDER BY id", (report_id,)))
             deliveries = tuple(
-                Delivery(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), datetime.fromisoformat(r[10]),
-                         encrypted=r[11] is None or bool(r[11]))
+                Delivery(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]),
+                         datetime.fromisoformat(r[10]), encrypted=r[11] is None or bool(r[11]))
                 for r in db.execute("SELECT id, kind, channel, recipient, key_fingerprint, plaintext_sha256, "
                                     "encrypted_sha256, message_id, server_answer, ok, at, encrypted FROM deliveries "
                                     "WHERE report_id = ? ORDER BY id", (report_id,)))

@@ -34,7 +34,7 @@ def org(gnupg):
 
 def test_a_streamed_body_reaches_the_receiver_and_decrypts_to_the_document(https, pki, gnupg, org, tmp_path,
                                                                            monkeypatch):
-    capture, notes = os.urandom(1_500_001), "Geen persoonsgegevens.\n".encode() * 1000
+    capture, notes = os.urandom(1_500_001), b"Geen persoonsgegevens.\n" * 1000
     (tmp_path / "capture.bin").write_bytes(capture)
     (tmp_path / "notes.txt").write_bytes(notes)
     evidence = [SimpleNamespace(path=tmp_path / name, text=text,  # as app/reportfile.read_evidence makes them

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from cvd_reporter.app.contacts import search_contacts
 from cvd_reporter.core.securitytxt import WELL_KNOWN_PATH as WK
-from tests.support.securitytxt import live_body, make_fetcher
 from tests.servers.https import big_body, endless_chunked, redirect, slow_body
 from tests.support.policy_sites import form_only_page, home_page, link_flood, phone_only_page, policy_page
+from tests.support.securitytxt import live_body, make_fetcher
 
 
 def now() -> dt.datetime:

@@ -20,9 +20,17 @@ from tests.servers.gpg import GnuPG
 from tests.servers.smtp import PASSWORD, Capture, LocalSMTP
 from tests.support.api_receiver import Receiver
 from tests.support.delivery import Recipient
-from tests.support.github_fake import REPO, TOKEN as GITHUB_TOKEN, FakeGitHub
+from tests.support.github_fake import REPO, FakeGitHub
+from tests.support.github_fake import TOKEN as GITHUB_TOKEN
 from tests.support.municipality import (
-    CANARY, EVIDENCE, TITLE, armored_part, env_for, security_txt, serve, write_report,
+    CANARY,
+    EVIDENCE,
+    TITLE,
+    armored_part,
+    env_for,
+    security_txt,
+    serve,
+    write_report,
 )
 from tests.support.paths import ROOT
 
@@ -408,7 +416,7 @@ def test_a_delivery_the_record_cannot_take_is_journaled_and_added_on_the_next_ru
     holder: list[sqlite3.Connection] = []
 
     class LockAfterData(Capture):
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+        async def handle_DATA(self, server, session, envelope):
             answer = await super().handle_DATA(server, session, envelope)
             db = sqlite3.connect(str(isolated_env / "record.sqlite3"), isolation_level=None, check_same_thread=False)
             db.execute("BEGIN EXCLUSIVE")  # another program holds the record from now on

@@ -10,6 +10,7 @@ import email.policy
 import hashlib
 import os
 import stat
+from pathlib import Path
 
 import pytest
 import yaml
@@ -89,7 +90,7 @@ def test_large_evidence_arrives_whole_and_gpg_reads_it(world, org_gpg):
     assert got["capture.pcap"] == capture and got["log.txt"] == log
     # the message as kept in the outbox: what went out, private, and nothing half-written beside it
     entry_file = outcome.outbox_path
-    assert open(entry_file, "rb").read() == raw
+    assert Path(entry_file).read_bytes() == raw
     assert stat.S_IMODE(os.stat(entry_file).st_mode) == 0o600
     assert not [f for f in os.listdir(os.path.dirname(entry_file)) if f.endswith(".tmp")]
     assert p.plaintext_sha256 == hashlib.sha256(plain).hexdigest()

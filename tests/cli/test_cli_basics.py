@@ -110,7 +110,7 @@ def test_private_file_helpers_make_0600_in_0700(tmp_path):
 
 
 def test_internal_error_is_one_sentence_without_debug(cli, monkeypatch):
-    import cvd_reporter.core.model as model
+    from cvd_reporter.core import model
 
     def boom():
         raise RuntimeError("secret detail")

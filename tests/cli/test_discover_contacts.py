@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from cvd_reporter.core.securitytxt import WELL_KNOWN_PATH as WK
-from tests.support.securitytxt import connect_args, live_body
 from tests.support.policy_sites import home_page, policy_page
+from tests.support.securitytxt import connect_args, live_body
 
 
 def run(cli, pki, https, *args: str, timeout: str = "10"):

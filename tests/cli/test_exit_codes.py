@@ -5,7 +5,6 @@ Most codes are also covered where their feature is tested; this file pins the co
 
 from __future__ import annotations
 
-
 from tests.servers.gpg import GnuPG
 from tests.servers.smtp import LocalSMTP
 from tests.support.municipality import env_for, serve, write_report
@@ -17,7 +16,7 @@ def test_0_success(cli):
 
 
 def test_1_internal_error_is_one_sentence(cli, monkeypatch):
-    import cvd_reporter.core.model as model
+    from cvd_reporter.core import model
 
     monkeypatch.setattr(model, "json_schema", lambda: 1 / 0)  # a bug inside a command
     out = cli("schema")
@@ -73,7 +72,7 @@ def test_8_input_needed(cli):
 def test_130_interrupted(cli, monkeypatch):
     """A Ctrl-C inside a command (simulated here: a KeyboardInterrupt; the real keystroke is sent in
     tests/cli/test_wizard_pty.py) exits 130 and says nothing was sent."""
-    import cvd_reporter.core.model as model
+    from cvd_reporter.core import model
 
     def interrupt():
         raise KeyboardInterrupt

@@ -18,7 +18,8 @@ import json
 import re
 import shlex
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 import pexpect

@@ -21,7 +21,7 @@ def env(https, dns, net_env) -> dict[str, str]:
 
 
 def serve_wkd(https, address: str, key: bytes) -> None:
-    local = address.split("@")[0]
+    local = address.split("@", maxsplit=1)[0]
     https.add(f"/.well-known/openpgpkey/hu/{wkd_hash(local)}", Response(200, key, "application/octet-stream"),
               host="gemeente.test")
 

@@ -17,8 +17,8 @@ import pytest
 
 from cvd_reporter.core.workdays import add_working_days, local_date
 from cvd_reporter.store.record import FILENAME, Record
-from tests.support.record import FPR, add, deliver, file_digest
 from tests.support.paths import ROOT
+from tests.support.record import FPR, add, deliver, file_digest
 
 CSAF_SCHEMA = json.loads((ROOT / "tests" / "data" / "csaf_json_schema.json").read_text(encoding="utf-8"))
 

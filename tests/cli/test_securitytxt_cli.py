@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from cvd_reporter.core.securitytxt import WELL_KNOWN_PATH
-from tests.support.securitytxt import body, connect_args, live_body
 from tests.servers.https import Response, redirect
+from tests.support.securitytxt import body, connect_args, live_body
 
 WK = WELL_KNOWN_PATH
 KEY_PATH = "/pgp-key.txt"

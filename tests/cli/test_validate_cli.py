@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.report import GOOD
 from tests.support.paths import EXAMPLES
-
+from tests.support.report import GOOD
 
 
 def write(tmp_path: Path, doc, name="report.yaml") -> Path:

@@ -5,6 +5,7 @@ again with the reason, Ctrl-C and resume, lookups that are slow or cannot be mad
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import stat
 import threading
@@ -12,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli.prompter import DEFAULT, INTERRUPT, ScriptedPrompter, Seq, UnscriptedQuestion
 from cvd_reporter.cli.wizard import choose_draft
 from cvd_reporter.cli.wizard_lookup import LookupResult
 from cvd_reporter.errors import Interrupted, ScopeError, ValidationError
-from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.store.drafts import DraftStore
-from tests.support.wizard import HAPPY, Status, TARGET, check_saved, in_scope, make_wizard
+from tests.support.wizard import HAPPY, TARGET, Status, check_saved, in_scope, make_wizard
 
 
 def test_happy_path_saves_a_report_file_that_validates(tmp_path: Path):
@@ -62,7 +63,7 @@ def test_dutch_prompts_and_rules_in_the_policys_words(tmp_path: Path):
 
 def test_reporter_defaults_come_from_the_settings(tmp_path: Path):
     answers = dict(HAPPY, reporter_name=DEFAULT, reporter_email=DEFAULT, reporter_phone=DEFAULT)
-    wizard, p = make_wizard(tmp_path, answers, defaults={"reporter_name": "A. Researcher",
+    wizard, _p = make_wizard(tmp_path, answers, defaults={"reporter_name": "A. Researcher",
                                                           "reporter_email": "ar@example.org",
                                                           "reporter_phone": "+31 6 12345678"})
     r = check_saved(wizard.run().path).report
@@ -189,7 +190,7 @@ def test_cvss_built_from_questions(tmp_path: Path):
 
 
 def test_ctrl_c_keeps_a_private_draft_and_resume_finishes_the_same_report(tmp_path: Path):
-    wizard, p = make_wizard(tmp_path, dict(HAPPY, title=INTERRUPT))
+    wizard, _p = make_wizard(tmp_path, dict(HAPPY, title=INTERRUPT))
     with pytest.raises(Interrupted) as info:
         wizard.run()
     assert info.value.exit_code == 130 and f"new --resume {wizard.draft.id}" in info.value.message
@@ -226,7 +227,7 @@ def test_the_draft_is_saved_after_every_answer(tmp_path: Path):
     p = wizard.p = Watching(dict(HAPPY, finish_action="stop"))
     assert wizard.run().status == "draft"
     remembered = [n for n in p.asked if n not in ("finish_action",)]
-    for before, name in zip(remembered, remembered[1:]):
+    for before, name in itertools.pairwise(remembered):
         assert before in on_disk[name], f"{before} not saved before {name} was asked"
     assert store.load(wizard.draft.id).answers["credit"] == "name"  # "stop" keeps the draft
 
@@ -340,7 +341,7 @@ def test_real_lint_offers_a_redacted_copy(tmp_path: Path):
     (tmp_path / "dump.txt").write_text("password=Hunter2Hunter2!\nIBAN NL91ABNA0417164300\n")
     answers = dict(HAPPY, **{"evidence[0].path": "dump.txt", "evidence[0].description": "",
                              "evidence[0].redact": True, "evidence[1].path": ""})
-    wizard, p = make_wizard(tmp_path, answers, lint=lint_text)
+    wizard, _p = make_wizard(tmp_path, answers, lint=lint_text)
     loaded = check_saved(wizard.run().path)
     assert loaded.data["evidence"] == [{"path": "dump.redacted.txt"}]
     assert "NL91ABNA0417164300" not in (tmp_path / "dump.redacted.txt").read_text()
@@ -377,7 +378,7 @@ def test_preview_is_the_text_the_organisation_will_read(tmp_path: Path):
 
 def test_send_now_hands_the_saved_file_to_the_sender(tmp_path: Path):
     sent = []
-    wizard, p = make_wizard(tmp_path, dict(HAPPY, finish_action="send"),
+    wizard, _p = make_wizard(tmp_path, dict(HAPPY, finish_action="send"),
                             send=lambda path, lang: sent.append(path) or f"Sent {path.name}.")
     outcome = wizard.run()
     assert outcome.status == "sent" and sent == [outcome.path] and outcome.path.is_file()
@@ -385,7 +386,7 @@ def test_send_now_hands_the_saved_file_to_the_sender(tmp_path: Path):
 
 def test_send_now_hands_the_saved_file_to_submit(tmp_path: Path):
     sent: list[Path] = []
-    wizard, p = make_wizard(tmp_path, dict(HAPPY, finish_action="send"),
+    wizard, _p = make_wizard(tmp_path, dict(HAPPY, finish_action="send"),
                             send=lambda path, lang: sent.append(path) or "sent by e-mail to security@gemeente.example")
     outcome = wizard.run()
     assert outcome.status == "sent" and sent == [outcome.path] and outcome.path.is_file()

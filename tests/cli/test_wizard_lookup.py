@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-
-from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.settings import load_settings
 
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)

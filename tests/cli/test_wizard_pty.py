@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.core.model import ATTESTATIONS
 from tests.support.paths import ROOT
 from tests.support.terminal import ANSI, CTRL_C, DOWN, ENTER, ESC_ENTER, wizard_env
 

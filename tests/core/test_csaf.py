@@ -37,11 +37,11 @@ def timeline(*states: str) -> list[Step]:
 
 
 def build(steps: list[Step], **kw) -> dict:
-    args = dict(report_id="CVD-2026-0001", title="Reflected XSS in the search page", organisation="Gemeente Voorbeeld",
-                target="https://loket.gemeente.example/zoeken", policy="nl-gemeente", timeline=steps,
-                reporter_name="Alex (pseudonym)", namespace="mailto:alex@example.org",
-                reporter_contact="alex@example.org", lang="nl", description="The q parameter is echoed unescaped.",
-                cwe="CWE-79", cvss="CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", discovered=date(2026, 3, 30))
+    args = {"report_id": "CVD-2026-0001", "title": "Reflected XSS in the search page", "organisation": "Gemeente Voorbeeld",
+                "target": "https://loket.gemeente.example/zoeken", "policy": "nl-gemeente", "timeline": steps,
+                "reporter_name": "Alex (pseudonym)", "namespace": "mailto:alex@example.org",
+                "reporter_contact": "alex@example.org", "lang": "nl", "description": "The q parameter is echoed unescaped.",
+                "cwe": "CWE-79", "cvss": "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", "discovered": date(2026, 3, 30)}
     args.update(kw)
     return build_csaf(**args)
 

@@ -16,7 +16,7 @@ DIODB = DATA / "directory" / "program-list.json"
 
 
 def test_bundled_entries_each_have_a_source_and_a_date_seen():
-    entries, owners = load_bundled()
+    entries, _owners = load_bundled()
     assert len(entries) >= 20
     for e in entries:
         assert e.source["seen"] and e.source["origin"] == "bundled"
@@ -50,7 +50,7 @@ def test_a_broken_update_is_refused_whole():
     good = {"name": "A", "contacts": ["mailto:a@a.example"], "source": {"url": None, "seen": "2026-01-01"}}
     with pytest.raises(ValidationError, match="schema"):
         parse_directory({"organisations": [good]}, "new.yaml")
-    with pytest.raises(ValidationError, match="organisation 2 .*'http://a.example/form'"):
+    with pytest.raises(ValidationError, match=r"organisation 2 .*'http://a\.example/form'"):
         parse_directory({"schema": "cvd-directory/1", "organisations": [
             good, {**good, "contacts": ["http://a.example/form"]}]}, "new.yaml")
     with pytest.raises(ValidationError, match="date the page was seen"):

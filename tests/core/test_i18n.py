@@ -21,10 +21,10 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
+from cvd_reporter.cli import wizard
 from cvd_reporter.core import cvss_builder, cwe, i18n, lint, model, render
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import LANGUAGES, LOCALE_DIR, say, translator
-from cvd_reporter.cli import wizard
 from tests.support.paths import ROOT
 
 PACKAGE = ROOT / "cvd_reporter"
@@ -71,7 +71,7 @@ def data_ids() -> set[str]:
     ids |= {f"lint.{code}.{part}" for code in lint.DETECTORS for part in ("label", "about")}
     ids |= {f"model.type.{t}" for t in ("string", "boolean", "date", "list", "object", "empty", "true_false",
                                          "number", "mapping")}
-    ids |= {f"model.type.{model._type_name(v)}" for v in (None, True, 1, "x", [], {})}  # noqa: SLF001
+    ids |= {f"model.type.{model._type_name(v)}" for v in (None, True, 1, "x", [], {})}
     return ids
 
 

@@ -17,10 +17,10 @@ from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryptio
 ])
 def test_wkd_vectors(address: str, hash_: str, advanced: str) -> None:
     urls = wkd_urls(address)
-    assert wkd_hash(address.split("@")[0]) == hash_
+    assert wkd_hash(address.split("@", maxsplit=1)[0]) == hash_
     assert urls.advanced == advanced
     domain = address.split("@")[1].lower()
-    assert urls.direct == f"https://{domain}/.well-known/openpgpkey/hu/{hash_}?l={address.split('@')[0]}"
+    assert urls.direct == f"https://{domain}/.well-known/openpgpkey/hu/{hash_}?l={address.split('@', maxsplit=1)[0]}"
 
 
 def test_zbase32_known_values() -> None:

@@ -25,8 +25,8 @@ def parse(data: bytes) -> email.message.EmailMessage:
 
 
 def inner(**kw) -> bytes:
-    args = dict(report_text=report_text(), subject=f"Melding: {TITLE}", from_addr=FROM, to_addr=TO, message_id=MID,
-                date=NOW, attachments=EVIDENCE, reporter_key=KEY, lang="nl")
+    args = {"report_text": report_text(), "subject": f"Melding: {TITLE}", "from_addr": FROM, "to_addr": TO, "message_id": MID,
+                "date": NOW, "attachments": EVIDENCE, "reporter_key": KEY, "lang": "nl"}
     args.update(kw)
     return mime.build_inner(**args)
 
@@ -43,8 +43,8 @@ class FakeArmor:
 
 
 def outer(data: bytes | None = None, encrypt=None, **kw) -> bytes:
-    args = dict(encrypt=encrypt or FakeArmor(), from_addr=FROM, to_addr=TO, message_id=MID, date=NOW,
-                report_id=REPORT_ID)
+    args = {"encrypt": encrypt or FakeArmor(), "from_addr": FROM, "to_addr": TO, "message_id": MID, "date": NOW,
+                "report_id": REPORT_ID}
     args.update(kw)
     return mime.build_encrypted(inner() if data is None else data, **args)
 
@@ -146,7 +146,7 @@ def test_outer_is_rfc3156_with_a_neutral_header():
     msg = parse(outer(encrypt=enc))
     assert msg.get_content_type() == "multipart/encrypted"
     assert msg.get_param("protocol") == "application/pgp-encrypted"
-    assert [k for k in msg.keys()] == ["Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type"]
+    assert list(msg.keys()) == ["Date", "From", "To", "Subject", "Message-ID", "MIME-Version", "Content-Type"]
     assert msg["Subject"] == REPORT_ID and msg["Message-ID"] == MID
     control, payload = msg.get_payload()
     assert control.get_content_type() == "application/pgp-encrypted"

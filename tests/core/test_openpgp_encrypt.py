@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from cvd_reporter.core.pgp.certificates import load_certificates
 import cvd_reporter.core.pgp.encrypt as pgp_encrypt
+from cvd_reporter.core.pgp.certificates import load_certificates
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
 from tests.support.oracles import sq_decrypt

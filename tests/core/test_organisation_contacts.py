@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from cvd_reporter.core.model import json_schema, parse_report
 from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.core.model import json_schema, parse_report
 from cvd_reporter.core.validate import validate_report
 
 BASE = {"schema": "cvd-report/1", "reporter": {"email": "alex@example.org"},

@@ -41,7 +41,7 @@ documents = st.recursive(scalars, lambda inner: st.lists(inner, max_size=5)
 
 REPORT_KEYS = ["schema", "id", "language", "reporter", "organisation", "target", "vulnerability", "evidence",
                "conduct", "disclosure"]
-report_like = st.fixed_dictionaries({}, optional={k: documents for k in REPORT_KEYS}).map(
+report_like = st.fixed_dictionaries({}, optional=dict.fromkeys(REPORT_KEYS, documents)).map(
     lambda d: {"schema": "cvd-report/1", **d})
 
 # Text with the characters parsers trip on: YAML and JSON syntax, controls, line ends, non-ASCII.

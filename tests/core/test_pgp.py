@@ -11,8 +11,7 @@ import pytest
 
 from cvd_reporter.core.pgp import armor, cleartext, packets
 from cvd_reporter.core.pgp.verify import key_bodies, verify
-from cvd_reporter.core.securitytxt import parse
-from cvd_reporter.core.securitytxt import verify_signature
+from cvd_reporter.core.securitytxt import parse, verify_signature
 
 NOW = dt.datetime(2026, 1, 15, tzinfo=dt.timezone.utc)
 TEXT = b"Contact: mailto:security@gemeente.test\nExpires: 2030-01-01T00:00:00Z\n"

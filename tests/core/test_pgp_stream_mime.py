@@ -10,13 +10,19 @@ import pytest
 
 from cvd_reporter.core import mime
 from cvd_reporter.core.pgp.stream_mime import (
-    BoundaryScan, StreamAttachment, base64_size, boundary_of, check_structure, inner_chunks, plan_message,
+    BoundaryScan,
+    StreamAttachment,
+    base64_size,
+    boundary_of,
+    check_structure,
+    inner_chunks,
+    plan_message,
 )
 
 DATE = dt.datetime(2026, 11, 30, 9, 30, tzinfo=dt.timezone.utc)
-FIELDS = dict(report_text="Canary report text\nline two\n", subject="XSS in de zoekfunctie",
-              from_addr="alice@reporter.test", to_addr="security@gemeente.test",
-              message_id="<cvd.r-1@reporter.test>", date=DATE, reporter_key=None, lang="nl")
+FIELDS = {"report_text": "Canary report text\nline two\n", "subject": "XSS in de zoekfunctie",
+              "from_addr": "alice@reporter.test", "to_addr": "security@gemeente.test",
+              "message_id": "<cvd.r-1@reporter.test>", "date": DATE, "reporter_key": None, "lang": "nl"}
 
 
 def evidence(sizes):

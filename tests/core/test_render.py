@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core.model import parse_report
 from cvd_reporter.core.render import render_follow_up, render_publication_notice, render_text, subject
-from cvd_reporter.app.profiles import load_policy
 from tests.support.report import GOOD
 
 

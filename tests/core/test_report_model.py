@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
+from cvd_reporter.app.profiles import builtin_names, load_policy
 from cvd_reporter.core.model import json_schema, parse_report
 from cvd_reporter.core.validate import validate_report
-from cvd_reporter.app.profiles import builtin_names, load_policy
 from tests.support.paths import EXAMPLES
 from tests.support.report import ALL_ATTESTATIONS, GOOD
 
@@ -69,7 +69,7 @@ CASES = [
     ("discovered_future", "error", "conduct.discovered", "2026-12-01"),
     ("discovered_stale", "warning", "conduct.discovered", "2026-11-01"),
     ("missing_attestation", "error", "conduct.attestations", ALL_ATTESTATIONS[:-1]),
-    ("unknown_attestation", "error", "conduct.attestations", ALL_ATTESTATIONS + ["no-ddos"]),
+    ("unknown_attestation", "error", "conduct.attestations", [*ALL_ATTESTATIONS, "no-ddos"]),
     ("invalid_cwe", "error", "vulnerability.cwe", "XSS"),
     ("invalid_cvss", "error", "vulnerability.cvss", "CVSS:3.1/AV:X/AC:L"),
     ("invalid_cvss", "error", "vulnerability.cvss", "AV:N/AC:L"),

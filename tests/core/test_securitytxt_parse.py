@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.langtags import is_valid
-from cvd_reporter.core.securitytxt import CODES, MAX_BYTES, parse
-from cvd_reporter.core.securitytxt import parse_contact, parse_expires, printable
+from cvd_reporter.core.pgp import cleartext
+from cvd_reporter.core.securitytxt import CODES, MAX_BYTES, parse, parse_contact, parse_expires, printable
 from cvd_reporter.errors import CvdError, ValidationError
 from tests.support.securitytxt import CASES, NOW, body, signed
+
 
 def codes(content: bytes, **kw) -> set[str]:
     return {f.code for f in parse(content, now=NOW, **kw).findings}

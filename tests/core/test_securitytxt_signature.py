@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from cvd_reporter.core.securitytxt import parse
-from cvd_reporter.core.securitytxt import apply_signature, verify_signature
+from cvd_reporter.core.securitytxt import apply_signature, parse, verify_signature
 from tests.support.securitytxt import NOW, body
 
 UID = "Sectxt Signer <sectxt-signer@gemeente.test>"

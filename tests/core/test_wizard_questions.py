@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from cvd_reporter.core.i18n import translator
+from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.core import cvss_builder, cwe
 from cvd_reporter.core import questions as Q
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.core.model import SPEC
 from cvd_reporter.core.validate import check_cvss, cvss_score, validate_report
-from cvd_reporter.app.profiles import load_policy
 
 POLICY = load_policy("nl-gemeente")
 TODAY = dt.date(2026, 11, 20)
@@ -23,7 +23,7 @@ def ctx(lang: str = "en") -> Q.Context:
 
 
 def _field_exists(path: str) -> bool:
-    node = SPEC.get(path.split(".")[0])
+    node = SPEC.get(path.split(".", maxsplit=1)[0])
     for part in path.split(".")[1:]:
         if node is None:
             return False
@@ -106,9 +106,9 @@ def test_curated_cwes_are_valid_ids_with_both_names():
 
 
 @pytest.mark.parametrize("values, vector, score", [
-    (dict(AV="N", AC="L", PR="N", UI="N", S="U", C="H", I="H", A="H"), "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8),
-    (dict(AV="N", AC="L", PR="N", UI="R", S="C", C="L", I="L", A="N"), "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1),
-    (dict(AV="P", AC="H", PR="H", UI="R", S="U", C="N", I="N", A="L"), "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L", 1.6),
+    ({"AV": "N", "AC": "L", "PR": "N", "UI": "N", "S": "U", "C": "H", "I": "H", "A": "H"}, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8),
+    ({"AV": "N", "AC": "L", "PR": "N", "UI": "R", "S": "C", "C": "L", "I": "L", "A": "N"}, "CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1),
+    ({"AV": "P", "AC": "H", "PR": "H", "UI": "R", "S": "U", "C": "N", "I": "N", "A": "L"}, "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:U/C:N/I:N/A:L", 1.6),
 ])
 def test_cvss_builder_table(values, vector: str, score: float):
     assert cvss_builder.build_vector(values) == vector

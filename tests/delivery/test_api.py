@@ -87,7 +87,7 @@ def test_report_reaches_the_receiver_encrypted_and_complete(https, pki, recipien
     assert doc["reporter"]["pgp_key"].startswith("-----BEGIN PGP PUBLIC KEY BLOCK-----")
     names = [e["name"] for e in doc["evidence"]]
     assert names == ["zoeken-xss.png", "request.txt"] and "/home/alice" not in json.dumps(doc)
-    for item, (_, data, media_type) in zip(doc["evidence"], EVIDENCE):
+    for item, (_, data, media_type) in zip(doc["evidence"], EVIDENCE, strict=False):
         assert base64.b64decode(item["content_base64"]) == data and item["media_type"] == media_type
         assert item["sha256"] == hashlib.sha256(data).hexdigest() and item["size"] == len(data)
     assert doc["evidence"][0]["description"] == "Het alert-venster"
@@ -112,7 +112,7 @@ def test_retry_through_the_outbox_uses_the_same_key_and_never_makes_two_reports(
     assert "back soon" in e.value.message and TOKEN not in json.dumps(e.value.to_dict())
     done = send_entry(box, entry.id, settings=settings)
     assert done.state == "sent" and done.receipt["id"] == "CVD-2026-0001"
-    assert [a.answer for a in done.attempts][0].startswith("503 ")
+    assert next(a.answer for a in done.attempts).startswith("503 ")
     # both requests carried the same key and the same stored bytes
     assert len({r["headers"]["Idempotency-Key"] for r in https.log}) == 1
     assert https.log[0]["body"] == https.log[1]["body"]

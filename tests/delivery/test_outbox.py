@@ -16,8 +16,8 @@ from cvd_reporter.core import mime
 from cvd_reporter.delivery.outbox import Outbox, entry_id
 from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError
-from tests.support.delivery import CANARY, FROM_ADDR, REPORT_ID, TO, build_message, smtp_env, smtp_settings
 from tests.servers.smtp import Capture, LocalSMTP
+from tests.support.delivery import CANARY, FROM_ADDR, REPORT_ID, TO, build_message, smtp_env, smtp_settings
 
 
 def save_email(box: Outbox, message: bytes, **kw):
@@ -33,7 +33,7 @@ class DataLog(Capture):
         super().__init__(**kw)
         self.seen: list[bytes] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, server, session, envelope):
         self.seen.append(envelope.content)
         return await super().handle_DATA(server, session, envelope)
 
@@ -130,9 +130,8 @@ def test_tampered_message_is_not_sent(tmp_path, pki, encrypted_message):
 def test_a_second_sender_is_locked_out(tmp_path, encrypted_message):
     box = Outbox(tmp_path)
     entry = save_email(box, encrypted_message)
-    with box.sending(entry.id):
-        with pytest.raises(StoreError) as e:
-            send_entry(Outbox(tmp_path), entry.id, settings=None)
+    with box.sending(entry.id), pytest.raises(StoreError) as e:
+        send_entry(Outbox(tmp_path), entry.id, settings=None)
     assert e.value.code == "busy"
 
 
@@ -221,9 +220,8 @@ def test_help_lists_outbox_even_before_submit_exists(cli):
 def test_sending_by_report_id_locks_the_entry_itself(tmp_path, encrypted_message):
     box = Outbox(tmp_path)
     entry = save_email(box, encrypted_message)
-    with box.sending(entry.id):
-        with pytest.raises(StoreError) as e:
-            send_entry(box, REPORT_ID, settings=None)  # the same entry, named by its report id
+    with box.sending(entry.id), pytest.raises(StoreError) as e:
+        send_entry(box, REPORT_ID, settings=None)  # the same entry, named by its report id
     assert e.value.code == "busy"
     assert sorted(p.name for p in box.dir.glob("*.lock")) == [f"{entry.id}.lock"]
 

@@ -17,8 +17,8 @@ from cvd_reporter.core import mime
 from cvd_reporter.delivery import smtp as smtp_delivery
 from cvd_reporter.errors import ConfigError, DeliveryError
 from cvd_reporter.settings import Settings
-from tests.support.delivery import CANARY, FROM_ADDR, TO, smtp_settings
 from tests.servers.smtp import PASSWORD, USER, Capture, LocalSMTP
+from tests.support.delivery import CANARY, FROM_ADDR, TO, smtp_settings
 
 
 class EhloCapture(Capture):
@@ -29,7 +29,7 @@ class EhloCapture(Capture):
         self.ehlo_names: list[str] = []
         self.data_ids: list[str] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, server, session, envelope):
         self.ehlo_names.append(session.host_name)
         self.data_ids.append(mime.header_of(envelope.content, "Message-ID") or "")
         return await super().handle_DATA(server, session, envelope)
@@ -75,9 +75,8 @@ def test_implicit_tls(pki, recipient, encrypted_message):
 
 
 def test_no_starttls_means_no_password_and_no_message(pki, encrypted_message):
-    with LocalSMTP(pki.chain, pki.key, mode="plain") as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port))
+    with LocalSMTP(pki.chain, pki.key, mode="plain") as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port))
     assert e.value.code == "starttls_missing" and e.value.exit_code == 7
     assert "STARTTLS" in e.value.message and "nothing was sent" in e.value.message
     assert server.auth.calls == [] and server.messages == []  # the password never crossed the wire
@@ -106,9 +105,8 @@ def test_451_is_temporary_and_the_retry_is_the_same_message(pki, encrypted_messa
 
 def test_550_is_permanent(pki, encrypted_message):
     capture = Capture(rcpt_script=["550 5.1.1 <security@gemeente.test>: Recipient address rejected"])
-    with LocalSMTP(pki.chain, pki.key, capture=capture) as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port))
+    with LocalSMTP(pki.chain, pki.key, capture=capture) as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port))
     assert e.value.code == "rejected" and e.value.data["smtp_code"] == 550
     assert e.value.data["temporary"] is False and "Recipient address rejected" in e.value.data["answer"]
     assert server.messages == []
@@ -116,17 +114,15 @@ def test_550_is_permanent(pki, encrypted_message):
 
 def test_all_recipients_or_none(pki, encrypted_message):
     capture = Capture(rcpt_script=["250 OK", "550 5.1.1 no such user"])
-    with LocalSMTP(pki.chain, pki.key, capture=capture) as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port), rcpt=[TO, "cert@gemeente.test"])
+    with LocalSMTP(pki.chain, pki.key, capture=capture) as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port), rcpt=[TO, "cert@gemeente.test"])
     assert "cert@gemeente.test" in e.value.message and server.messages == []
 
 
 def test_connection_dropped_during_data(pki, encrypted_message):
     assert len(encrypted_message) > 4096  # more than the server reads before it hangs up
-    with LocalSMTP(pki.chain, pki.key, mode="drop") as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port))
+    with LocalSMTP(pki.chain, pki.key, mode="drop") as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port))
     assert e.value.code == "connection_lost" and e.value.data["stage"] == "data"
     assert e.value.data["delivered"] == "unknown" and "same Message-ID" in e.value.message
     assert server.messages == []
@@ -134,9 +130,8 @@ def test_connection_dropped_during_data(pki, encrypted_message):
 
 def test_wrong_password_is_refused_and_not_echoed(pki, encrypted_message):
     wrong = "Wr0ng-Secret-9431"
-    with LocalSMTP(pki.chain, pki.key) as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port), password=wrong)
+    with LocalSMTP(pki.chain, pki.key) as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port), password=wrong)
     assert e.value.code == "auth_failed" and e.value.data["smtp_code"] == 535
     assert wrong not in repr(e.value.to_dict()) and PASSWORD not in repr(e.value.to_dict())
     assert server.auth.calls and all(over_tls for _, over_tls, _ in server.auth.calls)
@@ -159,9 +154,8 @@ def test_certificate_is_verified(pki, encrypted_message, case):
 @pytest.mark.parametrize("security", ["starttls", "tls"])
 def test_implicit_tls_certificate_is_verified(pki, encrypted_message, security):
     mode = "tls" if security == "tls" else "starttls"
-    with LocalSMTP(pki.chain, pki.key, mode=mode) as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port, security=security, ca_bundle=pki.other_ca_pem))
+    with LocalSMTP(pki.chain, pki.key, mode=mode) as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port, security=security, ca_bundle=pki.other_ca_pem))
     assert e.value.code == "invalid_cert" and server.messages == []
 
 
@@ -246,9 +240,8 @@ def test_a_non_ascii_local_part_uses_smtputf8_where_offered(pki, encrypted_messa
 
 
 def test_a_non_ascii_local_part_is_refused_cleanly_where_smtputf8_is_not_offered(pki, encrypted_message):
-    with LocalSMTP(pki.chain, pki.key) as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port), rcpt=["beveiliging-ç@gemeente.test"])
+    with LocalSMTP(pki.chain, pki.key) as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port), rcpt=["beveiliging-ç@gemeente.test"])
     assert e.value.code == "smtputf8_unsupported" and e.value.data["temporary"] is False
     assert "beveiliging-ç@gemeente.test" in e.value.message
     assert server.messages == []
@@ -257,7 +250,6 @@ def test_a_non_ascii_local_part_is_refused_cleanly_where_smtputf8_is_not_offered
 @pytest.mark.parametrize("rcpt", ['"\x1b[31m"@gemeente.test', "a@gemeente.test\r\nRCPT TO:<b@evil.test>",
                                   "a@gemeente.test, b@evil.test", "a\x00@gemeente.test"])
 def test_control_characters_never_reach_an_smtp_command(pki, encrypted_message, rcpt):
-    with LocalSMTP(pki.chain, pki.key) as server:
-        with pytest.raises(DeliveryError) as e:
-            send(encrypted_message, smtp_settings(pki, server.port), rcpt=[rcpt])
+    with LocalSMTP(pki.chain, pki.key) as server, pytest.raises(DeliveryError) as e:
+        send(encrypted_message, smtp_settings(pki, server.port), rcpt=[rcpt])
     assert e.value.code == "bad_address" and server.messages == [] and server.auth.calls == []

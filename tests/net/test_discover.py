@@ -12,10 +12,15 @@ from cvd_reporter.core.securitytxt import LEGACY_PATH, WELL_KNOWN_PATH
 from cvd_reporter.errors import DiscoveryError, ValidationError
 from cvd_reporter.net.discovery import Origin, discover, fetch_url, parse_target
 from cvd_reporter.net.http import Fetcher
-from tests.support.securitytxt import HOSTS, live_body, make_fetcher
 from tests.servers.https import (
-    LocalHTTPS, Response, big_body, endless_chunked, redirect, slow_body,
+    LocalHTTPS,
+    Response,
+    big_body,
+    endless_chunked,
+    redirect,
+    slow_body,
 )
+from tests.support.securitytxt import HOSTS, live_body, make_fetcher
 
 WK = WELL_KNOWN_PATH
 

@@ -9,7 +9,13 @@ import pytest
 from cvd_reporter.errors import NetworkError
 from cvd_reporter.net.http import Fetcher, is_public_address
 from tests.servers.https import (
-    big_body, big_body_unannounced, endless_chunked, hang, redirect, slow_body, slow_headers,
+    big_body,
+    big_body_unannounced,
+    endless_chunked,
+    hang,
+    redirect,
+    slow_body,
+    slow_headers,
 )
 
 NAMES = ("gemeente.test", "www.gemeente.test", "other.test")

@@ -21,7 +21,6 @@ from tests.support.report import ALL_ATTESTATIONS
 from tests.support.terminal import ANSI, ENTER, ESC_ENTER, wizard_env
 
 
-
 def test_practice_auto_delivers_an_encrypted_report(cli):
     out = cli("--json", "practice", "--auto", "--lang", "en")
     assert out.exit_code == 0, out.stdout + out.stderr

@@ -45,7 +45,7 @@ class ZoneResolver(BaseResolver):
             reply.header.rcode = RCODE.SERVFAIL
             return reply
         for rr in self.rrs:
-            if str(rr.rname).lower() == name and (rr.rtype == q.qtype or q.qtype == QTYPE.ANY
+            if str(rr.rname).lower() == name and (q.qtype in (rr.rtype, QTYPE.ANY)
                                                  or (rr.rtype == QTYPE.CNAME and q.qtype != QTYPE.CNAME)):
                 reply.add_answer(rr)
         # follow CNAMEs inside our own data, as a recursive resolver would
@@ -92,7 +92,7 @@ class TruncatingHandler(DNSHandler):
     def handle(self) -> None:
         try:
             super().handle()
-        except Exception:  # noqa: BLE001 - a test server must not print tracebacks for empty replies
+        except Exception:
             pass
 
 
@@ -110,7 +110,7 @@ class LocalDNS:
     def address(self) -> str:
         return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
-    def start(self) -> "LocalDNS":
+    def start(self) -> LocalDNS:
         for s in (self.udp, self.tcp):
             s.server.daemon_threads = True
             threading.Thread(target=s.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
@@ -121,7 +121,7 @@ class LocalDNS:
             s.server.shutdown()
             s.server.server_close()
 
-    def __enter__(self) -> "LocalDNS":
+    def __enter__(self) -> LocalDNS:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

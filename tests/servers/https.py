@@ -12,9 +12,10 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 MAX_HANDLER_S = 10.0  # every hostile handler gives up after this
 
@@ -26,7 +27,7 @@ class Response:
     content_type: str | None = "text/plain; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
 
-    def send(self, h: "Handler") -> None:
+    def send(self, h: Handler) -> None:
         body = self.body.encode() if isinstance(self.body, str) else self.body
         h.send_response(self.status)
         if self.content_type is not None:
@@ -48,7 +49,7 @@ def json_response(obj: Any, status: int = 200, headers: list[tuple[str, str]] | 
 
 
 # ---- hostile behaviours -------------------------------------------------------------------
-def _drip(h: "Handler", data: bytes, delay: float) -> None:
+def _drip(h: Handler, data: bytes, delay: float) -> None:
     stop, end = h.server.stop_event, time.monotonic() + MAX_HANDLER_S
     try:
         while not stop.is_set() and time.monotonic() < end:
@@ -61,8 +62,8 @@ def _drip(h: "Handler", data: bytes, delay: float) -> None:
     h.close_connection = True
 
 
-def big_body(size: int = 50 * 1024 * 1024) -> Callable[["Handler"], None]:
-    def handler(h: "Handler") -> None:
+def big_body(size: int = 50 * 1024 * 1024) -> Callable[[Handler], None]:
+    def handler(h: Handler) -> None:
         h.send_response(200)
         h.send_header("Content-Type", "text/plain")
         h.send_header("Content-Length", str(size))
@@ -71,7 +72,7 @@ def big_body(size: int = 50 * 1024 * 1024) -> Callable[["Handler"], None]:
     return handler
 
 
-def big_body_unannounced(h: "Handler") -> None:
+def big_body_unannounced(h: Handler) -> None:
     h.send_response(200)
     h.send_header("Content-Type", "text/plain")
     h.send_header("Connection", "close")
@@ -79,7 +80,7 @@ def big_body_unannounced(h: "Handler") -> None:
     _drip(h, b"Contact: mailto:a@b.test\n" * 2000, 0)
 
 
-def endless_chunked(h: "Handler") -> None:
+def endless_chunked(h: Handler) -> None:
     h.send_response(200)
     h.send_header("Content-Type", "text/plain")
     h.send_header("Transfer-Encoding", "chunked")
@@ -88,9 +89,9 @@ def endless_chunked(h: "Handler") -> None:
     _drip(h, b"%x\r\n%s\r\n" % (len(chunk), chunk), 0)
 
 
-def slow_body(delay: float = 0.2) -> Callable[["Handler"], None]:
+def slow_body(delay: float = 0.2) -> Callable[[Handler], None]:
     """One byte every ``delay`` seconds: never trips a per-read timeout."""
-    def handler(h: "Handler") -> None:
+    def handler(h: Handler) -> None:
         h.send_response(200)
         h.send_header("Content-Type", "text/plain")
         h.send_header("Content-Length", "10000")
@@ -99,7 +100,7 @@ def slow_body(delay: float = 0.2) -> Callable[["Handler"], None]:
     return handler
 
 
-def slow_headers(h: "Handler") -> None:
+def slow_headers(h: Handler) -> None:
     stop, end = h.server.stop_event, time.monotonic() + MAX_HANDLER_S
     try:
         for b in b"HTTP/1.1 200 OK\r\nX-Pad: " + b"y" * 10000:
@@ -113,7 +114,7 @@ def slow_headers(h: "Handler") -> None:
     h.close_connection = True
 
 
-def hang(h: "Handler") -> None:
+def hang(h: Handler) -> None:
     h.server.stop_event.wait(MAX_HANDLER_S)
     h.close_connection = True
 
@@ -201,7 +202,7 @@ class LocalHTTPS:
         addr = f"[{self.host}]" if ":" in self.host else self.host
         return [f"{n}:{port}:{addr}:{self.port}" for n in names]
 
-    def start(self) -> "LocalHTTPS":
+    def start(self) -> LocalHTTPS:
         self.thread.start()
         return self
 
@@ -211,7 +212,7 @@ class LocalHTTPS:
         self.httpd.server_close()
         self.thread.join(2)
 
-    def __enter__(self) -> "LocalHTTPS":
+    def __enter__(self) -> LocalHTTPS:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

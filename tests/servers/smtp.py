@@ -26,13 +26,13 @@ class Capture:
         self.rcpt_script = list(rcpt_script or [])
         self.data_script = list(data_script or [])
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_script:
             return self.rcpt_script.pop(0)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, server, session, envelope):
         if self.data_script:
             return self.data_script.pop(0)
         self.messages.append({
@@ -47,7 +47,7 @@ class Auth:
     def __init__(self) -> None:
         self.calls: list[tuple[str, bool, bytes]] = []
 
-    def __call__(self, server, session, envelope, mechanism, auth_data):  # noqa: ANN001
+    def __call__(self, server, session, envelope, mechanism, auth_data):
         login = auth_data.login if isinstance(auth_data, LoginPassword) else b""
         self.calls.append((mechanism, session.ssl is not None, login))
         ok = isinstance(auth_data, LoginPassword) and auth_data == (USER.encode(), PASSWORD.encode())
@@ -69,7 +69,7 @@ class LoopbackController(Controller):
         super().__init__(*args, hostname=host, port=0, server_hostname="smtp.gemeente.test",
                          ready_timeout=5, **kw)
 
-    def factory(self):  # noqa: ANN201
+    def factory(self):
         return self.protocol_cls(self.handler, **self.SMTP_kwargs)
 
     def _trigger_server(self) -> None:
@@ -115,7 +115,7 @@ class LocalSMTP:
     def messages(self) -> list[dict[str, Any]]:
         return self.capture.messages
 
-    def start(self) -> "LocalSMTP":
+    def start(self) -> LocalSMTP:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.controller.start()
@@ -124,7 +124,7 @@ class LocalSMTP:
     def stop(self) -> None:
         self.controller.stop()
 
-    def __enter__(self) -> "LocalSMTP":
+    def __enter__(self) -> LocalSMTP:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

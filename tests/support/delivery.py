@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cvd_reporter.core import mime
 from cvd_reporter.settings import ConnectTo, Settings

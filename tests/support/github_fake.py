@@ -44,7 +44,7 @@ class FakeGitHub:
         json_response({"ghsa_id": "GHSA-abcd-efgh-ijkl", "state": "triage",
                        "html_url": f"https://github.test/{REPO}/security/advisories/GHSA-abcd-efgh-ijkl"}, 201).send(h)
 
-    def install(self, https, repo: str = REPO) -> "FakeGitHub":
+    def install(self, https, repo: str = REPO) -> FakeGitHub:
         https.add(f"/repos/{repo}/private-vulnerability-reporting", self.check, host="api.github.test")
         https.add(f"/repos/{repo}/security-advisories/reports", self.report, host="api.github.test")
         return self

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.reportfile import load_report_file, read_evidence
 from cvd_reporter.cli.prompter import DEFAULT, ScriptedPrompter
 from cvd_reporter.cli.wizard import Wizard
 from cvd_reporter.cli.wizard_lookup import LookupResult
 from cvd_reporter.core.model import ATTESTATIONS
 from cvd_reporter.core.validate import validate_report
-from cvd_reporter.app.profiles import load_policy
-from cvd_reporter.app.reportfile import load_report_file, read_evidence
 from cvd_reporter.store.drafts import DraftStore
 
 TODAY = dt.date(2026, 11, 20)

@@ -129,7 +129,7 @@ def _key_boundary(text: str, p: int) -> bool:
     if p == 0:
         return True
     before = text[p - 1]
-    return not before.isalnum() or (before.islower() or before.isdigit()) and text[p].isupper()
+    return not before.isalnum() or ((before.islower() or before.isdigit()) and text[p].isupper())
 
 
 def _lower_same_length(text: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import phonenumbers
+
 from cvd_reporter.core.lint.common import _mask, _Raw, _word_char
 
 # ---------------------------------------------------------------------------- numbers
@@ -136,7 +138,6 @@ def _phone_matches(window: str) -> tuple[tuple[int, int, str], ...]:
     """Valid phone numbers in ``window`` as (start, end, E.164); cached, as logs repeat themselves."""
     if sum(map(window.count, "0123456789")) < 9 or _DATE_LIKE.match(window):
         return ()  # Dutch numbers have 10 digits; 0800/0900 numbers (8) are not personal data
-    import phonenumbers  # noqa: PLC0415 - about 30 ms; only needed when something could be a phone
 
     found = []
     for m in phonenumbers.PhoneNumberMatcher(window, "NL", leniency=phonenumbers.Leniency.VALID):
@@ -181,8 +182,6 @@ def _not_a_phone_layout(text: str, a: int, b: int) -> bool:
 
 def normalise_phone(value: str) -> str:
     """E.164 form of a phone number (default region NL), or its digits when it cannot be parsed."""
-    import phonenumbers  # noqa: PLC0415
-
     try:
         return phonenumbers.format_number(phonenumbers.parse(value, "NL"), phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
@@ -191,7 +190,7 @@ def normalise_phone(value: str) -> str:
 
 # ---------------------------------------------------------------------------- IBAN
 # ISO 13616 registry: country -> IBAN length. An unknown country is not an IBAN.
-_IBAN_LENGTHS: dict[str, int] = dict(
+_IBAN_LENGTHS: dict[str, int] = dict(  # noqa: C408 - a registry table reads better as keywords
     AD=24, AE=23, AL=28, AT=20, AZ=28, BA=20, BE=16, BG=22, BH=22, BI=27, BR=29, BY=28, CH=21, CR=22,
     CY=28, CZ=24, DE=22, DJ=27, DK=18, DO=28, EE=20, EG=29, ES=24, FI=18, FK=18, FO=18, FR=27, GB=22,
     GE=22, GI=23, GL=18, GR=27, GT=28, HN=28, HR=21, HU=28, IE=22, IL=23, IQ=23, IS=26, IT=27, JO=30,

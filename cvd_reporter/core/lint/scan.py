@@ -76,8 +76,7 @@ def redact(text: str, hits: list[LintHit]) -> str:
         if text[h.start:h.end] != h.value:
             raise ValueError("a lint hit does not match the text it is applied to; scan this text first")
         if h.start < group_end:  # overlaps the current placeholder: widen it
-            if h.end > group_end:
-                group_end = h.end
+            group_end = max(group_end, h.end)
             if _PRIORITY[h.code] < _PRIORITY[group_code]:
                 group_code = h.code
             continue

@@ -12,6 +12,7 @@ Pure: no files, no network, no pgpy.
 from __future__ import annotations
 
 import binascii
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -24,7 +25,6 @@ CRC24_POLY = 0x1864CFB
 # polynomial can be folded modulo x**T - 1 with big-integer XORs and rotations (C speed), and only
 # the folded remainder (at most T bits, 1 MiB) goes through the byte-wise table.
 _T = (1 << 23) - 1
-_MASK_T: int | None = None
 
 
 def _make_table() -> list[int]:
@@ -73,11 +73,9 @@ def _xpow(e: int) -> int:
     return result
 
 
+@functools.cache
 def _mask() -> int:
-    global _MASK_T
-    if _MASK_T is None:
-        _MASK_T = (1 << _T) - 1
-    return _MASK_T
+    return (1 << _T) - 1  # built once, on first use
 
 
 class Crc24:
@@ -147,7 +145,7 @@ class ArmorWriter:
         self._out = io.BytesIO()
         self._out.write(f"-----BEGIN PGP {kind}-----\n".encode("ascii"))
         for key, value in headers:
-            self._out.write(f"{key}: {value}\n".encode("utf-8"))
+            self._out.write(f"{key}: {value}\n".encode())
         self._out.write(b"\n")  # RFC 4880 §6.2: a blank line ends the armor headers
         self._pending = b""
         self._crc = Crc24()

@@ -32,7 +32,7 @@ def pgpy_module() -> Any:
     """Import pgpy on first use (70 ms) and keep its deprecation chatter out of the user's terminal."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import pgpy  # noqa: PLC0415
+        import pgpy  # noqa: PLC0415 - kept lazy, see above
 
     return pgpy
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any
 
 from cvd_reporter.core.pgp.armor import ArmorWriter
 from cvd_reporter.core.pgp.certificates import PGPY_PARSE_ERRORS, Certificate, pgpy_module, problem
@@ -95,8 +96,8 @@ _AES256 = 9  # RFC 4880 §9.2
 
 def _pkesk(target: Any, session_key: bytes) -> bytes:
     """The public-key encrypted session key packet for ``target`` (RFC 4880 §5.1), built by pgpy."""
-    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415
-    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415
+    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415 - kept lazy, see above
+    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415 - kept lazy, see above
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -108,12 +109,12 @@ def _pkesk(target: Any, session_key: bytes) -> bytes:
 
 
 def _cfb_encryptor(key: bytes) -> Any:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415 - kept lazy, see above
 
     try:  # cryptography >= 47 keeps CFB in the "decrepit" module; the old path warns
-        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415 - kept lazy, see above
     except ImportError:  # pragma: no cover - older cryptography
-        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415 - kept lazy, see above
     return Cipher(algorithms.AES(key), CFB(bytes(16))).encryptor()
 
 
@@ -156,7 +157,7 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
     writer.write(pkesk)
     writer.write(new_header(18, 1 + plain_len) + b"\x01")
     cipher = _cfb_encryptor(session_key)  # full-block CFB, zero IV, no resync (RFC 4880 §5.13)
-    mdc = hashlib.sha1()  # noqa: S324 - SHA-1 is what the MDC packet is defined with
+    mdc = hashlib.sha1()
     for part in (prefix, ops, literal_head):
         mdc.update(part)
         writer.write(cipher.update(part))

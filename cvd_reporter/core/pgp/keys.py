@@ -166,7 +166,8 @@ class _Eval:
 
     @property
     def created(self) -> datetime:
-        return self.cert.key.created
+        created: datetime = self.cert.key.created  # pgpy ships no types
+        return created
 
     @property
     def key_prefix(self) -> bytes:
@@ -255,7 +256,7 @@ def _primary_expiry_and_flags(ev: _Eval, valid_uids: list[tuple[str, SigInfo]]) 
 def _subkey(ev: _Eval, body: bytes, sigs: list[SigInfo]) -> _Sub | None:
     """One subkey and its state: the newest verified binding (0x18) gives flags and expiry; a
     verified 0x28 revokes."""
-    sub_fpr = hashlib.sha1(key_hash_prefix_for(body)).hexdigest().upper()  # noqa: S324 - RFC 4880 §12.2
+    sub_fpr = hashlib.sha1(key_hash_prefix_for(body)).hexdigest().upper()
     sk = ev.key.subkeys.get(sub_fpr[-16:])
     if sk is None:
         return None

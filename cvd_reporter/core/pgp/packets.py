@@ -10,8 +10,9 @@ no network, no pgpy.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 TAG_SIGNATURE = 2
 TAG_SECRET_KEY = 5
@@ -180,7 +181,7 @@ def key_packet_info(data: bytes, packet: Packet) -> KeyPacketInfo:
         # (rare) secret keys we load, so the fingerprint is left empty here.
         fpr = ""
         if packet.tag in (TAG_PUBLIC_KEY, TAG_PUBLIC_SUBKEY):
-            fpr = hashlib.sha1(key_hash_prefix_for(body)).hexdigest().upper()  # noqa: S324 - RFC 4880 §12.2
+            fpr = hashlib.sha1(key_hash_prefix_for(body)).hexdigest().upper()
         return KeyPacketInfo(version, created, body[5], fpr)
     if version in (2, 3):
         return KeyPacketInfo(version, created, body[7] if len(body) > 7 else 0, "")

@@ -25,8 +25,9 @@ import hashlib
 import os
 import warnings
 import zlib
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from cvd_reporter.core.pgp.packets import new_header
 
@@ -125,7 +126,7 @@ class _Deflate:
             if self._error is None:  # after an error, drain the queue so the producer never blocks
                 try:
                     self._compress(data)
-                except BaseException as e:  # noqa: BLE001 - handed to the producer's thread
+                except BaseException as e:
                     self._error = e
 
     def _raise(self) -> None:
@@ -227,7 +228,7 @@ class EncryptStream:
         self._seipd = PartialPacket(18, write, chunk=chunk)
         self._seipd.write(b"\x01")  # SEIPD version 1
         self._cipher = _cfb(key)
-        self._mdc = hashlib.sha1()  # noqa: S324 - SHA-1 is what the MDC packet is defined with
+        self._mdc = hashlib.sha1()
         self.plain_size = 0
         prefix = os.urandom(16)
         self._encrypt(prefix + prefix[-2:])
@@ -258,7 +259,7 @@ class EncryptStream:
         if self._deflate is not None:
             try:
                 self._deflate.stop()
-            except BaseException:  # noqa: BLE001, S110 - the caller is already handling an error
+            except BaseException:
                 pass
         self.closed = True
 

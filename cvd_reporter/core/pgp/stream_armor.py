@@ -10,8 +10,7 @@ Pure: the caller gives a ``write`` callable (a file, a socket, a hash); nothing 
 from __future__ import annotations
 
 import binascii
-from typing import Callable
-
+from collections.abc import Callable
 from functools import lru_cache
 
 LINE_BYTES = 48  # 64 base64 characters per line, as gpg writes

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import binascii
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy as email_policy
 from email.parser import BytesHeaderParser
-from typing import Callable, Iterable, Iterator
 
 from cvd_reporter.core import mime
 
@@ -74,7 +74,8 @@ def plan_message(*, report_text: str, subject: str, from_addr: str, to_addr: str
     markers = [f"\x00cvd-part-{i}-{token}\x00".encode("ascii") for i in range(len(attachments))]
     inner = mime.build_inner(report_text=report_text, subject=subject, from_addr=from_addr, to_addr=to_addr,
                              message_id=message_id, date=date, reporter_key=reporter_key, lang=lang,
-                             attachments=[(a.name, m, a.media_type) for a, m in zip(attachments, markers)])
+                             attachments=[(a.name, m, a.media_type)
+                                          for a, m in zip(attachments, markers, strict=False)])
     head = tail = b""
     if encrypted:
         seen: list[bytes] = []

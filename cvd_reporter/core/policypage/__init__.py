@@ -25,7 +25,7 @@ from cvd_reporter.core.policypage.terms import (
     find_shares,
 )
 
-__all__ = ["PolicyReading", "read_policy", "UNKNOWN", "Contact", "Found"]
+__all__ = ["UNKNOWN", "Contact", "Found", "PolicyReading", "read_policy"]
 
 
 @dataclass

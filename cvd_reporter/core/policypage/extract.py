@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
 DROP = ("script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "iframe",
         "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[aria-hidden=true]", "[hidden]",
         "button[aria-expanded]", ".skip-link", ".breadcrumb", ".breadcrumbs")
@@ -54,7 +56,7 @@ def decode(raw: bytes, content_type: str | None = None) -> str:
         names.append(m.group(1).decode("ascii", "ignore"))
     if raw.startswith(b"\xef\xbb\xbf"):
         names.insert(0, "utf-8-sig")
-    for name in names + ["utf-8"]:
+    for name in [*names, "utf-8"]:
         try:
             return raw.decode(name)
         except (LookupError, UnicodeDecodeError):
@@ -103,7 +105,7 @@ def _cloudflare_email(encoded: str) -> str | None:
 
 
 def _normalise(text: str) -> str:
-    lines = []
+    lines: list[str] = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = re.sub(r"[ \t\u00a0\u200b]+", " ", line).strip()
         if line or (lines and lines[-1]):
@@ -111,7 +113,7 @@ def _normalise(text: str) -> str:
     return "\n".join(lines).strip()
 
 
-def _link_heavy(node) -> bool:  # noqa: ANN001 - a selectolax node
+def _link_heavy(node: LexborNode) -> bool:
     """A list or block that is mostly links (menus, footers without markup): site chrome."""
     anchors = node.css("a")
     if len(anchors) < 5 or any((a.attributes.get("href") or "").startswith("mailto:") for a in anchors):
@@ -122,8 +124,6 @@ def _link_heavy(node) -> bool:  # noqa: ANN001 - a selectolax node
 
 
 def html_to_page(html: str) -> Page:
-    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - only HTML pages need it
-
     tree = LexborHTMLParser(html)
     for node in tree.css("[data-cfemail]"):
         address = _cloudflare_email(node.attributes.get("data-cfemail") or "")

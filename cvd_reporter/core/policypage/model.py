@@ -45,14 +45,14 @@ class Found:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def at(cls, value: Any, sentence: Sentence | None, **extra: Any) -> "Found":
+    def at(cls, value: Any, sentence: Sentence | None, **extra: Any) -> Found:
         if sentence is None:
             return cls(value, "", None, extra)
         return cls(value, _evidence(sentence.text), sentence.line, extra)
 
     @property
     def known(self) -> bool:
-        return self.value != UNKNOWN
+        return bool(self.value != UNKNOWN)  # value is a string, a number or a dict
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, **self.extra}
@@ -93,10 +93,10 @@ class Contact:
         return None
 
 
-_FOLDED: dict[tuple[str, int], "re.Pattern[str]"] = {}
+_FOLDED: dict[tuple[str, int], re.Pattern[str]] = {}
 
 
-def _folded(rx: "re.Pattern[str]") -> "re.Pattern[str]":
+def _folded(rx: re.Pattern[str]) -> re.Pattern[str]:
     """``rx`` without IGNORECASE, for lower-cased text: Python's ``re`` is several times slower with
     IGNORECASE, which decided whether the reader stays under 100 ms a page. Letters are lower-cased
     except in escapes (``\\S``) and group syntax (``(?P<name>``)."""
@@ -108,7 +108,9 @@ def _folded(rx: "re.Pattern[str]") -> "re.Pattern[str]":
     return _FOLDED[key]
 
 
-_LAST: list[Any] = [(None, ("", None, []))]  # one (sentences, data) pair, replaced whole (thread-safe)
+_Joined = tuple[str, str | None, list[int]]
+# one (sentences, data) pair, replaced whole (thread-safe)
+_LAST: list[tuple[list[Sentence] | None, _Joined]] = [(None, ("", None, []))]
 
 
 def _joined(sents: list[Sentence]) -> tuple[str, str | None, list[int]]:
@@ -118,9 +120,8 @@ def _joined(sents: list[Sentence]) -> tuple[str, str | None, list[int]]:
     if cached_sents is sents:
         return data
     joined = "\n".join(s.text for s in sents)
-    lowered: str | None = joined.lower()
-    if len(lowered) != len(joined):
-        lowered = None
+    lower = joined.lower()
+    lowered = lower if len(lower) == len(joined) else None
     starts: list[int] = []
     pos = 0
     for s in sents:
@@ -130,7 +131,7 @@ def _joined(sents: list[Sentence]) -> tuple[str, str | None, list[int]]:
     return joined, lowered, starts
 
 
-def matching(sents: list[Sentence], pattern: "re.Pattern[str] | str", flags: int = 0) -> list[Sentence]:
+def matching(sents: list[Sentence], pattern: re.Pattern[str] | str, flags: int = 0) -> list[Sentence]:
     """The sentences in which ``pattern`` matches, in order: one scan of the joined text instead of one
     search per sentence (a pattern never spans two sentences: they are joined by newlines)."""
     rx = re.compile(pattern, flags) if isinstance(pattern, str) else pattern

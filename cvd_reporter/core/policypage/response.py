@@ -8,6 +8,7 @@ deadlines for a fix or for publication are not reactions and are ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from cvd_reporter.core.policypage.model import Found, Sentence, matching, unknown
 
@@ -31,7 +32,8 @@ _WITHIN = re.compile(r"\b(binnen|within|uiterlijk|in|na|after|maximaal|at most|n
                      r"(de |het |een termijn van |a period of |the )?$", re.I)
 REACTION = re.compile(
     r"ontvangstbevestiging|bevestiging|bevestigen|reageren|reageert|reactie|antwoord|terugkoppeling|"
-    r"contact (met u |met je )?op|neemt .{0,40}contact|nemen .{0,40}contact|\bhoort\b|hoor je|van ons horen|(ontvangt|krijgt) u (een )?bericht|bericht van ons|"
+    r"contact (met u |met je )?op|neemt .{0,40}contact|nemen .{0,40}contact|\bhoort\b|hoor je|van ons horen|"
+    r"(ontvangt|krijgt) u (een )?bericht|bericht van ons|"
     r"respond|response|reply|acknowledg|confirm|receipt|get back|contact you|hear from us|reaction|"
     r"eerste (beoordeling|inhoudelijke)|in behandeling", re.I)
 NOT_REACTION = re.compile(r"oplossen|opgelost|verhelpen|verholpen|\bfix|resolve|remed|openbaar|publice|publish|"
@@ -83,14 +85,15 @@ _QUOTED = r"[\"'‘’“”„«‹]\s*(?P<q>[^\"'‘’“”„«»‹›]{2,
 SUBJECT = re.compile(
     r"(onder vermelding van|met (als|het) onderwerp|in het onderwerp(veld)?( van (uw|je) (e-?mail|bericht))?"
     r"|in de onderwerpregel|onderwerp(regel)?\s*:|as (the )?subject|in the subject( line| field)?|subject( line)?\s*:"
-    r"|with the subject( line)?|(use|gebruik) (the |het |als )?(subject|onderwerp)|reference)\s*(van |het |de |the )?" + _QUOTED, re.I)
+    r"|with the subject( line)?|(use|gebruik) (the |het |als )?(subject|onderwerp)|reference)"
+    r"\s*(van |het |de |the )?" + _QUOTED, re.I)
 SUBJECT_BARE = re.compile(r"(onder vermelding van|met (als|het) onderwerp|onderwerp(regel)?\s*:|subject( line)?\s*:"
                           r"|with the subject( line)?)\s+(?P<q>[A-Z][^.;:!?\n]{1,60}?)\s*(?=[.;!?]|$)", re.I)
 
 ANY_SUBJECT = re.compile(r"vermelding|onderwerp|subject|reference", re.I)
 
 
-def find_subject(sents: list[Sentence], mailto_subjects: list[tuple[str, object]]) -> Found:
+def find_subject(sents: list[Sentence], mailto_subjects: Sequence[tuple[str, object]]) -> Found:
     """A subject the page requires, verbatim; ``reference "X" in your report`` is kept as ``where: report``."""
     for s in matching(sents, ANY_SUBJECT):
         m = SUBJECT.search(s.text)

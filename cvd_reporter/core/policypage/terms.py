@@ -44,7 +44,8 @@ FORBIDDEN = (
     ("automated-scans", r"automat\w* scan|actief (te )?scannen|actively scan|geautomatiseerde (scan|tool)|scanners?\b"),
     ("repeated-access", r"herhaaldelijk|repeatedly"),
     ("data-abuse", r"(kopi[eë]ren|wijzigen|verwijderen|aanpassen|downloaden|inkijken|inzien|modificeren).{0,60}"
-                   r"(gegevens|data)|(gegevens|data).{0,60}(kopi[eë]ren|wijzigen|verwijder|aanpass|download|in te kijken"
+                   r"(gegevens|data)|(gegevens|data).{0,60}"
+                   r"(kopi[eë]ren|wijzigen|verwijder|aanpass|download|in te kijken"
                    r"|inzien|in te zien)|(copy|copying|modify|delete|deleting|download|view).{0,60}(data|information)"),
 )
 PUB_FIXED = re.compile(r"((niet|geen|niemand|not|do not|don't|no one|nobody).{0,80}(delen|openbaar|publiceren|vertel|"
@@ -90,7 +91,7 @@ def find_encryption(sents: list[Sentence]) -> tuple[Found, Found]:
         urls = [u.rstrip(".,;)") for u in re.findall(r"https://[^\s<>\"']+", s.text)
                 if re.search(r"\.asc\b|pgp|key|sleutel|security\.txt|wkd", u, re.I)]
         if fingerprint or urls or (KEY_SENTENCE.search(s.text) and re.search(r"pgp|security\.txt", s.text, re.I)):
-            extra = {}
+            extra: dict[str, str | bool] = {}
             if fingerprint:
                 extra["fingerprint"] = re.sub(r"\s", "", fingerprint.group(0))
             if urls:

@@ -20,6 +20,7 @@ The package: ``codes`` (limits, field names, finding codes), ``model`` (the pars
 (value syntax: Expires, Contact, Encryption), ``parse`` (the file) and ``signature``. Import from here.
 """
 
+from cvd_reporter.core.display import printable
 from cvd_reporter.core.securitytxt.codes import (
     CODES,
     FIELD_NAMES,
@@ -32,7 +33,7 @@ from cvd_reporter.core.securitytxt.codes import (
     URI_FIELDS,
     WELL_KNOWN_PATH,
 )
-from cvd_reporter.core.securitytxt.fields import looks_like_html, parse_contact, parse_expires, printable
+from cvd_reporter.core.securitytxt.fields import looks_like_html, parse_contact, parse_expires
 from cvd_reporter.core.securitytxt.model import Contact, Field, SecurityTxt, SignatureStatus, normalise_url
 from cvd_reporter.core.securitytxt.parse import parse
 from cvd_reporter.core.securitytxt.signature import apply_signature, verify_signature

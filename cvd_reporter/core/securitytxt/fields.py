@@ -7,8 +7,8 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote, urlsplit
 
-from cvd_reporter.core.securitytxt.model import Contact
 from cvd_reporter.core.display import printable  # noqa: F401 - one rule for what a terminal may show
+from cvd_reporter.core.securitytxt.model import Contact
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _EXPIRES = re.compile(

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from cvd_reporter.core.pgp.cleartext import SignatureInfo
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.pgp.cleartext import SignatureInfo
 
 
 def normalise_url(url: str) -> str:

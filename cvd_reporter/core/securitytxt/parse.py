@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.display import printable
+from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.pgp.armor import ArmorError
-from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.securitytxt.codes import FIELD_NAMES, MAX_BYTES, MAX_LINE_CHARS, MAX_LINES, URI_FIELDS, _Findings
 from cvd_reporter.core.securitytxt.fields import (
     _BAD_CHARS,

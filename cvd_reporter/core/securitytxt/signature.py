@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.pgp.armor import ArmorError, dearmor
@@ -31,13 +32,13 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
     if not keys and not user_keys:
         return replace(base, status="unknown_key",
                        detail=f"Signed by key {base.key_id or 'unknown'}; no key was available to verify it.")
-    import pgpy  # noqa: PLC0415 - heavy, needed only here
+    import pgpy  # noqa: PLC0415 - pgpy only for signed files
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             sig = pgpy.PGPSignature.from_blob(sectxt.armored_signature)
-        except Exception:  # noqa: BLE001 - pgpy raises many types for input it cannot read
+        except Exception:
             return replace(base, status="bad_signature",
                            detail="The signature could not be read by the OpenPGP library.")
         enc = _load_keys(keys)
@@ -73,13 +74,13 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
 
 
 def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
-    import pgpy  # noqa: PLC0415
+    import pgpy  # noqa: PLC0415 - pgpy only for signed files
 
-    keys = []
+    keys: list[Any] = []  # pgpy.PGPKey (pgpy ships no types)
     for blob in blobs:
         try:
             key, others = pgpy.PGPKey.from_blob(bytes(blob))
-        except Exception:  # noqa: BLE001 - unreadable keys are skipped; the caller reports "unknown key"
+        except Exception:
             continue
         found = [key, *[k for k in (others or {}).values() if getattr(k, "is_primary", False)]]
         for k in found:
@@ -90,11 +91,11 @@ def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
 
 def _verify_with(key: Any, sig: Any, text: bytes, signer: str, armored: str) -> tuple[bool | None, str | None]:
     """(True/False, note) from the cryptography, or (None, None) when it cannot be told."""
-    from pgpy.constants import SecurityIssues  # noqa: PLC0415
+    from pgpy.constants import SecurityIssues  # noqa: PLC0415 - pgpy only for signed files
 
     try:
         result = key.verify(text, sig)
-    except Exception:  # noqa: BLE001 - unsupported algorithms and the like
+    except Exception:
         return None, None
     if result:
         return True, None
