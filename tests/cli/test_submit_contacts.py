@@ -14,8 +14,14 @@ import pytest
 from cvd_reporter.core.wkd import wkd_hash
 from tests.servers.gpg import GnuPG
 from tests.servers.https import Response
+from tests.support.municipality import env_for as _env_for
+from tests.support.municipality import write_report
 from tests.support.policy_sites import form_only_page, home_page, phone_only_page, policy_page
-from tests.support.submit_env import env_for, write_report
+
+
+def env_for(https, pki, dns, smtp=None):
+    """The municipality's environment with the deadline the contact search needs on a busy machine."""
+    return _env_for(https, pki, dns, smtp, CVD_TIMEOUT="10")
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ TITLE = f"XSS in zoeken {CANARY}"
 DESCRIPTION = f"De parameter q wordt ongefilterd teruggegeven ({CANARY}-beschrijving)."
 EVIDENCE = b"GET /zoeken?q=<script>alert(1)</script>\r\nHTTP/1.1 200 OK\r\n\x00binary-tail"
 HOSTS = ("gemeente.test", "www.gemeente.test", "openpgpkey.gemeente.test", "keys.test", "api.gemeente.test",
-         "api.github.test")
+         "api.github.test", "other.test", "www.other.test")
 
 
 @dataclass
