@@ -137,7 +137,7 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
     # anything leaves (what can still fail after the send goes to the journal, see _record_attempt).
     record = records.open()
     if known is None and find_report(record, plan.report_id) is None:
-        record.add_report(plan.report_id, title=plan.title, organisation=plan.organisation or "", target=plan.target,
+        record.add_report(plan.report_id, organisation=plan.organisation or "", target=plan.target,
                           report_path=plan.report_path, policy=plan.policy_id, calendar=plan.calendar,
                           response_days=plan.response_days, evidence_paths=plan.evidence_paths, created_at=now)
     if plan.pin:

@@ -37,6 +37,7 @@ def read_report_facts(path: str | None) -> dict[str, Any]:
     return {
         "path": str(path),
         "sha256": digest,
+        "title": report.vulnerability.title,
         "language": report.language,
         "anonymous": bool(who.anonymous),
         "reporter_name": None if who.anonymous else who.name,

@@ -58,17 +58,19 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
         sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()
         due = add_working_days(sent_on, report.response_days, report.calendar) if report.response_days else None
         reporter = settings.reporter_name
+        facts = read_report_facts(report.report_path)  # the record keeps no title; the report file has it
+        title = facts.get("title") or report_id
         if kind == "follow_up":
-            subject, text = render_follow_up(report_id=report_id, title=report.title, sent=sent_on,
+            subject, text = render_follow_up(report_id=report_id, title=title, sent=sent_on,
                                              due=due, days=report.response_days, message=message,
                                              reporter_name=reporter, lang=lang)
         else:
             assert publication_date is not None
-            subject, text = render_publication_notice(report_id=report_id, title=report.title, sent=sent_on,
+            subject, text = render_publication_notice(report_id=report_id, title=title, sent=sent_on,
                                                       publish_on=publication_date, message=message,
                                                       reporter_name=reporter, lang=lang)
         # From: as the report had it (its reporter.email, unless smtp.from says otherwise).
-        sender = resolve_sender(settings, read_report_facts(report.report_path).get("reporter_email"))
+        sender = resolve_sender(settings, facts.get("reporter_email"))
         notice_id = f"{report_id}.{'follow-up' if kind == 'follow_up' else 'publication'}-{now:%Y%m%d%H%M%S}"
         message_id = mime.message_id_for(notice_id, sender.domain)
         inner = mime.build_inner(report_text=text, subject=subject, from_addr=sender.header_from, to_addr=recipient,

@@ -398,7 +398,7 @@ def _already_sent(entry: Any, report_id: str, lang: str) -> Outcome | None:
         return None
     sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
     when, how = how_it_left(entry)
-    plan = Plan(report_id=report_id, title=entry.title, channel=sent.channel if sent else "manual",
+    plan = Plan(report_id=report_id, title=report_id, channel=sent.channel if sent else "manual",
                 recipient=sent.recipient if sent else "", lang=lang, policy_id=entry.policy,
                 organisation=entry.organisation, message=b"",
                 message_id=(sent.message_id if sent else None) or "",

@@ -106,7 +106,7 @@ def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
                      f"run cvd-reporter purge ID.")
     overdue = sum(1 for _, d in rows if d and d.overdue)
     data = {"count": len(rows), "overdue": overdue, "purge_reminders": purge,
-            "reports": [{"id": r.id, "title": r.title, "organisation": r.organisation, "state": r.state,
+            "reports": [{"id": r.id, "organisation": r.organisation, "state": r.state,
                          "sent_on": r.sent_on.isoformat() if r.sent_on else None,
                          "next": d.to_dict() if d else None} for r, d in rows]}
     return Result(data=data, text="\n".join(lines))
@@ -115,7 +115,8 @@ def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
 def _status_one(r: ReportRecord, now: datetime) -> Result:
     due = next_due(r, _today(r.calendar, now))
     days = f"{r.response_days} working days" if r.response_days is not None else "no promised answer time"
-    lines = [f"Report {r.id}: {r.title}",
+    title = read_report_facts(r.report_path).get("title")  # the record keeps no title: the file has it
+    lines = [f"Report {r.id}: {title or '(the report file is gone; the record keeps no title)'}",
              f"  organisation : {r.organisation}", f"  target       : {r.target}",
              f"  policy       : {r.policy} ({days}, calendar {r.calendar})",
              f"  state        : {r.state.replace('_', '-')} since {r.state_at.date().isoformat()}",
@@ -139,7 +140,7 @@ def _status_one(r: ReportRecord, now: datetime) -> Result:
                      + ", ".join(f"{f['path']} ({f['result']})" for f in rc.files))
     if needs_purge(r):
         lines.append(f"Reminder: the report is fixed; delete the confidential data you kept: cvd-reporter purge {r.id}")
-    data = dict(r.to_dict(), next=due.to_dict() if due else None, purge_reminder=needs_purge(r))
+    data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r))
     return Result(data=data, text="\n".join(lines))
 
 
@@ -371,7 +372,8 @@ def _csaf(app: AppContext, report: ReportRecord, facts: dict[str, Any]) -> dict[
     # publisher.namespace must be a URI the publisher controls; a pseudonymous reporter has none,
     # so a name-based UUID URN stands in (stable across exports, reveals nothing).
     namespace = f"mailto:{email}" if email else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'cvd-reporter:' + name)}"
-    return build_csaf(report_id=report.id, title=report.title, organisation=report.organisation,
+    return build_csaf(report_id=report.id, title=facts.get("title") or f"Vulnerability report {report.id}",
+                      organisation=report.organisation,
                       target=report.target, policy=report.policy, timeline=report.events, reporter_name=name,
                       namespace=namespace, reporter_contact=email, lang=facts.get("language"),
                       description=facts.get("description"), cwe=facts.get("cwe"), cvss=facts.get("cvss"),

@@ -96,6 +96,13 @@ def m004_delivery_encrypted(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN encrypted INTEGER")
 
 
+@migration
+def m005_no_report_titles(db: sqlite3.Connection) -> None:
+    # The record keeps proof of what was sent (hashes, times, addresses), not what the report says: a
+    # title often names the weakness. Titles are read from the report file when they are shown.
+    db.execute("UPDATE reports SET title = ''")
+
+
 def migrate(db: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction; return their names."""
     migrations = MIGRATIONS if migrations is None else migrations

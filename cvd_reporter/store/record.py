@@ -107,7 +107,7 @@ class ReportRecord:
 
     def to_dict(self, *, history: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "id": self.id, "title": self.title, "organisation": self.organisation, "target": self.target,
+            "id": self.id, "organisation": self.organisation, "target": self.target,
             "report_path": self.report_path, "policy": self.policy, "calendar": self.calendar,
             "response_days": self.response_days, "evidence_paths": list(self.evidence_paths),
             "created_at": self.created_at.isoformat(), "state": self.state, "state_at": self.state_at.isoformat(),
@@ -191,10 +191,13 @@ class Record:
             self.db.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------------------
-    def add_report(self, report_id: str, *, title: str, organisation: str, target: str, report_path: str | None,
+    def add_report(self, report_id: str, *, organisation: str, target: str, report_path: str | None,
                    policy: str, calendar: str, response_days: int | None, evidence_paths: list[str],
                    created_at: datetime) -> None:
         """Add a new report in state ``draft``. StoreError when the id is taken or a value is unusable.
+
+        Nothing of the report's content is kept (no title): the record is proof of what was sent and
+        when; what the report says stays in the report file.
 
         ``response_days`` is the policy's promised answer time in working days on ``calendar``; None
         when the policy promises none (then no answer is ever shown as overdue).
@@ -213,7 +216,7 @@ class Record:
             if db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone():
                 raise StoreError(f"Report {report_id} is already in the record.", code="duplicate_id")
             db.execute(f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       (report_id, title, organisation, target, report_path, policy, calendar, response_days,
+                       (report_id, "", organisation, target, report_path, policy, calendar, response_days,
                         evidence, at, "draft", at, None, None, None))
             db.execute("INSERT INTO events (report_id, state, at, day, note) VALUES (?,?,?,?,?)",
                        (report_id, "draft", at, workdays.local_date(created_at, calendar).isoformat(),

@@ -438,3 +438,15 @@ def test_a_delivery_the_record_cannot_take_is_journaled_and_added_on_the_next_ru
     assert not journal.exists()
     again = cli("--json", "submit", str(write_report(tmp_path)), "--yes", env=env_for(https, pki, zone))
     assert again.json["data"]["status"] == "already_sent"  # and so it is never sent twice
+
+
+def test_the_record_keeps_no_report_content_and_shows_the_title_from_the_file(cli, https, pki, zone, smtp,
+                                                                             municipality, tmp_path, isolated_env):
+    serve(https, municipality.key)
+    report = write_report(tmp_path)
+    rid = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone, smtp)).json["data"]["report_id"]
+    assert CANARY.encode() not in (isolated_env / "record.sqlite3").read_bytes()  # neither title nor description
+    shown = cli("--json", "status", rid)
+    assert shown.json["data"]["title"] == TITLE and TITLE in cli("status", rid).stdout
+    report.unlink()
+    assert "the record keeps no title" in cli("status", rid).stdout

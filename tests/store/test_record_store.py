@@ -146,6 +146,7 @@ def test_migrations_from_the_first_schema(home: Path):
         assert (old.state, old.sent_on, old.purged_at) == ("sent", date(2025, 1, 6), None)
         assert [e.state for e in old.events] == ["draft", "sent"] and old.deliveries[0].kind == "report"
         assert old.deliveries[0].encrypted is True  # rows from before m004 were always encrypted
+        assert old.title == ""  # m005: the record keeps no report content, older titles included
         # what the later migrations brought works on the old data
         record.add_deletion_receipt("OLD-1", files=[], at=T0)
         assert record.get("OLD-1").purged_at is not None

@@ -18,7 +18,7 @@ def now() -> datetime:
 def add(record: Record, rid: str, *, created_at: datetime | None = None, evidence: list[str] | None = None,
         report_path: str | None = None, calendar: str = "nl-gemeente", response_days: int | None = 5,
         organisation: str = "Gemeente Voorbeeld") -> None:
-    record.add_report(rid, title=f"Reflected XSS ({rid})", organisation=organisation,
+    record.add_report(rid, organisation=organisation,
                       target="https://loket.gemeente.example/zoeken", report_path=report_path, policy="nl-gemeente",
                       calendar=calendar, response_days=response_days, evidence_paths=evidence or [],
                       created_at=created_at or now())
