@@ -30,11 +30,6 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_spell, text)
 
 
-def has_control(text: str) -> bool:
-    """True when ``text`` holds a character :func:`printable` would rewrite, or a line break."""
-    return bool(_UNSAFE.search(text)) or "\n" in text or "\t" in text
-
-
 def json_safe(document: str) -> str:
     """A JSON text with the same characters escaped as ``\\uNNNN`` (valid JSON, same data).
 
