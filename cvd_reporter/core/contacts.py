@@ -162,10 +162,6 @@ def kind_of(uri: str) -> str:
     return {"email": "email", "web": "form", "phone": "phone"}.get(contact_kind(uri) or "", "form")
 
 
-def reporter_contacts(uris: list[str]) -> list[FoundContact]:
-    return [FoundContact(u.strip(), kind_of(u), Provenance("reporter")) for u in uris if contact_kind(u)]
-
-
 def domain_note(uri: str, own_host: str, owners: dict[str, str]) -> str:
     """A line when a contact is on another registrable domain than the organisation's host."""
     host = contact_value(uri).rsplit("@", 1)[-1] if contact_kind(uri) == "email" else (
