@@ -21,11 +21,13 @@ from __future__ import annotations
 import copy
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cvd_reporter.app.directory import load_all, load_bundled
 from cvd_reporter.core.contacts import (
     WELL_KNOWN_PATHS,
     ContactSearch,
@@ -37,8 +39,13 @@ from cvd_reporter.core.contacts import (
     kind_of,
     policy_links,
 )
+from cvd_reporter.core.directory import find
 from cvd_reporter.core.domains import registrable_domain
+from cvd_reporter.core.policypage import read_policy
+from cvd_reporter.core.policypage.extract import decode, extract
 from cvd_reporter.errors import CvdError, DiscoveryError, NetworkError
+from cvd_reporter.net.discovery import discover, parse_target
+from cvd_reporter.net.policypage import fetch_policy_page
 
 # A page counts as a CVD policy page only when its own text says so: a soft-404 or a home page has
 # addresses too (info@, the webmaster), and those are not where reports go.
@@ -89,7 +96,6 @@ class _Search:
 
     def get(self, url: str) -> tuple[Any, NetworkError | None]:
         """Network only (safe in a worker thread): the page, or the error."""
-        from cvd_reporter.net.policypage import fetch_policy_page  # noqa: PLC0415
 
         try:
             return fetch_policy_page(url, self.fetcher, timeout=max(0.05, self.clock.left())), None
@@ -119,7 +125,6 @@ class _Search:
     def probe(self, stage: str, urls: list[str]) -> bool:
         """Fetch candidate URLs a few at a time (one deadline for all), judged in the given order; True
         at the first policy page naming a contact (the rest are cancelled or left to their deadline)."""
-        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
         urls = [u for u in urls if u not in self.seen_urls and (urlsplit(u).hostname or "") not in self.dead_hosts]
         if not urls or self.out_of_time(stage, urls[0]):
@@ -147,8 +152,6 @@ class _Search:
 
     def judge(self, stage: str, url: str, page: Any) -> bool:
         """Is this fetched page a policy page naming a contact? Its contacts join the result if so."""
-        from cvd_reporter.core.policypage import read_policy  # noqa: PLC0415
-        from cvd_reporter.core.policypage.extract import extract  # noqa: PLC0415
 
         final = page.final_url
         if urlsplit(final).path in ("", "/") and urlsplit(url).path not in ("", "/"):
@@ -186,7 +189,6 @@ def search_contacts(target: str, fetcher: Any, *, now: datetime, home: Path | No
 
     ``discovery`` / ``discovery_error``: a security.txt lookup already done (by the scope check or
     `discover`), so it is not repeated."""
-    from cvd_reporter.net.discovery import discover, parse_target  # noqa: PLC0415
 
     t = parse_target(target)
     owners, entries = _directory(home) if use_directory else ({}, [])
@@ -250,7 +252,6 @@ def _beyond(s: _Search, t: Any, policy_fields: list[str]) -> None:
         moved = (urlsplit(home.final_url).hostname or "").lower()
         if moved != h and moved in hosts:
             probe_hosts.remove(h)  # gemeente.nl -> www.gemeente.nl: its paths redirect there too
-        from cvd_reporter.core.policypage.extract import decode  # noqa: PLC0415
 
         links = policy_links(decode(home.body, home.content_type), home.final_url)
         s.step("home_page", home.final_url, "found" if links else "nothing",
@@ -264,7 +265,6 @@ def _beyond(s: _Search, t: Any, policy_fields: list[str]) -> None:
 
 
 def _directory(home: Path | None) -> tuple[dict[str, str], list[Any]]:
-    from cvd_reporter.app.directory import load_all, load_bundled  # noqa: PLC0415
 
     try:
         entries, owners = load_all(home) if home is not None else load_bundled()
@@ -274,7 +274,6 @@ def _directory(home: Path | None) -> tuple[dict[str, str], list[Any]]:
 
 
 def _from_directory(s: _Search, entries: list[Any], now: datetime) -> None:
-    from cvd_reporter.core.directory import find  # noqa: PLC0415
 
     hits = find(entries, s.result.host) if entries else []
     if not hits:

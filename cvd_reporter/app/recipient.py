@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.app.contacts import search_contacts
 from cvd_reporter.core.contacts import FoundContact, Provenance, contact_kind, fingerprint_of, key_kind, kind_of
+from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import DiscoveryError, InputNeeded
+from cvd_reporter.net.discovery import discover
 
 
 @dataclass
@@ -61,8 +64,6 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
                  channel: str | None, discoveries: dict[str, Any], warnings: list[str], home: Path) -> Route:
     """The channel, the recipient and what the key search needs; raises DiscoveryError (exit 5) or
     InputNeeded (exit 8) with a next step."""
-    from cvd_reporter.core.target import parse_target  # noqa: PLC0415
-    from cvd_reporter.net.discovery import discover  # noqa: PLC0415
 
     target = _target(report)
     host = parse_target(target).host
@@ -116,7 +117,6 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
     elif any(c.kind == "email" for c in theirs):
         contacts = theirs
     else:
-        from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415
 
         found = search_contacts(target, fetcher, now=now, home=home, discovery=discovery,
                                 discovery_error=error)

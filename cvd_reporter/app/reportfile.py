@@ -17,6 +17,7 @@ import yaml
 
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.app.userfiles import UnsafeFile, UserFile, read_user_file
+from cvd_reporter.core.contacts import key_kind
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.lint import scan_text
 from cvd_reporter.core.messages import make
@@ -256,7 +257,6 @@ def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) ->
 def read_org_key(value: str | None, base: Path, *, lang: str) -> tuple[bytes | None, list[Finding]]:
     """``organisation.key`` when it is a file beside the report: its bytes (an OpenPGP public key), or
     a finding. A URL or a fingerprint is used by submit, not read here."""
-    from cvd_reporter.core.contacts import key_kind  # noqa: PLC0415
 
     if not value or key_kind(value) != "file":
         return None, []

@@ -17,6 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.app.stream_message import (
+    _reader,
+    check_size,
+    crypto_for,
+    evidence_files,
+    evidence_media_type,
+    write_stream,
+)
+from cvd_reporter.core.mime import ARMOR_BEGIN, ARMOR_END
+from cvd_reporter.delivery import api
+
 
 @dataclass
 class ApiPlan:
@@ -28,8 +39,6 @@ class ApiPlan:
 def plan_api(report: dict[str, Any], *, report_id: str, names: list[str], media_types: list[str],
              reporter_key: str | None, created: Any, fingerprint: str) -> ApiPlan:
     """Skeletons of the encrypted document and of the JSON body around its armor."""
-    from cvd_reporter.core.mime import ARMOR_BEGIN, ARMOR_END  # noqa: PLC0415
-    from cvd_reporter.delivery import api  # noqa: PLC0415
 
     token = os.urandom(12).hex()
     markers = [f"cvd-part-{i}-{token}".encode("ascii") for i in range(len(names))]
@@ -86,14 +95,6 @@ def build_api_body(report: dict[str, Any], *, report_id: str, evidence: list[Any
                    now: Any, cert: Any, folder: Path | None, meter: Any = None, judged: Any = None) -> Any:
     """The encrypted API body streamed into a temporary 0600 file in ``folder`` (app/stream_message's
     Written: path, size, hashes, timings)."""
-    from cvd_reporter.app.stream_message import (  # noqa: PLC0415
-        _reader,
-        check_size,
-        crypto_for,
-        evidence_files,
-        evidence_media_type,
-        write_stream,
-    )
 
     files = evidence_files(evidence)
     check_size(sum((f.size + 2) // 3 * 4 for f in files))  # the base64 of the evidence alone

@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import mimetypes
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES
+from cvd_reporter.app.userfiles import UnsafeFile, read_again
+from cvd_reporter.core.pgp import encrypt as pgp_encrypt
+from cvd_reporter.core.pgp.keys import inspect, require_usable
+from cvd_reporter.core.pgp.stream import EncryptStream, choose_compression, choose_strategy
+from cvd_reporter.core.pgp.stream_armor import ArmorStream
+from cvd_reporter.core.pgp.stream_mime import READ_BYTES, StreamAttachment, inner_chunks, plan_message
 from cvd_reporter.errors import InputFileError
+from cvd_reporter.store.fs import private_dir, write_private
 
 # Deflate, encryption, armor and writing run in a second thread (core/pgp/stream._Deflate) while this
 # one reads and encodes the evidence. bench/ turns it off to time the stages one after another.
@@ -71,9 +81,6 @@ class _Timed:
 def _reader(files: list[Any], meter: Meter | None) -> Callable[[int], Iterator[bytes]]:
     """``read(i)``: evidence file ``i`` (an app/userfiles.UserFile) again, in pieces, under the same
     rules as when it was checked; an error when it is no longer the file that was listed."""
-    from cvd_reporter.app.reportfile import MAX_EVIDENCE_BYTES  # noqa: PLC0415
-    from cvd_reporter.app.userfiles import UnsafeFile, read_again  # noqa: PLC0415
-    from cvd_reporter.core.pgp.stream_mime import READ_BYTES  # noqa: PLC0415
 
     done = [0]
     total = sum(f.size for f in files)
@@ -99,7 +106,6 @@ def write_message(plan: Any, *, files: list[Any], folder: Path | None, target: A
     """Write the message of ``plan`` (core/pgp/stream_mime.MessagePlan) into a new temporary 0600 file
     in ``folder`` (no file at all when ``folder`` is None: only size and hashes), encrypted to
     ``target`` (a pgpy key or subkey; None for the user's explicit --allow-plaintext)."""
-    from cvd_reporter.core.pgp.stream_mime import inner_chunks  # noqa: PLC0415
 
     return write_stream(inner_chunks(plan, _reader(files, meter)), head=plan.outer_head,
                         tail=plan.outer_tail, folder=folder, target=target, compression=compression,
@@ -114,7 +120,6 @@ def write_stream(chunks: Iterator[bytes], *, head: bytes, tail: bytes, folder: P
     if folder is not None:
         import tempfile  # noqa: PLC0415 - only when a file is written
 
-        from cvd_reporter.store.fs import private_dir  # noqa: PLC0415
 
         private_dir(folder, tighten=False)  # the outbox tightens its own folder when it takes the file
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".message-", suffix=".tmp")  # 0600 (mkstemp's mode)
@@ -127,8 +132,6 @@ def write_stream(chunks: Iterator[bytes], *, head: bytes, tail: bytes, folder: P
         sink.write(head)
         armor = armored = None
         if target is not None:
-            from cvd_reporter.core.pgp.stream import EncryptStream  # noqa: PLC0415
-            from cvd_reporter.core.pgp.stream_armor import ArmorStream  # noqa: PLC0415
 
             armor = ArmorStream(sink.write, eol=eol)
             armored = _Timed(armor.write)
@@ -176,9 +179,7 @@ def write_stream(chunks: Iterator[bytes], *, head: bytes, tail: bytes, folder: P
 
 def compression_for(key: Any) -> int:
     """The compression the recipient's key asks for (its primary User ID's preferences)."""
-    import warnings  # noqa: PLC0415
 
-    from cvd_reporter.core.pgp.stream import choose_compression  # noqa: PLC0415
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -191,7 +192,6 @@ def compression_for(key: Any) -> int:
 def encryption_target(cert: Any, now: Any, judged: Any = None) -> Any:
     """The key or subkey core/pgp/keys.py's checks chose (the newest valid one, as gpg picks).
     ``judged`` is keys.judge's answer when the caller has it (the key is then not judged again)."""
-    from cvd_reporter.core.pgp.keys import inspect, require_usable  # noqa: PLC0415
 
     verdict = judged[0] if judged is not None else inspect(cert, now=now)
     require_usable(verdict)
@@ -211,11 +211,10 @@ def evidence_files(evidence: list[Any]) -> list[Any]:
 
 def check_size(plaintext: int) -> None:
     """The cap core/pgp/encrypt.py sets for a message, measured before anything is written."""
-    from cvd_reporter.core.pgp.encrypt import MAX_MESSAGE_BYTES  # noqa: PLC0415
-
-    if plaintext > MAX_MESSAGE_BYTES:
+    cap = pgp_encrypt.MAX_MESSAGE_BYTES  # read at call time: one cap, wherever it is set
+    if plaintext > cap:
         raise InputFileError(f"The message would be {plaintext:,} bytes; cvd-reporter encrypts at most "
-                             f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MiB (e-mail providers refuse far less). "
+                             f"{cap // (1024 * 1024)} MiB (e-mail providers refuse far less). "
                              "Share large evidence another way.", code="too_large")
 
 
@@ -232,7 +231,6 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
                folder: Path | None, meter: Meter | None = None, judged: Any = None) -> Written:
     """The report e-mail (RFC 3156 around the encrypted inner entity, or the bare inner entity for the
     user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
-    from cvd_reporter.core.pgp.stream_mime import StreamAttachment, plan_message  # noqa: PLC0415
 
     files = evidence_files(evidence)
     attachments = [StreamAttachment(Path(e.path).name, evidence_media_type(e), f.size)
@@ -246,7 +244,6 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
 
 def _strategy(files: list[Any]) -> int:
     """zlib's strategy from the first 64 KiB of each evidence file (core/pgp/stream.choose_strategy)."""
-    from cvd_reporter.core.pgp.stream import choose_strategy  # noqa: PLC0415
 
     return choose_strategy([(f.content[:65536], f.size) for f in files])
 
@@ -254,7 +251,6 @@ def _strategy(files: list[Any]) -> int:
 def media_type(name: str, content: bytes) -> str:
     """By extension, except that bytes which are not UTF-8 text never travel as text/* (a mail
     client would re-encode them); they go as application/octet-stream, byte for byte."""
-    import mimetypes  # noqa: PLC0415
 
     guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if guessed.startswith("text/"):
@@ -297,6 +293,5 @@ def write_output(output: Path, written: Written | None, message: bytes) -> None:
     if written is not None and written.path is not None:
         written.path.replace(output)
     else:
-        from cvd_reporter.store.fs import write_private  # noqa: PLC0415
 
         write_private(output, message, user_path=True)

@@ -29,6 +29,7 @@ from cvd_reporter.app.dispatch import (
     send_and_record,
 )
 from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.recipient import choose_route
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
@@ -191,7 +192,6 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
                             scope_results=scope_results, warnings=warnings, checked=checked)
 
     progress(say(lang, "submit.discover"))
-    from cvd_reporter.app.recipient import choose_route  # noqa: PLC0415
 
     route = choose_route(report, checked=checked, settings=settings, fetcher=fetcher, now=now, channel=channel,
                          discoveries=discoveries, warnings=warnings, home=ctx.home)

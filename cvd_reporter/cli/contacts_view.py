@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cvd_reporter.errors import DiscoveryError
+
 if TYPE_CHECKING:
     from cvd_reporter.core.contacts import ContactSearch
     from cvd_reporter.errors import CvdError
@@ -46,7 +48,6 @@ def describe_search(search: ContactSearch, why: str | None) -> str:
 
 def nothing_found(search: ContactSearch, error: CvdError) -> CvdError:
     """Exit 5 with the steps tried and a next step."""
-    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415
 
     reason = "the deadline (--timeout) passed first; " if search.deadline_hit else ""
     return DiscoveryError(

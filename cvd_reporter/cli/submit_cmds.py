@@ -8,16 +8,18 @@ Idempotency-Key, and an entry once sent is never sent again.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.progress import bar_for
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
-from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, StoreError
+from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
 
 
 @click.group(name="outbox")
@@ -26,7 +28,7 @@ def outbox() -> None:
 
 
 def _outbox(app: AppContext) -> Any:
-    from cvd_reporter.delivery.outbox import Outbox  # noqa: PLC0415
+    from cvd_reporter.delivery.outbox import Outbox  # noqa: PLC0415 - kept out of start-up, as every command module's imports
 
     return Outbox(app.settings.home)
 
@@ -69,8 +71,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
     A retry sends the stored message unchanged (same Message-ID / Idempotency-Key); an entry that
     was sent is never sent again. Exit 7 when a message could not be sent: it stays in the outbox.
     """
-    from cvd_reporter.app.dispatch import RecordSession, send_and_record  # noqa: PLC0415
-    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
+    from cvd_reporter.app.dispatch import RecordSession, send_and_record  # noqa: PLC0415 - `outbox list` needs no sending code
 
     box = _outbox(app)
     ctx = app.context
@@ -157,11 +158,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
-    from pathlib import Path  # noqa: PLC0415
 
-    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415
-    from cvd_reporter.cli.progress import bar_for  # noqa: PLC0415
-    from cvd_reporter.errors import InputNeeded  # noqa: PLC0415
+    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - `outbox` needs none of the submit pipeline
 
     if output and not dry_run:
         raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",

@@ -87,7 +87,7 @@ def fingerprint_of(value: str) -> str:
 
 def parse_response(text: str) -> tuple[int, str] | None:
     """``3 working days`` / ``5 werkdagen`` / ``48 office hours`` -> (amount, unit); None if not one."""
-    from cvd_reporter.core.policypage.response import durations  # noqa: PLC0415
+    from cvd_reporter.core.policypage.response import durations  # noqa: PLC0415 - the policy-page package loads selectolax
 
     found = durations(text)
     if len(found) != 1:
@@ -196,7 +196,7 @@ class Candidate:
 def policy_links(html: str, base_url: str) -> list[Candidate]:
     """Links on a home page (navigation and footer included) that look like they lead to a CVD page,
     best first: at most MAX_LINKS_FOLLOWED, https only, the page itself excluded."""
-    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415
+    from selectolax.lexbor import LexborHTMLParser  # noqa: PLC0415 - HTML parsing only when a page is read
 
     tree = LexborHTMLParser(html)
     found: dict[str, Candidate] = {}

@@ -16,6 +16,7 @@ from cvss import CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 from email_validator import EmailNotValidError, validate_email
 
+from cvd_reporter.core.contacts import contact_kind, contact_value, key_kind, parse_response
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.mime import REPORT_ID_RE
@@ -176,7 +177,6 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
 
 def check_organisation(report: Report, add: Any, phone_region: str = "NL") -> None:
     """The organisation's channels the reporter wrote: contacts, policy page, key and answer time."""
-    from cvd_reporter.core.contacts import contact_kind, contact_value, key_kind, parse_response  # noqa: PLC0415
 
     o = report.organisation
     for i, uri in enumerate(o.contact):

@@ -32,7 +32,7 @@ from typing import Any
 
 from cvd_reporter.core.mime import check_report_id, is_pgp_mime
 from cvd_reporter.core.pgp.stream_mime import HEAD_BYTES, TAIL_BYTES, BoundaryScan, boundary_of, check_structure
-from cvd_reporter.delivery.api import is_encrypted_payload
+from cvd_reporter.delivery.api import BodyScan, is_encrypted_payload
 from cvd_reporter.errors import StoreError
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -344,7 +344,6 @@ def _scan_mail(path: Path) -> tuple[bool, str, int]:
 
 def _scan_api(path: Path) -> tuple[bool, str, int]:
     """(is an encrypted cvd-submission/1 body, SHA-256, size) of an API body file, read in pieces."""
-    from cvd_reporter.delivery.api import BodyScan  # noqa: PLC0415
 
     digest = hashlib.sha256()
     scan = BodyScan()

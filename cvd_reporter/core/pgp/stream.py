@@ -106,8 +106,8 @@ class _Deflate:
         self._queue: Any = None
         self._error: BaseException | None = None
         if threaded:
-            import queue  # noqa: PLC0415
-            import threading  # noqa: PLC0415
+            import queue  # noqa: PLC0415 - only when compression runs in its own thread
+            import threading  # noqa: PLC0415 - as above
 
             self._queue = queue.Queue(self.QUEUE)
             self._worker = threading.Thread(target=self._work, name="cvd-deflate", daemon=True)
@@ -156,20 +156,20 @@ class _Deflate:
 
 
 def _cfb(key: bytes) -> Any:
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms  # noqa: PLC0415 - cryptography is heavy; only when encrypting
 
     try:  # cryptography >= 47 keeps CFB in the "decrepit" module; the old path warns
-        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.decrepit.ciphers.modes import CFB  # noqa: PLC0415 - where cryptography moved CFB (>= 46)
     except ImportError:  # pragma: no cover - older cryptography
-        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415
+        from cryptography.hazmat.primitives.ciphers.modes import CFB  # noqa: PLC0415 - older cryptography
     # RFC 4880 §5.13: full-block CFB with an all-zero IV and no resynchronisation.
     return Cipher(algorithms.AES(key), CFB(bytes(16))).encryptor()
 
 
 def pkesk(target: Any, session_key: bytes) -> bytes:
     """The public-key encrypted session key packet (RFC 4880 §5.1, v3) for a pgpy key or subkey."""
-    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415
-    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415
+    from pgpy.constants import SymmetricKeyAlgorithm  # noqa: PLC0415 - pgpy is the heaviest import here
+    from pgpy.packet.packets import PKESessionKeyV3  # noqa: PLC0415 - as above
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
