@@ -9,6 +9,7 @@ import click
 
 from cvd_reporter.app.submit import submit_report
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.next_steps import next_steps
 from cvd_reporter.cli.prompter import QuestionaryPrompter
 from cvd_reporter.cli.wizard import open_wizard
 from cvd_reporter.core.i18n import say
@@ -48,12 +49,17 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
                                     progress=echo)
             report_id = outcome.plan.report_id
             echo(say(lang, "practice.sent", id=report_id, recipient=outcome.plan.recipient))
+            if outcome.status == "sent":
+                echo(next_steps(outcome.plan, sent=app.context.clock(), lang=lang, practice=True))
         else:
             echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
             wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,
                                  prompter=QuestionaryPrompter(output=screen),
-                                 status=sys.stderr if app.terminal.stderr else None)
+                                 status=sys.stderr if app.terminal.stderr else None, practice=True)
+            # The practice drafts live in the practice folder: a hint names a draft only when it survives.
+            wizard.kept_hint = (say(lang, "practice.kept", folder=keep) if keep else
+                                say(lang, "practice.not_kept"))
             report_id = wizard.run().draft_id
         messages = received(world)
         if not app.json:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.next_steps import after_submit
 from cvd_reporter.cli.progress import bar_for
 
 if TYPE_CHECKING:
@@ -193,7 +194,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
              "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
              "already_sent": f"Report {plan.report_id} was already sent.",
              "in_progress": f"Report {plan.report_id} is being sent by another run."}
-    text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
+    text = "\n".join(x for x in (lines[outcome.status], outcome.hint,
+                              after_submit(outcome, app.context, app.lang)) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text
     return Result(data=outcome.to_dict(), findings=[f for f in plan.findings if f.severity != "info"], text=text)

@@ -27,6 +27,7 @@ from cvd_reporter.cli import wizard_lookup
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.cli.prompter import Choice, Prompter
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
+from cvd_reporter.cli.wizard_where import WHERE, WhereSteps, apply_where, send_saved
 from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import N_, say
@@ -80,7 +81,9 @@ class BackgroundLookup:
             self.done.set()
 
 
-class Wizard:
+class Wizard(WhereSteps):
+    kept_hint: str | None = None  # practice: where (and whether) a stopped draft survives; None: `new --resume`
+
     def __init__(self, *, prompter: Prompter, policy: Policy, lang: str, store: DraftStore, draft: Draft,
                  lookup: Callable[[str], LookupResult], timeout: float, today: dt.date,
                  clock: Callable[[], dt.datetime] | None = None, cwd: Path | None = None,
@@ -209,6 +212,8 @@ class Wizard:
             self._show(result)
             if result.out_of_scope:
                 self._out_of_scope(result)
+            else:
+                self.offer_late_where(result)
         finally:
             self._in_lookup = False
 
@@ -255,6 +260,7 @@ class Wizard:
             if fresh:
                 self.p.say(self.t("wizard.checking", target=target))
             self._start_lookup(target)
+        self.settle_where()  # where before what: the channel is settled before the report is written
 
     def step_reporter(self) -> None:
         d = self.defaults
@@ -402,9 +408,10 @@ class Wizard:
     # ------------------------------------------------------------------ the end
     def report(self) -> Report:
         preferred = self.answers.get("_languages") or []
-        return Q.build_report(self.answers, policy=self.policy,
-                              lang=Q.report_language(self.lang, self.policy, preferred),
-                              organisation_domain=self.answers.get("_organisation"))
+        return apply_where(Q.build_report(self.answers, policy=self.policy,
+                                          lang=Q.report_language(self.lang, self.policy, preferred),
+                                          organisation_domain=self.answers.get("_organisation")),
+                           self.answers.get(WHERE))
 
     def _preview(self) -> list:
         report = self.report()
@@ -440,21 +447,24 @@ class Wizard:
         findings = self._preview()
         errors = any(f.severity == "error" for f in findings)
         q = Q.get("finish_action")
-        options = [Choice(o.value, o.say(self.lang)) for o in q.options if not (errors and o.value in ("send", "save"))]
+        hold = {"send", "save"} if errors else set() if self.where_sendable() else {"send"}
+        options = [Choice(o.value, o.say(self.lang)) for o in q.options if o.value not in hold]
         if errors:
             self.p.say(self.t("wizard.has_errors"))
+        elif hold:
+            self.p.say(self.t("where.by_hand"))
         action = self.ask(q, default=options[0].value, remember=False, choices=options)
         if action == "change":
             self.redo = {self.ask("change_step", default="vulnerability", remember=False)}
             return None
         if action == "stop":
             self.save()
-            self.p.say(self.t("wizard.kept", id=self.draft.id))
+            self.p.say(self.kept_hint or self.t("wizard.kept", id=self.draft.id))
             return Outcome("draft", self.draft.id)
         path = self._save_file()
         self.store.remove(self.draft.id)  # the report file holds it now
         if action == "send":
-            return Outcome("sent", self.draft.id, path, self.send(path, self.lang))
+            return Outcome("sent", self.draft.id, path, send_saved(self.send, path, self.lang))
         self.p.say(self.t("wizard.next", path=path))
         return Outcome("saved", self.draft.id, path)
 
@@ -475,7 +485,7 @@ class Wizard:
             if not self.answers:  # nothing typed yet: no empty draft to clutter the resume list
                 raise Interrupted(self.t("wizard.interrupted_empty")) from None
             self.save()
-            raise Interrupted(self.t("wizard.interrupted", id=self.draft.id)) from None
+            raise Interrupted(self.kept_hint or self.t("wizard.interrupted", id=self.draft.id)) from None
 
 
 def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | None:
@@ -491,7 +501,7 @@ def choose_draft(prompter: Prompter, store: DraftStore, lang: str) -> Draft | No
 
 
 def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str | None = None,
-                resume_id: str | None = None, status: TextIO | None = None) -> Wizard:
+                resume_id: str | None = None, status: TextIO | None = None, practice: bool = False) -> Wizard:
     """Wire a Wizard to the real world: the context's settings and clock, the draft store, the policy
     and wizard_lookup. The wizard runs for minutes, so it reads the clock at each step, not once."""
 
@@ -509,19 +519,21 @@ def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str
     def today() -> dt.date:
         return ctx.clock().astimezone().date()  # the user's calendar day
 
-    return Wizard(
+    wizard = Wizard(
         prompter=prompter, policy=policy, lang=lang, store=store, draft=draft, lookup=lookup,
         timeout=settings.timeout, today=today(), clock=ctx.clock, cwd=Path.cwd(),
         defaults={"reporter_name": settings.reporter_name, "reporter_email": settings.reporter_email,
                   "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
         lint=wl.lint_text,
         render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=today()),
-        send=partial(_send, wl, ctx, prompter), status=status)
+        send=partial(_send, wl, ctx, prompter, practice), status=status)
+    wizard.find_in_directory, wizard.owners = wl.directory_search(ctx)
+    return wizard
 
 
-def _send(wl: Any, ctx: Context, prompter: Prompter, path: Path, lang: str) -> str:
+def _send(wl: Any, ctx: Context, prompter: Prompter, practice: bool, path: Path, lang: str) -> str:
     def confirm(plan: str) -> bool:
         question = say(lang, "wizard.send_q")
         return prompter.confirm("send_confirm", f"{plan}\n{question}", default=False)
 
-    return wl.send_report(path, ctx, lang=lang, confirm=confirm, progress=prompter.say)
+    return wl.send_report(path, ctx, lang=lang, confirm=confirm, progress=prompter.say, practice=practice)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cvd_reporter.cli.next_steps import next_steps
 from cvd_reporter.core.lint import redact, scan_text
 from cvd_reporter.core.render import render_text
 from cvd_reporter.core.target import parse_target
@@ -22,6 +23,7 @@ from cvd_reporter.errors import CvdError
 
 if TYPE_CHECKING:
     from cvd_reporter.app.context import Context
+    from cvd_reporter.core.directory import Entry
     from cvd_reporter.core.findings import Finding
     from cvd_reporter.core.model import Report
     from cvd_reporter.core.policy import Policy
@@ -42,6 +44,11 @@ class LookupResult:
     policy_url: str | None = None
     languages: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # why something could not be checked now
+    # Where the report can go, best first, each with its provenance (core.contacts.FoundContact.to_dict):
+    # from the security.txt, its Policy: page, a page linked from the home page, a well-known path or
+    # the directory. Empty: nothing found (or the search could not run).
+    where: list[dict[str, Any]] = field(default_factory=list)
+    organisation_block: dict[str, Any] = field(default_factory=dict)  # ContactSearch.organisation_block()
 
     @property
     def checked(self) -> bool:
@@ -54,7 +61,8 @@ class LookupResult:
     def to_dict(self) -> dict[str, Any]:
         return {"target": self.target, "verdict": self.verdict, "reasons": self.reasons,
                 "organisation": self.organisation, "found_at": self.found_at, "contacts": self.contacts,
-                "key": self.key, "policy_url": self.policy_url, "languages": self.languages, "notes": self.notes}
+                "key": self.key, "policy_url": self.policy_url, "languages": self.languages, "notes": self.notes,
+                "where": self.where, "organisation_block": self.organisation_block}
 
 
 def _text(value: Any) -> str | None:
@@ -102,20 +110,39 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
     if result.out_of_scope:
         return result  # stop early: no need to look for where to send it
 
+    from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415 - kept lazy, see above
+    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415 - with the discovery it belongs to
+
+    found, missing = None, None
     try:  # 2. security.txt: who receives it, how, which languages, which policy
         found = discover(target, fetcher, now=now)
+    except DiscoveryError as e:
+        missing = e  # no (usable) security.txt: the search below looks further
+    except CvdError as e:
+        missing = e
+    if found is not None:
+        st = found.security_txt
+        result.found_at = _text(found.url)
+        result.contacts = [str(c.uri) for c in st.contacts]
+        result.languages = [str(x) for x in st.preferred_languages]
+        result.policy_url = st.policy[0] if st.policy else None
+
+    try:  # 3. where it goes: security.txt, its Policy: page, the home page's links, well-known paths, directory
+        search = search_contacts(target, fetcher, now=now, home=ctx.home, discovery=found, discovery_error=missing)
+        result.where = [c.to_dict() for c in search.contacts]
+        result.organisation_block = search.organisation_block()
     except CvdError as e:
         result.notes.append(e.message)
+    first = result.where[0]["source"] if result.where else None
+    mailto = [c["value"] for c in result.where if c["kind"] == "email" and c["source"] == first]
+    if found is None and not result.where and missing is not None:
+        result.notes.append(missing.message)  # nothing anywhere: say why security.txt did not answer
+    if found is None and not mailto:
         return result
-    st = found.security_txt
-    result.found_at = _text(found.url)
-    result.contacts = [str(c.uri) for c in st.contacts]
-    result.languages = [str(x) for x in st.preferred_languages]
-    result.policy_url = st.policy[0] if st.policy else None
-    mailto = [c.address for c in st.contacts if c.kind == "mailto" and c.address and c.valid]
 
-    try:  # 3. the key the report will be encrypted to
-        keys = find_keys(encryption_uris=list(st.encryption), contacts=mailto, fetcher=fetcher,
+    try:  # 4. the key the report will be encrypted to
+        encryption = list(found.security_txt.encryption) if found is not None else []
+        keys = find_keys(encryption_uris=encryption, contacts=mailto, fetcher=fetcher,
                          resolver=make_resolver(settings), keyserver=settings.keyserver, now=now)
         if keys.chosen is not None:
             result.key = _describe_key(keys.chosen)
@@ -144,11 +171,11 @@ def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date 
 
 
 def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str], bool],
-                progress: Callable[[str], None]) -> str:
+                progress: Callable[[str], None], practice: bool = False) -> str:
     """Hand a saved report file to the submit pipeline (encrypt, deliver, record).
 
     ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
-    itself); ``progress`` prints its steps. Returns one line saying where the report went. Errors
+    itself); ``progress`` prints its steps and, once sent, the next steps (cli/next_steps.py). Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
     from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - kept lazy, see above
@@ -156,5 +183,18 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
     outcome = submit_report(path, ctx=ctx, lang=lang, confirm=confirm, progress=progress)
     plan = outcome.plan
     if outcome.status == "sent":
+        progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice))
         return f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel}."
     return outcome.hint or f"Report {plan.report_id}: {outcome.status}."
+
+
+def directory_search(ctx: Context) -> tuple[Callable[[str], list[Entry]], dict[str, str]]:
+    """The directory (bundled and imported entries) as a search by name or host, and whose domain is whose."""
+    from cvd_reporter.app.directory import load_all, load_bundled  # noqa: PLC0415 - kept lazy, see above
+    from cvd_reporter.core.directory import find  # noqa: PLC0415 - kept lazy, see above
+
+    try:
+        entries, owners = load_all(ctx.home)
+    except CvdError:  # an unreadable imported file: the bundled entries still answer
+        entries, owners = load_bundled()
+    return (lambda name: find(entries, name)), owners

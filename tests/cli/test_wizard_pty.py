@@ -46,6 +46,7 @@ def test_new_in_a_terminal_ctrl_c_then_resume_to_a_valid_report_file(tmp_path: P
     child = spawn([], tmp_path, home)
     try:
         answer(child, "Which URL or IP address is vulnerable?", "https://www.gemeente.invalid/zoeken" + ENTER)
+        answer(child, "Where should the report go?", ENTER)  # nothing found on .invalid: decide later
         answer(child, "Name or pseudonym", ENTER)  # default from CVD_REPORTER_NAME
         answer(child, "E-mail address for replies", ENTER)
         answer(child, "Phone number for replies", "12" + ENTER)  # invalid: the reason shows, asked again

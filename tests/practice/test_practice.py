@@ -85,6 +85,8 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
 
     try:
         answer("Which URL or IP address is vulnerable?", "https://www.oefendorp.test/zoeken" + ENTER)
+        child.expect(re.escape("This is where your report will go:"))  # where before what (issue 13)
+        answer("Is this where your report should go?", "y")
         answer("Name or pseudonym", "Oefenaar" + ENTER)
         answer("E-mail address for replies", ENTER)  # the practice run fills in oefenaar@example.org
         answer("Phone number for replies", ENTER)
@@ -115,5 +117,13 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
     finally:
         child.terminate(force=True)
     assert "security@oefendorp.test" in text  # who receives it, found while the user typed
+    where = text.index("This is where your report will go:")
+    assert where < text.index("Name or pseudonym")  # settled before the reporter writes a word of the report
+    assert "found in the security.txt at https://www.oefendorp.test/.well-known/security.txt" in text[where:]
+    # after the send: what comes next, with the due date in working days and the commands
+    assert "With a real report, this is what comes next" in text
+    assert re.search(r"an answer within \d+ working days: by \d{4}-\d{2}-\d{2}", text)
+    assert re.search(r"cvd-reporter mark \S+ acknowledged", text) and "cvd-reporter status" in text
+    assert re.search(r"From \d{4}-\d{2}-\d{2} you may mark it no-response", text)
     assert "What arrived at the municipality (encrypted)" in text
     assert "-----BEGIN PGP MESSAGE-----" in text

@@ -35,6 +35,9 @@ HAPPY: dict[str, Any] = {
     "finish_action": "save", "save_path": "report.yaml",
 }
 
+# Where before what (issue 13): the look-up's contact is confirmed; when there is none, "decide later".
+HAPPY.update(where_ok=True, where_contact="")
+
 
 def in_scope(target: str) -> LookupResult:
     return LookupResult(target, verdict="in_scope", reasons=["www.gemeente.example has its own security.txt"],

@@ -1,0 +1,38 @@
+"""What happens after a report is sent (issue 17): the due date of the organisation's answer in
+working days, the commands to record its answer, `status`, and the day the reporter may escalate.
+
+Shown after every send: the wizard's, `practice`'s and `submit`'s human output (never in --json,
+whose data already holds the report id and the policy's answer time).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.workdays import due_date
+
+
+def next_steps(plan: Any, *, sent: dt.datetime, lang: str, practice: bool = False) -> str:
+    """The lines for one sent report; ``plan`` is app.submit.Plan (report_id, response_days, calendar)."""
+    rid = plan.report_id
+    heading = N_("next.practice_intro") if practice else N_("next.title")
+    lines = [say(lang, heading)]
+    due = due_date(sent, plan.response_days, plan.calendar) if plan.response_days else None
+    if due is not None:
+        lines.append("  " + say(lang, "next.due", days=plan.response_days, due=due.isoformat()))
+    else:
+        lines.append("  " + say(lang, "next.no_due"))
+    lines.append("  " + say(lang, "next.mark", id=rid))
+    lines.append("  " + say(lang, "next.status"))
+    if due is not None:  # overdue from the day after the due date (core.workdays.overdue)
+        lines.append("  " + say(lang, "next.escalate", due=due.isoformat(),
+                                date=(due + dt.timedelta(days=1)).isoformat(), id=rid))
+    return "\n".join(lines)
+
+
+def after_submit(outcome: Any, ctx: Any, lang: str) -> str | None:
+    """The next steps for `submit`'s human output (``ctx``: app.context.Context, for its clock); only
+    when the report was really sent now."""
+    return next_steps(outcome.plan, sent=ctx.clock(), lang=lang) if outcome.status == "sent" else None
