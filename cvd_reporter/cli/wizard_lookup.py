@@ -111,15 +111,12 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
         return result  # stop early: no need to look for where to send it
 
     from cvd_reporter.app.contacts import search_contacts  # noqa: PLC0415 - kept lazy, see above
-    from cvd_reporter.errors import DiscoveryError  # noqa: PLC0415 - with the discovery it belongs to
 
-    found, missing = None, None
+    found, missing = None, None  # the Discovery, or the CvdError that says why there is none
     try:  # 2. security.txt: who receives it, how, which languages, which policy
         found = discover(target, fetcher, now=now)
-    except DiscoveryError as e:
-        missing = e  # no (usable) security.txt: the search below looks further
     except CvdError as e:
-        missing = e
+        missing = e  # no (usable) security.txt: the search below looks further
     if found is not None:
         st = found.security_txt
         result.found_at = _text(found.url)
@@ -175,7 +172,8 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
     """Hand a saved report file to the submit pipeline (encrypt, deliver, record).
 
     ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
-    itself); ``progress`` prints its steps and, once sent, the next steps (cli/next_steps.py). Returns one line saying where the report went. Errors
+    itself); ``progress`` prints its steps and, once sent, the next steps (cli/next_steps.py; ``practice``:
+    introduced as what a real report would do). Returns one line saying where the report went. Errors
     (CvdError) propagate to the command's exit code; the report file stays where it was saved.
     """
     from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - kept lazy, see above

@@ -13,6 +13,7 @@ Ctrl-C keeps the draft like every other question (Wizard.run).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,11 +88,11 @@ def from_entry(entry: Entry) -> dict[str, Any]:
     source = {k: v for k, v in {"kind": "directory", "url": entry.source.get("url"), "seen": entry.source.get("seen"),
                                 "entry": entry.name}.items() if v}
     block: dict[str, Any] = {"contact": list(entry.contacts), "source": {"contact": source}}
-    for name in ("subject", "response"):
-        value = getattr(entry, name)
-        text = value.get("value") if isinstance(value, dict) else value
-        if name == "response" and isinstance(text, dict):
-            text = f"{text.get('amount')} {str(text.get('unit', '')).replace('_', ' ')}"
+    response, subject = entry.response or {}, entry.subject
+    texts = {"response": f"{response['amount']} {str(response.get('unit', '')).replace('_', ' ')}"
+                         if isinstance(response, dict) and response.get("amount") else None,
+             "subject": subject.get("value") if isinstance(subject, dict) else subject}
+    for name, text in texts.items():
         if isinstance(text, str) and text and text != "unknown":
             block[name] = text
             block["source"][name] = source
@@ -126,6 +127,7 @@ class WhereSteps:
     owners: dict[str, str] = {}  # noqa: RUF012 - replaced per instance, never mutated
 
     # provided by the Wizard
+    today: dt.date
     answers: dict[str, Any]
     redo: set[str]
     p: Any
@@ -192,7 +194,7 @@ class WhereSteps:
         self.save()
 
     def _today_iso(self) -> str:
-        return str(getattr(self, "today").isoformat())
+        return self.today.isoformat()
 
     def _directory(self, name: str) -> list[Entry]:
         return self.find_in_directory(name) if self.find_in_directory is not None else []
@@ -222,7 +224,7 @@ class WhereSteps:
             lines.append("  " + self.t("where.from_page", url=source.get("url")))
         elif kind == "directory":
             seen = source.get("seen")
-            age = directory_age(seen, getattr(self, "today")) if seen else None
+            age = directory_age(seen, self.today) if seen else None
             lines.append("  " + (self.t("where.from_directory", entry=source.get("entry"), seen=seen, days=age)
                                  if seen and age is not None else
                                  self.t("where.from_directory_undated", entry=source.get("entry"))))

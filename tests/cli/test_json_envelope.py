@@ -108,7 +108,8 @@ def _new_in_a_terminal(w: World) -> CliOutcome:
         "steps": "1. Open /zoeken?q=<script>alert(1)</script>", "impact": "", "remediation": "",
         "evidence[0].path": "", "discovered": dt.date.today().isoformat(), "source_ips": "", "tools": "",
         "data_accessed": "", "data_downloaded": "", **{f"attest.{a}": True for a in ATTESTATIONS},
-        "shared_with": "", "disclosure_intent": "after-fix", "credit": "name"})
+        "shared_with": "", "disclosure_intent": "after-fix", "credit": "name",
+        "_where": {"contact": [], "later": True}})  # where it goes: left for submit to find
     store.save(draft)
     out_file = w.tmp_path / "out.json"
     command = (f"exec {shlex.quote(sys.executable)} -m cvd_reporter --json new --resume {draft.id} --lang en "

@@ -43,6 +43,8 @@ def test_practice_shows_the_mail_as_it_arrived_and_decrypted_and_gpg_agrees(cli,
     assert "-----BEGIN PGP MESSAGE-----" in out.stdout
     assert "Ontsleuteld met de sleutel van de gemeente" in out.stdout
     assert "Subject: Melding kwetsbaarheid: Reflected XSS in de zoekfunctie" in out.stdout
+    said = out.stdout + out.stderr  # what comes next, in Dutch, with the due date in working days
+    assert "Bij een echte melding gaat het zo verder" in said and re.search(r"werkdagen: uiterlijk \d{4}-", said)
     # The municipality's side with real GnuPG: import its key, decrypt the mail from the outbox copy.
     (eml,) = (keep / "home" / "outbox").glob("*.eml")
     gpg = GnuPG()
