@@ -7,6 +7,7 @@ test_wizard_where_loopback.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from pathlib import Path
 
@@ -191,3 +192,27 @@ def test_dutch_where_questions(tmp_path: Path):
     assert p.messages["where_ok"] == "Is dit waar uw melding heen moet?"
     assert f"Hier gaat uw melding heen:\n  e-mail: ciso@werkorganisatie.example\n  gevonden op {PAGE}" in p.transcript
 
+
+
+def test_ctrl_c_while_the_search_runs_keeps_the_draft(tmp_path: Path):
+    """Ctrl-C during the wait for the search: the KeyboardInterrupt comes through the spinner's stream
+    (where the main thread is while it waits), as the signal would."""
+    release = threading.Event()
+
+    def slow(target: str) -> LookupResult:
+        release.wait(10)
+        return from_policy_page(target)
+
+    class CtrlCAtTheSpinner(io.StringIO):
+        def write(self, text: str) -> int:
+            raise KeyboardInterrupt
+
+    wizard, p = make_wizard(tmp_path, HAPPY, lookup=slow, timeout=5, status=CtrlCAtTheSpinner())
+    try:
+        with pytest.raises(Interrupted) as info:
+            wizard.run()
+    finally:
+        release.set()
+    assert info.value.exit_code == 130 and p.asked == ["target"]
+    kept = DraftStore(tmp_path / "home").load(wizard.draft.id).answers
+    assert kept["target"] == TARGET and "_where" not in kept
