@@ -128,6 +128,7 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
         search = search_contacts(target, fetcher, now=now, home=ctx.home, discovery=found, discovery_error=missing)
         result.where = [c.to_dict() for c in search.contacts]
         result.organisation_block = search.organisation_block()
+        result.policy_url = result.policy_url or result.organisation_block.get("policy_url")
     except CvdError as e:
         result.notes.append(e.message)
     first = result.where[0]["source"] if result.where else None

@@ -142,6 +142,7 @@ class WhereSteps:
         """After the target: say where the report will go and have the reporter confirm or correct it."""
         if WHERE in self.answers and "target" not in self.redo:
             return
+        self.answers.pop(WHERE, None)  # changing the target step: settled again (and not offered twice)
         self._await_lookup()
         bg = self._bg
         result = bg.result if bg is not None and bg.done.is_set() else None

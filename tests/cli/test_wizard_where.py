@@ -216,3 +216,16 @@ def test_ctrl_c_while_the_search_runs_keeps_the_draft(tmp_path: Path):
     assert info.value.exit_code == 130 and p.asked == ["target"]
     kept = DraftStore(tmp_path / "home").load(wizard.draft.id).answers
     assert kept["target"] == TARGET and "_where" not in kept
+
+
+def test_changing_the_target_settles_where_again_and_asks_once(tmp_path: Path):
+    def lookup(target: str) -> LookupResult:
+        return from_policy_page(target) if "loket" in target else nothing(target)
+
+    answers = dict(HAPPY, finish_action=Seq("change", "save"), change_step="target",
+                   target=Seq(TARGET, "https://loket.gemeente.example/"))
+    wizard, p = make_wizard(tmp_path, answers, lookup=lookup)
+    r = check_saved(wizard.run().path).report
+    assert p.asked.count("where_contact") == 1 and p.asked.count("where_ok") == 1
+    assert p.asked.index("where_ok") > p.asked.index("finish_action")  # asked for the new target
+    assert r.organisation.contact == ["mailto:ciso@werkorganisatie.example"]
