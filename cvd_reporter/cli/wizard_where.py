@@ -226,6 +226,7 @@ class WhereSteps:
         elif kind == "directory":
             seen = source.get("seen")
             age = directory_age(seen, self.today) if seen else None
+            age = max(0, age) if age is not None else None  # a clock behind the entry's date: not negative
             lines.append("  " + (self.t("where.from_directory", entry=source.get("entry"), seen=seen, days=age)
                                  if seen and age is not None else
                                  self.t("where.from_directory_undated", entry=source.get("entry"))))

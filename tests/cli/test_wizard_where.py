@@ -85,9 +85,11 @@ def test_nothing_found_asks_for_the_contact_and_keeps_it_as_the_reporters_own(tm
 
 
 def test_saying_no_asks_for_another_channel_a_directory_name_shows_its_page_and_age(tmp_path: Path):
-    answers = dict(HAPPY, where_ok=Seq(False, True), where_contact=Seq("Gemeente Nergenshuizen", "westervoort"))
+    answers = dict(HAPPY, where_ok=Seq(False, True), where_contact=Seq("Gemeente Nergenshuizen", "westervoort"),
+                   discovered="2026-11-20")
     wizard, p = make_wizard(tmp_path, answers, lookup=from_policy_page)
     with_directory(wizard)
+    wizard.today = dt.date(2027, 1, 6)  # a month after the bundled entries were seen
     r = check_saved(wizard.run().path).report
     said = p.transcript
     assert p.errors["where_contact"][0].startswith(
@@ -95,6 +97,7 @@ def test_saying_no_asks_for_another_channel_a_directory_name_shows_its_page_and_
     entry = find(load_bundled()[0], "westervoort")[0]
     seen = entry.source["seen"]
     days = (wizard.today - dt.date.fromisoformat(seen)).days
+    assert days > 0
     assert f"from the directory: entry Gemeente Westervoort, seen {seen}, {days} days old" in said
     assert "the entry's page: https://www.westervoort.nl/responsible-disclosure" in said
     assert "ciso@1stroom.nl is on 1stroom.nl, not on gemeente.example: 1stroom.nl belongs to 1Stroom" in said
