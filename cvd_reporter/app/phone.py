@@ -36,15 +36,14 @@ class CallPlan:
 
 
 def prepare_call(path: Path, *, ctx: Context, lang: str, policy_name: str | None = None,
-                 allow_private: bool = False, name_host: bool = False) -> CallPlan:
-    """The number to call and the script, in the organisation's language (``name_host``: the script
-    may name the system's host; by default it does not)."""
+                 allow_private: bool = False) -> CallPlan:
+    """The number to call and the script, in the organisation's language; the script does not name
+    the system (core/phone.py can, once the reporter may choose to)."""
     p = prepare(path, "phone", ctx=ctx, lang=lang, policy_name=policy_name, allow_private=allow_private)
     report = p.checked.loaded.report
     reporter = report.reporter
     script = phone_script(form_language(report, p.host, lang), number=p.contact.value, organisation=p.organisation,
-                          report_id=p.report_id, reporter_name=None if reporter.anonymous else reporter.name,
-                          host=p.host if name_host else None)
+                          report_id=p.report_id, reporter_name=None if reporter.anonymous else reporter.name)
     return CallPlan(p, script)
 
 

@@ -5,14 +5,17 @@ is walked from sent to acknowledged, with the form's reference in status and the
 
 from __future__ import annotations
 
+import re
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.servers.https import Response
 from tests.support.municipality import CANARY, TITLE, env_for, serve, write_report
+from tests.support.terminal import ANSI, wizard_env
 
 FORM = "https://www.gemeente.test/melden"
 FORM_PAGE = ('<!DOCTYPE html><html lang="nl"><body><form method="post" action="/melden">'
@@ -87,6 +90,9 @@ def test_a_report_leaves_through_the_form_once_unless_again(cli, form_env, tmp_p
                env=env).exit_code == 0
     refs = [a["reference"] for a in cli("--json", "status", rid, env=env).json["data"]["attempts"]]
     assert refs == ["A-1", "A-2"]
+    mailed = cli("--json", "submit", str(report), "--yes", env=env)  # nor does a plain submit send it again
+    assert mailed.exit_code == 0 and mailed.json["data"]["status"] == "already_sent"
+    assert cli("--json", "outbox", "list", env=env).json["data"]["entries"] == []
 
 
 def test_no_reference_is_recorded_after_a_warning_and_no_browser_opens_nothing(cli, form_env, tmp_path):
@@ -137,3 +143,26 @@ def test_a_phone_channel_gets_a_script_without_report_details_and_the_call_is_re
     (call,) = status["attempts"]
     assert (call["channel"], call["kind"], call["recipient"]) == ("phone", "phone_call", "+31201234567")
     assert "spoke to M. Jansen" in cli("status", rid, env=env).stdout
+
+
+def test_on_a_terminal_the_reporter_is_asked_whether_they_submitted_and_for_the_number(cli, form_env, tmp_path,
+                                                                                       isolated_env):
+    pexpect = pytest.importorskip("pexpect")
+    env, log, _page = form_env
+    report = write_report(tmp_path / "r", language="nl")
+    full = dict(wizard_env(isolated_env), **env)
+    child = pexpect.spawn(sys.executable, ["-m", "cvd_reporter", "submit", str(report), "--via", "form", "--lang",
+                                           "en"], env=full, dimensions=(40, 120), encoding="utf-8", timeout=30)
+    child.expect(re.escape("Have you submitted the form?"))
+    child.sendline("y")
+    child.expect(re.escape("The confirmation or ticket number"))
+    child.sendline("MELD-77")
+    child.expect(pexpect.EOF)
+    shown = ANSI.sub("", child.before or "")
+    child.close()
+    assert child.exitstatus == 0, shown
+    assert "recorded as sent through the web form" in shown and "MELD-77" in shown
+    assert log.read_text().splitlines() == [FORM]
+    (listed,) = cli("--json", "status", env=env).json["data"]["reports"]
+    status = cli("--json", "status", listed["id"], env=env).json["data"]
+    assert status["state"] == "sent" and status["attempts"][0]["reference"] == "MELD-77"
