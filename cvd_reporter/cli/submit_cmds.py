@@ -19,7 +19,7 @@ from cvd_reporter.cli.progress import bar_for
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
-from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
+from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError, UsageError
 
 
 @click.group(name="outbox")
@@ -165,6 +165,10 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
+    given = [name for name, value in (("--reference", reference), ("--no-browser", no_browser),
+                                      ("--spoke-to", spoke_to), ("--again", again)) if value]
+    if given and via not in ("form", "phone"):
+        raise UsageError(f"{given[0]} goes with --via form or --via phone.")
     if via in ("form", "phone"):
         from cvd_reporter.cli import channel_cmds  # noqa: PLC0415 - only these channels need it
 

@@ -166,3 +166,9 @@ def test_on_a_terminal_the_reporter_is_asked_whether_they_submitted_and_for_the_
     (listed,) = cli("--json", "status", env=env).json["data"]["reports"]
     status = cli("--json", "status", listed["id"], env=env).json["data"]
     assert status["state"] == "sent" and status["attempts"][0]["reference"] == "MELD-77"
+
+
+def test_the_form_options_belong_to_the_form_and_phone_channels(cli, tmp_path):
+    report = write_report(tmp_path / "r")
+    out = cli("--json", "submit", str(report), "--reference", "A-1")
+    assert out.exit_code == 2 and "--reference goes with --via form" in out.json["errors"][0]["message"]
