@@ -147,7 +147,7 @@ def test_a_form_only_channel_offers_save_not_send(tmp_path: Path):
     wizard, p = make_wizard(tmp_path, answers, lookup=nothing)
     r = check_saved(wizard.run().path).report
     assert "send" not in [c.value for c in p.choices["finish_action"]]
-    assert "cannot deliver to a web form or a phone number yet" in p.transcript
+    assert "`cvd-reporter submit FILE --via form` (or `--via phone`) prepares what to paste" in p.transcript
     assert r.organisation.contact == ["https://gemeente.example/meldformulier"]
 
 
