@@ -39,6 +39,7 @@ from cvd_reporter.core.escalation import (
 from cvd_reporter.core.i18n import say
 from cvd_reporter.core.pgp.encrypt import encrypt
 from cvd_reporter.core.render import render_text
+from cvd_reporter.delivery.outbox import Outbox
 from cvd_reporter.errors import CvdError, DiscoveryError, InputNeeded, KeyProblem, StoreError
 from cvd_reporter.net.discovery import discover
 from cvd_reporter.store.record import Record, ReportRecord
@@ -101,7 +102,7 @@ def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Calla
         key_info, chosen, pin = _find_point_key(point, ctx=ctx, now=now, warnings=warnings)
         progress(say(lang, "submit.encrypt"))
         plan, timeline = _build_plan(report, point, ctx=ctx, now=now, message=message, key=(key_info, chosen, pin),
-                                     warnings=warnings)
+                                     warnings=warnings, ui_lang=lang)
         if not confirm(plan.summary(lang)):
             raise InputNeeded(say(lang, "escalate.not_confirmed"), code="not_confirmed")
         outcome = deliver(plan, ctx=ctx, options=SubmitOptions(), now=now, records=records, known=report)
@@ -134,23 +135,24 @@ def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime,
     return key_info, chosen, pin
 
 
-def _original(report: ReportRecord, *, lang: str, now: dt.datetime,
+def _original(report: ReportRecord, *, lang: str, ui_lang: str, now: dt.datetime, ctx_home: Path,
               warnings: list[str]) -> tuple[str | None, str | None, list[tuple[str, bytes, str]], dict[str, Any]]:
     """(report text, why it is missing, evidence attachments, reporter facts) from the report file the
-    record points to, rendered as the organisation received it."""
+    record points to, rendered as the organisation received it. Without it, the outbox copy of the
+    message as it left (encrypted to the organisation's key: proof of what was sent, by its hash)."""
     if not report.report_path:
-        return None, say(lang, "escalate.no_report_path"), [], {}
+        return None, say(lang, "escalate.no_report_path"), _outbox_copy(report, ctx_home, warnings), {}
     try:
         loaded = load_report_file(Path(report.report_path), lang=lang)
         policy = load_policy(report.policy)
     except CvdError as e:
-        return None, e.message, [], {}
+        return None, e.message.rstrip("."), _outbox_copy(report, ctx_home, warnings), {}
     r = loaded.report
     evidence = [e for e in read_evidence(loaded, lang=lang) if e.file is not None]
     try:
         attachments = read_attachments(evidence)
     except (CvdError, OSError) as e:
-        warnings.append(say(lang, "escalate.evidence_unreadable", reason=getattr(e, "message", None) or str(e)))
+        warnings.append(say(ui_lang, "escalate.evidence_unreadable", reason=getattr(e, "message", None) or str(e)))
         attachments, evidence = [], []
     sent = next((d for d in report.deliveries if d.ok and d.kind == "report"), None)
     text = render_text(r, policy=policy, lang=r.language or lang, report_id=report.id,
@@ -160,19 +162,43 @@ def _original(report: ReportRecord, *, lang: str, now: dt.datetime,
     return text, None, attachments, facts
 
 
+def _outbox_copy(report: ReportRecord, home: Path, warnings: list[str]) -> list[tuple[str, bytes, str]]:
+    """The report's message as it waits or waited in the outbox, checked against its saved hash."""
+    box = Outbox(home)
+    try:
+        entries = [e for e in box.list() if e.report_id == report.id
+                   and ((e.route or {}).get("record") or {}).get("kind", "report") == "report"]
+        if not entries:
+            return []
+        entry = entries[0]
+        data = box.read(entry)
+    except StoreError as e:
+        warnings.append(e.message)
+        return []
+    name = "original-report.eml" if entry.channel == "email" else f"original-report.{entry.channel}"
+    return [(name, data, "application/octet-stream")]
+
+
 def escalation_id(report_id: str, now: dt.datetime) -> str:
     suffix = f".escalation-{now:%Y%m%d%H%M%S}"
     return report_id[: MAX_ID - len(suffix)].rstrip(".") + suffix
 
 
 def _build_plan(report: ReportRecord, point: Point, *, ctx: Context, now: dt.datetime, message: str | None,
-                key: tuple[dict[str, Any] | None, Any, Any], warnings: list[str]) -> tuple[Plan, list[str]]:
+                key: tuple[dict[str, Any] | None, Any, Any], warnings: list[str],
+                ui_lang: str) -> tuple[Plan, list[str]]:
+    """The finished message in the point's language; ``warnings`` for the reporter in ``ui_lang``."""
     settings = ctx.settings
     lang = point.language
     key_info, chosen, pin = key
-    report_text, missing, attachments, facts = _original(report, lang=lang, now=now, warnings=warnings)
+    report_text, missing, attachments, facts = _original(report, lang=lang, ui_lang=ui_lang, now=now,
+                                                         ctx_home=ctx.home, warnings=warnings)
+    copy = next((a for a in attachments if a[0].startswith("original-report.")), None) if missing else None
+    original_note = say(lang, "escalate.outbox_copy", name=copy[0], sha=sha256(copy[1])) if copy else None
     if missing:
-        warnings.append(say(lang, "escalate.original_missing", reason=missing))
+        warnings.append(say(ui_lang, "escalate.original_missing", reason=missing))
+    if copy:
+        warnings.append(say(ui_lang, "escalate.outbox_copy", name=copy[0], sha=sha256(copy[1])))
     first = next((d for d in report.deliveries if d.ok and d.kind == "report"), None)
     sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()
     due = states.answer_due(report)
@@ -181,7 +207,7 @@ def _build_plan(report: ReportRecord, point: Point, *, ctx: Context, now: dt.dat
               due=due[0] if due else None, days=report.response_days,
               reporter_name=facts.get("reporter_name") or settings.reporter_name),
         point=point, deliveries=report.deliveries, events=report.events, report_text=report_text,
-        missing_reason=missing, message=message, lang=lang)
+        missing_reason=missing, message=message, lang=lang, original_note=original_note)
     sender = resolve_sender(settings, facts.get("reporter_email"))
     ident = escalation_id(report.id, now)
     message_id = mime.message_id_for(ident, sender.domain)

@@ -200,7 +200,7 @@ class Facts:
 
 def render_escalation(facts: Facts, *, point: Point, deliveries: Sequence[DeliveryView],
                       events: Sequence[EventView], report_text: str | None, missing_reason: str | None,
-                      message: str | None, lang: str) -> tuple[str, str]:
+                      message: str | None, lang: str, original_note: str | None = None) -> tuple[str, str]:
     """(inner subject, text): the covering note in the point's language, the timeline and the original
     report as rendered for the organisation. Only the encrypted part carries any of it."""
     t = translator(lang)
@@ -220,5 +220,7 @@ def render_escalation(facts: Facts, *, point: Point, deliveries: Sequence[Delive
         lines += report_text.rstrip("\n").split("\n")
     else:
         lines += _para(t("escalate.original_missing", reason=missing_reason or "?"))
+    if original_note:
+        lines += ["", *_para(original_note)]
     subject = t("escalate.subject", id=facts.report_id, organisation=" ".join(facts.organisation.split()))
     return subject, "\n".join(lines).rstrip() + "\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -143,6 +144,27 @@ def test_before_the_deadline_only_with_force(cli, https, pki, zone, smtp, munici
     assert "stays sent in the record" in forced.stderr  # sent -> escalated only through no-response
     status = cli("--json", "status", rid, env=env).json["data"]
     assert status["state"] == "sent" and status["deliveries"][-1]["kind"] == "escalation"
+
+
+def test_without_the_report_file_the_message_as_it_left_goes_from_the_outbox(cli, https, pki, zone, smtp,
+                                                                             municipality, ibd, tmp_path):
+    env = _env(cli, https, pki, zone, smtp, tmp_path, ibd)
+    serve(https, municipality.key)
+    report = write_report(tmp_path / "report")
+    rid = cli("--json", "submit", str(report), "--yes", env=env).json["data"]["report_id"]
+    report.unlink()
+    out = cli("--json", "--lang", "en", "escalate", rid, "--to", "ibd", "--yes", "--force", env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert "attached from the outbox" in out.stderr
+    _sent, escalation = smtp.messages
+    inner = email.message_from_bytes(ibd.gpg.decrypt(armored_part(escalation["content"])),
+                                     policy=email.policy.default)
+    assert "De oorspronkelijke melding kan niet worden meegestuurd" in " ".join(
+        inner.get_body(("plain",)).get_content().split())
+    (copy,) = [p for p in inner.iter_attachments() if p.get_filename() == "original-report.eml"]
+    recorded = cli("--json", "status", rid, env=env).json["data"]["deliveries"][0]["encrypted_sha256"]
+    assert hashlib.sha256(copy.get_content()).hexdigest() == recorded  # the very message the record proves
+    assert CANARY.encode() not in escalation["content"]
 
 
 def test_a_report_never_sent_is_exit_3_with_one_sentence(cli, isolated_env, tmp_path):
