@@ -83,7 +83,7 @@ def escalation_points(home: Path) -> list[Any]:
 
 
 def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Callable[[str], bool],
-             force: bool = False, message: str | None = None,
+             force: bool = False, message: str | None = None, accept_new_key: bool = False,
              progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Escalation:
     """Escalate ``report_id`` to ``to`` (an escalation id of the directory, or an e-mail address).
 
@@ -99,13 +99,14 @@ def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Calla
             return Escalation(report_id, point, "already_escalated", previous=previous)
         warnings: list[str] = []
         progress(say(lang, "escalate.progress_key", address=point.address))
-        key_info, chosen, pin = _find_point_key(point, ctx=ctx, now=now, warnings=warnings)
+        options = SubmitOptions(accept_new_key=accept_new_key)
+        key_info, chosen, pin = _find_point_key(point, ctx=ctx, now=now, warnings=warnings, options=options)
         progress(say(lang, "submit.encrypt"))
         plan, timeline = _build_plan(report, point, ctx=ctx, now=now, message=message, key=(key_info, chosen, pin),
                                      warnings=warnings, ui_lang=lang)
         if not confirm(plan.summary(lang)):
             raise InputNeeded(say(lang, "escalate.not_confirmed"), code="not_confirmed")
-        outcome = deliver(plan, ctx=ctx, options=SubmitOptions(), now=now, records=records, known=report)
+        outcome = deliver(plan, ctx=ctx, options=options, now=now, records=records, known=report)
         if outcome.status == "sent":
             try:
                 state = _mark_escalated(records.open(), report, point, now=now)
@@ -116,8 +117,8 @@ def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Calla
         return Escalation(report_id, point, outcome.status, outcome=outcome, timeline=timeline, warnings=warnings)
 
 
-def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime,
-                    warnings: list[str]) -> tuple[dict[str, Any] | None, Any, Any]:
+def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime, warnings: list[str],
+                    options: SubmitOptions) -> tuple[dict[str, Any] | None, Any, Any]:
     """The point's key: the directory's hints, then the Encryption fields of its domain's security.txt,
     then WKD, DNS and the keyserver for its address. Judged and pinned like an organisation's."""
     fetcher = ctx.network.fetcher()
@@ -128,7 +129,7 @@ def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime,
     except DiscoveryError as e:
         warnings.append(e.message)
     key_info, chosen, pin = find_key(SimpleNamespace(encryption=hints), [point.address], ctx=ctx, fetcher=fetcher,
-                                     now=now, options=SubmitOptions(), warnings=warnings,
+                                     now=now, options=options, warnings=warnings,
                                      organisation=registrable_domain(point.domain))
     if chosen is None:  # without --allow-plaintext find_key raises instead: an escalation is never plaintext
         raise KeyProblem(f"No usable key to encrypt the escalation to {point.address}.")

@@ -198,3 +198,22 @@ def test_any_address_gets_its_key_discovered_like_an_organisation(cli, https, pk
     assert out.json["data"]["point"]["id"] is None and out.json["data"]["delivery"]["key"]["fingerprint"] == ibd.fpr
     inner = ibd.gpg.decrypt(armored_part(smtp.messages[0]["content"]))
     assert b"Attempts at contact" in inner  # an address without a directory entry: the reporter's language
+
+
+def test_a_changed_point_key_stops_until_accepted(cli, https, pki, dns, smtp, ibd, isolated_env, tmp_path):
+    env = _env(cli, https, pki, dns, smtp, tmp_path, ibd)
+    _seed_overdue(isolated_env, write_report(tmp_path / "report"), rid="R-1")
+    _seed_overdue(isolated_env, write_report(tmp_path / "report2"), rid="R-2")
+    assert cli("escalate", "R-1", "--to", "ibd", "--yes", env=env).exit_code == 0  # pins the IBD's key
+    other = GnuPG()
+    try:
+        fpr = other.gen(f"Someone else <{IBD_ADDRESS}>")
+        https.add("/pgp-key.txt", other.export(fpr, armor=True), host="ibd.test")
+        changed = cli("--json", "escalate", "R-2", "--to", "ibd", "--yes", env=env)
+        assert changed.exit_code == 6 and len(smtp.messages) == 1, changed.stdout
+        accepted = cli("--json", "escalate", "R-2", "--to", "ibd", "--yes", "--accept-new-key", env=env)
+        assert accepted.exit_code == 0, accepted.stdout + accepted.stderr
+        assert accepted.json["data"]["delivery"]["key"]["fingerprint"] == fpr
+        other.decrypt(armored_part(smtp.messages[1]["content"]))  # the new key's holder reads it
+    finally:
+        other.close()
