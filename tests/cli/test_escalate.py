@@ -13,11 +13,13 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from cvd_reporter.store.record import Record
@@ -25,6 +27,7 @@ from tests.servers.gpg import GnuPG
 from tests.support.municipality import CANARY, EVIDENCE, TITLE, armored_part, env_for, serve, write_report
 from tests.support.oracles import require_gpg
 from tests.support.record import add, deliver
+from tests.support.terminal import wizard_env
 
 IBD_ADDRESS = "cert@ibd.test"
 LISTING = f"""schema: cvd-directory/1
@@ -217,3 +220,24 @@ def test_a_changed_point_key_stops_until_accepted(cli, https, pki, dns, smtp, ib
         other.decrypt(armored_part(smtp.messages[1]["content"]))  # the new key's holder reads it
     finally:
         other.close()
+
+
+def test_on_a_terminal_the_reporter_is_asked_and_no_sends_nothing(cli, https, pki, dns, smtp, ibd, isolated_env,
+                                                                  tmp_path):
+    """The real question in a pseudo-terminal (pexpect), answered by keystrokes: n, then y."""
+    env = _env(cli, https, pki, dns, smtp, tmp_path, ibd)
+    _seed_overdue(isolated_env, write_report(tmp_path / "report"))
+    full = dict(wizard_env(isolated_env), **env)
+    for answer, code in (("n", 8), ("y", 0)):
+        child = pexpect.spawn(sys.executable, ["-m", "cvd_reporter", "--lang", "en", "escalate", "R-1", "--to", "ibd"],
+                              env=full, encoding="utf-8", timeout=30, dimensions=(40, 120))
+        try:
+            child.expect(r"Send the escalation now\?")
+            assert IBD_ADDRESS in child.before  # the summary came first: to whom, which key
+            child.sendline(answer)
+            child.expect(pexpect.EOF)
+            child.close()
+        finally:
+            child.terminate(force=True)
+        assert child.exitstatus == code, child.before
+        assert len(smtp.messages) == (1 if answer == "y" else 0)
