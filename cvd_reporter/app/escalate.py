@@ -69,10 +69,11 @@ class Escalation:
 
 
 def report_with_attempts(record: Record, report_id: str) -> ReportRecord:
-    """The report with every attempt at contact (deliveries) and state change (events).
+    """The report with every attempt at contact of every channel (its deliveries: e-mail, API, web
+    forms with their references, phone calls) and every state change (its events).
 
-    The one place escalation reads attempts: when the record lists attempts of every channel (web
-    forms and phone calls with their references), this is what changes."""
+    The one place escalation reads attempts. Record.attempts(report_id) lists the same attempts, but
+    without the key and the server's answer, which the escalation point should see."""
     return record.get(report_id)
 
 

@@ -27,7 +27,7 @@ WIDTH = 76
 FINISHED = frozenset({"fixed", "published", "data_deleted", "closed"})
 KIND_LABELS = {"report": N_("escalate.kind.report"), "follow_up": N_("escalate.kind.follow_up"),
                "publication_notice": N_("escalate.kind.publication_notice"),
-               "escalation": N_("escalate.kind.escalation")}
+               "escalation": N_("escalate.kind.escalation"), "phone_call": N_("escalate.kind.phone_call")}
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Point:
 
 
 class DeliveryView(Protocol):
-    """What the timeline needs of a delivery (store.record.Delivery has it; a ``reference`` when known)."""
+    """What the timeline needs of a delivery (store.record.Delivery has it)."""
 
     @property
     def kind(self) -> str: ...
@@ -73,6 +73,10 @@ class DeliveryView(Protocol):
     def ok(self) -> bool: ...
     @property
     def at(self) -> datetime: ...
+    @property
+    def reference(self) -> str | None: ...  # a web form's confirmation or ticket number
+    @property
+    def encrypted(self) -> bool: ...
 
 
 class EventView(Protocol):
@@ -168,15 +172,19 @@ def timeline_lines(deliveries: Sequence[DeliveryView], events: Sequence[EventVie
     rows: list[tuple[datetime, int, list[str]]] = []
     for i, d in enumerate(deliveries):
         kind = t(KIND_LABELS[d.kind]) if d.kind in KIND_LABELS else d.kind.replace("_", " ")
-        result = t("escalate.delivered") if d.ok else t("escalate.failed")
+        if d.kind == "phone_call":
+            result = t("escalate.call_held")
+        else:
+            result = t("escalate.delivered") if d.ok else t("escalate.failed")
         head = t("escalate.attempt", when=_when(d.at), kind=kind, channel=d.channel, to=d.recipient or "-",
                  result=result)
         block = [f"- {head}"]
-        reference = getattr(d, "reference", None)
-        for label, value in ((t("escalate.message_id"), d.message_id), (t("escalate.reference"), reference),
+        for label, value in ((t("escalate.message_id"), d.message_id), (t("escalate.reference"), d.reference),
                              (t("escalate.key"), d.key_fingerprint), (t("escalate.answer"), d.server_answer)):
             if value:
                 block.append(f"    {label}: {' '.join(str(value).split())}")
+        if d.ok and not d.encrypted and d.kind != "phone_call":
+            block.append("    " + t("escalate.unencrypted"))
         rows.append((d.at, i, block))
     for j, e in enumerate(events):
         note = f" ({' '.join(e.note.split())})" if e.note else ""

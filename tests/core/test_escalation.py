@@ -33,6 +33,7 @@ class D:  # a delivery as the record holds it
     key_fingerprint: str | None = None
     server_answer: str | None = None
     reference: str | None = None
+    encrypted: bool = True
 
 
 @dataclass(frozen=True)
@@ -118,14 +119,18 @@ def test_a_second_escalation_to_the_same_point_is_found_with_its_date():
 
 def test_the_timeline_lists_every_attempt_in_order_with_ids_references_and_answers():
     form = D("report", "form", "https://www.gemeente.example/melden", None, True,
-             datetime(2026, 11, 3, 8, 0, tzinfo=timezone.utc), reference="ZAAK-2026-0042")
+             datetime(2026, 11, 3, 8, 0, tzinfo=timezone.utc), reference="ZAAK-2026-0042", encrypted=False)
+    call = D("phone_call", "phone", "tel:+31201234567", None, True, datetime(2026, 11, 4, 9, 0, tzinfo=timezone.utc),
+             server_answer="spoke to: J. de Vries", encrypted=False)
     failed = D("follow_up", "email", "ciso@gemeente.example", "<cvd.R-1.f@example.org>", False,
                datetime(2026, 11, 12, 10, 0, tzinfo=timezone.utc), server_answer="550 5.1.1\r\nno such user")
-    lines = timeline_lines([failed, SENT, form], [E("sent", SENT.at, "delivered by email")], lang="en")
+    lines = timeline_lines([failed, SENT, form, call], [E("sent", SENT.at, "delivered by email")], lang="en")
     text = "\n".join(lines)
     assert lines[0] == "- 2026-11-02 09:30 UTC: report by email to ciso@gemeente.example, delivered"
     assert "    Message-ID: <cvd.R-1@example.org>" in lines and "    Reference: ZAAK-2026-0042" in lines
-    assert text.index("ZAAK-2026-0042") < text.index("follow-up by email")
+    assert text.index("ZAAK-2026-0042") < text.index("phone call") < text.index("follow-up by email")
+    assert "    Sent without end-to-end encryption" in lines[lines.index("    Reference: ZAAK-2026-0042") + 1]
+    assert "- 2026-11-04 09:00 UTC: phone call by phone to tel:+31201234567, the call took place" in lines
     assert "    Answer: 550 5.1.1 no such user" in lines  # one line: nothing outside can break the layout
     assert "- 2026-11-02 09:30 UTC: state sent (delivered by email)" in lines
 
