@@ -25,8 +25,8 @@ def test_due_date_counts_working_days_and_escalation_starts_the_day_after():
     # Friday 20 November + 5 working days (no public holiday that week) = Friday 27 November
     assert "The organisation promises an answer within 5 working days: by 2026-11-27." in text
     assert "cvd-reporter mark 20261120-abc123 acknowledged" in text and "cvd-reporter status" in text
-    assert ("No answer by 2026-11-27? From 2026-11-28 you may mark it no-response "
-            "(cvd-reporter mark 20261120-abc123 no-response)") in text
+    assert ("No answer by 2026-11-27? From 2026-11-28 you may escalate: "
+            "cvd-reporter escalate 20261120-abc123 --to ibd") in text
 
 
 def test_the_holiday_calendar_moves_the_due_date():
@@ -39,7 +39,7 @@ def test_in_dutch_and_without_a_promised_answer_time():
     text = next_steps(plan(), sent=FRIDAY, lang="nl")
     assert text.splitlines()[0] == "Volgende stappen:" and "binnen 5 werkdagen: uiterlijk 2026-11-27" in text
     none = next_steps(plan(None), sent=FRIDAY, lang="en")
-    assert "The policy promises no answer time" in none and "no-response" not in none
+    assert "The policy promises no answer time" in none and "escalate" not in none
 
 
 def test_only_a_report_sent_now_gets_next_steps():

@@ -126,6 +126,6 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
     assert "With a real report, this is what comes next" in text
     assert re.search(r"an answer within \d+ working days: by \d{4}-\d{2}-\d{2}", text)
     assert re.search(r"cvd-reporter mark \S+ acknowledged", text) and "cvd-reporter status" in text
-    assert re.search(r"From \d{4}-\d{2}-\d{2} you may mark it no-response", text)
+    assert re.search(r"From \d{4}-\d{2}-\d{2} you may escalate: cvd-reporter escalate \S+ --to ibd", text)
     assert "What arrived at the municipality (encrypted)" in text
     assert "-----BEGIN PGP MESSAGE-----" in text
