@@ -83,9 +83,9 @@ class QuestionaryPrompter:
                instruction: str | None = None) -> str:
         """Long text: $VISUAL/$EDITOR when set (like git commit), else a multi-line prompt."""
         if not self.editor_command:
-            finish = say(self.lang, "prompt.multiline")
+            # the instruction stays short: it shares the line with the input (a long one squeezes the input)
             return questionary.text(message, default=default or "", multiline=True, validate=self._qv(validate),
-                                    instruction=f"{instruction} {finish}" if instruction else finish,
+                                    instruction=instruction or say(self.lang, "prompt.multiline"),
                                     **self._kw).unsafe_ask()
 
         text = default or ""
