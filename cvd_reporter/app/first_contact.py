@@ -114,7 +114,8 @@ def organisation_host(checked: CheckedReport) -> str:
 
 
 def build_plan(base: Plan, *, checked: CheckedReport, route: Route, policy: Any, sender: Any, now: dt.datetime,
-               name_host: bool, known: ReportRecord | None, ask: Callable[[str], bool] | None = None) -> Plan:
+               name_host: bool, known: ReportRecord | None, ask: Callable[[str], bool] | None = None,
+               ui_lang: str = "en") -> Plan:
     """The first contact as a plan for dispatch.deliver: kind ``first_contact``, not encrypted, its own
     Message-ID (a reminder gets a new one), the whole text shown before confirmation."""
     report = checked.loaded.report
@@ -122,7 +123,7 @@ def build_plan(base: Plan, *, checked: CheckedReport, route: Route, policy: Any,
     lang = message.organisation_language(route.preferred_languages, (policy.languages or (None,))[0], host)
     reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     if not name_host and ask is not None:  # the reporter's to decide: naming the host says what is vulnerable
-        name_host = ask(say(lang, "first_contact.ask_host", host=host))
+        name_host = ask(say(ui_lang, "first_contact.ask_host", host=host))
     text = message.body_text(lang, host=host if name_host else None, reporter_name=report.reporter.name,
                              has_key=reporter_key is not None, response_days=policy.response_working_days)
     mid = message.message_id(base.report_id + "#" * len(previous_contacts(known)), sender.domain)
@@ -135,7 +136,7 @@ def build_plan(base: Plan, *, checked: CheckedReport, route: Route, policy: Any,
     base.attachments, base.evidence_paths = [], base.evidence_paths
     base.cleartext = text
     if reporter_key is None:
-        base.warnings.append(say(lang, "first_contact.no_reporter_key"))
+        base.warnings.append(say(ui_lang, "first_contact.no_reporter_key"))
     return base
 
 

@@ -131,7 +131,9 @@ class Plan:
         def row(label: str, value: str) -> str:
             return f"  {label:<10}: {value}"
 
-        lines = [f"{report} {self.report_id}: {self.title}",
+        head = (t("first_contact.summary_head", id=self.report_id) if self.kind == "first_contact"
+                else f"{report} {self.report_id}: {self.title}")
+        lines = [head,
                  row(t("submit.to"), f"{self.recipient} {via} {self.channel}{came_from}")]
         if self.key:
             key = self.key
@@ -139,7 +141,8 @@ class Plan:
                                                     f"{expires} {key.get('expires') or never}; "
                                                     f"{source} {key.get('source', '?')})"))
         else:
-            lines.append(row(t("submit.key_label"), t("submit.no_key")))
+            lines.append(row(t("submit.key_label"), t("first_contact.key_row") if self.kind == "first_contact"
+                             else t("submit.no_key")))
         language, outside = t("submit.language"), t("submit.outside")
         lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
         for a in self.attachments:
@@ -241,7 +244,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
                         envelope_from=resolve_sender(settings, report.reporter.email).envelope_from)
             return first_contact.build_plan(base, checked=checked, route=route, policy=policy, now=now,
                                             sender=resolve_sender(settings, report.reporter.email),
-                                            name_host=options.name_host, known=known, ask=options.ask)
+                                            name_host=options.name_host, known=known, ask=options.ask,
+                                            ui_lang=lang)
         warnings.append("No usable OpenPGP key: the report will be sent UNENCRYPTED (--allow-plaintext).")
         key_info, chosen, pin = None, None, None
         options = dataclasses.replace(options, allow_plaintext=True)

@@ -78,7 +78,6 @@ def build(*, text: str, subject: str, from_addr: str, to_addr: str, message_id: 
     root["To"] = to_addr
     root["Subject"] = subject
     root["Message-ID"] = message_id
-    root["Content-Language"] = lang
     body = MIMEPart(policy=mime.WIRE)
     body.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if reporter_key is None:
@@ -90,5 +89,6 @@ def build(*, text: str, subject: str, from_addr: str, to_addr: str, message_id: 
                         disposition="attachment", filename=mime.REPORTER_KEY_FILENAME)
         root["Content-Type"] = "multipart/mixed"
         root.set_payload([body, key])
+    root["Content-Language"] = lang  # after set_content, which replaces the content header fields
     policy: email_policy.Policy = mime.WIRE_UTF8 if mime.needs_smtputf8(from_addr, to_addr) else mime.WIRE
     return root.as_bytes(policy=policy)

@@ -68,6 +68,7 @@ def test_first_contact_carries_no_word_of_the_report_and_the_reporter_key(cli, h
     assert b"www.gemeente.test" not in got["content"]  # the host only when the reporter agrees
     msg = email.message_from_bytes(got["content"], policy=email.policy.default)
     assert msg["Subject"] == data["report_id"] and msg["Message-ID"] == data["message_id"]
+    assert msg["Content-Language"] == "nl"
     assert data["report_id"] not in msg["Message-ID"]
     body = msg.get_body(("plain",)).get_content()
     assert "Geachte heer/mevrouw" in body and "publieke OpenPGP-sleutel" in body and "5 werkdagen" in body
@@ -182,3 +183,32 @@ def test_a_key_import_refuses_secret_key_material_and_unknown_reports(cli, https
     public.write_bytes(gnupg.export(gnupg.gen("Gemeente <security@gemeente.test>")))
     out = cli("--json", "key", "import", str(public), "--for", "cvd-000000000000", env=env)
     assert out.exit_code == 3 and out.json["errors"][0]["code"] == "unknown_report"
+
+
+def test_a_key_published_later_is_found_by_discovery_without_an_import(cli, https, pki, zone, smtp, municipality,
+                                                                       tmp_path):
+    serve(https, None, encryption=False)
+    report = write_report(tmp_path)
+    env = env_for(https, pki, zone, smtp)
+    first = cli("submit", str(report), "--first-contact", "--yes", env=env)
+    assert first.exit_code == 0, first.stderr
+    assert "no detail of the report" in first.stderr and "key import FILE --for" in first.stdout
+    serve(https, municipality.key, encryption=False)  # their key now on WKD
+    out = cli("--json", "submit", str(report), "--yes", env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert out.json["data"]["key"]["fingerprint"] == municipality.fpr and len(smtp.messages) == 2
+    status = cli("status", out.json["data"]["report_id"], env=env)
+    assert "sent" in status.stdout and "first_contact" in status.stdout
+
+
+def test_without_smtp_the_first_contact_waits_in_the_outbox_and_is_marked_by_hand(cli, https, pki, zone, tmp_path):
+    serve(https, None, encryption=False)
+    env = env_for(https, pki, zone)
+    out = cli("--json", "submit", str(write_report(tmp_path)), "--first-contact", "--yes", env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    assert out.json["data"]["status"] == "queued" and out.json["data"]["kind"] == "first_contact"
+    rid = out.json["data"]["report_id"]
+    assert cli("--json", "status", rid, env=env).json["data"]["state"] == "draft"  # not sent until you send it
+    assert cli("mark", rid, "contact-requested", env=env).exit_code == 0
+    late = cli("--json", "status", "--all", env=env).json["data"]
+    assert late["reports"][0]["state"] == "contact_requested"

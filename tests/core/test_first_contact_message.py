@@ -61,6 +61,7 @@ def test_without_a_reporter_key_it_is_one_text_part():
                               reporter_key=None, lang="en")
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert msg.get_content_type() == "text/plain" and msg.get_content().replace("\r\n", "\n") == "Dear Sir or Madam,\n"
+    assert msg["Content-Language"] == "en"
 
 
 @pytest.mark.parametrize("secret", ["-----BEGIN PGP PRIVATE KEY BLOCK-----\nxx\n", "not a key at all"])
