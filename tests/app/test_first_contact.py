@@ -21,7 +21,7 @@ FORBIDDEN = (CANARY, "zoeken", "request.txt", "script", "CWE-79", "XSS", "het ve
 
 
 def _reporter_key(folder, gnupg) -> None:
-    fpr = gnupg.gen("Alex <alex@example.org>")
+    fpr = gnupg.gen("Alex First Contact <alex-first-contact@example.org>")  # unique in the session's gpg
     (folder / "me.asc").write_bytes(gnupg.export(fpr, armor=True))
 
 
@@ -176,11 +176,11 @@ def test_allow_plaintext_shows_what_travels_in_the_clear(cli, https, pki, zone, 
 def test_a_key_import_refuses_secret_key_material_and_unknown_reports(cli, https, pki, zone, gnupg, tmp_path):
     env = env_for(https, pki, zone)
     secret = tmp_path / "secret.asc"
-    secret.write_bytes(gnupg.export_secret(gnupg.gen("Alex <alex@example.org>")))
+    secret.write_bytes(gnupg.export_secret(gnupg.gen("Alex Secret <alex-secret-import@example.org>")))
     out = cli("--json", "key", "import", str(secret), "--for", "cvd-000000000000", env=env)
     assert out.exit_code == 3 and out.json["errors"][0]["code"] == "secret_key_material"
     public = tmp_path / "public.asc"
-    public.write_bytes(gnupg.export(gnupg.gen("Gemeente <security@gemeente.test>")))
+    public.write_bytes(gnupg.export(gnupg.gen("Gemeente Import <security-import@gemeente.test>")))
     out = cli("--json", "key", "import", str(public), "--for", "cvd-000000000000", env=env)
     assert out.exit_code == 3 and out.json["errors"][0]["code"] == "unknown_report"
 

@@ -32,7 +32,7 @@ def keys(gnupg):
     for name, algo in (("cv25519", "future-default"), ("rsa", "rsa3072")):
         fpr = gnupg.gen(f"Stream {name} <stream-{name}@gemeente.test>", algo)
         cert = load_certificates(gnupg.export(fpr))[0]
-        verdict = inspect(cert, now=NOW)
+        verdict = inspect(cert, now=dt.datetime.now(dt.timezone.utc))  # made now: NOW is the module's import time
         sub = verdict.encryption_subkey
         out[name] = cert.key if sub == cert.fingerprint else cert.key.subkeys[sub[-16:]]
     return out
