@@ -197,7 +197,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
             return True
         if not app.terminal.can_confirm:
             raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
-        return click.confirm("Send this report now?", default=False, err=True)
+        return click.confirm("Send this now?", default=False, err=True)  # a report or a first contact
 
     def ask_passphrase() -> str | None:
         if not app.terminal.can_confirm:
