@@ -98,8 +98,8 @@ def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text="No open reports in the record.")
-    lines = [f"{'ID':<20} {'STATE':<13} {'ORGANISATION':<24} NEXT"]
-    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<13} {r.organisation[:24]:<24} {_due_text(d)}" for r, d in rows]
+    lines = [f"{'ID':<20} {'STATE':<17} {'ORGANISATION':<24} NEXT"]  # 17: contact-requested
+    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<17} {r.organisation[:24]:<24} {_due_text(d)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
     if purge:
         lines.append(f"Fixed, evidence not deleted yet (the policy asks you to): {', '.join(purge)}; "
@@ -154,8 +154,8 @@ def _status_one(r: ReportRecord, now: datetime) -> Result:
 @global_options
 @cvd_command
 def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
-    """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
-    closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
+    """Move a report to STATE: contact-requested, sent, acknowledged, assessed, fix-promised, fixed, published,
+    data-deleted, closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
     when = _parse_date(date_text)
     now = _now(app)
     with _open(app) as record:
