@@ -212,3 +212,16 @@ def test_without_smtp_the_first_contact_waits_in_the_outbox_and_is_marked_by_han
     assert cli("mark", rid, "contact-requested", env=env).exit_code == 0
     late = cli("--json", "status", "--all", env=env).json["data"]
     assert late["reports"][0]["state"] == "contact_requested"
+
+
+def test_a_report_behind_a_first_contact_gets_no_follow_up_and_exports_as_contact_attempted(
+        cli, https, pki, zone, smtp, tmp_path):
+    serve(https, None, encryption=False)
+    env = env_for(https, pki, zone, smtp)
+    rid = cli("--json", "submit", str(write_report(tmp_path)), "--first-contact", "--yes",
+              env=env).json["data"]["report_id"]
+    follow = cli("--json", "follow-up", rid, env=env)
+    assert follow.exit_code == 3 and follow.json["errors"][0]["code"] == "not_sent" and len(smtp.messages) == 1
+    csaf = cli("--json", "export", rid, "--format", "csaf", env=env)
+    assert csaf.exit_code == 0, csaf.stdout + csaf.stderr
+    assert "contact_attempted" in csaf.stdout
