@@ -198,6 +198,9 @@ CASES: dict[str, tuple[Case, Case]] = {
                  lambda w: w.json("key", "list", "extra")),
     "key show": (lambda w: w.json("key", "show", w.municipality.fpr, env=_key_fetched(w)),
                  lambda w: w.json("key", "show", "0123456789ABCDEF")),  # nothing pinned (5)
+    "key import": (lambda w: w.json("key", "import", w.file("theirs.asc", w.municipality.key), "--for", w.recorded(),
+                                    "--yes"),
+                   lambda w: w.json("key", "import", w.file("theirs.asc", w.municipality.key), "--for", "R-404")),
     "status": (lambda w: w.json("status", w.recorded()),
                lambda w: w.json("status", "R-404")),
     "mark": (lambda w: w.json("mark", w.recorded(), "acknowledged"),
