@@ -34,5 +34,7 @@ def next_steps(plan: Any, *, sent: dt.datetime, lang: str, practice: bool = Fals
 
 def after_submit(outcome: Any, ctx: Any, lang: str) -> str | None:
     """The next steps for `submit`'s human output (``ctx``: app.context.Context, for its clock); only
-    when the report was really sent now."""
-    return next_steps(outcome.plan, sent=ctx.clock(), lang=lang) if outcome.status == "sent" else None
+    when a report (not a first contact) was really sent now."""
+    if outcome.status != "sent" or getattr(outcome.plan, "kind", "report") != "report":
+        return None  # queued, a dry run, or a first contact (no report has gone yet)
+    return next_steps(outcome.plan, sent=ctx.clock(), lang=lang)

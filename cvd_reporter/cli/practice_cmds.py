@@ -55,7 +55,7 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
             echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
             wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,
-                                 prompter=QuestionaryPrompter(output=screen),
+                                 prompter=QuestionaryPrompter(output=screen, lang=lang),
                                  status=sys.stderr if app.terminal.stderr else None, practice=True)
             # The practice drafts live in the practice folder: a hint names a draft only when it survives.
             wizard.kept_hint = (say(lang, "practice.kept", folder=keep) if keep else

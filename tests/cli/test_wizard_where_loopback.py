@@ -112,7 +112,7 @@ def test_terminal_where_before_what_then_ctrl_c_keeps_the_channel(https, pki, zo
         child.send(TARGET + ENTER)
         expect(child, "This is where your report will go:")
         expect(child, "Is this where your report should go?")
-        child.send("y")
+        child.send("y" + ENTER)
         expect(child, "Name or pseudonym")  # only now the questions about the report
         child.send(CTRL_C)
         code, screen = ended(child)

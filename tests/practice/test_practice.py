@@ -88,7 +88,7 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
     try:
         answer("Which URL or IP address is vulnerable?", "https://www.oefendorp.test/zoeken" + ENTER)
         child.expect(re.escape("This is where your report will go:"))  # where before what (issue 13)
-        answer("Is this where your report should go?", "y")
+        answer("Is this where your report should go?", "y" + ENTER)
         answer("Name or pseudonym", "Oefenaar" + ENTER)
         answer("E-mail address for replies", ENTER)  # the practice run fills in oefenaar@example.org
         answer("Phone number for replies", ENTER)
@@ -96,6 +96,9 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
         answer("A short title", "Stored XSS in the contact form" + ENTER)
         answer("What kind of weakness is it?", ENTER)
         answer("Severity as CVSS?", ENTER)
+        answer("Which system in the organisation's scope is it?", ENTER)  # the practice policy lists its scope
+        answer("Which product or system is affected?", ENTER)
+        answer("Which version is affected?", ENTER)
         answer("What is the vulnerability?", "The message field is stored and shown unescaped." + ESC_ENTER)
         answer("Steps to reproduce", "Send <script>alert(1)</script> as message" + ESC_ENTER)
         for question in ("What an attacker could do", "How could it be fixed?", "Evidence file 1: path",
@@ -103,13 +106,14 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
                          "What data did you see?", "What data did you download?"):
             answer(question, ENTER)
         for rule in rules:
-            answer(rule[:60], "y")
+            answer(rule[:60], "y" + ENTER)
         answer("Anyone you already told", ENTER)
         answer("Do you intend to publish about it?", ENTER)
         answer("How do you want to be credited", ENTER)
+        answer("Someone else to credit (1)", ENTER)
         answer("What do you want to do now?", ENTER)  # the first choice: send it now
         answer("Save as", ENTER)
-        answer("Send it like this?", "y")
+        answer("Send it like this?", "y" + ENTER)
         child.expect(re.escape("Decrypted with the municipality's key"))
         child.expect(re.escape("Stored XSS in the contact form"))
         child.expect(pexpect.EOF)

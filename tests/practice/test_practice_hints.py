@@ -35,7 +35,7 @@ def stop_at_the_first_report_question(child) -> tuple[int, str]:
     expect(child, "Which URL or IP address is vulnerable?")
     child.send("https://www.oefendorp.test/zoeken" + ENTER)
     expect(child, "Is this where your report should go?")
-    child.send("y")
+    child.send("y" + ENTER)
     expect(child, "Name or pseudonym")
     child.send(CTRL_C)
     child.expect(pexpect.EOF)
