@@ -51,6 +51,7 @@ def through_to_conduct(child, lang: str, *, target: str = "https://www.gemeente.
     answer(child, q(lang, "target"), "10.0.0.300" + ENTER)  # not an IP address: refused with an example
     child.expect(re.escape("192.0.2.10"))
     answer(child, "", "\x15" + target + ENTER)  # Ctrl-U clears the line
+    answer(child, q(lang, "where_contact"), ENTER)  # where before what: nothing found on .invalid, decide later
     answer(child, q(lang, "reporter_name"), ENTER)
     answer(child, q(lang, "reporter_email"), ENTER)
     answer(child, q(lang, "reporter_phone"), ENTER)
