@@ -22,6 +22,8 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from cvd_reporter.cli import wizard
+from cvd_reporter.cli.app import cli
+from cvd_reporter.cli.localise import english_help_texts
 from cvd_reporter.core import cvss_builder, cwe, i18n, lint, model, render
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import LANGUAGES, LOCALE_DIR, say, translator
@@ -72,6 +74,7 @@ def data_ids() -> set[str]:
     ids |= {f"model.type.{t}" for t in ("string", "boolean", "date", "list", "object", "empty", "true_false",
                                          "number", "mapping")}
     ids |= {f"model.type.{model._type_name(v)}" for v in (None, True, 1, "x", [], {})}
+    ids |= set(english_help_texts(cli))  # help.<command path>[.<option>], cmd.<name>: cli/localise.py
     return ids
 
 
