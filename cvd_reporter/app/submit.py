@@ -173,8 +173,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     path = checked.loaded.path
     errors = [f for f in checked.findings if f.severity == "error"]
     if errors:
-        raise ValidationError(f"The report has {len(errors)} error(s); run `cvd-reporter validate {path}` "
-                              "and fix them first.", data={"findings": [f.to_dict() for f in checked.findings]})
+        raise ValidationError.t("submit.report_errors", data={"findings": [f.to_dict() for f in checked.findings]},
+                                n=len(errors), path=str(path))
     report, policy = checked.loaded.report, checked.policy
     rid = report_id_for(report.to_dict(), report.id)
     title = report.vulnerability.title or rid

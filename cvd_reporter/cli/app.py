@@ -164,7 +164,8 @@ class AppContext:
         click.echo(printable(message), err=True)
 
     def warn(self, message: str) -> None:
-        click.echo(click.style(say(self.lang, "cli.warning") + " ", fg="yellow") + printable(message), err=True, color=self.terminal.colour)
+        click.echo(click.style(say(self.lang, "cli.warning") + " ", fg="yellow") + printable(message), err=True,
+                   color=self.terminal.colour)
 
 
 def _store_flag(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
@@ -231,7 +232,8 @@ def emit(app: AppContext, command: str, result: Result) -> None:
         if not result.text or finding.code not in result.text:
             click.echo(printable(finding.human()))
     for err in result.errors:
-        click.echo(click.style(say(app.lang, "cli.error") + " ", fg="red") + printable(err["message"]), err=True, color=app.terminal.colour)
+        click.echo(click.style(say(app.lang, "cli.error") + " ", fg="red") + printable(err["message"]), err=True,
+                   color=app.terminal.colour)
 
 
 def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.i18n import say
 from cvd_reporter.core.pgp.certificates import load_certificates
 from cvd_reporter.core.pgp.keys import inspect
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
@@ -158,8 +159,7 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
                                      f"`cvd-reporter key fetch {pin.contact}` again.", code="key_not_stored")
             entries += [(cert, pin.contact) for cert in load_certificates(raw)]
         if not entries:
-            raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
-                                 code="not_pinned")
+            raise DiscoveryError.t("key.not_pinned", code="not_pinned", what=what)
     verdicts = [inspect(cert, now=now, address=addr) for cert, addr in entries]
     text = "\n".join("\n".join([f"key {n}", *_verdict_lines(v)]) for n, v in enumerate(verdicts, 1))
     usable = all(v.usable for v in verdicts)
@@ -176,7 +176,7 @@ def list_(app: AppContext) -> Result:
     """List the pinned keys: contact, fingerprint, first and last seen."""
     pins = PinStore(app.settings.home).list()
     text = "\n".join(f"{p.contact}  {_group4(p.fingerprint)}  first {p.first_seen[:10]}  last {p.last_seen[:10]}"
-                     for p in pins) or "No keys are pinned."
+                     for p in pins) or say(app.lang, "key.none_pinned")
     return Result(data={"pins": [p.to_dict() for p in pins]}, text=text)
 
 
@@ -188,5 +188,5 @@ def forget(app: AppContext, what: str) -> Result:
     """Remove the pin of a contact, or every pin of a key, so the next fetch pins afresh."""
     gone = PinStore(app.settings.home).forget(what)
     text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
-            or f"Nothing was pinned for {what}.")
+            or say(app.lang, "key.nothing_pinned", what=what))
     return Result(data={"removed": [p.to_dict() for p in gone]}, text=text)

@@ -80,7 +80,7 @@ def resolve(args: Sequence[str]) -> str:
             from cvd_reporter.settings import load_settings  # noqa: PLC0415 - only when a config file exists
 
             configured = load_settings({}).lang
-        except Exception:  # noqa: BLE001 - a bad config is reported by the command itself, in any language
+        except Exception:
             configured = None
         if configured in LANGUAGES:
             return str(configured)

@@ -13,6 +13,7 @@ import click
 from cvd_reporter.app.userfiles import UnsafeFile, read_user_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import printable
+from cvd_reporter.core.i18n import say
 from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.errors import EXIT_DISCOVERY, EXIT_OK, InputFileError, UsageError
 from cvd_reporter.net.policypage import fetch_policy_page
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
     from cvd_reporter.core.policypage import PolicyReading
 
 FILE_MAX_BYTES = 5 * 1024 * 1024
-NEXT_STEP = ("No reporting address, form or phone number was found on this page. Next: open the page in a browser "
-             "and look for a form or button, run `cvd-reporter discover HOST` for the organisation's security.txt, "
-             "or look the organisation up with `cvd-reporter directory show NAME`.")
 _UNITS = {"working_days": "working day", "days": "day", "hours": "hour", "office_hours": "office hour"}
 
 
@@ -63,7 +61,7 @@ def read(app: AppContext, source: str, allow_private: bool) -> Result:
     text = describe(reading, source)
     if not reading.contacts:
         return Result(data=data, text=text, exit_code=EXIT_DISCOVERY,
-                      errors=[{"code": "no_contact", "message": NEXT_STEP}])
+                      errors=[{"code": "no_contact", "message": say(app.lang, "policy.no_contact")}])
     return Result(data=data, text=text, exit_code=EXIT_OK)
 
 

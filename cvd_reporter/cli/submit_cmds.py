@@ -15,6 +15,7 @@ import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.progress import bar_for
+from cvd_reporter.core.i18n import say
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
@@ -50,7 +51,7 @@ def list_(app: AppContext) -> Result:
     entries = box.list()
     data = {"outbox": str(box.dir), "entries": [e.to_dict() for e in entries]}
     if not entries:
-        return Result(data=data, text=f"The outbox is empty ({box.dir}).")
+        return Result(data=data, text=say(app.lang, "outbox.empty", dir=box.dir))
     lines = [f"{'ID':<12}  {'STATE':<7}  {'VIA':<6}  {'TO':<32}  {'N':>2}  LAST ANSWER"]
     lines += [_row(e) for e in entries]
     pending = [e for e in entries if e.state == "pending"]
