@@ -78,8 +78,10 @@ class Result:
     """
 
     def __init__(self, data: dict[str, Any] | None = None, findings: list[Finding] | None = None,
-                 text: str = "", exit_code: int = EXIT_OK, errors: list[dict[str, Any]] | None = None) -> None:
+                 text: str = "", exit_code: int = EXIT_OK, errors: list[dict[str, Any]] | None = None,
+                 findings_in_text: bool = False) -> None:
         self.data = data if data is not None else {}
+        self.findings_in_text = findings_in_text  # the text already shows each finding in its own words
         self.findings = findings if findings is not None else []
         self.text = text
         self.exit_code = exit_code
@@ -228,9 +230,9 @@ def emit(app: AppContext, command: str, result: Result) -> None:
         return
     if result.text:
         click.echo(printable(result.text.rstrip("\n")))
-    for finding in result.findings:
-        if not result.text or finding.code not in result.text:
-            click.echo(printable(finding.human()))
+    for finding in [] if result.findings_in_text else result.findings:
+        if not result.text or (finding.code not in result.text and finding.message not in result.text):
+            click.echo(printable(finding.human(app.lang)))
     for err in result.errors:
         click.echo(click.style(say(app.lang, "cli.error") + " ", fg="red") + printable(err["message"]), err=True,
                    color=app.terminal.colour)

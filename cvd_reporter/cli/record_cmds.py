@@ -18,7 +18,7 @@ from cvd_reporter import __version__
 from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
-from cvd_reporter.core.i18n import translator
+from cvd_reporter.core.i18n import N_, translator
 from cvd_reporter.core.states import needs_purge, next_due
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import CvdError, InputNeeded, ValidationError
@@ -129,8 +129,8 @@ def _status_list(reports: list[ReportRecord], now: datetime, lang: str = "en",
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text=t("record.no_open"))
     width = 13 if lang == "en" else 30
-    lines = [f"{t('record.col.id'):<20} {t('record.col.state'):<{width}} {t('record.col.org'):<24} "
-             f"{t('record.col.next')}"]
+    cols = t("record.col.id"), t("record.col.state"), t("record.col.org"), t("record.col.next")
+    lines = [f"{cols[0]:<20} {cols[1]:<{width}} {cols[2]:<24} {cols[3]}"]
     lines += [f"{r.id:<20} {_state_word(r.state, lang):<{width}} {names.get(r.organisation, r.organisation)[:24]:<24} "
               f"{_due_text(d, lang)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
@@ -151,18 +151,21 @@ def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[st
             else t("record.no_answer_time"))
     title = read_report_facts(r.report_path).get("title")  # the record keeps no title: the file has it
     org = (names or {}).get(r.organisation, r.organisation)
+    label = {k: t(k) for k in (N_("record.f.org"), N_("record.f.target"), N_("record.f.policy"),
+                               N_("record.f.state"), N_("record.f.next"))}
+    calendar = t("record.calendar", calendar=r.calendar)
+    since = t("record.since", day=r.state_at.date().isoformat())
     lines = [t("record.heading", id=r.id, title=title or t("record.no_title")),
-             f"  {t('record.f.org')}: {org}", f"  {t('record.f.target')}: {r.target}",
-             f"  {t('record.f.policy')}: {r.policy} ({days}, {t('record.calendar', calendar=r.calendar)})",
-             f"  {t('record.f.state')}: {_state_word(r.state, lang)} "
-             f"{t('record.since', day=r.state_at.date().isoformat())}",
-             f"  {t('record.f.next')}: {_due_text(due, lang)}"]
+             f"  {label['record.f.org']}: {org}", f"  {label['record.f.target']}: {r.target}",
+             f"  {label['record.f.policy']}: {r.policy} ({days}, {calendar})",
+             f"  {label['record.f.state']}: {_state_word(r.state, lang)} {since}",
+             f"  {label['record.f.next']}: {_due_text(due, lang)}"]
     hint = due.say_hint(lang) if due else None
     if hint:
         lines.append(f"                 {hint}")
     lines.append(t("record.timeline"))
     for e in r.events:
-        extra = f" {t('record.fix_promised_by', day=e.fix_date.isoformat())}" if e.fix_date else ""
+        extra = " " + t("record.fix_promised_by", day=e.fix_date.isoformat()) if e.fix_date else ""
         lines.append(f"  {e.day.isoformat()}  {_state_word(e.state, lang):<13}{extra} {e.note or ''}".rstrip())
     if r.deliveries:
         lines.append(t("record.deliveries"))

@@ -22,7 +22,7 @@ from cvd_reporter.app.profiles import builtin_names, load_policy
 from cvd_reporter.app.scoping import load_policy_scope, make_checker, securitytxt_lookup
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import json_safe, printable
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.scope_file import PolicyScope
 from cvd_reporter.core.target import display_target
 from cvd_reporter.errors import (
@@ -212,7 +212,7 @@ class _Tally:
     def errors(self) -> list[dict[str, str]]:
         out = []
         if self.out:
-            key = "scope.out_strict" if self.strict else "scope.out"
+            key = N_("scope.out_strict") if self.strict else N_("scope.out")
             out.append({"code": "out_of_scope", "message": say(self.lang, key, n=self.out, total=self.total)})
         if self.counts["errors"]:
             out.append({"code": "validation", "message": say(self.lang, "scope.unreadable", n=self.counts["errors"],

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from cvd_reporter.core.i18n import translator
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -31,14 +33,18 @@ class Finding:
             out.update({k: v for k, v in self.extra.items() if k not in out})
         return out
 
-    def human(self) -> str:
+    def human(self, lang: str | None = "en") -> str:
+        """The finding as a person reads it: severity and place in ``lang``, the message; the code (an id
+        for tools) stays in ``--json``."""
+        t = translator(lang)
         where = []
         if self.field:
             where.append(self.field)
         if self.line is not None:
-            where.append(f"line {self.line}" + (f":{self.column}" if self.column is not None else ""))
+            where.append(t("finding.where.line", line=self.line)
+                         + (f":{self.column}" if self.column is not None else ""))
         loc = f" ({', '.join(where)})" if where else ""
-        return f"{self.severity}: {self.code}{loc}: {self.message}"
+        return f"{t(f'finding.severity.{self.severity}')}{loc}: {self.message}"
 
 
 

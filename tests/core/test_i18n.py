@@ -9,11 +9,13 @@ code builds them from.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 import re
 import string
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
@@ -24,7 +26,7 @@ from babel.messages.pofile import read_po
 from cvd_reporter.cli import wizard
 from cvd_reporter.cli.app import cli
 from cvd_reporter.cli.localise import english_help_texts
-from cvd_reporter.core import cvss_builder, cwe, i18n, lint, model, render
+from cvd_reporter.core import cvss_builder, cwe, i18n, lint, model, render, states
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import LANGUAGES, LOCALE_DIR, say, translator
 from tests.support.paths import ROOT
@@ -74,8 +76,26 @@ def data_ids() -> set[str]:
     ids |= {f"model.type.{t}" for t in ("string", "boolean", "date", "list", "object", "empty", "true_false",
                                          "number", "mapping")}
     ids |= {f"model.type.{model._type_name(v)}" for v in (None, True, 1, "x", [], {})}
+    ids |= {f"state.name.{s}" for s in states.STATES}
+    ids |= {f"finding.severity.{s}" for s in ("error", "warning", "info")}
+    ids |= {f"scope.verdict.{v}" for v in ("in_scope", "out_of_scope", "unknown", "error")}
+    ids |= due_ids()
     ids |= set(english_help_texts(cli))  # help.<command path>[.<option>], cmd.<name>: cli/localise.py
     return ids
+
+
+def due_ids() -> set[str]:
+    """``due.<code>`` and ``due.hint.<code>`` of what core/states.next_due says in every state, late and on time."""
+    out: set[str] = set()
+    sent = dt.date(2026, 11, 2)
+    for state in states.STATES:
+        for today, purged in ((sent, None), (sent + dt.timedelta(days=90), sent)):
+            view = SimpleNamespace(id="R-1", state=state, sent_on=sent, response_days=5, calendar="nl-gemeente",
+                                   fix_date=sent + dt.timedelta(days=30), purged_at=purged)
+            due = states.next_due(view, today)
+            if due is not None:
+                out |= {f"due.{due.code}"} | ({f"due.hint.{due.hint_code}"} if due.hint_code else set())
+    return out
 
 
 def placeholders(text: str) -> set[str]:
