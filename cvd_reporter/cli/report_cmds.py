@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cvd_reporter.core.i18n import translator
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core import model
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION
 
 if TYPE_CHECKING:
