@@ -56,8 +56,9 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
             write_private(target, redact(text, hits), user_path=True)
         per_file.append({"path": str(path), "hits": len(hits), "redacted_to": str(target) if target else None})
     lines.append(summary(len(findings), per_file, lang, redacted=redact_to is not None))
-    return Result(data={"files": per_file, "hits": len(findings), "strict": strict}, findings=findings, findings_in_text=True,
-                  text="\n".join(lines), exit_code=EXIT_VALIDATION if strict and findings else EXIT_OK)
+    return Result(data={"files": per_file, "hits": len(findings), "strict": strict}, findings=findings,
+                  text="\n".join(lines), findings_in_text=True,
+                  exit_code=EXIT_VALIDATION if strict and findings else EXIT_OK)
 
 
 def redact_targets(paths: list[Path], redact_to: str | None) -> list[Path | None]:
