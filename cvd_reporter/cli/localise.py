@@ -159,6 +159,8 @@ def localise(command: click.Command, path: str, lang: str | None = None) -> clic
     english: dict[str, Any] = command.__dict__.setdefault("_cvd_english", {
         "help": command.help, "short_help": command.short_help})
     command.help = _text(help_id(path), english["help"], lang)
+    if "_help_option" in command.__dict__:
+        command._help_option = None  # click builds --help once, with the text of that moment's language
     short = english["short_help"]
     command.short_help = _text(f"cmd.{path}", short, lang) if short else None
     for param in command.params:

@@ -65,7 +65,7 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
-    check = _records(policy, app.context.network.host_resolver(), lookup)
+    check = _records(policy, app.context.network.host_resolver(), lookup, app.lang)
     tally, collected, progress = _Tally(strict, app.lang), [], _Progress(enabled=app.terminal.stderr)
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
@@ -135,8 +135,8 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 
 
 # ------------------------------------------------------------------------------------ one target
-def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
-             ) -> Callable[[Item], dict[str, Any]]:
+def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None,
+             lang: str = "en") -> Callable[[Item], dict[str, Any]]:
     """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
     check = make_checker(policy, resolve, securitytxt)
 
@@ -147,7 +147,7 @@ def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[
                 raise ValidationError(problem)
             verdict = check(text)
         except CvdError as e:  # one bad target is a result, never the end of the batch
-            return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict()}
+            return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict(lang)}
         return {**where, **verdict.to_dict()}
 
     return record

@@ -163,9 +163,9 @@ def _read_input(source: str) -> bytes:
         with open(source, "rb") as fh:
             return fh.read(MAX_BYTES + 1)  # parse() reports anything larger (RFC 9116 §5.4)
     except FileNotFoundError:
-        raise InputFileError(f"The file {source} does not exist.") from None
+        raise InputFileError.t("securitytxt.no_file", path=source) from None
     except IsADirectoryError:
-        raise InputFileError(f"{source} is a folder, not a security.txt file.") from None
+        raise InputFileError.t("securitytxt.is_folder", path=source) from None
     except OSError as e:
         raise InputFileError(f"The file {source} cannot be read ({e.strerror}).") from None
 
