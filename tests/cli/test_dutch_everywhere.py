@@ -20,6 +20,7 @@ from cvd_reporter.cli.app import cli as root
 from cvd_reporter.cli.localise import walk
 from tests.support.english import english_lines
 
+
 def leaf_paths() -> list[str]:
     return [path for path, command in walk(root) if path and not isinstance(command, click.Group)]
 

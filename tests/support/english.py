@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import re
 
-ENGLISH = frozenset("""
-the and with from this that these those for when your you are not cannot can't which there been have has will
-should must only each every found without into than then what where who whose does did because about after
-before please give run use shows show list lists nothing something already still yet again could would
-""".split())
+ENGLISH = frozenset(["the", "and", "with", "from", "this", "that", "these", "those", "for", "when", "your", "you", "are", "not", "cannot", "can't", "which", "there", "been", "have", "has", "will", "should", "must", "only", "each", "every", "found", "without", "into", "than", "then", "what", "where", "who", "whose", "does", "did", "because", "about", "after", "before", "please", "give", "run", "use", "shows", "show", "list", "lists", "nothing", "something", "already", "still", "yet", "again", "could", "would"])
 # Names, codes and terms that read the same in both languages, or are the names a command takes.
 ALLOWED = re.compile(r"\b(security\.txt|Coordinated Vulnerability Disclosure|split-horizon|rebinding|"
                      r"responsible[- ]disclosure|security advisories|Message-ID|Idempotency-Key|"
