@@ -307,6 +307,17 @@ class LazyGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """click's resolution, with "did you mean" for a mistyped command (`cvd-reporter stauts`)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib  # noqa: PLC0415 - only for a mistyped command
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            if close:
+                ctx.fail(say(localise.current(), "cli.no_such_command", name=name, suggestion=close[0]))
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The listing from the summaries alone: no command module is imported for --help."""
         rows = [(name, localise.summary(name, self.lazy[name][1])) for name in self.list_commands(ctx)

@@ -19,7 +19,7 @@ from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
 from cvd_reporter.core.i18n import N_, translator
-from cvd_reporter.core.states import needs_purge, next_due
+from cvd_reporter.core.states import needs_purge, next_due, normalise_state
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import CvdError, InputNeeded, ValidationError
 from cvd_reporter.store.record import Record
@@ -196,6 +196,7 @@ def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[st
 def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
     """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
     closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
+    normalise_state(state)  # a mistyped state gets its "did you mean" before the report is looked up
     when = _parse_date(date_text)
     now = _now(app)
     with _open(app) as record:

@@ -148,11 +148,14 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 @click.option("--strict", is_flag=True, help="Treat an unknown scope verdict as out of scope.")
 @click.option("--sign-with", metavar="KEYFILE",
               help="Also sign with your own OpenPGP secret key (passphrase: CVD_SIGNING_PASSPHRASE or a prompt).")
+@click.option("--report-lang", type=click.Choice(["nl", "en"]),
+              help="Language of the report itself [default: the report file's, else the organisation's "
+                   "Preferred-Languages, else nl for a Dutch organisation, else --lang].")
 @global_options
 @cvd_command
 def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
            yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
-           strict: bool, sign_with: str | None) -> Result:
+           strict: bool, sign_with: str | None, report_lang: str | None = None) -> Result:
     """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
 
     Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
@@ -181,7 +184,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
 
     options = SubmitOptions(via=via, repo=repo, dry_run=dry_run, output=Path(output) if output else None,
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
-                            allow_private=allow_private, strict_scope=strict,
+                            allow_private=allow_private, strict_scope=strict, lang=report_lang,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
                             ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
                             upload_meter=bar_for("Sending", json_mode=app.json))

@@ -80,6 +80,7 @@ def data_ids() -> set[str]:
     ids |= {f"finding.severity.{s}" for s in ("error", "warning", "info")}
     ids |= {f"scope.verdict.{v}" for v in ("in_scope", "out_of_scope", "unknown", "error")}
     ids |= due_ids()
+    ids |= {f"report_lang.name.{lang}" for lang in LANGUAGES}
     ids |= set(english_help_texts(cli))  # help.<command path>[.<option>], cmd.<name>: cli/localise.py
     return ids
 
