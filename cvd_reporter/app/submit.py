@@ -152,7 +152,8 @@ class Plan:
     def to_dict(self) -> dict[str, Any]:
         return {
             "report_id": self.report_id, "channel": self.channel, "recipient": self.recipient,
-            "language": self.lang, "language_reason": self.lang_reason or None, "policy": self.policy_id, "organisation": self.organisation,
+            "language": self.lang, "language_reason": self.lang_reason or None,
+            "policy": self.policy_id, "organisation": self.organisation,
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
             "contact_source": self.contact_source, "contact_conflict": self.contact_conflict, "scope": self.scope,
             "discovery": self.discovery,
