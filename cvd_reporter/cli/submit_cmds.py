@@ -15,7 +15,7 @@ import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.progress import bar_for
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import N_, say, translator
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
@@ -34,12 +34,27 @@ def _outbox(app: AppContext) -> Any:
     return Outbox(app.settings.home)
 
 
-def _row(entry: Any) -> str:
+def _row(entry: Any, shown_id: str, lang: str) -> str:
+    t = translator(lang)
     last = entry.last_attempt
     answer = f"{last.answer[:50]}" if last else "-"
-    flag = " PLAINTEXT" if entry.plaintext else ""
-    return (f"{entry.id}  {entry.state:<7}  {entry.channel:<6}  {entry.recipient[:32]:<32}  "
+    flag = " " + t("outbox.plaintext") if entry.plaintext else ""
+    state = t(OUTBOX_STATES[entry.state]) if entry.state in OUTBOX_STATES else entry.state
+    return (f"{shown_id:<20}  {state:<9}  {entry.channel:<6}  {entry.recipient[:32]:<32}  "
             f"{len(entry.attempts):>2}  {answer}{flag}")
+
+
+def _shown_ids(entries: list[Any]) -> dict[str, str]:
+    """Each entry under its report's id, the one id a person knows the report by; the entry id is added
+    only where one report has several entries (a follow-up, a notice)."""
+    count: dict[str, int] = {}
+    for e in entries:
+        count[e.report_id] = count.get(e.report_id, 0) + 1
+    return {e.id: e.report_id if count[e.report_id] == 1 else f"{e.report_id} ({e.id})" for e in entries}
+
+
+OUTBOX_STATES = {"pending": N_("outbox.state.pending"), "sent": N_("outbox.state.sent"),
+                 "failed": N_("outbox.state.failed")}
 
 
 @outbox.command(name="list")
@@ -52,11 +67,15 @@ def list_(app: AppContext) -> Result:
     data = {"outbox": str(box.dir), "entries": [e.to_dict() for e in entries]}
     if not entries:
         return Result(data=data, text=say(app.lang, "outbox.empty", dir=box.dir))
-    lines = [f"{'ID':<12}  {'STATE':<7}  {'VIA':<6}  {'TO':<32}  {'N':>2}  LAST ANSWER"]
-    lines += [_row(e) for e in entries]
+    t = translator(app.lang)
+    cols = (t("outbox.col.report"), t("outbox.col.state"), t("outbox.col.via"), t("outbox.col.to"),
+            t("outbox.col.n"), t("outbox.col.answer"))
+    lines = [f"{cols[0]:<20}  {cols[1]:<9}  {cols[2]:<6}  {cols[3]:<32}  {cols[4]:>2}  {cols[5]}"]
+    shown = _shown_ids(entries)
+    lines += [_row(e, shown[e.id], app.lang) for e in entries]
     pending = [e for e in entries if e.state == "pending"]
     if pending:
-        lines.append(f"{len(pending)} waiting; `cvd-reporter outbox send` sends them (files in {box.dir}).")
+        lines.append(t("outbox.waiting", n=len(pending), dir=box.dir))
     return Result(data=data, text="\n".join(lines))
 
 
@@ -80,7 +99,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         if ident is not None:
             entry = box.get(ident)
             if entry.state == "sent":
-                note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
+                note = say(app.lang, "outbox.already_sent", id=entry.report_id, at=entry.sent_at)
                 return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                               findings=[_finding("already_sent", "info", note)])
             try:
@@ -91,7 +110,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                     raise
                 return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.message,
                               findings=[_finding("already_sent", "info", e.message)])
-            return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
+            return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []},
+                          text=_sent_line(done, app.lang))
 
         sent, failed, skipped, errors, lines = [], [], [], [], []
         findings: list[Finding] = []
@@ -111,18 +131,19 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                 errors.append(e.to_dict())
                 continue
             sent.append(done.to_dict())
-            lines.append(_sent_line(done))
+            lines.append(_sent_line(done, app.lang))
     if not sent and not failed:
-        lines.append("Nothing waits in the outbox." if not findings else "Nothing was sent.")
+        lines.append(say(app.lang, "outbox.nothing_waits") if not findings else say(app.lang, "outbox.nothing_sent"))
     if failed:
-        lines.append(f"{len(failed)} message(s) could not be sent and stay in the outbox.")
+        lines.append(say(app.lang, "outbox.failed", n=len(failed)))
     return Result(data={"sent": sent, "failed": failed, "skipped": skipped}, text="\n".join(lines), findings=findings,
                   errors=errors, exit_code=EXIT_DELIVERY if failed else EXIT_OK)
 
 
-def _sent_line(entry: Any) -> str:
+def _sent_line(entry: Any, lang: str = "en") -> str:
     last = entry.last_attempt
-    return f"Sent {entry.id} ({entry.channel}) to {entry.recipient}: {last.answer if last else 'ok'}"
+    return say(lang, "outbox.sent", id=entry.report_id, channel=entry.channel, recipient=entry.recipient,
+               answer=last.answer if last else "ok")
 
 
 def _finding(code: str, severity: str, message: str) -> Finding:
