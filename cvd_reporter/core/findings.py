@@ -20,6 +20,12 @@ class Finding:
     field: str | None = None
     column: int | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+    msgid: str | None = dataclasses.field(default=None, compare=False)  # catalogue id of ``message``
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+    def say(self, lang: str | None) -> str:
+        """The message in ``lang``; ``message`` is its English (what ``--json`` shows)."""
+        return translator(lang)(self.msgid, **self.params) if self.msgid and lang != "en" else self.message
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
@@ -44,8 +50,25 @@ class Finding:
             where.append(t("finding.where.line", line=self.line)
                          + (f":{self.column}" if self.column is not None else ""))
         loc = f" ({', '.join(where)})" if where else ""
-        return f"{t(f'finding.severity.{self.severity}')}{loc}: {self.message}"
+        return f"{t(f'finding.severity.{self.severity}')}{loc}: {self.say(lang)}"
 
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message made where no language is known (a parser): its id and values, English on demand."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    @property
+    def english(self) -> str:
+        return translator("en")(self.msgid, **self.params)
+
+
+def tr(msgid: str, /, **params: Any) -> Said:
+    """``Said(msgid, params)``: the catalogue text ``msgid`` to be said later in the reader's language."""
+    return Said(msgid, params)
 
 
 def note(code: str, severity: str, message: str, **extra: Any) -> Finding:

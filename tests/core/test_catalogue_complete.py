@@ -27,6 +27,8 @@ SAME = {
     "model.type.true_false",  # true/false: the YAML words to write
     "render.cvss", "render.email", "submit.via", "policy.channel.email", "policy.kind.email",  # CVSS, E-mail, via
     "wizard.found_at",  # "security.txt: {url}"
+    "securitytxt.invalid_contact", "securitytxt.invalid_encryption",  # "Contact {uri!r}: {problem}."
+    "outbox.col.via",  # VIA, a column head
 }
 # Ids whose Dutch names English terms on purpose (a command's own words, quoted English of the policy).
 ENGLISH_INSIDE: set[str] = set()
