@@ -19,7 +19,6 @@ import click
 from cvd_reporter import __version__
 from cvd_reporter.cli import localise
 from cvd_reporter.core.display import json_safe, printable
-from cvd_reporter.core.i18n import say
 from cvd_reporter.errors import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -168,6 +167,13 @@ class AppContext:
     def warn(self, message: str) -> None:
         click.echo(click.style(say(self.lang, "cli.warning") + " ", fg="yellow") + printable(message), err=True,
                    color=self.terminal.colour)
+
+
+def say(lang: str | None, msgid: str, /, **params: Any) -> str:
+    """core.i18n.say, imported on first use: `--help` in English needs no catalogue (cli/localise.py)."""
+    from cvd_reporter.core.i18n import say as catalogue_say  # noqa: PLC0415 - see above
+
+    return catalogue_say(lang, msgid, **params)
 
 
 def _store_flag(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:

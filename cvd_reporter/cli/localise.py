@@ -24,17 +24,20 @@ standard ``gettext`` under click's English msgids; :func:`install_click_messages
 
 from __future__ import annotations
 
-import gettext
 import os
 import sys
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cvd_reporter.core.i18n import LANGUAGES, LOCALE_DIR, translator
+if TYPE_CHECKING:
+    import gettext
 
+# core/i18n.py (gettext, pathlib) is imported only when a text is looked up in Dutch: English --help,
+# the path bench/cli_startup_bench.py measures, reads the texts click already holds.
+LANGUAGES = ("en", "nl")  # core.i18n.LANGUAGES (tests/cli/test_dutch_everywhere.py checks they agree)
 GLOBAL_PARAMS = frozenset({"json_output", "lang", "config_path", "home", "ca_bundle", "connect_to",
                            "dns_server", "timeout", "debug"})
 _state: dict[str, str] = {"lang": "en"}
@@ -110,6 +113,10 @@ def use(lang: str) -> str:
 # ---------------------------------------------------------------------------- click's own strings
 @cache
 def _click_catalogue(lang: str) -> gettext.NullTranslations:
+    import gettext  # noqa: PLC0415 - see LANGUAGES
+
+    from cvd_reporter.core.i18n import LOCALE_DIR  # noqa: PLC0415 - see LANGUAGES
+
     return gettext.translation("click", localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
@@ -149,8 +156,19 @@ def help_id(path: str, param: str | None = None) -> str:
 def _text(msgid: str, english: str | None, lang: str) -> str | None:
     if english is None or lang == "en":
         return english
-    t = translator(lang)
-    return t.gettext(msgid) if t.has(msgid) else english
+    text = _catalogue(lang).gettext(msgid)
+    return text if text != msgid else english
+
+
+@cache
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    """The one language's catalogue without core.i18n's English fallback: the source text is the
+    fallback here, and not parsing the English .mo keeps Dutch `--help` fast."""
+    import gettext  # noqa: PLC0415 - see LANGUAGES
+
+    from cvd_reporter.core.i18n import DOMAIN, LOCALE_DIR  # noqa: PLC0415 - see LANGUAGES
+
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def localise(command: click.Command, path: str, lang: str | None = None) -> click.Command:

@@ -103,3 +103,10 @@ def test_a_typical_failure_is_dutch(cli, tmp_path, path):
     shown = out.stdout + out.stderr
     assert shown.strip()
     assert english_lines(shown) == []
+
+
+def test_the_help_languages_are_the_catalogues():
+    from cvd_reporter.cli import localise
+    from cvd_reporter.core import i18n
+
+    assert localise.LANGUAGES == i18n.LANGUAGES
