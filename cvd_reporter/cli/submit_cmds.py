@@ -195,13 +195,13 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
         if yes:
             return True
         if not app.terminal.can_confirm:
-            raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
-        return click.confirm("Send this report now?", default=False, err=True)
+            raise InputNeeded.t("submit.confirmation_needed")
+        return click.confirm(say(app.lang, "submit.confirm"), default=False, err=True)
 
     def ask_passphrase() -> str | None:
         if not app.terminal.can_confirm:
             return None
-        return click.prompt("Passphrase of the signing key", hide_input=True, err=True)
+        return click.prompt(say(app.lang, "submit.passphrase"), hide_input=True, err=True)
 
     options = SubmitOptions(via=via, repo=repo, dry_run=dry_run, output=Path(output) if output else None,
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
@@ -212,12 +212,14 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
-    lines = {"sent": f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel} "
-                     f"({'encrypted to ' + plan.key['fingerprint'] if plan.key else 'NOT encrypted'}).",
-             "queued": f"Report {plan.report_id} is encrypted and waiting in the outbox.",
-             "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
-             "already_sent": f"Report {plan.report_id} was already sent.",
-             "in_progress": f"Report {plan.report_id} is being sent by another run."}
+    t = translator(app.lang)
+    how = t("submit.encrypted_to", fpr=plan.key["fingerprint"]) if plan.key else t("submit.not_encrypted")
+    where = {"id": plan.report_id, "recipient": plan.recipient, "channel": plan.channel}
+    lines = {"sent": t("submit.sent", how=how, **where),
+             "queued": t("submit.queued", **where),
+             "dry_run": t("submit.dry_run", **where),
+             "already_sent": t("submit.already_sent", **where),
+             "in_progress": t("submit.in_progress", **where)}
     text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text
