@@ -11,7 +11,9 @@ sentence in every language.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+_E = TypeVar("_E", bound="CvdError")
 
 # Exit codes: the contract in the README (Exit codes). One test each (tests/cli/test_exit_codes.py).
 EXIT_OK = 0
@@ -43,8 +45,8 @@ class CvdError(Exception):
         self.params = params or {}
 
     @classmethod
-    def t(cls, msgid: str, /, *, code: str | None = None, data: dict[str, Any] | None = None,
-          **params: Any) -> Any:
+    def t(cls: type[_E], msgid: str, /, *, code: str | None = None, data: dict[str, Any] | None = None,
+          **params: Any) -> _E:
         """The error whose sentence is catalogue text ``msgid`` with ``params`` (English as ``message``)."""
         from cvd_reporter.core.i18n import say  # noqa: PLC0415 - gettext only when an error is made
 

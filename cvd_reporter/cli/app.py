@@ -291,7 +291,7 @@ class LazyGroup(click.Group):
         module = self.lazy[name][0].split(":")[0]
         return os.path.isfile(os.path.join(os.path.dirname(__file__), module.rsplit(".", 1)[1] + ".py"))
 
-    def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:  # type: ignore[override]
+    def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
         """Decide the language of the run before click parses anything (see cli/localise.py)."""
         args = list(sys.argv[1:] if args is None else args)
         localise.localise(self, "", localise.begin(args))

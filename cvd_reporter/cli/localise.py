@@ -184,7 +184,7 @@ def localise(command: click.Command, path: str, lang: str | None = None) -> clic
     for param in command.params:
         original = param.__dict__.setdefault("_cvd_english", getattr(param, "help", None))
         if original is not None and param.name:
-            param.help = _text(help_id(path, param.name), original, lang)  # type: ignore[attr-defined]
+            param.help = _text(help_id(path, param.name), original, lang)
     if isinstance(command, click.Group):
         for name, sub in command.commands.items():
             localise(sub, f"{path} {name}".strip() if path else name, lang)
