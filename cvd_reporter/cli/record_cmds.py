@@ -19,7 +19,7 @@ from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
 from cvd_reporter.core.i18n import N_, translator
-from cvd_reporter.core.states import needs_purge, next_due, normalise_state
+from cvd_reporter.core.states import answer_due, needs_purge, next_due, normalise_state
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import CvdError, InputNeeded, ValidationError
 from cvd_reporter.store.record import Record
@@ -117,11 +117,36 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
             one = record.get(report_id)
             return _status_one(one, now, app.lang, _org_names(app, [one]) if not app.json else {})
         reports = record.list(open_only=not show_all)
-    return _status_list(reports, now, app.lang, _org_names(app, reports) if not app.json else {})
+        channels = record.last_attempts()
+    return _status_list(reports, now, channels, app.lang, _org_names(app, reports) if not app.json else {})
 
 
-def _status_list(reports: list[ReportRecord], now: datetime, lang: str = "en",
-                 names: dict[str, str] | None = None) -> Result:
+def _via(attempt: Any) -> str:
+    """How and when a report last reached the organisation: ``form 2026-11-20``."""
+    return f"{attempt.channel} {attempt.at.date().isoformat()}" if attempt is not None else "-"
+
+
+def _attempt_line(d: Any, lang: str = "en") -> str:
+    """One attempt at contact for the status timeline, worded for its channel."""
+    t = translator(lang)
+    ok = t("record.ok") if d.ok else t("record.failed")
+    ref = t("record.reference", reference=d.reference) if d.reference else ""
+    none_given, name_not_given = t("record.none_given"), t("record.name_not_given")
+    if d.channel == "form":
+        return "  " + t("record.attempt.form", at=d.at.isoformat(), kind=d.kind, recipient=d.recipient or "-", ok=ok,
+                        reference=d.reference or none_given)
+    if d.channel == "phone":
+        return "  " + t("record.attempt.phone", at=d.at.isoformat(), recipient=d.recipient or "-",
+                        name=d.server_answer or name_not_given) + ref
+    key = t("record.key", fpr=d.key_fingerprint or "-") if d.encrypted else t("record.not_encrypted")
+    return "  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=d.channel,
+                    recipient=d.recipient or "-", ok=ok, key=key, message_id=(d.message_id or "-") + ref,
+                    answer=d.server_answer or "-")
+
+
+def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str, Any] | None = None,
+                 lang: str = "en", names: dict[str, str] | None = None) -> Result:
+    channels = channels or {}
     t, names = translator(lang), names or {}
     today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
     rows = [(r, next_due(r, today[r.calendar])) for r in reports]
@@ -129,10 +154,11 @@ def _status_list(reports: list[ReportRecord], now: datetime, lang: str = "en",
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text=t("record.no_open"))
     width = 13 if lang == "en" else 30
-    cols = t("record.col.id"), t("record.col.state"), t("record.col.org"), t("record.col.next")
-    lines = [f"{cols[0]:<20} {cols[1]:<{width}} {cols[2]:<24} {cols[3]}"]
+    cols = (t("record.col.id"), t("record.col.state"), t("record.col.org"), t("record.col.last_contact"),
+            t("record.col.next"))
+    lines = [f"{cols[0]:<20} {cols[1]:<{width}} {cols[2]:<24} {cols[3]:<17} {cols[4]}"]
     lines += [f"{r.id:<20} {_state_word(r.state, lang):<{width}} {names.get(r.organisation, r.organisation)[:24]:<24} "
-              f"{_due_text(d, lang)}" for r, d in rows]
+              f"{_via(channels.get(r.id)):<17} {_due_text(d, lang)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
     if purge:
         lines.append(t("record.purge_reminder_list", ids=", ".join(purge)))
@@ -140,6 +166,8 @@ def _status_list(reports: list[ReportRecord], now: datetime, lang: str = "en",
     data = {"count": len(rows), "overdue": overdue, "purge_reminders": purge,
             "reports": [{"id": r.id, "organisation": r.organisation, "state": r.state,
                          "sent_on": r.sent_on.isoformat() if r.sent_on else None,
+                         "response_working_days": r.response_days,
+                         "last_contact": channels[r.id].to_dict() if r.id in channels else None,
                          "next": d.to_dict() if d else None} for r, d in rows]}
     return Result(data=data, text="\n".join(lines))
 
@@ -167,20 +195,20 @@ def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[st
     for e in r.events:
         extra = " " + t("record.fix_promised_by", day=e.fix_date.isoformat()) if e.fix_date else ""
         lines.append(f"  {e.day.isoformat()}  {_state_word(e.state, lang):<13}{extra} {e.note or ''}".rstrip())
+    due_on = answer_due(r)
+    if due_on:
+        lines.insert(5, "  " + t("record.answer_due", day=due_on[0].isoformat(), n=r.response_days))
     if r.deliveries:
-        lines.append(t("record.deliveries"))
-    for d in r.deliveries:
-        lines.append("  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=d.channel,
-                               recipient=d.recipient or "-", ok=t("record.ok") if d.ok else t("record.failed"),
-                               key=(t("record.key", fpr=d.key_fingerprint or "-") if d.encrypted
-                                    else t("record.not_encrypted")),
-                               message_id=d.message_id or "-", answer=d.server_answer or "-"))
+        lines.append(t("record.attempts"))
+    lines += [_attempt_line(d, lang) for d in r.deliveries]
     for rc in r.receipts:
         lines.append(t("record.deleted_on", day=rc.at.date().isoformat(),
                        files=", ".join(f"{f['path']} ({f['result']})" for f in rc.files)))
     if needs_purge(r):
         lines.append(t("record.purge_reminder", id=r.id))
-    data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r))
+    data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r),
+                attempts=[d.attempt().to_dict() for d in r.deliveries],
+                answer_due=due_on[0].isoformat() if due_on else None)
     return Result(data=data, text="\n".join(lines))
 
 
