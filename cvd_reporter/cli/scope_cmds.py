@@ -206,7 +206,8 @@ class _Tally:
 
     def text(self) -> str:
         c = self.counts
-        return say(self.lang, "scope.summary", n=self.total, in_scope=c["in_scope"], out=c["out_of_scope"],
+        key = N_("scope.summary_one") if self.total == 1 else N_("scope.summary")
+        return say(self.lang, key, n=self.total, in_scope=c["in_scope"], out=c["out_of_scope"],
                    unknown=c["unknown"], errors=c["errors"])
 
     def errors(self) -> list[dict[str, str]]:
