@@ -8,7 +8,7 @@ Help texts stay in the source, in English, where click expects them (docstrings,
 command module never changes for a translation. Their Dutch lives in the one catalogue under ids made
 from the command path: ``help.<path>`` (a command's docstring), ``help.<path>.<param>`` (an option),
 ``help.global.<param>`` (the global options every command accepts) and ``cmd.<name>`` (a summary of the
-lazy table). The English catalogue repeats the source text; tests/cli/test_help_i18n.py fails when the
+lazy table). The English catalogue repeats the source text; tests/cli/test_dutch_everywhere.py fails when the
 two drift, so an edited English help cannot leave a stale Dutch one behind.
 
 A loaded command is localised in place (:func:`localise`): its English is kept on the object and the

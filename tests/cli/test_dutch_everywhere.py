@@ -110,3 +110,12 @@ def test_the_help_languages_are_the_catalogues():
     from cvd_reporter.core import i18n
 
     assert localise.LANGUAGES == i18n.LANGUAGES
+
+
+def test_the_english_catalogue_repeats_each_help_text_as_the_source_says_it():
+    """An edited English help fails here until both catalogues follow, so no stale Dutch help stays behind."""
+    from cvd_reporter.cli.localise import english_help_texts
+    from cvd_reporter.core.i18n import say
+
+    texts = english_help_texts(root)
+    assert texts and {i: say("en", i) for i in texts} == texts
