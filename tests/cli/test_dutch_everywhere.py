@@ -53,6 +53,7 @@ def _failures(tmp: Path) -> dict[str, list[str]]:
         "notify-publication": ["notify-publication", "R-404", "--date", "2030-01-01"],
         "purge": ["purge", "R-404", "--yes"],
         "export": ["export", "R-404"],
+        "escalate": ["escalate", "R-404", "--to", "ibd"],
         "policy read": ["policy", "read", str(tmp / "page.txt")],
         "directory import": ["directory", "import", str(tmp / "list.json")],
         "directory list": ["directory", "list", "--no-such-option"],

@@ -29,6 +29,7 @@ SAME = {
     "wizard.found_at",  # "security.txt: {url}"
     "securitytxt.invalid_contact", "securitytxt.invalid_encryption",  # "Contact {uri!r}: {problem}."
     "outbox.col.via",  # VIA, a column head
+    "escalate.message_id",  # Message-ID, the mail header
     "stx.kind.mailto", "stx.label.csaf",  # e-mail; CSAF, a field name
 }
 # Ids whose Dutch names English terms on purpose (a command's own words, quoted English of the policy).
