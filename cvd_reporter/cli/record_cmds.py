@@ -153,7 +153,7 @@ def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str,
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text=t("record.no_open"))
-    width = 13 if lang == "en" else 30
+    width = 17 if lang == "en" else 30  # 17: contact-requested
     cols = (t("record.col.id"), t("record.col.state"), t("record.col.org"), t("record.col.last_contact"),
             t("record.col.next"))
     lines = [f"{cols[0]:<20} {cols[1]:<{width}} {cols[2]:<24} {cols[3]:<17} {cols[4]}"]
@@ -222,8 +222,8 @@ def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[st
 @global_options
 @cvd_command
 def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
-    """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
-    closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
+    """Move a report to STATE: contact-requested, sent, acknowledged, assessed, fix-promised, fixed, published,
+    data-deleted, closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
     normalise_state(state)  # a mistyped state gets its "did you mean" before the report is looked up
     when = _parse_date(date_text)
     now = _now(app)
@@ -285,7 +285,7 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool,
     now = _now(app)
     with _open(app) as record:
         report = record.get(report_id)
-    if report.state == "draft":
+    if report.state in ("draft", "contact_requested"):  # a first contact holds no word of the report
         raise ValidationError(f"Report {report_id} was never sent, so there is nothing to follow up.", code="not_sent")
     if report.state == "closed":
         raise ValidationError(f"Report {report_id} is closed; there is nothing to follow up.", code="closed")
@@ -312,7 +312,7 @@ def notify_publication(app: AppContext, report_id: str, date_text: str, force: b
     when = _parse_date(date_text)
     with _open(app) as record:
         report = record.get(report_id)
-    if report.state == "draft":
+    if report.state in ("draft", "contact_requested"):
         raise ValidationError(f"Report {report_id} was never sent; the organisation does not know of it yet.",
                               code="not_sent")
     if not _was_fixed(report):

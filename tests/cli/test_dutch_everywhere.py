@@ -46,6 +46,7 @@ def _failures(tmp: Path) -> dict[str, list[str]]:
         "key fetch": ["key", "fetch", "http://exa mple"],
         "key forget": ["key", "forget", "nobody@example.org"],
         "key list": ["key", "list"],
+        "key import": ["key", "import", str(tmp / "notes.txt"), "--for", "R-404"],
         "key show": ["key", "show", "0123456789ABCDEF"],
         "status": ["status", "R-404"],
         "mark": ["mark", "R-404", "acknowledge"],

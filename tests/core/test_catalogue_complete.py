@@ -30,6 +30,7 @@ SAME = {
     "securitytxt.invalid_contact", "securitytxt.invalid_encryption",  # "Contact {uri!r}: {problem}."
     "outbox.col.via",  # VIA, a column head
     "escalate.message_id",  # Message-ID, the mail header
+    "render.product", "render.credit_one",  # Product (the same word); "{name} ({how})"
     "stx.kind.mailto", "stx.label.csaf",  # e-mail; CSAF, a field name
 }
 # Ids whose Dutch names English terms on purpose (a command's own words, quoted English of the policy).

@@ -90,9 +90,10 @@ def due_ids() -> set[str]:
     out: set[str] = set()
     sent = dt.date(2026, 11, 2)
     for state in states.STATES:
-        for today, purged in ((sent, None), (sent + dt.timedelta(days=90), sent)):
-            view = SimpleNamespace(id="R-1", state=state, sent_on=sent, response_days=5, calendar="nl-gemeente",
-                                   fix_date=sent + dt.timedelta(days=30), purged_at=purged)
+        for today, purged, days in ((sent, None, 5), (sent + dt.timedelta(days=90), sent, 5), (sent, None, None)):
+            view = SimpleNamespace(id="R-1", state=state, sent_on=sent, response_days=days, calendar="nl-gemeente",
+                                   fix_date=sent + dt.timedelta(days=30), purged_at=purged,
+                                   state_at=dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc))
             due = states.next_due(view, today)
             if due is not None:
                 out |= {f"due.{due.code}"} | ({f"due.hint.{due.hint_code}"} if due.hint_code else set())
