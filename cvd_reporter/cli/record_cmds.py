@@ -138,7 +138,10 @@ def _attempt_line(d: Any, lang: str = "en") -> str:
     if d.channel == "phone":
         return "  " + t("record.attempt.phone", at=d.at.isoformat(), recipient=d.recipient or "-",
                         name=d.server_answer or name_not_given) + ref
-    key = t("record.key", fpr=d.key_fingerprint or "-") if d.encrypted else t("record.not_encrypted")
+    if d.encrypted:
+        key = t("record.key", fpr=d.key_fingerprint or "-")
+    else:  # a first contact is unencrypted by design: it carries no word of the report
+        key = t("record.first_contact_clear") if d.kind == "first_contact" else t("record.not_encrypted")
     return "  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=d.channel,
                     recipient=d.recipient or "-", ok=ok, key=key, message_id=(d.message_id or "-") + ref,
                     answer=d.server_answer or "-")
