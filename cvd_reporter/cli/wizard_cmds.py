@@ -9,6 +9,7 @@ import click
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.prompter import QuestionaryPrompter
 from cvd_reporter.cli.wizard import open_wizard
+from cvd_reporter.core.i18n import say
 from cvd_reporter.errors import InputNeeded
 
 
@@ -27,8 +28,7 @@ def new(app: AppContext, resume_id: str | None, policy_name: str | None) -> Resu
     screen = sys.stderr if app.json else sys.stdout  # under --json, stdout holds only the JSON document
     terminal = app.terminal
     if not (terminal.stdin and (terminal.stderr if app.json else terminal.stdout)):
-        raise InputNeeded("`cvd-reporter new` asks questions and needs a terminal; without one, write a "
-                          "report file (`cvd-reporter schema` describes it) and run `cvd-reporter submit REPORT`.")
+        raise InputNeeded(say(app.lang, "wizard.needs_terminal"))
 
     prompter = QuestionaryPrompter(output=screen, lang=app.lang)
     wizard = open_wizard(app.context, lang=app.lang, prompter=prompter, policy_name=policy_name,

@@ -328,8 +328,7 @@ class Record:
     def _summary(self, db: sqlite3.Connection, report_id: str) -> ReportRecord:
         row = db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,)).fetchone()
         if row is None:
-            raise StoreError(f"There is no report {report_id} in the record; `cvd-reporter status --all` lists them.",
-                             code="unknown_report")
+            raise StoreError.t("record.unknown_report", code="unknown_report", id=report_id)
         return _report_from_row(row)
 
     def get(self, report_id: str) -> ReportRecord:
