@@ -193,7 +193,7 @@ def test_dutch_where_questions(tmp_path: Path):
     wizard, p = make_wizard(tmp_path, HAPPY, lookup=from_policy_page, lang="nl")
     wizard.run()
     assert p.messages["where_ok"] == "Is dit waar uw melding heen moet?"
-    assert f"Hier gaat uw melding heen:\n  e-mail: ciso@werkorganisatie.example\n  gevonden op {PAGE}" in p.transcript
+    assert f"Hier gaat uw melding heen:\n  e-mailadres: ciso@werkorganisatie.example\n  gevonden op {PAGE}" in p.transcript
 
 
 

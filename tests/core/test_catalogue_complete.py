@@ -32,6 +32,7 @@ SAME = {
     "escalate.message_id",  # Message-ID, the mail header
     "render.product", "render.credit_one",  # Product (the same word); "{name} ({how})"
     "stx.kind.mailto", "stx.label.csaf",  # e-mail; CSAF, a field name
+    "where.contact",  # "{kind}: {value}"
 }
 # Ids whose Dutch names English terms on purpose (a command's own words, quoted English of the policy).
 ENGLISH_INSIDE: set[str] = set()
