@@ -28,7 +28,7 @@ from cvd_reporter.app.dispatch import (
     left_already,
     send_and_record,
 )
-from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.profiles import organisation_policy, with_reading
 from cvd_reporter.app.recipient import choose_route
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
@@ -111,6 +111,8 @@ class Plan:
     written: Any = None  # app/stream_message.Written: the message streamed to a file instead of ``message``
     message_size: int = 0
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
+    outer_subject: str = ""  # the Subject anyone on the path sees (core/mime.outer_subject)
+    profile: dict[str, Any] | None = None  # the organisation's profile with the source of each value
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -133,6 +135,8 @@ class Plan:
             lines.append(row(t("submit.key_label"), t("submit.no_key")))
         language, outside = t("submit.language"), t("submit.outside")
         lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
+        if self.outer_subject and self.outer_subject != self.report_id:
+            lines.append(row(t("submit.subject"), self.outer_subject))
         for a in self.attachments:
             where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
             lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
@@ -149,6 +153,7 @@ class Plan:
             "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
             "warnings": self.warnings, "attachments": self.attachments,
+            "outer_subject": self.outer_subject, "profile": self.profile,
         }
 
 
@@ -196,6 +201,11 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     route = choose_route(report, checked=checked, settings=settings, fetcher=fetcher, now=now, channel=channel,
                          discoveries=discoveries, warnings=warnings, home=ctx.home)
     channel, recipient = route.channel, route.recipient
+    policy = with_reading(policy, (route.search or {}).get("policy"))  # a policy page the search read
+    if policy.profile is not None and policy.profile.revealing_subject is not None:
+        item = policy.profile.revealing_subject
+        warnings.append(say(lang, "finding.required_subject_reveals", subject=item.value, source=item.source,
+                            sent=policy.profile.subject_as_sent or "-"))
     report_lang = report.language or next((x for x in route.preferred_languages if x in ("nl", "en")), None) or lang
 
     progress(say(lang, "submit.key"))
@@ -225,7 +235,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
         api_url=settings.api_url if channel == "api" else None,
         envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
-        attachments=attachment_list(checked))
+        attachments=attachment_list(checked), profile=policy.profile.to_dict() if policy.profile else None,
+        outer_subject=mime.outer_subject(rid, policy.required_subject) if channel in ("email", "outbox") else "")
 
 
 def attachment_list(checked: CheckedReport) -> list[dict[str, Any]]:
@@ -328,17 +339,22 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
                        has_reporter_key=reporter_key is not None,
                        evidence_names=[Path(e.path).name for e in checked.evidence])
     message_id = mime.message_id_for(report_id, sender.domain)
+    required = policy.required_subject
+    inner_subject = subject(report, lang)
+    if cert is None and required:  # --allow-plaintext: the one Subject is also the outer one
+        inner_subject = f"{mime.outer_subject(report_id, required)} {inner_subject}"
     if streamed:  # a one-pass signature (--sign-with) still needs the whole text in memory
-        written = build_mail(report_text=text, subject=subject(report, lang), sender=sender.header_from,
-                             recipient=recipient, message_id=message_id, lang=lang, report_id=report_id, **common)
+        written = build_mail(report_text=text, subject=inner_subject, sender=sender.header_from,
+                             recipient=recipient, message_id=message_id, lang=lang, report_id=report_id,
+                             required_subject=required, **common)
         return written, message_id, written.plaintext_sha256, written.message_sha256
-    inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender.header_from,
+    inner = mime.build_inner(report_text=text, subject=inner_subject, from_addr=sender.header_from,
                              to_addr=recipient, message_id=message_id, date=now, attachments=attachments,
                              reporter_key=reporter_key, lang=lang)
     if cert is None:  # the user's explicit --allow-plaintext
         return inner, message_id, sha256(inner), sha256(inner)
     message = mime.build_encrypted(inner, encrypt=seal, from_addr=sender.header_from, to_addr=recipient,
-                                   message_id=message_id, date=now, report_id=report_id)
+                                   message_id=message_id, date=now, report_id=report_id, required_subject=required)
     return message, message_id, sha256(inner), sha256(message)
 
 
@@ -419,8 +435,9 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
     options = options or SubmitOptions()
     now = ctx.clock()
     progress(say(lang, "submit.check"))
-    policy = load_policy(options.policy or ctx.settings.policy)
     loaded: LoadedReport = load_report_file(path, lang=lang)
+    policy = organisation_policy(loaded.report, policy_name=options.policy, default=ctx.settings.policy,
+                                 settings=ctx.settings, home=ctx.home)
     with RecordSession(ctx.home) as records:
         known = None
         if not options.dry_run:

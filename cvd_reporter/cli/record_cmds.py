@@ -114,7 +114,8 @@ def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
 
 def _status_one(r: ReportRecord, now: datetime) -> Result:
     due = next_due(r, _today(r.calendar, now))
-    days = f"{r.response_days} working days" if r.response_days is not None else "no promised answer time"
+    unit = "calendar days" if r.calendar == "calendar-days" else "working days"  # see docs/policy-profiles.md
+    days = f"{r.response_days} {unit}" if r.response_days is not None else "no promised answer time"
     title = read_report_facts(r.report_path).get("title")  # the record keeps no title: the file has it
     lines = [f"Report {r.id}: {title or '(the report file is gone; the record keeps no title)'}",
              f"  organisation : {r.organisation}", f"  target       : {r.target}",
