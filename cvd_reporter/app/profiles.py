@@ -17,7 +17,7 @@ from cvd_reporter.core import directory, profile
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.policy import Policy
 from cvd_reporter.core.profile import Layer, Profile
-from cvd_reporter.errors import InputFileError, ValidationError
+from cvd_reporter.errors import InputFileError, InputNeeded, ValidationError
 
 MAX_POLICY_BYTES = 1024 * 1024
 
@@ -69,7 +69,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "organisation"
 
 
-def _host_of(query: str) -> str | None:
+def host_of(query: str) -> str | None:
     q = query.strip()
     if "://" in q:
         return (urlsplit(q).hostname or "").lower() or None
@@ -80,9 +80,9 @@ def find_saved(folder: Path, query: str, name: str | None = None) -> tuple[Path,
     """The saved correction for a host (its registrable domain in ``hosts``) or an organisation name."""
     if not folder.is_dir():
         return None
-    host = _host_of(query)
+    host = host_of(query)
     top = (registrable_domain(host) or host) if host else None
-    names = {slug(n) for n in (query, name) if n and not _host_of(n)}
+    names = {slug(n) for n in (query, name) if n and not host_of(n)}
     for path in sorted(folder.glob("*.yaml"))[:MAX_SAVED_FILES]:
         try:
             if path.stat().st_size > MAX_SAVED_BYTES:
@@ -100,10 +100,15 @@ def find_saved(folder: Path, query: str, name: str | None = None) -> tuple[Path,
     return None
 
 
-def save_correction(folder: Path, profile: Profile, *, hosts: list[str], today: date) -> Path:
-    """Write the merged profile as a YAML file the reporter edits (not report data: ordinary modes)."""
+def save_correction(folder: Path, profile: Profile, *, hosts: list[str], today: date, replace: bool = False) -> Path:
+    """Write the merged profile as a YAML file the reporter edits (not report data: ordinary modes).
+    An existing file (perhaps edited by the reporter) is overwritten only with ``replace``."""
+    existing = find_saved(folder, hosts[0] if hosts else profile.name, profile.name)
+    path = existing[0] if existing else folder / f"{slug(profile.name)}.yaml"
+    if path.exists() and not replace:
+        raise InputNeeded(f"You already have a profile of {profile.name}: {path}. Edit it, or add --replace to "
+                          "overwrite it with this reading.", code="profile_exists")
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{slug(profile.name)}.yaml"
     data: dict[str, Any] = {"organisation": profile.name, "hosts": sorted(set(hosts))}
     for name, item in profile.values.items():
         if item.kind != "default":  # a generic default is not the organisation's word
@@ -123,7 +128,7 @@ class ProfileQuery:
 
 
 def build_profile(query: ProfileQuery, *, base: Policy, explicit: Policy | None, folder: Path, home: Path,
-                  organisation: Any = None, reading: dict[str, Any] | None = None) -> Profile:
+                  organisation: Any = None, reading: dict[str, Any] | None = None, use_saved: bool = True) -> Profile:
     """The merged profile (core/profile.py): generic policy < directory < policy page < your saved
     correction < the report < --policy FILE."""
     from cvd_reporter.app.directory import load_all  # noqa: PLC0415 - import cycle: directory reads via reportfile
@@ -132,12 +137,12 @@ def build_profile(query: ProfileQuery, *, base: Policy, explicit: Policy | None,
     entries, _owners = load_all(home)
     hits = (directory.find(entries, query.host) if query.host else []) or \
         (directory.find(entries, query.name) if query.name else [])
-    label = query.name or (hits[0].name if hits else None) or query.host or base.id
+    label = (hits[0].name if hits else None) or query.name or query.host or base.id
     if hits:
         layers.append(profile.from_directory(hits[0].to_dict()))
     if reading:
         layers.append(profile.from_reading(reading))
-    saved = find_saved(folder, query.host or query.name or "", query.name)
+    saved = find_saved(folder, query.host or query.name or "", query.name) if use_saved else None
     if saved is not None:
         layers.append(profile.from_correction(saved[1], str(saved[0])))
         label = str(saved[1].get("organisation") or label)
@@ -156,7 +161,7 @@ def organisation_policy(report: Any, *, policy_name: str | None, default: str, s
     base = explicit or load_policy(policy_name or default)
     org = report.organisation
     target = (list(report.target.urls) or list(report.target.ips) or [None])[0]
-    host = _host_of(str(target)) if target else None
+    host = host_of(str(target)) if target else None
     if host is None and org.domain:
         host = str(org.domain).lower()
     merged = build_profile(ProfileQuery(host=host, name=org.name), base=base, explicit=explicit,
@@ -186,5 +191,5 @@ def required_subject_for(report_path: str | None, target: str, *, settings: Any,
         except (CvdError, OSError):
             pass  # the file was edited or removed since: the host still names the organisation
     base = load_policy(settings.policy)
-    return build_profile(ProfileQuery(host=_host_of(target)), base=base, explicit=None, folder=profiles_dir(settings),
+    return build_profile(ProfileQuery(host=host_of(target)), base=base, explicit=None, folder=profiles_dir(settings),
                          home=home).apply(base).required_subject

@@ -211,7 +211,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     progress(say(lang, "submit.key"))
     key_info, chosen, pin = find_key(route.encryption_hints, route.addresses, ctx=ctx, fetcher=fetcher,
                                      organisation=registrable_domain(route.host), now=now, options=options,
-                                     warnings=warnings, key_file=route.key_file)
+                                     warnings=warnings, key_file=route.key_file,
+                                     report_fingerprint=route.key_fingerprint)
     discovery = route.discovery
 
     progress(say(lang, "submit.encrypt"))
@@ -264,7 +265,8 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
 
 def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: dt.datetime,
              options: SubmitOptions, warnings: list[str], organisation: str | None = None,
-             key_file: tuple[bytes, str] | None = None) -> tuple[dict[str, Any] | None, Candidate | None, Pin | None]:
+             key_file: tuple[bytes, str] | None = None,
+             report_fingerprint: str | None = None) -> tuple[dict[str, Any] | None, Candidate | None, Pin | None]:
     """The organisation's key, judged once: (what the plan shows, the chosen candidate to encrypt to
     with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key.
     It is checked against the pins of the contact and (when given, as a registrable domain) of the
@@ -276,7 +278,8 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
             found = keys_from_file(key_file[0], key_file[1], now=now, address=addresses[0] if addresses else None)
         else:
             found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
-                              resolver=ctx.network.resolver(), keyserver=ctx.settings.keyserver, now=now)
+                              resolver=ctx.network.resolver(), keyserver=ctx.settings.keyserver, now=now,
+                              report_fingerprint=report_fingerprint)
     except DiscoveryError:
         if options.allow_plaintext:
             warnings.append("No OpenPGP key was found: the report will be sent UNENCRYPTED (--allow-plaintext).")
