@@ -109,6 +109,7 @@ def save_correction(folder: Path, profile: Profile, *, hosts: list[str], today: 
         raise InputNeeded(f"You already have a profile of {profile.name}: {path}. Edit it, or add --replace to "
                           "overwrite it with this reading.", code="profile_exists")
     folder.mkdir(parents=True, exist_ok=True)
+    hosts = [registrable_domain(h) or h for h in hosts]  # www.gemeente.nl and gemeente.nl are one organisation
     data: dict[str, Any] = {"organisation": profile.name, "hosts": sorted(set(hosts))}
     for name, item in profile.values.items():
         if item.kind != "default":  # a generic default is not the organisation's word

@@ -163,3 +163,15 @@ def test_a_fingerprint_in_the_report_that_discovery_contradicts_is_exit_6_naming
     assert re.search(f"report names key {other} \\(organisation.key\\), but security.txt Encryption .* offers key {municipality.fpr}",
                      message), message
     assert "correct organisation.key" in message and message.count(". ") == 0  # one sentence
+
+
+def test_a_page_read_over_https_is_saved_for_the_organisations_domain(cli, https, pki, zone, tmp_path):
+    https.add("/beveiligingslek-melden", Response(200, PAGE, "text/html; charset=utf-8"), host="www.gemeente.test")
+    env = env_for(https, pki, zone)
+    out = cli("--json", "policy", "read", "https://www.gemeente.test/beveiligingslek-melden", "--save", env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    data = yaml.safe_load(Path(out.json["data"]["saved"]).read_text("utf-8"))
+    assert data["hosts"] == ["gemeente.test"]
+    shown = cli("--json", "policy", "profile", "gemeente.test", env=env).json["data"]
+    assert shown["fields"]["response"]["value"] == {"amount": 48, "unit": "office_hours"}
+    assert shown["subject_as_sent"] == "Beveiliging ICT" and shown["saved_file"] == out.json["data"]["saved"]
