@@ -236,8 +236,17 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
         api_url=settings.api_url if channel == "api" else None,
         envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
-        attachments=attachment_list(checked), profile=policy.profile.to_dict() if policy.profile else None,
+        attachments=attachment_list(checked), profile=_profile_data(policy),
         outer_subject=mime.outer_subject(rid, policy.required_subject) if channel in ("email", "outbox") else "")
+
+
+def _profile_data(policy: Any) -> dict[str, Any] | None:
+    """The organisation's profile with the deadline it gives (days on which calendar), for --json."""
+    if policy.profile is None:
+        return None
+    deadline = {"days": policy.response_working_days, "calendar": policy.calendar} \
+        if policy.response_working_days is not None else None
+    return dict(policy.profile.to_dict(), deadline=deadline)
 
 
 def attachment_list(checked: CheckedReport) -> list[dict[str, Any]]:

@@ -42,7 +42,9 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     lines = [f.human() for f in findings] + [summary]
     return Result(
         data={"report": str(report), "policy": policy.id, "valid": errors == 0, "errors": errors,
-              "warnings": warnings, "profile": policy.profile.to_dict() if policy.profile else None},
+              "warnings": warnings, "profile": policy.profile.to_dict() if policy.profile else None,
+              "deadline": {"days": policy.response_working_days, "calendar": policy.calendar}
+              if policy.response_working_days is not None else None},
         findings=findings, text="\n".join(lines), exit_code=EXIT_VALIDATION if errors else EXIT_OK)
 
 

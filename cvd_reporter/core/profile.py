@@ -115,13 +115,9 @@ class Profile:
         return dataclasses.replace(policy, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        response = self.response
-        deadline = None
-        if response is not None:
-            days, calendar = response.deadline("nl-gemeente")
-            deadline = {"days": days, "calendar": calendar if calendar == CALENDAR_DAYS else "policy calendar"}
+        """The fields with their sources; the deadline depends on the policy's calendar: see ``apply``."""
         return {"name": self.name, "fields": {k: v.to_dict() for k, v in self.values.items()},
-                "deadline": deadline, "sources": [f"{x.kind}: {x.source}" for x in self.layers],
+                "sources": [f"{x.kind}: {x.source}" for x in self.layers],
                 "subject_as_sent": self.subject_as_sent, "subject_reveals": self.revealing_subject is not None}
 
 
