@@ -69,6 +69,13 @@ def test_a_saved_policy_page_sets_the_outer_subject_and_the_deadline(cli, https,
     status = cli("--json", "status", rid, env=env).json["data"]
     assert status["response_days"] == 6 and status["calendar"] == "nl-gemeente"
 
+    follow = cli("--json", "follow-up", rid, "--message", f"Aangekomen? {CANARY}", "--yes", env=env)
+    assert follow.exit_code == 0, follow.stdout + follow.stderr
+    raw = smtp.messages[-1]["content"]
+    subject = email.message_from_bytes(raw, policy=email.policy.default)["Subject"]
+    assert subject.startswith("Beveiliging ICT [") and rid in subject  # every message to them carries it
+    assert CANARY not in headers_of(raw)
+
 
 def test_a_corrected_profile_wins_over_the_page_and_a_calendar_day_promise_is_counted_in_days(
         cli, https, pki, zone, smtp, municipality, tmp_path):
