@@ -211,8 +211,17 @@ def from_directory(entry: dict[str, Any]) -> Layer:
 
 def from_report(organisation: Any) -> Layer:
     """The report's own ``organisation.response`` and ``organisation.subject``."""
-    return layer("report", "the report (organisation.response/subject)",
-                 {"response": organisation.response, "subject": organisation.subject})
+    values = {}
+    for name in ("response", "subject"):
+        value = getattr(organisation, name)
+        if not value:
+            continue
+        try:
+            check_value(name, value, "the report")
+        except ValidationError:
+            continue  # validate reports it as a finding on the field (an error: nothing is sent)
+        values[name] = value
+    return layer("report", "the report (organisation.response/subject)", values)
 
 
 def from_correction(data: Any, where: str) -> Layer:

@@ -3,13 +3,17 @@ honestly, required subjects checked, and the one outer Subject built from them."
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 
 from cvd_reporter.core import mime, profile, subjects, workdays
+from cvd_reporter.core.model import parse_report
 from cvd_reporter.core.policy import Policy, Response
+from cvd_reporter.core.validate import validate_report
 from cvd_reporter.errors import ValidationError
+from tests.support.report import GOOD
 
 BASE = Policy.from_dict({"id": "generiek", "response": {"working_days": 5, "calendar": "nl-gemeente"}},
                         source="built-in profile generiek")
@@ -110,3 +114,14 @@ def test_a_policy_file_may_state_the_promise_in_other_units_and_a_subject():
     assert (p.response_working_days, p.calendar, p.required_subject) == (2, "calendar-days", "CVD")
     with pytest.raises(ValidationError, match="not one of"):
         Policy.from_dict({"id": "eigen", "response": {"amount": 2, "unit": "weeks"}})
+
+
+def test_a_bad_subject_in_the_report_is_a_finding_on_its_field_not_a_crash():
+    doc = copy.deepcopy(GOOD)
+    doc["organisation"] = {"subject": "Beveiliging\nBcc: x@example.org", "response": "3 werkdagen"}
+    report, _ = parse_report(doc)
+    findings = validate_report(report, policy=BASE, today=dt.date(2026, 12, 7))
+    (bad,) = [f for f in findings if f.code == "invalid_subject"]
+    assert bad.severity == "error" and bad.field == "organisation.subject" and "\n" not in bad.message
+    layer = profile.from_report(report.organisation)
+    assert set(layer.values) == {"response"}  # the broken subject is left to the finding
