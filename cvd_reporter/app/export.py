@@ -83,6 +83,9 @@ def proof_bundle(report: ReportRecord, *, facts: dict[str, Any], now: datetime, 
         },
         "timeline": [e.to_dict() for e in report.events],
         "deliveries": [d.to_dict() for d in report.deliveries],
+        # Every attempt at contact, whatever the channel (e-mail, API, GitHub, web form, phone), with its
+        # Message-ID or the form's reference: NCSC-NL's "proof of attempts at contact".
+        "attempts": [d.attempt().to_dict() for d in report.deliveries],
         "deletion_receipts": [r.to_dict() for r in report.receipts],
         "next": nxt.to_dict() if nxt else None,
     }

@@ -5,7 +5,7 @@ or (when there is none) a contact found on the organisation's policy page or in 
   the plan says so and the report goes to the reporter's choice only after confirmation (``--yes``).
 - Without a security.txt, a contact found by app/contacts.py is used, with its source in the plan.
 - An organisation reachable only through a web form or by phone: exit 5 with a next step that names
-  the form's address or the number (cvd-reporter does not deliver to forms or phones yet).
+  the form's address or the number and ``submit --via form`` / ``--via phone`` (app/forms.py, app/phone.py).
 The key rules do not change here: no key means exit 5/6 unless ``--allow-plaintext``.
 """
 
@@ -169,8 +169,9 @@ def _no_email(host: str, contacts: list[FoundContact], error: Any) -> DiscoveryE
         more = f" (also: {', '.join(others)})" if others else ""
         return DiscoveryError(
             f"{host} takes reports only {how} {first.value}{more}, found in {first.source.describe()}; "
-            "cvd-reporter cannot deliver there yet. Next: report there by hand (the report file has the text), "
-            "then `cvd-reporter mark ID sent`; or put an e-mail address in the report's organisation.contact.",
+            f"Next: `cvd-reporter submit REPORT --via {'phone' if first.kind == 'phone' else 'form'}` "
+            f"{'gives the script for the call' if first.kind == 'phone' else 'prepares the fields to paste'} and "
+            "keeps the record; or put an e-mail address in the report's organisation.contact.",
             code="no_email_contact", data={"host": host, "contacts": [c.to_dict() for c in contacts]})
     reason = error.message + " " if error is not None else ""
     return DiscoveryError(

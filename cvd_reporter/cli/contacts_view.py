@@ -41,8 +41,9 @@ def describe_search(search: ContactSearch, why: str | None) -> str:
     lines.append(f"(searched in {search.elapsed:.2f} s{'; the deadline passed' if search.deadline_hit else ''})")
     if search.contacts and not search.emails:
         first = search.contacts[0]
-        lines.append(f"Next: there is no e-mail address; report through {p(first.uri)} by hand, then "
-                     "`cvd-reporter mark ID sent` to keep the record.")
+        via = "phone" if first.kind == "phone" else "form"
+        lines.append(f"Next: there is no e-mail address; `cvd-reporter submit REPORT --via {via}` helps you report "
+                     f"through {p(first.uri)} and keeps the record.")
     return "\n".join(lines)
 
 

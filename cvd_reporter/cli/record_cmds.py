@@ -18,7 +18,7 @@ from cvd_reporter import __version__
 from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
-from cvd_reporter.core.states import needs_purge, next_due
+from cvd_reporter.core.states import answer_due, needs_purge, next_due
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import InputNeeded, ValidationError
 from cvd_reporter.store.record import Record
@@ -89,17 +89,39 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
         if report_id:
             return _status_one(record.get(report_id), now)
         reports = record.list(open_only=not show_all)
-    return _status_list(reports, now)
+        channels = record.last_attempts()
+    return _status_list(reports, now, channels)
 
 
-def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
+def _via(attempt: Any) -> str:
+    """How and when a report last reached the organisation: ``form 2026-11-20``."""
+    return f"{attempt.channel} {attempt.at.date().isoformat()}" if attempt is not None else "-"
+
+
+def _attempt_line(d: Any) -> str:
+    """One attempt at contact for the status timeline, worded for its channel."""
+    ok = "ok" if d.ok else "FAILED"
+    ref = f"; reference {d.reference}" if d.reference else ""
+    if d.channel == "form":
+        return (f"  {d.at.isoformat()}  {d.kind} through the web form {d.recipient or '-'}: {ok}; TLS only, "
+                f"not end-to-end encrypted; reference {d.reference or 'none given'}")
+    if d.channel == "phone":
+        return f"  {d.at.isoformat()}  call to {d.recipient or '-'}: {d.server_answer or 'name not given'}{ref}"
+    return (f"  {d.at.isoformat()}  {d.kind} by {d.channel} to {d.recipient or '-'}: {ok}; "
+            f"{'key ' + (d.key_fingerprint or 'none') if d.encrypted else 'NOT ENCRYPTED'}; "
+            f"id {d.message_id or '-'}{ref}; server: {d.server_answer or '-'}")
+
+
+def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str, Any] | None = None) -> Result:
+    channels = channels or {}
     today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
     rows = [(r, next_due(r, today[r.calendar])) for r in reports]
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text="No open reports in the record.")
-    lines = [f"{'ID':<20} {'STATE':<13} {'ORGANISATION':<24} NEXT"]
-    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<13} {r.organisation[:24]:<24} {_due_text(d)}" for r, d in rows]
+    lines = [f"{'ID':<20} {'STATE':<13} {'ORGANISATION':<24} {'LAST CONTACT':<17} NEXT"]
+    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<13} {r.organisation[:24]:<24} {_via(channels.get(r.id)):<17} "
+              f"{_due_text(d)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
     if purge:
         lines.append(f"Fixed, evidence not deleted yet (the policy asks you to): {', '.join(purge)}; "
@@ -108,6 +130,8 @@ def _status_list(reports: list[ReportRecord], now: datetime) -> Result:
     data = {"count": len(rows), "overdue": overdue, "purge_reminders": purge,
             "reports": [{"id": r.id, "organisation": r.organisation, "state": r.state,
                          "sent_on": r.sent_on.isoformat() if r.sent_on else None,
+                         "response_working_days": r.response_days,
+                         "last_contact": channels[r.id].to_dict() if r.id in channels else None,
                          "next": d.to_dict() if d else None} for r, d in rows]}
     return Result(data=data, text="\n".join(lines))
 
@@ -128,20 +152,20 @@ def _status_one(r: ReportRecord, now: datetime) -> Result:
     for e in r.events:
         extra = f" (fix promised by {e.fix_date.isoformat()})" if e.fix_date else ""
         lines.append(f"  {e.day.isoformat()}  {e.state.replace('_', '-'):<13}{extra} {e.note or ''}".rstrip())
+    due_on = answer_due(r)
+    if due_on:
+        lines.insert(5, f"  answer due   : {due_on[0].isoformat()} (promised within {r.response_days} working days)")
     if r.deliveries:
-        lines.append("Deliveries:")
-    for d in r.deliveries:
-        lines.append(f"  {d.at.isoformat()}  {d.kind} by {d.channel} to {d.recipient or '-'}: "
-                     f"{'ok' if d.ok else 'FAILED'}; "
-                     f"{'key ' + (d.key_fingerprint or 'none') if d.encrypted else 'NOT ENCRYPTED'}; "
-                     f"id {d.message_id or '-'}; "
-                     f"server: {d.server_answer or '-'}")
+        lines.append("Attempts at contact (every channel):")
+    lines += [_attempt_line(d) for d in r.deliveries]
     for rc in r.receipts:
         lines.append(f"Deleted on {rc.at.date().isoformat()}: "
                      + ", ".join(f"{f['path']} ({f['result']})" for f in rc.files))
     if needs_purge(r):
         lines.append(f"Reminder: the report is fixed; delete the confidential data you kept: cvd-reporter purge {r.id}")
-    data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r))
+    data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r),
+                attempts=[d.attempt().to_dict() for d in r.deliveries],
+                answer_due=due_on[0].isoformat() if due_on else None)
     return Result(data=data, text="\n".join(lines))
 
 

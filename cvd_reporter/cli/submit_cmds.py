@@ -19,7 +19,7 @@ from cvd_reporter.cli.progress import bar_for
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
 
-from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError
+from cvd_reporter.errors import EXIT_DELIVERY, EXIT_OK, DeliveryError, InputNeeded, StoreError, UsageError
 
 
 @click.group(name="outbox")
@@ -132,9 +132,10 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 
 @click.command()
 @click.argument("report", type=click.Path())
-@click.option("--via", type=click.Choice(["email", "api", "github", "outbox"]),
+@click.option("--via", type=click.Choice(["email", "api", "github", "outbox", "form", "phone"]),
               help="Channel [default: the first usable contact of the security.txt; e-mail goes to the outbox "
-                   "when no SMTP server is configured].")
+                   "when no SMTP server is configured]. form: prepare the fields for the organisation's web form "
+                   "and record it as sent; phone: a script for the call, recorded when you confirm it.")
 @click.option("--repo", metavar="OWNER/NAME", help="Repository for --via github.")
 @click.option("--dry-run", is_flag=True, help="Do everything but deliver; nothing is sent or recorded.")
 @click.option("--output", metavar="FILE", help="With --dry-run: write the finished message here (0600).")
@@ -147,17 +148,36 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 @click.option("--strict", is_flag=True, help="Treat an unknown scope verdict as out of scope.")
 @click.option("--sign-with", metavar="KEYFILE",
               help="Also sign with your own OpenPGP secret key (passphrase: CVD_SIGNING_PASSPHRASE or a prompt).")
+@click.option("--reference", metavar="REF", help="--via form: the confirmation or ticket number the form gave "
+                                                    "(records the report as sent through the form).")
+@click.option("--no-browser", is_flag=True, help="--via form: do not open the form in the browser ($BROWSER).")
+@click.option("--spoke-to", metavar="NAME", help="--via phone: who you spoke to (records the call).")
+@click.option("--again", is_flag=True, help="--via form: record a report that already left as sent once more.")
 @global_options
 @cvd_command
 def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
            yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
-           strict: bool, sign_with: str | None) -> Result:
+           strict: bool, sign_with: str | None, reference: str | None, no_browser: bool, spoke_to: str | None,
+           again: bool) -> Result:
     """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
 
     Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
     again.
     """
+    given = [name for name, value in (("--reference", reference), ("--no-browser", no_browser),
+                                      ("--spoke-to", spoke_to), ("--again", again)) if value]
+    if given and via not in ("form", "phone"):
+        raise UsageError(f"{given[0]} goes with --via form or --via phone.")
+    if via in ("form", "phone"):
+        from cvd_reporter.cli import channel_cmds  # noqa: PLC0415 - only these channels need it
+
+        if via == "form":
+            return channel_cmds.submit_form(app, report, policy_name=policy_name, dry_run=dry_run, yes=yes,
+                                            no_browser=no_browser, reference=reference, again=again,
+                                            allow_private=allow_private, strict=strict)
+        return channel_cmds.submit_phone(app, report, policy_name=policy_name, dry_run=dry_run, yes=yes,
+                                         spoke_to=spoke_to, reference=reference, allow_private=allow_private)
 
     from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - `outbox` needs none of the submit pipeline
 

@@ -103,6 +103,13 @@ def m005_no_report_titles(db: sqlite3.Connection) -> None:
     db.execute("UPDATE reports SET title = ''")
 
 
+@migration
+def m006_delivery_reference(db: sqlite3.Connection) -> None:
+    # The confirmation or ticket number a web form gave the reporter (or a platform's report id): the
+    # proof that the report left through a form, as a Message-ID is for an e-mail. NULL when none.
+    db.execute("ALTER TABLE deliveries ADD COLUMN reference TEXT")
+
+
 def migrate(db: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction; return their names."""
     migrations = MIGRATIONS if migrations is None else migrations

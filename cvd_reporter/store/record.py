@@ -63,12 +63,36 @@ class Delivery:
     ok: bool
     at: datetime
     encrypted: bool = True
+    reference: str | None = None  # a web form's confirmation or ticket number
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("kind", "channel", "recipient", "key_fingerprint", "plaintext_sha256",
-                                             "encrypted_sha256", "message_id", "server_answer", "ok", "encrypted")}
+                                             "encrypted_sha256", "message_id", "server_answer", "ok", "encrypted",
+                                             "reference")}
         out["at"] = self.at.isoformat()
         return out
+
+    def attempt(self) -> Attempt:
+        return Attempt(self.channel, self.kind, self.at, self.recipient, self.message_id, self.reference, self.ok)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt at contact, whatever the channel (e-mail, API, GitHub, a web form, a phone call):
+    the timeline an escalation or a proof bundle shows. ``message_id`` is the e-mail's Message-ID or
+    the API's id; ``reference`` the form's confirmation or ticket number."""
+
+    channel: str
+    kind: str
+    at: datetime
+    recipient: str | None
+    message_id: str | None
+    reference: str | None
+    ok: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"channel": self.channel, "kind": self.kind, "at": self.at.isoformat(), "recipient": self.recipient,
+                "message_id": self.message_id, "reference": self.reference, "ok": self.ok}
 
 
 @dataclass(frozen=True)
@@ -234,7 +258,7 @@ class Record:
     def add_delivery(self, report_id: str, *, channel: str, recipient: str | None, key_fingerprint: str | None,
                      plaintext_sha256: str | None, encrypted_sha256: str | None, message_id: str | None,
                      server_answer: str | None, ok: bool, at: datetime, kind: str = "report",
-                     encrypted: bool = True) -> None:
+                     encrypted: bool = True, reference: str | None = None) -> None:
         """Record one delivery attempt, failed ones too (they are proof of attempts at contact).
 
         A successful delivery of the report itself (``kind="report"``) over a channel that reaches the
@@ -244,10 +268,10 @@ class Record:
         with self._write() as db:
             report = self._summary(db, report_id)
             db.execute("INSERT INTO deliveries (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256,"
-                       " encrypted_sha256, message_id, server_answer, ok, at, encrypted)"
-                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                       " encrypted_sha256, message_id, server_answer, ok, at, encrypted, reference)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256, encrypted_sha256,
-                        message_id, server_answer, int(ok), timestamp(at), int(encrypted)))
+                        message_id, server_answer, int(ok), timestamp(at), int(encrypted), reference))
             if ok and kind == "report" and channel != "outbox" and report.state == "draft":
                 self._apply(db, report, "sent", at=at, note=f"delivered by {channel}", date_given=None)
 
@@ -313,14 +337,29 @@ class Record:
                                                "WHERE report_id = ? ORDER BY id", (report_id,)))
             deliveries = tuple(
                 Delivery(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]),
-                         datetime.fromisoformat(r[10]), encrypted=r[11] is None or bool(r[11]))
+                         datetime.fromisoformat(r[10]), encrypted=r[11] is None or bool(r[11]), reference=r[12])
                 for r in db.execute("SELECT id, kind, channel, recipient, key_fingerprint, plaintext_sha256, "
-                                    "encrypted_sha256, message_id, server_answer, ok, at, encrypted FROM deliveries "
+                                    "encrypted_sha256, message_id, server_answer, ok, at, encrypted, reference "
+                                    "FROM deliveries "
                                     "WHERE report_id = ? ORDER BY id", (report_id,)))
             receipts = tuple(DeletionReceipt(r[0], datetime.fromisoformat(r[1]), tuple(json.loads(r[2])), r[3])
                              for r in db.execute("SELECT id, at, files, note FROM deletion_receipts "
                                                  "WHERE report_id = ? ORDER BY id", (report_id,)))
         return dataclasses.replace(summary, events=events, deliveries=deliveries, receipts=receipts)
+
+    def attempts(self, report_id: str) -> list[Attempt]:
+        """Every attempt at contact for one report, oldest first, failed ones too: the per-channel
+        timeline (channel, kind, at, recipient, message_id, reference, ok). StoreError when unknown."""
+        return [d.attempt() for d in self.get(report_id).deliveries]
+
+    def last_attempts(self) -> dict[str, Attempt]:
+        """Each report's latest successful attempt at contact (any channel, any kind): what ``status``
+        lists as the channel used. One query for every report."""
+        query = ("SELECT report_id, channel, kind, at, recipient, message_id, reference, ok FROM deliveries "
+                 "WHERE id IN (SELECT MAX(id) FROM deliveries WHERE ok = 1 GROUP BY report_id)")
+        with _guard(self.path):
+            rows = self.db.execute(query).fetchall()
+        return {r[0]: Attempt(r[1], r[2], datetime.fromisoformat(r[3]), r[4], r[5], r[6], bool(r[7])) for r in rows}
 
     def list(self, open_only: bool = True) -> list[ReportRecord]:
         """Every report (without histories), oldest first; ``open_only`` leaves out closed ones."""

@@ -37,7 +37,7 @@ def test_reference_lists_every_command_subcommand_and_option() -> None:
         assert f"### `cvd-reporter {sub}`" in text, sub
     # options of a lazily loaded command, with their help and default
     assert "| `--jobs INTEGER RANGE` | Targets checked at once." in text
-    assert "| `--via [email\\|api\\|github\\|outbox]` |" in text
+    assert "| `--via [email\\|api\\|github\\|outbox\\|form\\|phone]` |" in text
     assert "Usage: cvd-reporter key fetch [OPTIONS] TARGET|EMAIL" in text
 
 

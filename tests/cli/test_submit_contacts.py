@@ -132,7 +132,7 @@ def test_a_form_only_organisation_is_exit_5_naming_the_form(cli, https, pki, zon
     assert out.exit_code == 5 and out.json["errors"][0]["code"] == "no_email_contact"
     message = out.json["errors"][0]["message"]
     assert "through the web form https://www.gemeente.test/formulieren/kwetsbaarheid" in message
-    assert "mark ID sent" in message
+    assert "--via form" in message
 
 
 def test_a_phone_only_organisation_is_exit_5_naming_the_number(cli, https, pki, zone, tmp_path):

@@ -21,7 +21,13 @@ from cvd_reporter.core.pgp.keys import inspect
 from cvd_reporter.core.pgp.stream import CHUNK, UNCOMPRESSED, ZIP, ZLIB, EncryptStream, choose_compression
 from cvd_reporter.core.pgp.stream_armor import ArmorStream
 
-NOW = dt.datetime.now(dt.timezone.utc)
+
+def now() -> dt.datetime:
+    """Read when used, not at collection: the keys are made when the module's fixture runs, which in a
+    long suite on a busy machine is more than the 5 minutes of clock skew a key's date may have."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 LITERAL_HEAD = 6  # 'b', an empty file name, four octets of date: the literal body is data + 6
 
 
@@ -32,7 +38,7 @@ def keys(gnupg):
     for name, algo in (("cv25519", "future-default"), ("rsa", "rsa3072")):
         fpr = gnupg.gen(f"Stream {name} <stream-{name}@gemeente.test>", algo)
         cert = load_certificates(gnupg.export(fpr))[0]
-        verdict = inspect(cert, now=NOW)
+        verdict = inspect(cert, now=now())
         sub = verdict.encryption_subkey
         out[name] = cert.key if sub == cert.fingerprint else cert.key.subkeys[sub[-16:]]
     return out
@@ -42,7 +48,7 @@ def encrypt(target, data: bytes, *, compression: int, chunk: int = CHUNK, piece:
             eol: bytes = b"\n") -> bytes:
     out: list[bytes] = []
     armor = ArmorStream(out.append, eol=eol)
-    enc = EncryptStream(armor.write, target, now=NOW, compression=compression, chunk=chunk)
+    enc = EncryptStream(armor.write, target, now=now(), compression=compression, chunk=chunk)
     for i in range(0, len(data), piece):  # odd pieces, so no write lines up with a packet piece
         enc.write(data[i:i + piece])
     enc.close()
@@ -111,9 +117,9 @@ def test_compression_follows_the_key_preferences(prefs, chosen):
 
 def test_a_piece_size_that_is_not_allowed_is_refused(keys):
     with pytest.raises(ValueError):
-        EncryptStream(lambda _b: None, keys["cv25519"], now=NOW, chunk=256)
+        EncryptStream(lambda _b: None, keys["cv25519"], now=now(), chunk=256)
     with pytest.raises(ValueError):
-        EncryptStream(lambda _b: None, keys["cv25519"], now=NOW, chunk=1000)
+        EncryptStream(lambda _b: None, keys["cv25519"], now=now(), chunk=1000)
 
 
 @pytest.mark.skipif(shutil.which("sq") is None, reason="Sequoia's sq is not installed")
@@ -141,7 +147,7 @@ def test_gpg_decrypts_100_mb(gnupg, keys, tmp_path):
     path = tmp_path / "message.asc"
     with open(path, "wb") as fh:
         armor = ArmorStream(fh.write)
-        enc = EncryptStream(armor.write, keys["cv25519"], now=NOW, compression=ZLIB)
+        enc = EncryptStream(armor.write, keys["cv25519"], now=now(), compression=ZLIB)
         for _ in range(100):
             enc.write(block)
         enc.close()
@@ -163,7 +169,7 @@ def test_incompressible_evidence_gets_huffman_only_text_keeps_full_deflate(gnupg
     data = os.urandom(200_000)
     out: list[bytes] = []
     armor = ArmorStream(out.append)
-    enc = EncryptStream(armor.write, keys["cv25519"], now=NOW, compression=ZLIB, strategy=HUFFMAN_ONLY)
+    enc = EncryptStream(armor.write, keys["cv25519"], now=now(), compression=ZLIB, strategy=HUFFMAN_ONLY)
     enc.write(data)
     enc.close()
     armor.close()
