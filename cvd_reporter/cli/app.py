@@ -56,6 +56,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "follow-up": ("cvd_reporter.cli.record_cmds:follow_up", "Send an encrypted reminder about a sent report."),
     "notify-publication": ("cvd_reporter.cli.record_cmds:notify_publication",
                            "Tell the organisation when you will publish."),
+    "escalate": ("cvd_reporter.cli.escalate_cmds:escalate",
+                 "Escalate an unanswered report to the IBD, NCSC-NL or another address, encrypted."),
     "purge": ("cvd_reporter.cli.record_cmds:purge", "Delete a report's evidence and record a deletion receipt."),
     "export": ("cvd_reporter.cli.record_cmds:export", "Export a report's proof bundle (JSON) or a CSAF 2.0 document."),
     "policy": ("cvd_reporter.cli.policy_cmds:policy",

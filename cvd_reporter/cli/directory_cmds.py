@@ -97,6 +97,10 @@ def show(app: AppContext, words: tuple[str, ...]) -> Result:
             lines.append(printable(f"  subject:     {e.subject.get('value')} (in the {where})"))
         if e.encryption:
             lines.append(f"  encryption:  {e.encryption}")
+        if e.escalation:
+            serves = ", ".join(e.escalation.get("serves") or []) or "any organisation"
+            lines.append(printable(f"  escalation:  `escalate ID --to {e.escalation['id']}` (for {serves}; "
+                                   f"the note in {(e.escalation.get('languages') or ['en'])[0]})"))
         for key, value in e.extra.items():
             lines.append(printable(f"  {key + ':':<12} {value}"))
         if e.note:

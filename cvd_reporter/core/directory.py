@@ -40,11 +40,13 @@ class Entry:
     channel: str = ""
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # fields of a foreign schema worth keeping
+    # An escalation point (kind ``cert``): {id: ibd, serves: [gemeente], languages: [nl]} (app/escalate.py)
+    escalation: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "domains": self.domains,
                                "contacts": self.contacts, "source": self.source}
-        for key in ("response", "subject", "encryption", "channel", "note"):
+        for key in ("response", "subject", "encryption", "channel", "note", "escalation"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.keys:
@@ -96,8 +98,21 @@ def parse_directory(data: Any, origin: str) -> tuple[list[Entry], dict[str, str]
             contacts=contacts, source=source, kind=str(item.get("kind") or ""), response=item.get("response"),
             subject=item.get("subject"), encryption=item.get("encryption"), keys=list(item.get("keys") or []),
             shares_with=[str(s) for s in item.get("shares_with") or []], channel=str(item.get("channel") or ""),
-            note=str(item.get("note") or "")))
+            note=str(item.get("note") or ""), escalation=_escalation(item.get("escalation"), where)))
     return entries, owners
+
+
+def _escalation(value: Any, where: str) -> dict[str, Any] | None:
+    """An entry's ``escalation:`` mapping: an ``id`` (what ``escalate --to`` names), the kinds of
+    organisation it serves and the languages it reads."""
+    if value is None:
+        return None
+    ident = str(value.get("id") or "").strip().lower() if isinstance(value, dict) else ""
+    if not re.fullmatch(r"[a-z][a-z0-9-]{1,30}", ident):
+        raise ValidationError(f"{where}: `escalation:` needs an id of letters, digits and hyphens (like ibd).")
+    assert isinstance(value, dict)
+    return {"id": ident, "serves": [str(s) for s in value.get("serves") or []],
+            "languages": [str(s).lower() for s in value.get("languages") or []] or ["en"]}
 
 
 def from_diodb(programs: Any, origin: str, imported: date) -> list[Entry]:
@@ -180,4 +195,4 @@ def entry_from_dict(d: dict[str, Any]) -> Entry:
                  source=dict(d.get("source") or {}), kind=d.get("kind") or "", response=d.get("response"),
                  subject=d.get("subject"), encryption=d.get("encryption"), keys=list(d.get("keys") or []),
                  shares_with=list(d.get("shares_with") or []), channel=d.get("channel") or "",
-                 note=d.get("note") or "", extra=dict(d.get("extra") or {}))
+                 note=d.get("note") or "", extra=dict(d.get("extra") or {}), escalation=d.get("escalation"))

@@ -183,7 +183,7 @@ def next_due(report: StateView, today: date) -> Due | None:
                    f"cvd-reporter follow-up {rid}" if late else None)
     if state == "no_response":
         return Due("escalate: to the IBD (municipalities) or NCSC-NL, with the proof bundle",
-                   hint=f"cvd-reporter export {rid} --format json, then mark {rid} escalated")
+                   hint=f"cvd-reporter escalate {rid} --to ibd (municipalities) or --to ncsc")
     if state == "escalated":
         return Due("answer from the organisation or the coordinator")
     if state in ("fixed", "published") and report.purged_at is None:

@@ -70,3 +70,11 @@ def test_bad_import_files_are_exit_3_and_change_nothing(cli, tmp_path, isolated_
         out = cli("directory", "import", str(path))
         assert out.exit_code == 3 and "Traceback" not in out.stderr
     assert not (isolated_env / "directory" / "imported.json").exists()
+
+
+def test_escalation_points_show_how_to_use_them_and_where_their_address_comes_from(cli):
+    out = cli("directory", "show", "IBD")
+    assert out.exit_code == 0
+    assert "mailto:incident@IBDgemeenten.nl" in out.stdout and "`escalate ID --to ibd` (for gemeente" in out.stdout
+    assert "https://www.epe.nl/beveiligingslek-datalek-melden; seen 2026-12-07" in out.stdout
+    assert "key:" not in out.stdout  # no page seen gives the IBD's key: nothing is made up

@@ -154,6 +154,12 @@ def _notify_publication(w: World) -> CliOutcome:
     return w.json("notify-publication", rid, "--date", "2030-06-01", "--yes", env=env)
 
 
+def _escalate(w: World) -> CliOutcome:
+    """Escalated at once (--force) to an address whose key is discovered like an organisation's."""
+    env, rid, _ = w.sent()
+    return w.json("escalate", rid, "--to", "security@gemeente.test", "--force", "--yes", env=env)
+
+
 def _policy(w: World) -> str:
     return w.file("policy.yaml", "scope:\n  include:\n    networks: [192.0.2.0/24]\n")
 
@@ -199,6 +205,8 @@ CASES: dict[str, tuple[Case, Case]] = {
                   lambda w: w.json("follow-up", "R-404")),
     "notify-publication": (_notify_publication,
                            lambda w: w.json("notify-publication", w.recorded())),  # --date missing (2)
+    "escalate": (_escalate,
+                 lambda w: w.json("escalate", w.recorded(), "--to", "ibd", "--yes")),  # not overdue yet (3)
     "purge": (lambda w: w.json("purge", w.recorded(), "--yes"),
               lambda w: w.json("purge", "R-404", "--yes")),
     "export": (lambda w: w.json("export", w.recorded()),

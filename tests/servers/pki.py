@@ -10,7 +10,7 @@ import trustme
 NAMES = (
     "gemeente.test", "www.gemeente.test", "openpgpkey.gemeente.test", "smtp.gemeente.test",
     "loket.gemeente.test", "api.gemeente.test", "keys.test", "api.github.test", "provider.test",
-    "other.test", "www.other.test", "ncsc.test", "sub.loket.gemeente.test",
+    "other.test", "www.other.test", "ncsc.test", "sub.loket.gemeente.test", "ibd.test",
     "localhost", "127.0.0.1", "::1",
 )
 
