@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.stream_message import write_output
+from cvd_reporter.core.states import NOT_YET_SENT
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.delivery.send import send_entry
 from cvd_reporter.errors import DeliveryError, StoreError
@@ -73,8 +74,9 @@ def find_report(record: Record | None, report_id: str) -> ReportRecord | None:
 
 def left_already(entry: ReportRecord) -> bool:
     """Has this report left, whichever way: a delivery through this tool, or `mark ID sent` after the
-    reporter sent it from a mail client or a web form? Either way it must never be sent again."""
-    return entry.state != "draft" or any(d.ok and d.kind == "report" for d in entry.deliveries)
+    reporter sent it from a mail client or a web form? Either way it must never be sent again.
+    A first contact (state ``contact_requested``) carried no word of the report: it has not left."""
+    return entry.state not in NOT_YET_SENT or any(d.ok and d.kind == "report" for d in entry.deliveries)
 
 
 def how_it_left(entry: ReportRecord) -> tuple[str, str]:

@@ -10,6 +10,7 @@ Message-ID / Idempotency-Key).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cvd_reporter.app import first_contact
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import (
     Outcome,
@@ -28,6 +30,7 @@ from cvd_reporter.app.dispatch import (
     left_already,
     send_and_record,
 )
+from cvd_reporter.app.first_contact import Chooser
 from cvd_reporter.app.profiles import organisation_policy, with_reading
 from cvd_reporter.app.recipient import choose_route
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
@@ -76,6 +79,11 @@ class SubmitOptions:
     ask_passphrase: Callable[[], str | None] | None = None  # a hidden prompt, when there is a terminal
     meter: Callable[[int, int], None] | None = None  # (evidence bytes encrypted, total): a progress bar
     upload_meter: Callable[[int, int], None] | None = None  # (bytes sent, total) of an SMTP upload
+    first_contact: bool = False  # no usable key: send a first contact without the details (app/first_contact.py)
+    name_host: bool = False  # the first contact may name the organisation's host
+    choose: Chooser | None = None  # a terminal's pick between the ways on without a key
+    yes: bool = False  # --yes: confirms what was asked (a second first contact); it never picks a channel
+    ask: Callable[[str], bool] | None = None  # a yes/no question on a terminal
 
 
 @dataclass
@@ -113,6 +121,7 @@ class Plan:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
     outer_subject: str = ""  # the Subject anyone on the path sees (core/mime.outer_subject)
     profile: dict[str, Any] | None = None  # the organisation's profile with the source of each value
+    cleartext: str | None = None  # what travels readable by anyone on the path (first contact, plaintext)
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -124,7 +133,9 @@ class Plan:
         def row(label: str, value: str) -> str:
             return f"  {label:<10}: {value}"
 
-        lines = [f"{report} {self.report_id}: {self.title}",
+        head = (t("first_contact.summary_head", id=self.report_id) if self.kind == "first_contact"
+                else f"{report} {self.report_id}: {self.title}")
+        lines = [head,
                  row(t("submit.to"), f"{self.recipient} {via} {self.channel}{came_from}")]
         if self.key:
             key = self.key
@@ -132,7 +143,8 @@ class Plan:
                                                     f"{expires} {key.get('expires') or never}; "
                                                     f"{source} {key.get('source', '?')})"))
         else:
-            lines.append(row(t("submit.key_label"), t("submit.no_key")))
+            lines.append(row(t("submit.key_label"), t("first_contact.key_row") if self.kind == "first_contact"
+                             else t("submit.no_key")))
         language, outside = t("submit.language"), t("submit.outside")
         lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
         if self.outer_subject and self.outer_subject != self.report_id:
@@ -142,6 +154,8 @@ class Plan:
             lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
                                                    f"SHA-256 {a['sha256'][:16]}…"))
         lines += [row(t("submit.warning"), w) for w in self.warnings]
+        if self.cleartext is not None:
+            lines += [t("first_contact.in_the_clear"), *("    " + x for x in self.cleartext.splitlines())]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,7 +166,7 @@ class Plan:
             "contact_source": self.contact_source, "contact_conflict": self.contact_conflict, "scope": self.scope,
             "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
-            "warnings": self.warnings, "attachments": self.attachments,
+            "warnings": self.warnings, "attachments": self.attachments, "kind": self.kind,
             "outer_subject": self.outer_subject, "profile": self.profile,
         }
 
@@ -171,9 +185,10 @@ def sha256(data: bytes) -> str:
 
 # ---------------------------------------------------------------------------------------------
 def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOptions, now: dt.datetime,
-                    lang: str, progress: Callable[[str], None] = lambda _m: None) -> Plan:
+                    lang: str, progress: Callable[[str], None] = lambda _m: None, known: Any = None) -> Plan:
     """Everything up to (not including) delivery, for a report read and checked once by the caller.
-    Raises CvdError subclasses with their exit codes."""
+    ``known`` is the record's entry for the report (earlier first contacts). Raises CvdError subclasses
+    with their exit codes."""
     settings = ctx.settings
     path = checked.loaded.path
     errors = [f for f in checked.findings if f.severity == "error"]
@@ -209,10 +224,45 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     report_lang = report.language or next((x for x in route.preferred_languages if x in ("nl", "en")), None) or lang
 
     progress(say(lang, "submit.key"))
-    key_info, chosen, pin = find_key(route.encryption_hints, route.addresses, ctx=ctx, fetcher=fetcher,
-                                     organisation=registrable_domain(route.host), now=now, options=options,
-                                     warnings=warnings, key_file=route.key_file,
-                                     report_fingerprint=route.key_fingerprint)
+    by_mail = channel in ("email", "outbox")
+    try:  # by mail, no usable key is a choice for the reporter (app/first_contact.py), not a silent fallback
+        key_info, chosen, pin = find_key(route.encryption_hints, route.addresses, ctx=ctx, fetcher=fetcher,
+                                         organisation=registrable_domain(route.host), now=now,
+                                         options=dataclasses.replace(options, allow_plaintext=False) if by_mail
+                                         else options, warnings=warnings,
+                                         key_file=route.key_file or first_contact.imported_key(ctx.home, rid),
+                                         report_fingerprint=route.key_fingerprint)
+    except (DiscoveryError, KeyProblem) as e:
+        if not by_mail or not first_contact.no_usable_key(e):
+            raise
+        preview = "" if options.choose is None or not options.allow_plaintext else _cleartext(
+            checked, rid=rid, lang=report_lang, now=now, policy=policy)
+        way = first_contact.decide(lang=lang, asked_first_contact=options.first_contact, choose=options.choose,
+                                   allow_plaintext=options.allow_plaintext, forms=first_contact.forms_of(route),
+                                   cleartext=preview, known=known, error=e)
+        if way == first_contact.FORM:
+            raise InputNeeded(say(lang, "first_contact.use_form"), code="use_form") from None
+        if way == first_contact.FIRST_CONTACT:
+            first_contact.confirm_again(lang=lang, known=known, yes=options.yes, ask=options.ask)
+            base = Plan(report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
+                        policy_id=policy.id, organisation=report.organisation.name or route.host, message=b"",
+                        message_id="", plaintext_sha256="", encrypted_sha256="", encrypted=False,
+                        contact_source=route.contact_source, scope=scope_results, contact_conflict=route.conflict,
+                        findings=checked.findings, warnings=warnings, calendar=policy.calendar,
+                        response_days=policy.response_working_days,
+                        target=(report.target.urls or report.target.ips)[0], report_path=str(path),
+                        evidence_paths=[str(e.path) for e in checked.evidence],
+                        envelope_from=resolve_sender(settings, report.reporter.email).envelope_from)
+            return first_contact.build_plan(base, checked=checked, route=route, policy=policy, now=now,
+                                            sender=resolve_sender(settings, report.reporter.email),
+                                            name_host=options.name_host, known=known, ask=options.ask,
+                                            ui_lang=lang)
+        warnings.append("No usable OpenPGP key: the report will be sent UNENCRYPTED (--allow-plaintext).")
+        key_info, chosen, pin = None, None, None
+        options = dataclasses.replace(options, allow_plaintext=True)
+    if options.first_contact and chosen is not None:
+        raise InputNeeded(f"The organisation has a usable key ({chosen.fingerprint}); run submit without "
+                          "--first-contact to send the report encrypted.", code="key_available")
     discovery = route.discovery
 
     progress(say(lang, "submit.encrypt"))
@@ -237,7 +287,9 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         api_url=settings.api_url if channel == "api" else None,
         envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
         attachments=attachment_list(checked), profile=_profile_data(policy),
-        outer_subject=mime.outer_subject(rid, policy.required_subject) if channel in ("email", "outbox") else "")
+        outer_subject=mime.outer_subject(rid, policy.required_subject) if by_mail else "",
+        cleartext=None if chosen is not None or not by_mail else _cleartext(checked, rid=rid, lang=report_lang, now=now,
+                                                             policy=policy))
 
 
 def _profile_data(policy: Any) -> dict[str, Any] | None:
@@ -247,6 +299,16 @@ def _profile_data(policy: Any) -> dict[str, Any] | None:
     deadline = {"days": policy.response_working_days, "calendar": policy.calendar} \
         if policy.response_working_days is not None else None
     return dict(policy.profile.to_dict(), deadline=deadline)
+
+
+def _cleartext(checked: CheckedReport, *, rid: str, lang: str, now: dt.datetime, policy: Any) -> str:
+    """Exactly what a plaintext report puts on the path: the whole text and every attached file."""
+    reporter_key = checked.reporter_key
+    text = render_text(checked.loaded.report, policy=policy, lang=lang, report_id=rid, date=now.date(),
+                       has_reporter_key=reporter_key is not None,
+                       evidence_names=[Path(e.path).name for e in checked.evidence])
+    files = [f"+ {a['path']} ({a['size']:,} bytes)" for a in attachment_list(checked)]
+    return "\n".join([text.rstrip("\n"), *files])
 
 
 def attachment_list(checked: CheckedReport) -> list[dict[str, Any]]:
@@ -459,7 +521,8 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
             if previous is not None:
                 return previous
         checked = check_report(loaded, policy=policy, lang=lang, today=now.date())
-        plan = plan_submission(checked, ctx=ctx, options=options, now=now, lang=lang, progress=progress)
+        plan = plan_submission(checked, ctx=ctx, options=options, now=now, lang=lang, progress=progress,
+                               known=known)
         try:
             try:
                 confirmed = options.dry_run or confirm(plan.summary(lang))

@@ -190,3 +190,28 @@ def forget(app: AppContext, what: str) -> Result:
     text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
             or f"Nothing was pinned for {what}.")
     return Result(data={"removed": [p.to_dict() for p in gone]}, text=text)
+
+
+@key.command(name="import")
+@click.argument("file", type=click.Path())
+@click.option("--for", "report_id", required=True, metavar="REPORT",
+              help="The report (id in the record) whose organisation sent this key after a first contact.")
+@click.option("--yes", "-y", is_flag=True, help="Use the key although its User IDs name another domain.")
+@global_options
+@cvd_command
+def import_(app: AppContext, file: str, report_id: str, yes: bool) -> Result:
+    """Keep the key an organisation sent after a first contact, for that report's next `submit`.
+
+    The key is judged as submit would (exit 6 when it is not usable); when its User IDs name another
+    domain than the organisation's, it is used only after a confirmation (--yes for tooling, exit 8
+    without). Only public key material is accepted and kept.
+    """
+    from cvd_reporter.app.first_contact import import_key  # noqa: PLC0415 - kept lazy, see above
+
+    def ask(question: str) -> bool:
+        return click.confirm(question, default=False, err=True)
+
+    data = import_key(ctx=app.context, path=Path(file).expanduser(), report_id=report_id, lang=app.lang, yes=yes,
+                      ask=ask if app.terminal.can_confirm else None)
+    text = "\n".join([*(f"warning: {w}" for w in data["warnings"]), data.pop("text")])
+    return Result(data=data, text=text)

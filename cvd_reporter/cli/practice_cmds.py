@@ -52,7 +52,7 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
             echo(say(lang, "practice.tip"))
             screen = sys.stderr if app.json else sys.stdout
             wizard = open_wizard(app.context.with_settings(world.settings), lang=lang,
-                                 prompter=QuestionaryPrompter(output=screen),
+                                 prompter=QuestionaryPrompter(output=screen, lang=lang),
                                  status=sys.stderr if app.terminal.stderr else None)
             report_id = wizard.run().draft_id
         messages = received(world)

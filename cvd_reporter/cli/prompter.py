@@ -23,7 +23,9 @@ import click
 import questionary
 from prompt_toolkit.output import create_output
 
+from cvd_reporter.core.answer_checks import parse_yes_no
 from cvd_reporter.core.display import printable
+from cvd_reporter.core.i18n import N_, say
 
 Validator = Callable[[str], "str | None"]
 ListValidator = Callable[[list], "str | None"]
@@ -44,7 +46,9 @@ class Prompter(Protocol):
 
     def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str: ...
 
-    def confirm(self, name: str, message: str, *, default: bool = True) -> bool: ...
+    def confirm(self, name: str, message: str, *, default: bool | None = True) -> bool:
+        """Yes or no. ``default=None``: a statement; Enter does not answer it."""
+        ...
 
     def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
                  validate: ListValidator | None = None) -> list[str]: ...
@@ -56,8 +60,9 @@ class Prompter(Protocol):
 class QuestionaryPrompter:
     """Real prompts on a terminal. ``output`` is where prompts are drawn (stderr under --json)."""
 
-    def __init__(self, *, output: TextIO | None = None, editor: str | None = None) -> None:
+    def __init__(self, *, output: TextIO | None = None, editor: str | None = None, lang: str = "en") -> None:
         self.stream = output or sys.stdout
+        self.lang = lang  # the language of the widgets' own hints ("(j/n)", "(pijltjestoetsen)")
         self.editor_command = editor if editor is not None else (os.environ.get("VISUAL") or os.environ.get("EDITOR"))
         self._kw: dict[str, Any] = {}
         if output is not None and output is not sys.stdout:
@@ -78,12 +83,14 @@ class QuestionaryPrompter:
                instruction: str | None = None) -> str:
         """Long text: $VISUAL/$EDITOR when set (like git commit), else a multi-line prompt."""
         if not self.editor_command:
+            # the instruction stays short: it shares the line with the input (a long one squeezes the input)
             return questionary.text(message, default=default or "", multiline=True, validate=self._qv(validate),
-                                    instruction=instruction, **self._kw).unsafe_ask()
+                                    instruction=instruction or say(self.lang, "prompt.multiline"),
+                                    **self._kw).unsafe_ask()
 
         text = default or ""
         while True:
-            self.say(f"? {message} (opening {self.editor_command.split()[0]})")
+            self.say(say(self.lang, "prompt.editor", message=message, editor=self.editor_command.split()[0]))
             edited = click.edit(text, editor=self.editor_command, extension=".txt", require_save=False)
             text = (edited if edited is not None else text).strip("\n")
             err = validate(text) if validate else None
@@ -94,15 +101,28 @@ class QuestionaryPrompter:
     def select(self, name: str, message: str, choices: Sequence[Choice], *, default: str | None = None) -> str:
         qchoices = [questionary.Choice(c.title, value=c.value) for c in choices]
         start = next((c for c in qchoices if c.value == default), None)
-        return questionary.select(message, choices=qchoices, default=start, **self._kw).unsafe_ask()
+        return questionary.select(message, choices=qchoices, default=start, instruction=say(self.lang, "prompt.select"),
+                                  **self._kw).unsafe_ask()
 
-    def confirm(self, name: str, message: str, *, default: bool = True) -> bool:
-        return bool(questionary.confirm(message, default=default, **self._kw).unsafe_ask())
+    def confirm(self, name: str, message: str, *, default: bool | None = True) -> bool:
+        """Typed, not one key: ``j``/``ja``/``n``/``nee`` (or y/yes/no) and Enter, so a stray key
+        press never answers; Enter alone takes ``default``, and answers nothing when it is None."""
+        hint = {True: N_("prompt.yes_no.yes"), False: N_("prompt.yes_no.no"), None: N_("prompt.yes_no.none")}[default]
+
+        def check(value: str) -> bool | str:
+            if parse_yes_no(value) is not None or (not value.strip() and default is not None):
+                return True
+            why = N_("prompt.yes_no.invalid") if value.strip() else N_("prompt.yes_no.required")
+            return say(self.lang, why)
+
+        answer = questionary.text(message, validate=check, instruction=say(self.lang, hint), **self._kw).unsafe_ask()
+        parsed = parse_yes_no(answer)
+        return bool(default) if parsed is None else parsed
 
     def checkbox(self, name: str, message: str, choices: Sequence[Choice], *, default: Sequence[str] = (),
                  validate: ListValidator | None = None) -> list[str]:
         qchoices = [questionary.Choice(c.title, value=c.value, checked=c.value in default) for c in choices]
-        kw: dict[str, Any] = dict(self._kw)
+        kw: dict[str, Any] = dict(self._kw, instruction=say(self.lang, "prompt.checkbox"))
         if validate is not None:
             kw["validate"] = lambda values: True if (err := validate(list(values))) is None else err
         return list(questionary.checkbox(message, choices=qchoices, **kw).unsafe_ask())
@@ -184,8 +204,14 @@ class ScriptedPrompter:
             raise UnscriptedQuestion(f"{name!r}: {value!r} is not one of the choices {values}")
         return value
 
-    def confirm(self, name: str, message: str, *, default: bool = True) -> bool:
-        value = self._next(name, message, default)
+    def confirm(self, name: str, message: str, *, default: bool | None = True) -> bool:
+        while True:
+            value = self._next(name, message, default)
+            if value is not None or default is not None:
+                break
+            if name not in self._queues:  # Enter again and again: nothing would ever answer it
+                raise UnscriptedQuestion(f"{name!r} has no default; Enter does not answer it: {message}")
+            self.errors.setdefault(name, []).append("no default: Enter does not answer this")  # as on a terminal
         if not isinstance(value, bool):
             raise UnscriptedQuestion(f"{name!r} is a yes/no question, scripted with {value!r}")
         return value

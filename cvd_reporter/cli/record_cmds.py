@@ -119,8 +119,8 @@ def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str,
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
     if not rows:
         return Result(data={"reports": [], "count": 0, "overdue": 0}, text="No open reports in the record.")
-    lines = [f"{'ID':<20} {'STATE':<13} {'ORGANISATION':<24} {'LAST CONTACT':<17} NEXT"]
-    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<13} {r.organisation[:24]:<24} {_via(channels.get(r.id)):<17} "
+    lines = [f"{'ID':<20} {'STATE':<17} {'ORGANISATION':<24} {'LAST CONTACT':<17} NEXT"]  # 17: contact-requested
+    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<17} {r.organisation[:24]:<24} {_via(channels.get(r.id)):<17} "
               f"{_due_text(d)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
     if purge:
@@ -179,8 +179,8 @@ def _status_one(r: ReportRecord, now: datetime) -> Result:
 @global_options
 @cvd_command
 def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
-    """Move a report to STATE: sent, acknowledged, assessed, fix-promised, fixed, published, data-deleted,
-    closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
+    """Move a report to STATE: contact-requested, sent, acknowledged, assessed, fix-promised, fixed, published,
+    data-deleted, closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
     when = _parse_date(date_text)
     now = _now(app)
     with _open(app) as record:
@@ -239,7 +239,7 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool,
     now = _now(app)
     with _open(app) as record:
         report = record.get(report_id)
-    if report.state == "draft":
+    if report.state in ("draft", "contact_requested"):  # a first contact holds no word of the report
         raise ValidationError(f"Report {report_id} was never sent, so there is nothing to follow up.", code="not_sent")
     if report.state == "closed":
         raise ValidationError(f"Report {report_id} is closed; there is nothing to follow up.", code="closed")
@@ -266,7 +266,7 @@ def notify_publication(app: AppContext, report_id: str, date_text: str, force: b
     when = _parse_date(date_text)
     with _open(app) as record:
         report = record.get(report_id)
-    if report.state == "draft":
+    if report.state in ("draft", "contact_requested"):
         raise ValidationError(f"Report {report_id} was never sent; the organisation does not know of it yet.",
                               code="not_sent")
     if not _was_fixed(report):

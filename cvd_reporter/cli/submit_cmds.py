@@ -15,6 +15,7 @@ import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.progress import bar_for
+from cvd_reporter.core.i18n import say
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
@@ -124,6 +125,27 @@ def _sent_line(entry: Any) -> str:
     return f"Sent {entry.id} ({entry.channel}) to {entry.recipient}: {last.answer if last else 'ok'}"
 
 
+def _terminal_choices(app: AppContext) -> dict[str, Any]:
+    """On a terminal: the pick between the ways on without a key, and yes/no questions; else nothing."""
+    if not app.terminal.can_confirm:
+        return {}
+
+    from cvd_reporter.app.first_contact import CHOICE_TEXT  # noqa: PLC0415 - only on a terminal
+
+    def choose(choices: list[str], why: str) -> str:
+        app.info(why)
+        for n, c in enumerate(choices, 1):
+            app.info(f"  {n}. {say(app.lang, CHOICE_TEXT[c])}")
+        n = click.prompt(say(app.lang, "first_contact.pick"), type=click.IntRange(1, len(choices)), default=1,
+                         err=True)
+        return choices[n - 1]
+
+    def ask(question: str) -> bool:
+        return click.confirm(question, default=False, err=True)
+
+    return {"choose": choose, "ask": ask}
+
+
 def _finding(code: str, severity: str, message: str) -> Finding:
     from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
 
@@ -146,6 +168,9 @@ def _finding(code: str, severity: str, message: str) -> Finding:
               help="Send UNENCRYPTED when no usable key exists (needs confirmation; the record says so).")
 @click.option("--allow-private", is_flag=True, help="Allow names that resolve to private addresses.")
 @click.option("--strict", is_flag=True, help="Treat an unknown scope verdict as out of scope.")
+@click.option("--first-contact", is_flag=True,
+              help="No usable key: send only a short first contact without the details, asking for their key.")
+@click.option("--name-host", is_flag=True, help="Let the first contact name the vulnerable system's host.")
 @click.option("--sign-with", metavar="KEYFILE",
               help="Also sign with your own OpenPGP secret key (passphrase: CVD_SIGNING_PASSPHRASE or a prompt).")
 @click.option("--reference", metavar="REF", help="--via form: the confirmation or ticket number the form gave "
@@ -158,17 +183,20 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
            yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
            strict: bool, sign_with: str | None, reference: str | None, no_browser: bool, spoke_to: str | None,
-           again: bool) -> Result:
+           again: bool, first_contact: bool = False, name_host: bool = False) -> Result:
     """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
 
     Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
     failed (kept in the outbox), 8 confirmation needed (pass --yes). A report already sent is not sent
-    again.
+    again. Without a usable key by e-mail, a terminal offers a first contact without the details;
+    a script gets exit 6 naming the choices (--first-contact, --via form, --allow-plaintext).
     """
     given = [name for name, value in (("--reference", reference), ("--no-browser", no_browser),
                                       ("--spoke-to", spoke_to), ("--again", again)) if value]
     if given and via not in ("form", "phone"):
         raise UsageError(f"{given[0]} goes with --via form or --via phone.")
+    if first_contact and via not in (None, "email", "outbox"):
+        raise UsageError("--first-contact goes with e-mail (--via email or outbox), where a key is missing.")
     if via in ("form", "phone"):
         from cvd_reporter.cli import channel_cmds  # noqa: PLC0415 - only these channels need it
 
@@ -191,7 +219,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
             return True
         if not app.terminal.can_confirm:
             raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
-        return click.confirm("Send this report now?", default=False, err=True)
+        return click.confirm("Send this now?", default=False, err=True)  # a report or a first contact
 
     def ask_passphrase() -> str | None:
         if not app.terminal.can_confirm:
@@ -203,7 +231,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                             allow_private=allow_private, strict_scope=strict,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
                             ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
-                            upload_meter=bar_for("Sending", json_mode=app.json))
+                            upload_meter=bar_for("Sending", json_mode=app.json), first_contact=first_contact,
+                            name_host=name_host, yes=yes, **_terminal_choices(app))
     outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
@@ -213,6 +242,10 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
              "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
              "already_sent": f"Report {plan.report_id} was already sent.",
              "in_progress": f"Report {plan.report_id} is being sent by another run."}
+    if plan.kind == "first_contact" and outcome.status in ("sent", "queued"):
+        lines[outcome.status] = (say(app.lang, "first_contact.sent", id=plan.report_id, to=plan.recipient)
+                                 if outcome.status == "sent" else
+                                 say(app.lang, "first_contact.queued", id=plan.report_id, path=outcome.outbox_path))
     text = "\n".join(x for x in (lines[outcome.status], outcome.hint) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text

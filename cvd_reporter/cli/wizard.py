@@ -26,18 +26,16 @@ from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.cli.prompter import Choice, Prompter
+from cvd_reporter.cli.wizard_input import InputSteps, StopKeepDraft
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
-from cvd_reporter.core import cvss_builder
 from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import N_, say
-from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
-from cvd_reporter.core.validate import cvss_score, validate_report
-from cvd_reporter.errors import InternalError, Interrupted, ScopeError, StoreError, ValidationError
+from cvd_reporter.core.validate import validate_report
+from cvd_reporter.errors import InternalError, Interrupted, ScopeError
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
-MAX_KEY_BYTES = 1024 * 1024
 VERDICTS = {"in_scope": N_("wizard.verdict.in_scope"), "out_of_scope": N_("wizard.verdict.out_of_scope"),
             "unknown": N_("wizard.verdict.unknown")}
 
@@ -80,7 +78,7 @@ class BackgroundLookup:
             self.done.set()
 
 
-class Wizard:
+class Wizard(InputSteps):
     def __init__(self, *, prompter: Prompter, policy: Policy, lang: str, store: DraftStore, draft: Draft,
                  lookup: Callable[[str], LookupResult], timeout: float, today: dt.date,
                  clock: Callable[[], dt.datetime] | None = None, cwd: Path | None = None,
@@ -155,7 +153,7 @@ class Wizard:
             options = choices or [Choice(o.value, o.say(self.lang)) for o in q.options]
             value = self.p.select(q.name, message, options, default=default)
         elif q.kind == "confirm":
-            value = self.p.confirm(q.name, message, default=bool(default))
+            value = self.p.confirm(q.name, message, default=None if q.statement else bool(default))
         else:  # pragma: no cover - the question data is ours
             raise AssertionError(q.kind)
         if transform is not None:
@@ -256,149 +254,6 @@ class Wizard:
                 self.p.say(self.t("wizard.checking", target=target))
             self._start_lookup(target)
 
-    def step_reporter(self) -> None:
-        d = self.defaults
-        while True:
-            self.ask("reporter_name", default=d.get("reporter_name"))
-            email = self.ask("reporter_email", default=d.get("reporter_email"))
-            phone = self.ask("reporter_phone", default=d.get("reporter_phone"))
-            if email or phone:
-                self.answers.pop("reporter_anonymous", None)
-                break
-            if self.ask("reporter_anonymous", default=False):
-                self.p.say(make("anonymous", "warning", self.lang).message)
-                break
-            for name in ("reporter_email", "reporter_phone", "reporter_anonymous"):
-                self.answers.pop(name, None)  # ask for a contact again
-        if not self.answers.get("reporter_anonymous"):
-            self.ask("reporter_pgp_key", default=d.get("reporter_pgp_key"), validate=self._check_key,
-                     transform=self._abspath)
-        self._await_lookup()
-
-    def step_vulnerability(self) -> None:
-        self.ask("title")
-        if self.ask("cwe") == "other":
-            self.ask("cwe_other", transform=lambda v: Q.cwe.normalise_cwe(v) or v)
-        mode = self.ask("cvss_mode", default="none")
-        if mode == "vector":
-            self.ask("cvss_vector")
-        elif mode == "build":
-            old = cvss_builder.parse_vector(str(self.answers.get("cvss_vector") or ""))
-            for m in cvss_builder.METRICS:
-                self.ask(f"cvss.{m.key}", default=old.get(m.key))
-            self._say_cvss()
-        self.ask("description")
-        self.ask("steps")
-        self.ask("impact")
-        self.ask("remediation")
-
-    def _say_cvss(self) -> None:
-        vector = self.report().vulnerability.cvss
-        scored = cvss_score(vector) if vector else None
-        if vector and scored:
-            self.p.say(self.t("wizard.cvss_built", vector=vector, score=scored[0], severity=scored[1]))
-
-    def step_evidence(self) -> None:
-        for i in range(Q.MAX_EVIDENCE):
-            path_q, desc_q, _ = Q.evidence_questions(i)
-            fresh = not self.answered(path_q.name, "evidence")
-            path = self.ask(path_q, validate=self._check_evidence, transform=self._abspath)
-            if not path:  # the list ends here: forget files after it (left over from changing this step)
-                for key in [k for k in self.answers if k.startswith("evidence[") and k != path_q.name]:
-                    if int(key[9:key.index("]")]) >= i:
-                        del self.answers[key]
-                self.save()
-                return
-            self.ask(desc_q)
-            if fresh:
-                self._lint_evidence(i, Path(path))
-
-    def _lint_evidence(self, i: int, path: Path) -> None:
-        _, _, redact_q = Q.evidence_questions(i)
-        self.answers.pop(f"evidence[{i}].file", None)
-        raw = path.read_bytes()
-        try:
-            text = None if b"\x00" in raw[:65536] else raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is None:
-            self.p.say(self.t("wizard.lint_binary", path=path))
-            return
-        own_emails = [e for e in [self.answers.get("reporter_email")] if e]
-        own_phones = [p for p in [self.answers.get("reporter_phone")] if p]
-        outcome = self.lint(text, own_emails=own_emails, own_phones=own_phones, path=str(path), lang=self.lang)
-        if not outcome.findings:
-            self.p.say(self.t("wizard.lint_clean", path=path))
-            return
-        self.p.say(self.t("wizard.lint_hits", path=path, n=len(outcome.findings)) + "\n"
-                   + "\n".join("  " + f.human() for f in outcome.findings))
-        if outcome.redacted is not None and self.ask(redact_q, default=True):
-            copy = path.with_name(f"{path.stem}.redacted{path.suffix}")
-            try:
-                write_report_file(copy, outcome.redacted, overwrite=True)
-            except StoreError as e:
-                self.p.say(self.t("wizard.redact_failed", why=e.message))
-                return
-            self.answers[f"evidence[{i}].file"] = str(copy)
-            self.save()
-            self.p.say(self.t("wizard.redacted", path=copy))
-
-    def step_conduct(self) -> None:
-        fresh = not self.answered("discovered", "conduct")
-        day = self.ask("discovered", default=self.today.isoformat(),
-                       transform=lambda v: (Q.parse_date(v) or self.today).isoformat())
-        found, limit = Q.parse_date(day), self.policy.report_within_days
-        if fresh and found and limit is not None and (self.today - found).days > limit:  # as validate warns
-            self.p.say(make("discovered_stale", "warning", self.lang, days=(self.today - found).days).message)
-        for name in ("source_ips", "tools", "data_accessed", "data_downloaded"):
-            self.ask(name)
-        for att in self.policy.attestations:
-            q = Q.attestation_question(att)
-            if not self.ask(q, default=False):
-                del self.answers[q.name]  # a refused rule is asked again when the draft is resumed
-                self.save()
-                self.p.say(self.t("wizard.rule_refused", rule=att.say(self.lang), why=att.explain(self.lang)))
-                raise ValidationError(self.t("wizard.stopped_rule", id=self.draft.id), code="rule_not_confirmed")
-
-    def step_disclosure(self) -> None:
-        self.ask("shared_with")
-        intent = self.ask("disclosure_intent", default="after-fix")
-        if intent != "none" and self.policy.notify_before_publication and not self.answered("disclosure_date", "disclosure"):
-            self.p.say(self.t("wizard.notify"))
-        if intent == "date":
-            self.ask("disclosure_date", transform=lambda v: (Q.parse_date(v) or self.today).isoformat())
-        if self.answers.get("reporter_anonymous"):
-            self.answers["credit"] = "none"
-        else:
-            self.ask("credit", default="name" if self.answers.get("reporter_name") else "none")
-
-    # ------------------------------------------------------------------ checks at the edge (files)
-    def _abspath(self, value: Any) -> str:
-        text = str(value or "").strip()
-        return str((self.cwd / Path(text).expanduser()).resolve()) if text else ""
-
-    def _file_problem(self, value: str) -> tuple[Path, str | None]:
-        path = (self.cwd / Path(value.strip()).expanduser())
-        if not path.is_file():
-            return path, self.t("wizard.file_missing", path=value.strip())
-        if path.stat().st_size > Q.MAX_EVIDENCE_BYTES:
-            return path, self.t("wizard.file_big", path=value.strip(), mb=Q.MAX_EVIDENCE_BYTES // 1048576)
-        return path, None
-
-    def _check_evidence(self, value: str) -> str | None:
-        return self._file_problem(value)[1]
-
-    def _check_key(self, value: str) -> str | None:
-        path, problem = self._file_problem(value)
-        if problem:
-            return problem
-        head = path.read_bytes()[:MAX_KEY_BYTES]
-        if b"PRIVATE KEY BLOCK" in head:
-            return self.t("wizard.secret_key", path=value.strip())
-        if b"BEGIN PGP PUBLIC KEY BLOCK" not in head and not (head[:1] and head[0] & 0x80):
-            return self.t("wizard.not_a_key", path=value.strip())
-        return None
-
     # ------------------------------------------------------------------ the end
     def report(self) -> Report:
         preferred = self.answers.get("_languages") or []
@@ -471,6 +326,8 @@ class Wizard:
                 outcome = self.finish()
                 if outcome is not None:
                     return outcome
+        except StopKeepDraft:  # the reporter chose to stop; the draft is saved and they were told how to resume
+            return Outcome("draft", self.draft.id)
         except (KeyboardInterrupt, EOFError):
             if not self.answers:  # nothing typed yet: no empty draft to clutter the resume list
                 raise Interrupted(self.t("wizard.interrupted_empty")) from None

@@ -30,7 +30,7 @@ def new(app: AppContext, resume_id: str | None, policy_name: str | None) -> Resu
         raise InputNeeded("`cvd-reporter new` asks questions and needs a terminal; without one, write a "
                           "report file (`cvd-reporter schema` describes it) and run `cvd-reporter submit REPORT`.")
 
-    prompter = QuestionaryPrompter(output=screen)
+    prompter = QuestionaryPrompter(output=screen, lang=app.lang)
     wizard = open_wizard(app.context, lang=app.lang, prompter=prompter, policy_name=policy_name,
                          resume_id=resume_id, status=sys.stderr if terminal.stderr else None)
     outcome = wizard.run()

@@ -24,6 +24,7 @@ TLP_URL = "https://www.first.org/tlp/"  # CSAF 2.0 uses TLP version 1 labels (RE
 
 _VENDOR_STATUS = {
     "draft": "not_contacted",
+    "contact_requested": "contact_attempted",  # a first contact without the details went
     "sent": "contact_attempted",
     "no_response": "contact_attempted",
     "acknowledged": "in_progress",

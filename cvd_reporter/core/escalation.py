@@ -27,7 +27,8 @@ WIDTH = 76
 FINISHED = frozenset({"fixed", "published", "data_deleted", "closed"})
 KIND_LABELS = {"report": N_("escalate.kind.report"), "follow_up": N_("escalate.kind.follow_up"),
                "publication_notice": N_("escalate.kind.publication_notice"),
-               "escalation": N_("escalate.kind.escalation"), "phone_call": N_("escalate.kind.phone_call")}
+               "escalation": N_("escalate.kind.escalation"), "phone_call": N_("escalate.kind.phone_call"),
+               "first_contact": N_("escalate.kind.first_contact")}
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,10 @@ def check_escalation(report: Any, *, today: date, force: bool, lang: str) -> sta
     """Raise ValidationError (exit 3) when ``report`` (a store.record.ReportRecord) may not be escalated
     now: never sent, finished, or its answer not yet overdue without ``force``. Returns what was due."""
     t = translator(lang)
-    sent = report.sent_on is not None or any(d.ok and d.kind == "report" for d in report.deliveries)
+    # A first contact that went unanswered counts: the organisation was reached and did not answer,
+    # which is exactly what an escalation point is for.
+    sent = report.sent_on is not None or any(d.ok and d.kind in ("report", "first_contact")
+                                             for d in report.deliveries)
     if report.state == "draft" or not sent:
         raise ValidationError(t("escalate.never_sent", id=report.id), code="not_sent")
     if report.state in FINISHED:

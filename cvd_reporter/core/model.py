@@ -90,7 +90,10 @@ SPEC: dict[str, F] = {
         "The vulnerable system: at least one URL or IP address.",
         urls=F("list", "URLs of the vulnerable system.", items=F("string", fmt="uri")),
         ips=F("list", "IP addresses of the vulnerable system.", items=F("string", fmt="ip")),
-        asset=F("string", "Free text: which system or application."),
+        asset=F("string", "Free text: which system or application (in the wizard: the entry of the policy's "
+                          "scope list that covers it)."),
+        product=F("string", "The affected product or system, and its supplier where known.", fmt="line"),
+        version=F("string", "The affected version(s), where known.", fmt="line"),
     ),
     "vulnerability": _obj(
         "What is wrong, enough to reproduce it.",
@@ -125,6 +128,11 @@ SPEC: dict[str, F] = {
         intent=F("string", "Publication intent.", enum=DISCLOSURE_INTENTS),
         date=F("date", "Intended publication date, when intent is 'date'."),
         credit=F("string", "How you want to be credited.", enum=CREDIT_CHOICES),
+        credits=F("list", "Everyone to credit, you included, when there are several finders.", items=_obj(
+            "One person to credit.",
+            name=F("string", "Name or pseudonym, as it should appear.", fmt="line"),
+            credit=F("string", "Credit under a real name or a pseudonym.", enum=CREDIT_CHOICES[:2]),
+        )),
     ),
 }
 
@@ -156,6 +164,8 @@ class Target:
     urls: list[str] = dataclasses.field(default_factory=list)
     ips: list[str] = dataclasses.field(default_factory=list)
     asset: str | None = None
+    product: str | None = None
+    version: str | None = None
 
 
 @dataclass
@@ -186,11 +196,18 @@ class Conduct:
 
 
 @dataclass
+class Credit:
+    name: str | None = None
+    credit: str | None = None  # name | pseudonym
+
+
+@dataclass
 class Disclosure:
     shared_with: list[str] = dataclasses.field(default_factory=list)
     intent: str | None = None
     date: dt.date | None = None
     credit: str | None = None
+    credits: list[Credit] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -367,6 +384,9 @@ def parse_report(data: Any, *, lang: str = "en") -> tuple[Report, list[Finding]]
     report = Report()
     for key, value in values.items():
         if key in _CLASSES and isinstance(value, dict):
+            if key == "disclosure" and isinstance(value.get("credits"), list):
+                value["credits"] = [Credit(**{k: v for k, v in item.items() if v is not None})
+                                    for item in value["credits"] if isinstance(item, dict)]
             setattr(report, key, _CLASSES[key](**{k: v for k, v in value.items() if v is not None}))
         elif key == "evidence" and isinstance(value, list):
             report.evidence = [Evidence(**{k: v for k, v in item.items() if v is not None})

@@ -19,10 +19,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cvd_reporter.core import cvss_builder, cwe
+from cvd_reporter.core import answer_checks, cvss_builder, cwe
 from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.model import (
     Conduct,
+    Credit,
     Disclosure,
     Evidence,
     Organisation,
@@ -90,6 +91,7 @@ class Question:
     check: Checker | None = None
     hint: str | None = None  # a catalogue id
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # named values for the texts ({n})
+    statement: bool = False  # a yes/no the reporter attests: never a default, Enter does not answer it
 
     def say(self, lang: str) -> str:
         return _say(self.text, lang, self.params)
@@ -165,7 +167,14 @@ def parse_date(text: str | None) -> dt.date | None:
 
 # ---------------------------------------------------------------------------- checks
 def _check_target(value: Any, ctx: Context) -> str | None:
-    return None if parse_target(str(value)) else say(ctx.lang, "question.error.target")
+    text = str(value or "").strip()
+    try:
+        host = _parse_target(text).host
+    except CvdError:  # the host as typed: after any scheme, before any path or port
+        host = re.split(r"[/:?#]", text.split("://", 1)[-1], maxsplit=1)[0]
+    if answer_checks.fake_ipv4(host):
+        return say(ctx.lang, "check.target.bad_ip", value=host)
+    return None if parse_target(text) else say(ctx.lang, "check.target.example")
 
 
 def _check_email(value: Any, ctx: Context) -> str | None:
@@ -205,13 +214,17 @@ def _check_publication(value: Any, ctx: Context) -> str | None:
     day = parse_date(str(value or ""))
     if day is None:
         return say(ctx.lang, "question.error.date", example=(ctx.today + dt.timedelta(days=90)).isoformat())
-    return say(ctx.lang, "question.error.not_future") if day <= ctx.today else None
+    if day <= ctx.today:
+        return say(ctx.lang, "question.error.not_future")
+    problem = answer_checks.publication_problem(str(ctx.answers.get("disclosure_intent") or "date"), day,
+                                                ctx.policy, ctx.today)
+    return say(ctx.lang, problem[0], **problem[1]) if problem else None
 
 
 def _check_ips(value: Any, ctx: Context) -> str | None:
     for item in split_list(str(value or ""), spaces=True):
         if not check_ip(item):
-            return say(ctx.lang, "question.error.ip", value=item)
+            return say(ctx.lang, "check.ip.example", value=item)
     return None
 
 
@@ -252,6 +265,9 @@ _QUESTIONS: tuple[Question, ...] = (
     _q("cvss_vector", "text", "vulnerability", fld="vulnerability.cvss", check=_check_cvss),
     *(Question(f"cvss.{m.key}", "select", m.say, "vulnerability", "vulnerability.cvss",
                options=tuple(Option(v.value, v.say) for v in m.values)) for m in cvss_builder.METRICS),
+    _q("product", "text", "vulnerability", fld="target.product", optional=True, hint=N_("question.product.hint")),
+    _q("version", "text", "vulnerability", fld="target.version", optional=True, hint=OPTIONAL),
+    _q("scope_pick", "select", "vulnerability", fld="target.asset"),
     _q("description", "editor", "vulnerability", fld="vulnerability.description", hint=LONG),
     _q("steps", "editor", "vulnerability", fld="vulnerability.steps", optional=True, hint=LONG),
     _q("impact", "text", "vulnerability", fld="vulnerability.impact", optional=True, hint=OPTIONAL),
@@ -267,6 +283,8 @@ _QUESTIONS: tuple[Question, ...] = (
     _q("disclosure_intent", "select", "disclosure", fld="disclosure.intent", options=("none", "after-fix", "date")),
     _q("disclosure_date", "text", "disclosure", fld="disclosure.date", check=_check_publication),
     _q("credit", "select", "disclosure", fld="disclosure.credit", options=("name", "pseudonym", "none")),
+    _q("rule_refused_action", "select", "conduct", options=("again", "stop")),
+    _q("conflict_action", "select", "conduct", options=("change", "own", "stop")),
     # 7. finish and flow control
     _q("finish_action", "select", "finish", options=("send", "save", "change", "stop")),
     Question("change_step", "select", "question.change_step", "finish",
@@ -292,15 +310,37 @@ def evidence_questions(index: int) -> tuple[Question, Question, Question]:
     )
 
 
+def credit_questions(index: int) -> tuple[Question, Question]:
+    """Someone else to credit (number ``index``, 0-based): name or pseudonym, and how."""
+    n = {"n": index + 1}
+    return (
+        Question(f"credits[{index}].name", "text", N_("question.credits.name"), "disclosure", "disclosure.credits",
+                 optional=True, hint=N_("question.credits.name.hint"), params=n, check=_check_line),
+        Question(f"credits[{index}].credit", "select", N_("question.credits.credit"), "disclosure",
+                 "disclosure.credits", options=(Option("name", "question.credit.name"),
+                                                Option("pseudonym", "question.credit.pseudonym")), params=n),
+    )
+
+
+def _check_line(value: Any, ctx: Context) -> str | None:
+    return say(ctx.lang, "check.one_line") if "\n" in str(value or "") else None
+
+
+MAX_CREDITS = 10
+
+
 def attestation_question(att: Attestation) -> Question:
     """One policy rule as its own yes/no question, in the policy's own words (nl or en)."""
-    return Question(f"attest.{att.id}", "confirm", att.say, "conduct", "conduct.attestations")
+    return Question(f"attest.{att.id}", "confirm", att.say, "conduct", "conduct.attestations", statement=True)
 
 
 def get(name: str) -> Question:
     """A question by name, including the numbered evidence questions."""
     if name in QUESTIONS:
         return QUESTIONS[name]
+    c = re.match(r"^credits\[(\d+)\]\.(name|credit)$", name)
+    if c:
+        return credit_questions(int(c.group(1)))[0 if c.group(2) == "name" else 1]
     m = re.match(r"^evidence\[(\d+)\]\.(path|description|redact)$", name)
     if m:
         path_q, desc_q, redact_q = evidence_questions(int(m.group(1)))
@@ -325,6 +365,19 @@ def evidence_count(answers: Mapping[str, Any]) -> int:
     return n
 
 
+def credits(answers: Mapping[str, Any], reporter: Reporter) -> list[Credit]:
+    """Everyone to credit: the reporter (when they want credit and gave a name), then the others."""
+    out = []
+    own = answers.get("credit")
+    if own in ("name", "pseudonym") and reporter.name and not reporter.anonymous:
+        out.append(Credit(name=reporter.name, credit=own))
+    i = 0
+    while name := str(answers.get(f"credits[{i}].name") or "").strip():
+        out.append(Credit(name=name, credit=str(answers.get(f"credits[{i}].credit") or "name")))
+        i += 1
+    return out if i else []  # the reporter alone is what disclosure.credit already says
+
+
 def build_report(answers: Mapping[str, Any], *, policy: Policy, lang: str,
                  organisation_domain: str | None = None) -> Report:
     """The Report the answers describe (what `validate` and `submit` will see in the file)."""
@@ -337,7 +390,8 @@ def build_report(answers: Mapping[str, Any], *, policy: Policy, lang: str,
     reporter = Reporter(name=text("reporter_name"), email=text("reporter_email"), phone=text("reporter_phone"),
                         pgp_key=text("reporter_pgp_key"), anonymous=anonymous)
 
-    target = Target()
+    target = Target(product=text("product"), version=text("version"),
+                    asset=text("scope_pick") if a.get("scope_pick") not in (None, "", "other") else None)
     parsed = parse_target(str(a.get("target") or ""))
     if parsed:
         (target.urls if parsed[0] == "url" else target.ips).append(parsed[1])
@@ -374,7 +428,7 @@ def build_report(answers: Mapping[str, Any], *, policy: Policy, lang: str,
     intent = a.get("disclosure_intent")
     disclosure = Disclosure(shared_with=split_list(a.get("shared_with")), intent=intent,
                             date=parse_date(a.get("disclosure_date")) if intent == "date" else None,
-                            credit=a.get("credit"))
+                            credit=a.get("credit"), credits=credits(a, reporter))
     return Report(language=lang, reporter=reporter, organisation=Organisation(domain=organisation_domain),
                   target=target, vulnerability=vulnerability, evidence=evidence, conduct=conduct,
                   disclosure=disclosure)

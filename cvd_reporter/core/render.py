@@ -72,6 +72,7 @@ def render_text(report: Report, *, policy: Policy, lang: str, report_id: str | N
     lines += _section(t("render.target"))
     lines += _kv(t("render.urls"), ", ".join(tg.urls)) + _kv(t("render.ips"), ", ".join(tg.ips))
     lines += _kv(t("render.asset"), tg.asset)
+    lines += _kv(t("render.product"), tg.product) + _kv(t("render.version"), tg.version)
 
     lines += _section(t("render.vulnerability"))
     lines += _kv(t("render.title"), v.title) + _kv(t("render.cwe"), v.cwe) + _kv(t("render.cvss"), v.cvss)
@@ -108,7 +109,11 @@ def render_text(report: Report, *, policy: Policy, lang: str, report_id: str | N
     lines += _kv(t("render.shared_with"), ", ".join(d.shared_with) or t("render.nobody"))
     if d.intent:
         lines += _kv(t("render.intent"), t(INTENTS[d.intent], date=d.date.isoformat() if d.date else "?"))
-    if d.credit:
+    if d.credits:
+        lines += _kv(t("render.credit"), "; ".join(
+            t("render.credit_one", name=c.name or "?", how=t(CREDITS.get(c.credit or "name", CREDITS["name"])))
+            for c in d.credits))
+    elif d.credit:
         lines += _kv(t("render.credit"), t(CREDITS[d.credit]))
     promise = policy.response_promise
     if promise is not None and promise.amount and promise.unit != "working_days":

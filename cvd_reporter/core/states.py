@@ -5,26 +5,34 @@
     draft -> sent -> acknowledged -> assessed -> fix_promised (with a date) -> fixed
           -> published -> data_deleted -> closed
     sent/acknowledged/... -> no_response -> escalated
+    draft -> contact_requested -> sent           (a first contact without the details, then the report)
+             contact_requested -> no_response / escalated / closed
 
 The organisation may skip steps (a fix without a word first is still a fix), so forward jumps are
 allowed; going back (fixed -> sent) or moving before the report was sent (draft -> fixed) is not.
-``closed`` is final. The rules for dates: a change records something that happened, on a day not in
-the future and not before the report was sent; only ``fix_promised`` carries a date of its own (the
+``closed`` is final.
+
+``contact_requested``: the organisation had no usable key, so only a first-contact message went
+(that a report is ready, asking for a key); the report itself has not left. Its answer is due within
+the policy's response time from the day of that message (``state_at``).
+
+The rules for dates: a change records something that happened, on a day not in the future and not
+before the report was sent; only ``fix_promised`` carries a date of its own (the
 promised day, which may lie ahead). ``no_response`` is refused while the answer is not yet overdue.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from cvd_reporter.core import workdays
 from cvd_reporter.errors import StoreError
 
 STATES: tuple[str, ...] = (
-    "draft", "sent", "acknowledged", "assessed", "fix_promised", "fixed", "published", "data_deleted",
-    "closed", "no_response", "escalated",
+    "draft", "contact_requested", "sent", "acknowledged", "assessed", "fix_promised", "fixed", "published",
+    "data_deleted", "closed", "no_response", "escalated",
 )
 
 # Waiting for the organisation's first answer (the policy's "within 5 working days").
@@ -32,7 +40,8 @@ AWAITING_ANSWER = frozenset({"sent", "acknowledged", "assessed"})
 _ANSWERED = ("acknowledged", "assessed", "fix_promised", "fixed")
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "draft": frozenset({"sent", "closed"}),
+    "draft": frozenset({"contact_requested", "sent", "closed"}),
+    "contact_requested": frozenset({"sent", "no_response", "escalated", "closed"}),
     "sent": frozenset({*_ANSWERED, "no_response", "closed"}),
     "acknowledged": frozenset({"assessed", "fix_promised", "fixed", "no_response", "escalated", "closed"}),
     "assessed": frozenset({"fix_promised", "fixed", "no_response", "escalated", "closed"}),
@@ -47,7 +56,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # States after which the organisation has been told of the report.
-_SENT_OR_LATER = frozenset(STATES) - {"draft"}
+_SENT_OR_LATER = frozenset(STATES) - {"draft", "contact_requested"}
+# States in which the report itself has not left yet (a first contact holds no word of it).
+NOT_YET_SENT = frozenset({"draft", "contact_requested"})
 
 
 class StateView(Protocol):
@@ -68,6 +79,8 @@ class StateView(Protocol):
     def fix_date(self) -> date | None: ...
     @property
     def purged_at(self) -> object | None: ...
+    @property
+    def state_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,17 @@ def answer_due(report: StateView) -> tuple[date, date] | None:
             workdays.add_working_days(report.sent_on, report.response_days, workdays.LENIENT[cal]))
 
 
+def contact_due(report: StateView) -> tuple[date, date] | None:
+    """(strict, lenient) due date of the answer to a first contact: the policy's response time from the
+    day the first contact went (the day the report entered ``contact_requested``)."""
+    if report.state != "contact_requested" or report.response_days is None:
+        return None
+    cal = report.calendar
+    day = workdays.local_date(report.state_at, cal)
+    return (workdays.add_working_days(day, report.response_days, cal),
+            workdays.add_working_days(day, report.response_days, workdays.LENIENT[cal]))
+
+
 def plan_change(report: StateView, new_state: str, *, on: date, date_given: date | None = None) -> Change:
     """Check a state change against the rules; return what to record or raise StoreError.
 
@@ -142,8 +166,9 @@ def plan_change(report: StateView, new_state: str, *, on: date, date_given: date
         raise StoreError(f"{day.isoformat()} is before the report was sent ({report.sent_on.isoformat()}).",
                          code="date_before_sent")
     if new == "no_response":
-        due = answer_due(report)
-        if due is not None and current in AWAITING_ANSWER and not workdays.overdue(due[0], day):
+        due = contact_due(report) if current == "contact_requested" else answer_due(report)
+        waiting = current in AWAITING_ANSWER or current == "contact_requested"
+        if due is not None and waiting and not workdays.overdue(due[0], day):
             raise StoreError(f"The answer is due on {due[0].isoformat()}; mark no-response from the day after.",
                              code="not_overdue")
     return Change(new, day)
@@ -165,6 +190,15 @@ def next_due(report: StateView, today: date) -> Due | None:
     if state == "draft":
         return Due("send the report",
                    hint=f"cvd-reporter submit, or mark {rid} sent --date D after sending it yourself")
+    if state == "contact_requested":
+        due = contact_due(report)
+        what = "answer to the first contact: a public key or a secure channel"
+        if due is None:
+            return Due(what, hint=f"cvd-reporter key import FILE --for {rid}, then submit the report")
+        late = workdays.overdue(due[0], today)
+        step = (f"cvd-reporter key import FILE --for {rid}, then submit; or mark {rid} no-response" if late
+                else f"cvd-reporter key import FILE --for {rid} when their key arrives, then submit")
+        return Due(what, due[0], due[1], late, step)
     if state in AWAITING_ANSWER:
         what = {
             "sent": "answer from the organisation (assessment and expected fix date)",

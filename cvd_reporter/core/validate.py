@@ -16,6 +16,7 @@ from cvss import CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 from email_validator import EmailNotValidError, validate_email
 
+from cvd_reporter.core.answer_checks import publication_problem
 from cvd_reporter.core.contacts import contact_kind, contact_value, key_kind, parse_response
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.messages import make
@@ -168,6 +169,12 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
     d = report.disclosure
     if d.intent == "date" and d.date is None:
         add("disclosure_date_missing", "error", "disclosure.date")
+    published = publication_problem(d.intent, d.date, policy, today)
+    if published:  # before the answer is due; or "after the fix" on a day no fix can be promised for
+        if d.intent == "after-fix":
+            add("disclosure_after_fix_too_soon", "error", "disclosure.date", **published[1])
+        else:
+            add("disclosure_before_due", "error", "disclosure.date", **published[1])
     if d.shared_with:
         add("shared_with_others", "warning", "disclosure.shared_with", who=", ".join(d.shared_with))
     if report.language and report.language not in policy.languages:

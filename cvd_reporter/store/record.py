@@ -262,7 +262,9 @@ class Record:
         """Record one delivery attempt, failed ones too (they are proof of attempts at contact).
 
         A successful delivery of the report itself (``kind="report"``) over a channel that reaches the
-        organisation (anything but ``outbox``) moves a draft to ``sent`` in the same transaction.
+        organisation (anything but ``outbox``) moves a draft (or a report whose first contact went) to
+        ``sent`` in the same transaction; a first contact (``kind="first_contact"``) moves a draft to
+        ``contact_requested``.
         An outbox message is sent by the user's own mail client: ``mark ID sent`` records that.
         """
         with self._write() as db:
@@ -272,8 +274,11 @@ class Record:
                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        (report_id, kind, channel, recipient, key_fingerprint, plaintext_sha256, encrypted_sha256,
                         message_id, server_answer, int(ok), timestamp(at), int(encrypted), reference))
-            if ok and kind == "report" and channel != "outbox" and report.state == "draft":
+            if ok and kind == "report" and channel != "outbox" and report.state in states.NOT_YET_SENT:
                 self._apply(db, report, "sent", at=at, note=f"delivered by {channel}", date_given=None)
+            elif ok and kind == "first_contact" and channel != "outbox" and report.state == "draft":
+                self._apply(db, report, "contact_requested", at=at,
+                            note=f"first contact without the details, by {channel}", date_given=None)
 
     def add_deletion_receipt(self, report_id: str, *, files: list[dict[str, Any]], at: datetime,
                              note: str | None = None) -> None:

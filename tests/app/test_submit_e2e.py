@@ -158,7 +158,8 @@ def test_no_key_refuses_plaintext_unless_explicitly_allowed(cli, https, pki, zon
     serve(https, None, encryption=False)
     report = write_report(tmp_path)
     out = cli("--json", "submit", str(report), "--yes", env=env_for(https, pki, zone, smtp))
-    assert out.exit_code == 5 and smtp.messages == []
+    assert out.exit_code == 6 and smtp.messages == []  # --yes never picks a channel (issue 14)
+    assert out.json["errors"][0]["code"] == "no_usable_key"
     out = cli("--json", "submit", str(report), "--yes", "--allow-plaintext", env=env_for(https, pki, zone, smtp))
     assert out.exit_code == 0, out.stdout
     assert out.json["data"]["encrypted"] is False and "UNENCRYPTED" in out.stderr

@@ -127,6 +127,27 @@ def test_overdue_report_reaches_the_ibd_encrypted_with_timeline_and_report(cli, 
     assert len(smtp.messages) == 1  # not twice
 
 
+def test_an_unanswered_first_contact_can_be_escalated(cli, https, pki, dns, smtp, ibd, isolated_env, tmp_path):
+    """The organisation had no key, got a first contact a month ago and never answered: that is the
+    case an escalation point exists for, so it is not refused as "never sent"."""
+    env = _env(cli, https, pki, dns, smtp, tmp_path, ibd)
+    report = write_report(tmp_path / "report")
+    month_ago = datetime.now(timezone.utc) - timedelta(days=30)
+    with Record.open(isolated_env) as rec:
+        add(rec, "R-2", created_at=month_ago, report_path=str(report))
+        deliver(rec, "R-2", at=month_ago, kind="first_contact")
+        assert rec.get("R-2").state == "contact_requested"
+
+    out = cli("--json", "escalate", "R-2", "--to", "ibd", "--yes", env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    (got,) = smtp.messages
+    body = email.message_from_bytes(ibd.gpg.decrypt(armored_part(got["content"])),
+                                    policy=email.policy.default).get_body(("plain",)).get_content()
+    assert "eerste contact (zonder details) per email aan ciso@gemeente.example" in body
+    assert TITLE in body  # the IBD gets the report the organisation never asked for
+    assert cli("--json", "status", "R-2", env=env).json["data"]["state"] == "escalated"
+
+
 def test_before_the_deadline_only_with_force(cli, https, pki, zone, smtp, municipality, ibd, tmp_path):
     env = _env(cli, https, pki, zone, smtp, tmp_path, ibd)
     serve(https, municipality.key)

@@ -104,11 +104,12 @@ def _new_in_a_terminal(w: World) -> CliOutcome:
         "target": "https://www.gemeente.invalid/zoeken", "reporter_name": "Alice",
         "reporter_email": "alice@example.org", "reporter_phone": "", "reporter_pgp_key": "",
         "title": "Reflected XSS in the search page", "cwe": "CWE-79", "cvss_mode": "none",
-        "description": "The q parameter is echoed without escaping.",
+        "product": "", "version": "", "description": "The q parameter is echoed without escaping.",
         "steps": "1. Open /zoeken?q=<script>alert(1)</script>", "impact": "", "remediation": "",
         "evidence[0].path": "", "discovered": dt.date.today().isoformat(), "source_ips": "", "tools": "",
         "data_accessed": "", "data_downloaded": "", **{f"attest.{a}": True for a in ATTESTATIONS},
-        "shared_with": "", "disclosure_intent": "after-fix", "credit": "name"})
+        "shared_with": "", "disclosure_intent": "after-fix", "credit": "name",
+        "credits[0].name": ""})
     store.save(draft)
     out_file = w.tmp_path / "out.json"
     command = (f"exec {shlex.quote(sys.executable)} -m cvd_reporter --json new --resume {draft.id} --lang en "
@@ -197,6 +198,9 @@ CASES: dict[str, tuple[Case, Case]] = {
                  lambda w: w.json("key", "list", "extra")),
     "key show": (lambda w: w.json("key", "show", w.municipality.fpr, env=_key_fetched(w)),
                  lambda w: w.json("key", "show", "0123456789ABCDEF")),  # nothing pinned (5)
+    "key import": (lambda w: w.json("key", "import", w.file("theirs.asc", w.municipality.key), "--for", w.recorded(),
+                                    "--yes"),
+                   lambda w: w.json("key", "import", w.file("theirs.asc", w.municipality.key), "--for", "R-404")),
     "status": (lambda w: w.json("status", w.recorded()),
                lambda w: w.json("status", "R-404")),
     "mark": (lambda w: w.json("mark", w.recorded(), "acknowledged"),

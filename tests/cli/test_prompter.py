@@ -107,7 +107,7 @@ def test_questionary_adapter_with_real_keystrokes(tmp_path: Path):
         child.expect("Fruit")
         child.send("\x1b[B\r")  # starts on the default (Banana); Down -> Cherry
         child.expect("Agree")
-        child.send("y")
+        child.send("y\r")  # typed and Enter: one stray key press never answers
         child.expect("Which ones")
         child.send(" \x1b[B\x1b[B \r")  # tick the first and the third
         child.expect(r"ANSWERS=(\{.*\})")
@@ -117,6 +117,38 @@ def test_questionary_adapter_with_real_keystrokes(tmp_path: Path):
         child.terminate(force=True)
     assert answers == {"name": "Alice", "fruit": "c", "ok": True, "many": ["x", "z"],
                        "long": "written in the editor"}, log.getvalue()
+
+
+DUTCH_PROBE = textwrap.dedent("""
+    from cvd_reporter.cli.prompter import Choice, QuestionaryPrompter
+    p = QuestionaryPrompter(lang="nl")
+    pick = p.select("fruit", "Fruit?", [Choice("a", "Appel"), Choice("b", "Peer")], default="a")
+    said = p.confirm("rule", "Ik heb niets gestolen.", default=None)
+    print(f"ANSWERS={pick}/{said}")
+""")
+
+
+def test_dutch_widgets_speak_dutch_and_a_statement_needs_j_or_n(tmp_path: Path):
+    pexpect = pytest.importorskip("pexpect")
+    probe = tmp_path / "probe.py"
+    probe.write_text(DUTCH_PROBE)
+    env = dict(os.environ, TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", PYTHONPATH=str(ROOT))
+    child = pexpect.spawn(sys.executable, [str(probe)], env=env, dimensions=(30, 120), encoding="utf-8", timeout=8)
+    child.logfile_read = log = io.StringIO()
+    child.delaybeforesend = None
+    try:
+        child.expect("pijltjestoetsen")  # not questionary's "(Use arrow keys)"
+        child.send("\r")
+        child.expect(r"typ j of n")
+        child.send("\r")  # Enter alone: no answer, the reason shows
+        child.expect("verklaring die u zelf aflegt")
+        child.send("ja\r")
+        child.expect(r"ANSWERS=(\S+)")
+        assert child.match.group(1) == "a/True"
+        child.expect(pexpect.EOF)
+    finally:
+        child.terminate(force=True)
+    assert "Use arrow keys" not in log.getvalue() and "(y/N)" not in log.getvalue()
 
 
 def test_ctrl_c_raises_keyboard_interrupt_through_unsafe_ask(tmp_path: Path):

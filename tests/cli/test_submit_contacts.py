@@ -118,7 +118,7 @@ def test_directory_fallback_keeps_the_key_rules(cli, https, pki, zone, tmp_path)
     assert cli("directory", "import", str(listing), env=env).exit_code == 0
     report = write_report(tmp_path)
     no_key = cli("--json", "submit", str(report), "--yes", env=env)
-    assert no_key.exit_code == 5 and no_key.json["errors"][0]["code"] == "no_key"
+    assert no_key.exit_code == 6 and no_key.json["errors"][0]["code"] == "no_usable_key"
     plain = cli("--json", "submit", str(report), "--yes", "--allow-plaintext", env=env)
     assert plain.exit_code == 0, plain.stderr
     assert plain.json["data"]["recipient"] == "ciso@other.test" and plain.json["data"]["encrypted"] is False

@@ -5,6 +5,7 @@ again with the reason, Ctrl-C and resume, lookups that are slow or cannot be mad
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import os
 import stat
@@ -17,7 +18,7 @@ from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli.prompter import DEFAULT, INTERRUPT, ScriptedPrompter, Seq, UnscriptedQuestion
 from cvd_reporter.cli.wizard import choose_draft
 from cvd_reporter.cli.wizard_lookup import LookupResult
-from cvd_reporter.errors import Interrupted, ScopeError, ValidationError
+from cvd_reporter.errors import Interrupted, ScopeError
 from cvd_reporter.store.drafts import DraftStore
 from tests.support.wizard import HAPPY, TARGET, Status, check_saved, in_scope, make_wizard
 
@@ -119,11 +120,10 @@ def test_out_of_scope_stop_exits_4_and_keeps_the_draft(tmp_path: Path):
 
 def test_a_refused_rule_stops_with_the_reason_and_resume_asks_it_again(tmp_path: Path):
     policy = load_policy("nl-gemeente")
-    answers = dict(HAPPY, **{"attest.no-brute-force": False})
+    answers = dict(HAPPY, **{"attest.no-brute-force": False}, rule_refused_action="stop")
     wizard, p = make_wizard(tmp_path, answers)
-    with pytest.raises(ValidationError) as info:
-        wizard.run()
-    assert info.value.code == "rule_not_confirmed" and info.value.exit_code == 3
+    outcome = wizard.run()  # the reporter chose to stop: the draft is kept, no error
+    assert outcome.status == "draft" and outcome.draft_id == wizard.draft.id
     why = policy.attestation("no-brute-force").explain("en")
     assert why in p.transcript and "brute force" in p.transcript
     assert "attest.no-spam" not in p.asked  # stopped at the refused rule
@@ -164,14 +164,15 @@ def test_invalid_answers_are_asked_again_with_the_reason(tmp_path: Path, monkeyp
     wizard, p = make_wizard(tmp_path, answers)
     r = check_saved(wizard.run().path).report
     e = p.errors
-    assert e["target"] == ["Give an http(s) URL with a host name (https://gemeente.example/page) or an IP address."] * 2
+    assert e["target"] == ["Give an http(s) URL with a host name, e.g. https://gemeente.example/page, or an IP address, e.g. 192.0.2.10 or 2001:db8::10."] * 2
     assert e["reporter_email"][0].startswith("That is not a valid e-mail address (")
     assert e["reporter_phone"] == ["That is not a valid phone number; use +31 6 12345678 or 06 12345678."]
     assert e["title"] == ["Please give an answer; this one is needed."]
     assert e["cwe_other"] == ["That is not a CWE id; write it like CWE-79 (or just 79)."]
     assert e["cvss_vector"][0].startswith("That is not a valid CVSS 3.1 or 4.0 vector")
     assert e["discovered"] == ["That date is in the future.", "Write a date like 2026-11-20."]
-    assert e["source_ips"] == ["'192.0.2.999' is not an IPv4 or IPv6 address."]
+    assert e["source_ips"] == ["192.0.2.999 is not an IP address. Write IPv4 as four numbers from 0 to 255 "
+                               "(192.0.2.10) or IPv6 as 2001:db8::10; separate several with commas."]
     assert e["evidence[0].path"] == ["There is no file no-such-file.txt."]
     assert e["disclosure_date"] == ["A publication date must lie in the future."]
     # and what was finally accepted is normalised as the report file wants it
@@ -400,11 +401,12 @@ def test_save_refuses_to_overwrite_an_existing_file(tmp_path: Path):
     assert (tmp_path / "report.yaml").read_text() == "mine\n"
 
 
-def test_own_public_key_is_checked(tmp_path: Path):
+def test_own_public_key_is_checked(tmp_path: Path, zoo):
     (tmp_path / "secret.asc").write_text("-----BEGIN PGP PRIVATE KEY BLOCK-----\n...\n")
     (tmp_path / "notes.txt").write_text("hello\n")
-    (tmp_path / "me.asc").write_text("-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQ...\n-----END PGP PUBLIC KEY BLOCK-----\n")
+    (tmp_path / "me.asc").write_bytes(zoo["ed25519"].armored)
     wizard, p = make_wizard(tmp_path, dict(HAPPY, reporter_pgp_key=Seq("secret.asc", "notes.txt", "me.asc")))
+    wizard.clock = lambda: dt.datetime.now(dt.timezone.utc)  # the zoo's keys are made by gpg during this run
     r = check_saved(wizard.run().path).report
     assert p.errors["reporter_pgp_key"] == ["secret.asc holds a PRIVATE key; give your public key only.",
                                             "notes.txt does not look like an OpenPGP public key."]

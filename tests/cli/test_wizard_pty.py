@@ -55,6 +55,8 @@ def test_new_in_a_terminal_ctrl_c_then_resume_to_a_valid_report_file(tmp_path: P
         answer(child, "A short title", "Reflected XSS in the search page" + ENTER)
         answer(child, "What kind of weakness is it?", ENTER)  # the first: CWE-79
         answer(child, "Severity as CVSS?", ENTER)  # skip
+        answer(child, "Which product or system is affected?", ENTER)
+        answer(child, "Which version is affected?", ENTER)
         answer(child, "What is the vulnerability?", CTRL_C)
         child.expect(r"draft (\d{8}-[0-9a-f]{6})")
         draft_id = child.match.group(1)
@@ -79,10 +81,11 @@ def test_new_in_a_terminal_ctrl_c_then_resume_to_a_valid_report_file(tmp_path: P
                          "What data did you see?", "What data did you download?"):
             answer(child, question, ENTER)
         for rule in rules:  # each rule of the policy, in its own words, confirmed one by one
-            answer(child, rule[:60], "y")
+            answer(child, rule[:60], "y" + ENTER)
         answer(child, "Anyone you already told", ENTER)
         answer(child, "Do you intend to publish about it?", ENTER)
         answer(child, "How do you want to be credited", ENTER)
+        answer(child, "Someone else to credit (1)", ENTER)
         answer(child, "What do you want to do now?", DOWN + ENTER)  # "Save it as a report file"
         answer(child, "Save as", ENTER)  # the default name in the current folder
         child.expect(pexpect.EOF)

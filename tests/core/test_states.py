@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -29,12 +29,14 @@ class View:
     sent_on: date | None = date(2026, 4, 2)  # Thu; answer due Fri 10 Apr (see test_workdays)
     fix_date: date | None = None
     purged_at: object | None = None
+    state_at: datetime = datetime(2026, 4, 2, 10, 0, tzinfo=timezone.utc)
 
 
 TODAY = date(2026, 4, 8)
 
 ALLOWED = [
-    ("draft", "sent"), ("draft", "closed"),
+    ("draft", "sent"), ("draft", "closed"), ("draft", "contact_requested"), ("contact_requested", "sent"),
+    ("contact_requested", "escalated"), ("contact_requested", "closed"),
     ("sent", "acknowledged"), ("sent", "assessed"), ("sent", "fix_promised"), ("sent", "fixed"),
     ("acknowledged", "assessed"), ("assessed", "fix_promised"), ("fix_promised", "fix_promised"),
     ("fix_promised", "fixed"), ("fixed", "published"), ("fixed", "data_deleted"), ("published", "data_deleted"),
@@ -160,3 +162,29 @@ def test_purge_reminder_once_fixed_until_purged():
     assert needs_purge(View(state="fixed")) and needs_purge(View(state="published"))
     assert not needs_purge(View(state="sent"))
     assert not needs_purge(replace(View(state="fixed"), purged_at="2026-04-08"))
+
+
+# ---------------------------------------------------------------------------- first contact (issue 14)
+def test_a_first_contact_waits_for_the_organisation_like_a_sent_report():
+    """Contact requested on Thu 2 Apr (state_at), 5 working days: the answer is due Fri 10 Apr."""
+    asked = View(state="contact_requested", sent_on=None)
+    due = next_due(asked, TODAY)
+    assert due is not None and due.due == date(2026, 4, 10) and not due.overdue
+    assert "key import FILE --for R-1" in (due.hint or "")
+    late = next_due(asked, date(2026, 4, 13))
+    assert late is not None and late.overdue and "no-response" in (late.hint or "")
+
+
+def test_no_response_after_a_first_contact_only_once_it_is_overdue():
+    asked = View(state="contact_requested", sent_on=None)
+    with pytest.raises(StoreError) as e:
+        plan_change(asked, "no-response", on=TODAY)
+    assert e.value.code == "not_overdue" and "2026-04-10" in e.value.message
+    assert plan_change(asked, "no-response", on=date(2026, 4, 13)).state == "no_response"
+
+
+def test_a_first_contact_is_not_the_report_it_cannot_be_acknowledged_or_fixed():
+    asked = View(state="contact_requested", sent_on=None)
+    for state in ("acknowledged", "fixed", "published"):
+        with pytest.raises(StoreError):
+            plan_change(asked, state, on=TODAY)

@@ -182,7 +182,9 @@ def test_total_deadline_bounds_a_server_that_never_greets():
         start = time.monotonic()
         with pytest.raises(DeliveryError) as e:
             send(b"irrelevant", settings, password=None)
-        assert time.monotonic() - start < 3
+        # Without the deadline this would wait for a greeting forever; the bound is generous so a
+        # loaded machine does not fail it, and still far below "forever".
+        assert time.monotonic() - start < 15
     finally:
         listener.close()
     assert e.value.code == "deadline" and "0.5 s" in e.value.message

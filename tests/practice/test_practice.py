@@ -92,6 +92,9 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
         answer("A short title", "Stored XSS in the contact form" + ENTER)
         answer("What kind of weakness is it?", ENTER)
         answer("Severity as CVSS?", ENTER)
+        answer("Which system in the organisation's scope is it?", ENTER)  # the practice policy lists its scope
+        answer("Which product or system is affected?", ENTER)
+        answer("Which version is affected?", ENTER)
         answer("What is the vulnerability?", "The message field is stored and shown unescaped." + ESC_ENTER)
         answer("Steps to reproduce", "Send <script>alert(1)</script> as message" + ESC_ENTER)
         for question in ("What an attacker could do", "How could it be fixed?", "Evidence file 1: path",
@@ -99,13 +102,14 @@ def test_practice_wizard_in_a_terminal_from_first_question_to_delivered_mail(tmp
                          "What data did you see?", "What data did you download?"):
             answer(question, ENTER)
         for rule in rules:
-            answer(rule[:60], "y")
+            answer(rule[:60], "y" + ENTER)
         answer("Anyone you already told", ENTER)
         answer("Do you intend to publish about it?", ENTER)
         answer("How do you want to be credited", ENTER)
+        answer("Someone else to credit (1)", ENTER)
         answer("What do you want to do now?", ENTER)  # the first choice: send it now
         answer("Save as", ENTER)
-        answer("Send it like this?", "y")
+        answer("Send it like this?", "y" + ENTER)
         child.expect(re.escape("Decrypted with the municipality's key"))
         child.expect(re.escape("Stored XSS in the contact form"))
         child.expect(pexpect.EOF)

@@ -27,11 +27,13 @@ HAPPY: dict[str, Any] = {
     "title": "Reflected XSS in the search page", "cwe": "CWE-79", "cvss_mode": "none",
     "description": "The q parameter of /zoeken is echoed without escaping.",
     "steps": "1. Open https://www.gemeente.example/zoeken?q=<script>alert(1)</script>\n2. An alert box appears",
+    "product": "", "version": "",
     "impact": "An attacker can run script in a resident's session.", "remediation": "",
     "evidence[0].path": "",
     "discovered": DEFAULT, "source_ips": "192.0.2.7", "tools": "Firefox", "data_accessed": "", "data_downloaded": "",
     **{f"attest.{a}": True for a in ATTESTATIONS},
     "shared_with": "", "disclosure_intent": "after-fix", "credit": "name",
+    "credits[0].name": "",
     "finish_action": "save", "save_path": "report.yaml",
 }
 
