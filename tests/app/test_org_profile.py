@@ -182,3 +182,17 @@ def test_a_page_read_over_https_is_saved_for_the_organisations_domain(cli, https
     shown = cli("--json", "policy", "profile", "gemeente.test", env=env).json["data"]
     assert shown["fields"]["response"]["value"] == {"amount": 48, "unit": "office_hours"}
     assert shown["subject_as_sent"] == "Beveiliging ICT" and shown["saved_file"] == out.json["data"]["saved"]
+
+
+def test_a_first_contact_carries_the_required_subject_and_no_word_of_the_report(cli, https, pki, zone, smtp,
+                                                                               tmp_path):
+    serve(https, None, encryption=False)  # no key anywhere: the first contact asks for one
+    env = env_for(https, pki, zone, smtp)
+    saved_profile(cli, tmp_path, env)
+    out = cli("--json", "submit", str(write_report(tmp_path / "r")), "--first-contact", "--yes", env=env)
+    assert out.exit_code == 0, out.stdout + out.stderr
+    (got,) = smtp.messages
+    msg = email.message_from_bytes(got["content"], policy=email.policy.default)
+    assert msg["Subject"] == f"Beveiliging ICT [{out.json['data']['report_id']}]"
+    for word in (CANARY, "zoeken", "XSS"):
+        assert word.lower().encode() not in got["content"].lower(), word
