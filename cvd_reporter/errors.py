@@ -2,11 +2,18 @@
 
 Messages are one plain sentence that says what is wrong and what to do. They never contain
 secrets (passwords, tokens) or report content.
+
+An error made with :meth:`CvdError.t` carries a catalogue id and its values (core/i18n.py), so the
+CLI says it in the language of the run (:meth:`CvdError.say`); ``message`` is its English text, for
+logs, tests and callers that hold no language. An error made from a plain sentence says that
+sentence in every language.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+_E = TypeVar("_E", bound="CvdError")
 
 # Exit codes: the contract in the README (Exit codes). One test each (tests/cli/test_exit_codes.py).
 EXIT_OK = 0
@@ -27,15 +34,34 @@ class CvdError(Exception):
     code: ClassVar[str] = "error"
     exit_code: ClassVar[int] = EXIT_INTERNAL
 
-    def __init__(self, message: str, *, code: str | None = None, data: dict[str, Any] | None = None):
+    def __init__(self, message: str, *, code: str | None = None, data: dict[str, Any] | None = None,
+                 msgid: str | None = None, params: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code  # type: ignore[misc]  # instance override of the class default
         self.data = data or {}
+        self.msgid = msgid
+        self.params = params or {}
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": self.code, "message": self.message}
+    @classmethod
+    def t(cls: type[_E], msgid: str, /, *, code: str | None = None, data: dict[str, Any] | None = None,
+          **params: Any) -> _E:
+        """The error whose sentence is catalogue text ``msgid`` with ``params`` (English as ``message``)."""
+        from cvd_reporter.core.i18n import say  # noqa: PLC0415 - gettext only when an error is made
+
+        return cls(say("en", msgid, **params), code=code, data=data, msgid=msgid, params=params)
+
+    def say(self, lang: str | None) -> str:
+        """The sentence in ``lang`` (``nl`` or ``en``); a plain-sentence error says its sentence."""
+        if self.msgid is None or lang in (None, "en"):
+            return self.message
+        from cvd_reporter.core.i18n import say  # noqa: PLC0415 - see t()
+
+        return say(lang, self.msgid, **self.params)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.say(lang)}
         if self.data:
             out["data"] = self.data
         return out

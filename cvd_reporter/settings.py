@@ -259,7 +259,7 @@ def _load_toml(path: Path) -> dict[str, object]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"The config file {path} is not valid TOML ({e}); fix or remove it.") from None
+        raise ConfigError.t("config.bad_toml", path=str(path), detail=str(e)) from None
     except OSError as e:
         raise ConfigError(f"Cannot read the config file {path}: {e.strerror}.") from None
 

@@ -223,8 +223,7 @@ def import_key(*, ctx: Any, path: Path, report_id: str, lang: str, yes: bool,
         if record is None:
             from cvd_reporter.errors import StoreError  # noqa: PLC0415 - only on this path
 
-            raise StoreError(f"There is no report {report_id} in the record; `cvd-reporter status --all` lists them.",
-                             code="unknown_report")
+            raise StoreError.t("record.unknown_report", code="unknown_report", id=report_id)
         entry = record.get(report_id)
     found = keys_from_file(data, str(path), now=ctx.clock(), address=None)  # KeyProblem (6) when unusable
     chosen = found.require()

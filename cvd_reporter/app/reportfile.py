@@ -154,8 +154,8 @@ def _parse(text: str, path: Path) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as e:
-            raise InputFileError(f"{path} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}.",
-                                 data={"line": e.lineno, "column": e.colno}) from None
+            raise InputFileError.t("file.bad_json", data={"line": e.lineno, "column": e.colno}, path=str(path),
+                                   detail=e.msg, line=e.lineno, column=e.colno) from None
     try:
         return yaml.load(text, Loader=_yaml_loader())
     except yaml.YAMLError as e:

@@ -38,7 +38,7 @@ from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.app.stream_api import build_api_body
 from cvd_reporter.app.stream_message import build_mail, discard, read_attachments
-from cvd_reporter.core import mime
+from cvd_reporter.core import mime, report_language
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import say, translator
@@ -121,6 +121,7 @@ class Plan:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
     outer_subject: str = ""  # the Subject anyone on the path sees (core/mime.outer_subject)
     profile: dict[str, Any] | None = None  # the organisation's profile with the source of each value
+    lang_reason: str = ""  # why the report is in ``lang`` (core/report_language.REASONS)
     cleartext: str | None = None  # what travels readable by anyone on the path (first contact, plaintext)
 
     def summary(self, ui_lang: str = "en") -> str:
@@ -145,8 +146,9 @@ class Plan:
         else:
             lines.append(row(t("submit.key_label"), t("first_contact.key_row") if self.kind == "first_contact"
                              else t("submit.no_key")))
-        language, outside = t("submit.language"), t("submit.outside")
-        lines.append(row(t("submit.policy"), f"{self.policy_id}, {language} {self.lang}"))
+        outside = t("submit.outside")
+        lines.append(row(t("submit.policy"), self.policy_id))
+        lines.append(row(t("submit.language"), self.language_line(ui_lang)))
         if self.outer_subject and self.outer_subject != self.report_id:
             lines.append(row(t("submit.subject"), self.outer_subject))
         for a in self.attachments:
@@ -158,10 +160,18 @@ class Plan:
             lines += [t("first_contact.in_the_clear"), *("    " + x for x in self.cleartext.splitlines())]
         return "\n".join(lines)
 
+    def language_line(self, ui_lang: str) -> str:
+        """"Dutch (nl), the organisation's security.txt asks for it; these questions: English"."""
+        t = translator(ui_lang)
+        why = t(report_language.REASONS[self.lang_reason]) if self.lang_reason else ""
+        return t("report_lang.line", report=t(f"report_lang.name.{self.lang}"), why=why,
+                 ui=t(f"report_lang.name.{ui_lang}")) if why else t(f"report_lang.name.{self.lang}")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "report_id": self.report_id, "channel": self.channel, "recipient": self.recipient,
-            "language": self.lang, "policy": self.policy_id, "organisation": self.organisation,
+            "language": self.lang, "language_reason": self.lang_reason or None,
+            "policy": self.policy_id, "organisation": self.organisation,
             "message_id": self.message_id, "encrypted": self.encrypted, "key": self.key,
             "contact_source": self.contact_source, "contact_conflict": self.contact_conflict, "scope": self.scope,
             "discovery": self.discovery,
@@ -193,8 +203,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     path = checked.loaded.path
     errors = [f for f in checked.findings if f.severity == "error"]
     if errors:
-        raise ValidationError(f"The report has {len(errors)} error(s); run `cvd-reporter validate {path}` "
-                              "and fix them first.", data={"findings": [f.to_dict() for f in checked.findings]})
+        raise ValidationError.t("submit.report_errors", data={"findings": [f.to_dict() for f in checked.findings]},
+                                n=len(errors), path=str(path))
     report, policy = checked.loaded.report, checked.policy
     rid = report_id_for(report.to_dict(), report.id)
     title = report.vulnerability.title or rid
@@ -221,7 +231,9 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         item = policy.profile.revealing_subject
         warnings.append(say(lang, "finding.required_subject_reveals", subject=item.value, source=item.source,
                             sent=policy.profile.subject_as_sent or "-"))
-    report_lang = report.language or next((x for x in route.preferred_languages if x in ("nl", "en")), None) or lang
+    report_lang, lang_reason = report_language.choose(
+        asked=options.lang, in_file=report.language, preferred=route.preferred_languages, host=route.host,
+        policy_id=policy.id, ui_lang=lang)
 
     progress(say(lang, "submit.key"))
     by_mail = channel in ("email", "outbox")
@@ -275,7 +287,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
                         "than 25 MB. Consider sharing large evidence on request instead.")
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
-        policy_id=policy.id, organisation=report.organisation.name or route.host,
+        lang_reason=lang_reason, policy_id=policy.id, organisation=report.organisation.name or route.host,
         message=message if written is None else b"", written=written, message_size=size,
         message_id=message_id, plaintext_sha256=plain_sha, encrypted_sha256=enc_sha, encrypted=chosen is not None,
         key=key_info, contact_source=route.contact_source, scope=scope_results,

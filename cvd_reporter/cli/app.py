@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter import __version__
+from cvd_reporter.cli import localise
 from cvd_reporter.core.display import json_safe, printable
 from cvd_reporter.errors import (
     EXIT_INTERNAL,
@@ -78,16 +79,18 @@ class Result:
     """
 
     def __init__(self, data: dict[str, Any] | None = None, findings: list[Finding] | None = None,
-                 text: str = "", exit_code: int = EXIT_OK, errors: list[dict[str, Any]] | None = None) -> None:
+                 text: str = "", exit_code: int = EXIT_OK, errors: list[dict[str, Any]] | None = None,
+                 findings_in_text: bool = False) -> None:
         self.data = data if data is not None else {}
+        self.findings_in_text = findings_in_text  # the text already shows each finding in its own words
         self.findings = findings if findings is not None else []
         self.text = text
         self.exit_code = exit_code
         self.errors = errors if errors is not None else []
 
     @classmethod
-    def from_error(cls, error: CvdError, **kw: Any) -> Result:
-        return cls(exit_code=error.exit_code, errors=[error.to_dict()], **kw)
+    def from_error(cls, error: CvdError, lang: str | None = None, **kw: Any) -> Result:
+        return cls(exit_code=error.exit_code, errors=[error.to_dict(lang)], **kw)
 
 
 def envelope(command: str, result: Result) -> dict[str, Any]:
@@ -126,13 +129,12 @@ class AppContext:
         """Language of messages: --lang / CVD_LANG / config, else the locale (nl_* -> nl), else en."""
         if self.flags.get("lang"):
             return str(self.flags["lang"])
-        if self.settings.lang:
-            return self.settings.lang
-        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-            value = os.environ.get(var, "")
-            if value:
-                return "nl" if value.lower().startswith("nl") else "en"
-        return "en"
+        try:
+            if self.settings.lang:
+                return self.settings.lang
+        except CvdError:  # a bad config is the error being reported: say it in the run's language
+            return localise.current()
+        return localise.lang_from_locale()
 
     @property
     def settings(self) -> Settings:
@@ -165,7 +167,15 @@ class AppContext:
         click.echo(printable(message), err=True)
 
     def warn(self, message: str) -> None:
-        click.echo(click.style("warning: ", fg="yellow") + printable(message), err=True, color=self.terminal.colour)
+        click.echo(click.style(say(self.lang, "cli.warning") + " ", fg="yellow") + printable(message), err=True,
+                   color=self.terminal.colour)
+
+
+def say(lang: str | None, msgid: str, /, **params: Any) -> str:
+    """core.i18n.say, imported on first use: `--help` in English needs no catalogue (cli/localise.py)."""
+    from cvd_reporter.core.i18n import say as catalogue_say  # noqa: PLC0415 - see above
+
+    return catalogue_say(lang, msgid, **params)
 
 
 def _store_flag(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
@@ -188,7 +198,7 @@ def global_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      is_eager=True, callback=_store_flag("json_output"),
                      help="Print exactly one JSON document on stdout; messages go to stderr."),
         click.option("--lang", type=click.Choice(["nl", "en"]), expose_value=False,
-                     callback=_store_flag("lang"), help="Language of prompts and the report [env CVD_LANG]."),
+                     callback=_store_flag("lang"), help="Language of questions and output (nl or en) [env CVD_LANG]."),
         click.option("--config", "config_path", metavar="PATH", expose_value=False,
                      callback=_store_flag("config_path"), help="TOML config file [env CVD_CONFIG]."),
         click.option("--home", metavar="PATH", expose_value=False, callback=_store_flag("home"),
@@ -228,11 +238,12 @@ def emit(app: AppContext, command: str, result: Result) -> None:
         return
     if result.text:
         click.echo(printable(result.text.rstrip("\n")))
-    for finding in result.findings:
-        if not result.text or finding.code not in result.text:
-            click.echo(printable(finding.human()))
+    for finding in [] if result.findings_in_text else result.findings:
+        if not result.text or (finding.code not in result.text and finding.message not in result.text):
+            click.echo(printable(finding.human(app.lang)))
     for err in result.errors:
-        click.echo(click.style("error: ", fg="red") + printable(err["message"]), err=True, color=app.terminal.colour)
+        click.echo(click.style(say(app.lang, "cli.error") + " ", fg="red") + printable(err["message"]), err=True,
+                   color=app.terminal.colour)
 
 
 def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
@@ -249,11 +260,9 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
                 import traceback  # noqa: PLC0415 - ~11-17 ms, only for --debug and internal errors; --help stays lean
 
                 traceback.print_exc()
-            result = Result.from_error(e, data=e.data)
+            result = Result.from_error(e, app.lang, data=e.data)
         except KeyboardInterrupt:
-            result = Result.from_error(Interrupted(
-                "Interrupted; nothing was sent after that point (a message already in the outbox stays there: "
-                "`cvd-reporter outbox list`)."))
+            result = Result.from_error(Interrupted.t("cli.interrupted"), app.lang)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -265,7 +274,7 @@ def cvd_command(f: Callable[..., Result]) -> Callable[..., None]:
                 traceback.print_exc()
             result = Result(exit_code=EXIT_INTERNAL, errors=[{
                 "code": "internal_error",
-                "message": f"Internal error ({type(e).__name__}); run again with --debug and report the traceback.",
+                "message": say(app.lang, "cli.internal_error", kind=type(e).__name__),
             }])
         emit(app, _command_name(ctx), result)
         ctx.exit(result.exit_code)
@@ -284,6 +293,12 @@ class LazyGroup(click.Group):
         module = self.lazy[name][0].split(":")[0]
         return os.path.isfile(os.path.join(os.path.dirname(__file__), module.rsplit(".", 1)[1] + ".py"))
 
+    def main(self, args: Any = None, *a: Any, **kw: Any) -> Any:
+        """Decide the language of the run before click parses anything (see cli/localise.py)."""
+        args = list(sys.argv[1:] if args is None else args)
+        localise.localise(self, "", localise.begin(args))
+        return super().main(args, *a, **kw)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = set(super().list_commands(ctx))
         names.update(n for n in self.lazy if self._available(n))
@@ -296,14 +311,27 @@ class LazyGroup(click.Group):
             command = getattr(importlib.import_module(module), attr, None)
             if command is not None:
                 command.short_help = summary
+                localise.localise(command, cmd_name)
             return command
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        """click's resolution, with "did you mean" for a mistyped command (`cvd-reporter stauts`)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib  # noqa: PLC0415 - only for a mistyped command
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            if close:
+                ctx.fail(say(localise.current(), "cli.no_such_command", name=name, suggestion=close[0]))
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The listing from the summaries alone: no command module is imported for --help."""
-        rows = [(name, self.lazy[name][1]) for name in self.list_commands(ctx) if name in self.lazy]
+        rows = [(name, localise.summary(name, self.lazy[name][1])) for name in self.list_commands(ctx)
+                if name in self.lazy]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(localise.click_gettext("Commands")):
                 formatter.write_dl(rows)
 
 
@@ -352,5 +380,5 @@ def main(argv: list[str] | None = None) -> None:
         e.show()
         sys.exit(e.exit_code)
     except (click.Abort, KeyboardInterrupt):
-        click.echo("Interrupted.", err=True)
+        click.echo(say(localise.current(), "cli.interrupted_short"), err=True)
         sys.exit(EXIT_INTERRUPTED)

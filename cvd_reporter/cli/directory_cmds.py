@@ -13,6 +13,7 @@ from cvd_reporter.app.directory import import_file, imported_path, load_all, loa
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.directory import domain_notes, find
 from cvd_reporter.core.display import printable
+from cvd_reporter.core.i18n import say
 from cvd_reporter.errors import EXIT_DISCOVERY
 
 if TYPE_CHECKING:
@@ -72,9 +73,7 @@ def show(app: AppContext, words: tuple[str, ...]) -> Result:
     if not hits:
         return Result(exit_code=EXIT_DISCOVERY, data={"query": name, "organisations": []}, errors=[{
             "code": "not_in_directory",
-            "message": f"No organisation matching {printable(name)!r} is in the directory. Next: "
-                       "`cvd-reporter discover HOST` for its security.txt, `cvd-reporter policy read URL` for its "
-                       "CVD page, or `cvd-reporter directory import FILE` to add a list."}])
+            "message": say(app.lang, "directory.not_found", name=repr(printable(name)))}])
     today = app.context.clock().astimezone().date()
     lines, data = [], []
     for e in hits:

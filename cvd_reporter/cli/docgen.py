@@ -17,6 +17,7 @@ import sys
 
 import click
 
+from cvd_reporter.cli import localise
 from cvd_reporter.cli.app import cli
 
 WIDTH = 100
@@ -117,6 +118,8 @@ def _walk(group: click.Group, ctx: click.Context, level: int, skip: set[str]) ->
 
 
 def render() -> str:
+    localise.use("en")  # the reference is English, whatever language an earlier run in this process spoke
+    localise.localise(cli, "")
     """The whole reference as Markdown text."""
     root = _context(cli, PROG, None)
     skip = _global_names()

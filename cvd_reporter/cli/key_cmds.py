@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.i18n import N_, say, translator
 from cvd_reporter.core.pgp.certificates import load_certificates
 from cvd_reporter.core.pgp.keys import inspect
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
@@ -36,41 +37,47 @@ def _group4(fpr: str | None) -> str:
     return " ".join(fpr[i:i + 4] for i in range(0, len(fpr), 4)) if fpr else "-"
 
 
-def _verdict_lines(verdict: Any, indent: str = "  ") -> list[str]:
+def _verdict_lines(verdict: Any, indent: str = "  ", lang: str = "en") -> list[str]:
+    t = translator(lang)
     v = verdict.to_dict()
-    enc = (f"{v['encryption_algorithm']} ({v['encryption_bits']} bits), subkey {_group4(v['encryption_subkey'])}"
-           if v["encryption_subkey"] else "none")
+    enc = (t("key.enc_subkey", algorithm=v["encryption_algorithm"], bits=v["encryption_bits"],
+             subkey=_group4(v["encryption_subkey"])) if v["encryption_subkey"] else t("key.none"))
+    label = {k: t(k) for k in (N_("key.l.fingerprint"), N_("key.l.algorithm"), N_("key.l.encrypt_to"),
+                               N_("key.l.created"), N_("key.l.user_id"), N_("key.l.verdict"), N_("key.l.warning"))}
+    never = t("key.never")
+    expires = t("key.expires", day=(v["expires"] or never)[:10])
+    bits = t("key.bits", bits=v["bits"])
     lines = [
-        f"{indent}fingerprint  {_group4(v['fingerprint'])}",
-        f"{indent}algorithm    {v['algorithm']} ({v['bits']} bits)",
-        f"{indent}encrypt to   {enc}",
-        f"{indent}created      {(v['created'] or '-')[:10]}   expires {(v['expires'] or 'never')[:10]}",
+        f"{indent}{label['key.l.fingerprint']:<13}{_group4(v['fingerprint'])}",
+        f"{indent}{label['key.l.algorithm']:<13}{v['algorithm']} ({bits})",
+        f"{indent}{label['key.l.encrypt_to']:<13}{enc}",
+        f"{indent}{label['key.l.created']:<13}{(v['created'] or '-')[:10]}   {expires}",
     ]
-    lines += [f"{indent}user ID      {u}" for u in v["uids"]] or [f"{indent}user ID      (none)"]
-    if v["usable"]:
-        lines.append(f"{indent}verdict      usable")
-    else:
-        lines.append(f"{indent}verdict      NOT usable: {' '.join(v['reasons'])}")
-    lines += [f"{indent}warning      {w}" for w in v["warnings"] + v["notes"]]
+    lines += ([f"{indent}{label['key.l.user_id']:<13}{u}" for u in v["uids"]]
+              or [f"{indent}{label['key.l.user_id']:<13}" + t("key.no_uid")])
+    verdict_text = t("key.usable") if v["usable"] else t("key.not_usable", reasons=" ".join(v["reasons"]))
+    lines.append(f"{indent}{label['key.l.verdict']:<13}{verdict_text}")
+    lines += [f"{indent}{label['key.l.warning']:<13}{w}" for w in v["warnings"] + v["notes"]]
     return lines
 
 
-def _discovery_text(found: Any) -> str:
+def _discovery_text(found: Any, lang: str = "en") -> str:
     from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415 - kept lazy, see above
 
+    t = translator(lang)
     lines: list[str] = []
     for n, cand in enumerate(found.candidates, 1):
-        dnssec = "" if cand.dnssec is None else f"  (DNSSEC {'validated' if cand.dnssec else 'NOT validated'})"
-        lines.append(f"key {n} from {SOURCE_LABELS.get(cand.source, cand.source)}: {cand.url}{dnssec}")
-        lines += _verdict_lines(cand.verdict)
+        dnssec = "" if cand.dnssec is None else "  " + t(N_("key.dnssec_ok") if cand.dnssec else N_("key.dnssec_not"))
+        lines.append(t("key.from", n=n, source=SOURCE_LABELS.get(cand.source, cand.source), url=cand.url) + dnssec)
+        lines += _verdict_lines(cand.verdict, lang=lang)
     for failure in found.failures:
         lines.append(f"- {SOURCE_LABELS.get(failure.source, failure.source)}: {failure.message}")
-    lines += [f"conflict: {c}" for c in found.conflicts]
-    lines += [f"warning: {w}" for w in found.warnings]
+    lines += [t("key.conflict", conflict=c) for c in found.conflicts]
+    lines += [t("key.warning", warning=w) for w in found.warnings]
     if found.chosen is not None:
         agreeing = sorted({SOURCE_LABELS.get(s, s) for s in found.agreeing_sources})
-        lines.append(f"chosen: {_group4(found.chosen.fingerprint)} (confidence {found.confidence}; "
-                     f"from {', '.join(agreeing)})")
+        lines.append(t("key.chosen", fpr=_group4(found.chosen.fingerprint), confidence=found.confidence,
+                       sources=", ".join(agreeing)))
     return "\n".join(lines)
 
 
@@ -109,7 +116,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
     uris, contacts = _sources_for(app, target, fetcher, now)
     found = collect_keys(encryption_uris=uris, contacts=contacts, fetcher=fetcher,
                          resolver=network.resolver(), keyserver=settings.keyserver, now=now)
-    text = _discovery_text(found)
+    text = _discovery_text(found, app.lang)
     data = found.to_dict()
     try:
         chosen = found.require()
@@ -158,15 +165,16 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
                                      f"`cvd-reporter key fetch {pin.contact}` again.", code="key_not_stored")
             entries += [(cert, pin.contact) for cert in load_certificates(raw)]
         if not entries:
-            raise DiscoveryError(f"No pinned key matches {what}; run `cvd-reporter key fetch` first.",
-                                 code="not_pinned")
+            raise DiscoveryError.t("key.not_pinned", code="not_pinned", what=what)
     verdicts = [inspect(cert, now=now, address=addr) for cert, addr in entries]
-    text = "\n".join("\n".join([f"key {n}", *_verdict_lines(v)]) for n, v in enumerate(verdicts, 1))
+    t = translator(app.lang)
+    text = "\n".join("\n".join([t("key.n", n=n), *_verdict_lines(v, lang=app.lang)])
+                     for n, v in enumerate(verdicts, 1))
     usable = all(v.usable for v in verdicts)
     return Result(data={"keys": [v.to_dict() for v in verdicts]}, text=text, exit_code=0 if usable else 6,
                   errors=[] if usable else [{"code": next(v.code for v in verdicts if not v.usable),
-                                             "message": "The key is not usable: " + next(
-                                                 v.reasons[0] for v in verdicts if not v.usable)}])
+                                             "message": say(app.lang, "key.unusable", reason=next(
+                                                 v.reasons[0] for v in verdicts if not v.usable))}])
 
 
 @key.command(name="list")
@@ -175,8 +183,9 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
 def list_(app: AppContext) -> Result:
     """List the pinned keys: contact, fingerprint, first and last seen."""
     pins = PinStore(app.settings.home).list()
-    text = "\n".join(f"{p.contact}  {_group4(p.fingerprint)}  first {p.first_seen[:10]}  last {p.last_seen[:10]}"
-                     for p in pins) or "No keys are pinned."
+    t = translator(app.lang)
+    text = "\n".join(t("key.pin", contact=p.contact, fpr=_group4(p.fingerprint), first=p.first_seen[:10],
+                       last=p.last_seen[:10]) for p in pins) or t("key.none_pinned")
     return Result(data={"pins": [p.to_dict() for p in pins]}, text=text)
 
 
@@ -187,8 +196,8 @@ def list_(app: AppContext) -> Result:
 def forget(app: AppContext, what: str) -> Result:
     """Remove the pin of a contact, or every pin of a key, so the next fetch pins afresh."""
     gone = PinStore(app.settings.home).forget(what)
-    text = ("\n".join(f"forgot: {p.contact} -> {_group4(p.fingerprint)}" for p in gone)
-            or f"Nothing was pinned for {what}.")
+    text = ("\n".join(say(app.lang, "key.forgot", contact=p.contact, fpr=_group4(p.fingerprint)) for p in gone)
+            or say(app.lang, "key.nothing_pinned", what=what))
     return Result(data={"removed": [p.to_dict() for p in gone]}, text=text)
 
 

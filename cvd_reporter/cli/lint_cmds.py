@@ -51,14 +51,14 @@ def lint(app: AppContext, files: tuple[str, ...], redact_to: str | None, own_ema
     for path, text, target in zip(paths, texts, targets, strict=True):
         hits = scan_text(text, own_emails=emails, own_phones=phones, path=str(path))
         findings += [h.to_finding(lang) for h in hits]
-        lines += [f"{path}:{h.line}:{h.column}: {h.info.label(lang)} "
-                  f"({h.preview}) [lint_{h.code}]" for h in hits]
+        lines += [f"{path}:{h.line}:{h.column}: {h.info.label(lang)} ({h.preview})" for h in hits]
         if target is not None:
             write_private(target, redact(text, hits), user_path=True)
         per_file.append({"path": str(path), "hits": len(hits), "redacted_to": str(target) if target else None})
     lines.append(summary(len(findings), per_file, lang, redacted=redact_to is not None))
     return Result(data={"files": per_file, "hits": len(findings), "strict": strict}, findings=findings,
-                  text="\n".join(lines), exit_code=EXIT_VALIDATION if strict and findings else EXIT_OK)
+                  text="\n".join(lines), findings_in_text=True,
+                  exit_code=EXIT_VALIDATION if strict and findings else EXIT_OK)
 
 
 def redact_targets(paths: list[Path], redact_to: str | None) -> list[Path | None]:

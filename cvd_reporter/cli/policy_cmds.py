@@ -13,6 +13,7 @@ import click
 from cvd_reporter.app.userfiles import UnsafeFile, read_user_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import printable
+from cvd_reporter.core.i18n import N_, say, translator
 from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.errors import EXIT_DISCOVERY, EXIT_OK, InputFileError, UsageError
 from cvd_reporter.net.policypage import fetch_policy_page
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
     from cvd_reporter.core.policypage import PolicyReading
 
 FILE_MAX_BYTES = 5 * 1024 * 1024
-NEXT_STEP = ("No reporting address, form or phone number was found on this page. Next: open the page in a browser "
-             "and look for a form or button, run `cvd-reporter discover HOST` for the organisation's security.txt, "
-             "or look the organisation up with `cvd-reporter directory show NAME`.")
-_UNITS = {"working_days": "working day", "days": "day", "hours": "hour", "office_hours": "office hour"}
 
 
 @click.group(name="policy")
@@ -73,7 +70,7 @@ def read(app: AppContext, source: str, allow_private: bool, save: bool, for_org:
         reading = read_policy(_read_file(source))
         origin = {"source": "file", "path": source}
     data = {**origin, "policy": reading.to_dict()}
-    text = describe(reading, source)
+    text = describe(reading, source, app.lang)
     if save:
         saved = _save(app, reading.to_dict(), for_org or str(origin.get("final_url") or source), replace=replace)
         data["saved"] = str(saved)
@@ -81,7 +78,7 @@ def read(app: AppContext, source: str, allow_private: bool, save: bool, for_org:
                 "`cvd-reporter policy profile` shows what is used and where each value came from."
     if not reading.contacts:
         return Result(data=data, text=text, exit_code=EXIT_DISCOVERY,
-                      errors=[{"code": "no_contact", "message": NEXT_STEP}])
+                      errors=[{"code": "no_contact", "message": say(app.lang, "policy.no_contact")}])
     return Result(data=data, text=text, exit_code=EXIT_OK)
 
 
@@ -109,39 +106,59 @@ def _quote(evidence: str) -> str:
     return f'  "{printable(evidence)}"' if evidence else ""
 
 
-def describe(r: PolicyReading, source: str) -> str:
-    lines = [f"Policy page: {printable(source)} (language: {r.language.value})", ""]
-    channel = {"email": "e-mail", "form_only": "a web form or platform only", "email_and_form": "e-mail or a form",
-               "phone_only": "phone only", "none": "no contact found"}[r.channel]
-    lines.append(f"Where to report: {channel}")
+# The words of a reading's codes (core/policypage): ids here so that extraction and the catalogue test see them.
+_CHANNELS = {"email": N_("policy.channel.email"), "form_only": N_("policy.channel.form_only"),
+             "email_and_form": N_("policy.channel.email_and_form"), "phone_only": N_("policy.channel.phone_only"),
+             "none": N_("policy.channel.none")}
+_KINDS = {"email": N_("policy.kind.email"), "form": N_("policy.kind.form"), "phone": N_("policy.kind.phone")}
+_UNITS = {"working_days": (N_("policy.unit.working_days"), N_("policy.units.working_days")),
+          "days": (N_("policy.unit.days"), N_("policy.units.days")),
+          "hours": (N_("policy.unit.hours"), N_("policy.units.hours")),
+          "office_hours": (N_("policy.unit.office_hours"), N_("policy.units.office_hours"))}
+_VALUES = {"unknown": N_("policy.value.unknown"), "not_mentioned": N_("policy.value.not_mentioned"),
+           "required": N_("policy.value.required"), "preferred": N_("policy.value.preferred"),
+           "allowed": N_("policy.value.allowed"), "not_allowed": N_("policy.value.not_allowed"),
+           "by_agreement": N_("policy.value.by_agreement"), "not_before_fixed": N_("policy.value.not_before_fixed"),
+           "with_permission": N_("policy.value.with_permission"), "mentioned": N_("policy.value.mentioned")}
+
+
+def describe(r: PolicyReading, source: str, lang: str = "en") -> str:
+    t = translator(lang)
+
+    def word(value: object) -> str:  # a value the reading names with a code (unknown, not_mentioned, ...)
+        text = str(value)
+        return t(_VALUES[text]) if text in _VALUES else text
+
+    lines = [t("policy.page", source=printable(source), language=word(r.language.value)), ""]
+    lines.append(t("policy.where", channel=t(_CHANNELS[r.channel])))
     for c in r.contacts:
-        shown = c.value or f"({c.name}; address not in the text)"
-        label = c.name if c.kind == "platform" else {"email": "e-mail", "form": "form", "phone": "phone"}[c.kind]
+        shown = c.value or t("policy.no_address", name=c.name)
+        label = c.name if c.kind == "platform" else t(_KINDS[c.kind])
         note = f" [{c.note}]" if c.note else ""
         lines.append(f"  {label:<12} {printable(shown)}{note}")
         lines.append(f"  {'':<12}{_quote(c.evidence)}")
     lines.append("")
     if r.response.known:
         amount, unit = r.response.value["amount"], r.response.value["unit"]
-        plural = "s" if amount != 1 else ""
-        lines.append(f"Response:     within {amount} {_UNITS[unit]}{plural}{_quote(r.response.evidence)}")
+        lines.append(t("policy.response", amount=amount, unit=t(_UNITS[unit][amount != 1]))
+                     + _quote(r.response.evidence))
     else:
-        lines.append("Response:     unknown (the page promises no time)")
-    where = " (in the report)" if r.subject.extra.get("where") == "report" else ""
-    lines.append(f"Subject:      {printable(str(r.subject.value))}{where}{_quote(r.subject.evidence)}")
+        lines.append(t("policy.response_unknown"))
+    where = t("policy.in_report") if r.subject.extra.get("where") == "report" else ""
+    lines.append(t("policy.subject", subject=printable(word(r.subject.value))) + where + _quote(r.subject.evidence))
     methods = r.encryption.extra.get("methods")
-    lines.append(f"Encryption:   {r.encryption.value}{' (' + ', '.join(methods) + ')' if methods else ''}"
-                 f"{_quote(r.encryption.evidence)}")
+    lines.append(t("policy.encryption", value=word(r.encryption.value))
+                 + (" (" + ", ".join(methods) + ")" if methods else "") + _quote(r.encryption.evidence))
     if r.key.known:
         detail = ", ".join(f"{k} {v}" for k, v in r.key.extra.items() if k != "security_txt")
-        lines.append(f"Key:          {printable(detail) or 'mentioned'}{_quote(r.key.evidence)}")
-    shares = ", ".join(f.value + ("" if f.extra.get("always") else " (sometimes)") for f in r.shares_with)
-    lines.append(f"Shares with:  {shares or 'unknown'}")
-    lines.append(f"Anonymous:    {r.anonymous.value}; pseudonym: {r.pseudonym.value}")
-    lines.append(f"Forbidden:    {', '.join(f.value for f in r.forbidden) or 'none listed'}")
-    lines.append(f"Publication:  {r.publication.value}{_quote(r.publication.evidence)}")
+        lines.append(t("policy.key", detail=printable(detail) or t("policy.mentioned")) + _quote(r.key.evidence))
+    shares = ", ".join(f.value + ("" if f.extra.get("always") else t("policy.sometimes")) for f in r.shares_with)
+    lines.append(t("policy.shares", shares=shares or word("unknown")))
+    lines.append(t("policy.anonymous", anonymous=word(r.anonymous.value), pseudonym=word(r.pseudonym.value)))
+    lines.append(t("policy.forbidden", forbidden=", ".join(f.value for f in r.forbidden) or t("policy.none_listed")))
+    lines.append(t("policy.publication", value=word(r.publication.value)) + _quote(r.publication.evidence))
     for note in r.notes:
-        lines.append(f"Note: {note}")
+        lines.append(t("policy.note", note=note))
     return "\n".join(lines)
 
 

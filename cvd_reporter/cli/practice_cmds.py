@@ -31,8 +31,7 @@ def practice(app: AppContext, auto: bool, keep: str | None) -> Result:
 
     lang = app.lang
     if not auto and not app.terminal.interactive:
-        raise InputNeeded("The practice wizard needs a terminal; use `cvd-reporter practice --auto` to send "
-                          "a sample report without questions.")
+        raise InputNeeded.t("practice.needs_terminal")
     echo = app.info
     with practice_world(folder=Path(keep).expanduser() if keep else None, timeout=app.settings.timeout) as world:
         echo(world.describe(lang))

@@ -18,9 +18,10 @@ from cvd_reporter import __version__
 from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
-from cvd_reporter.core.states import answer_due, needs_purge, next_due
+from cvd_reporter.core.i18n import N_, translator
+from cvd_reporter.core.states import answer_due, needs_purge, next_due, normalise_state
 from cvd_reporter.core.workdays import local_date
-from cvd_reporter.errors import InputNeeded, ValidationError
+from cvd_reporter.errors import CvdError, InputNeeded, ValidationError
 from cvd_reporter.store.record import Record
 
 if TYPE_CHECKING:
@@ -47,8 +48,7 @@ def _parse_date(text: str | None, option: str = "--date") -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError(f"{option} {text!r} is not a date; write it as YYYY-MM-DD, like 2026-11-20.",
-                              code="bad_date") from None
+        raise ValidationError.t("record.bad_date", code="bad_date", option=option, text=text) from None
 
 
 def _today(calendar: str, now: datetime) -> date:
@@ -59,17 +59,44 @@ def _was_fixed(report: ReportRecord) -> bool:
     return any(e.state == "fixed" for e in report.events)
 
 
-def _due_text(due: Any) -> str:
+def _due_text(due: Any, lang: str = "en") -> str:
+    t = translator(lang)
     if due is None:
-        return "nothing due"
-    text = due.what
+        return t("record.nothing_due")
+    text = due.say(lang)
     if due.due:
-        text += f", due {due.due.isoformat()}"
+        text += t("record.due_on", due=due.due.isoformat())
         if due.due_lenient and due.due_lenient != due.due:
-            text += f" (lenient reading {due.due_lenient.isoformat()})"
+            text += t("record.due_lenient", lenient=due.due_lenient.isoformat())
     if due.overdue:
-        text += " - OVERDUE"
+        text += t("record.overdue")
     return text
+
+
+def _state_word(state: str, lang: str) -> str:
+    """A state as a person reads it: the Dutch word with the command's name beside it."""
+    name = state.replace("_", "-")
+    return name if lang == "en" else f"{translator(lang)(f'state.name.{state}')} ({name})"
+
+
+def _org_names(app: AppContext, reports: list[ReportRecord]) -> dict[str, str]:
+    """The organisation's name where the record keeps only its host and the directory knows the name."""
+    hosts = {r.organisation for r in reports if r.organisation and "." in r.organisation and " " not in r.organisation}
+    if not hosts:
+        return {}
+    from cvd_reporter.app.directory import load_all  # noqa: PLC0415 - the bundled list, only when needed
+    from cvd_reporter.core.directory import find  # noqa: PLC0415 - see above
+
+    try:
+        entries, _ = load_all(app.settings.home)
+    except CvdError:
+        return {}
+    names = {}
+    for host in hosts:
+        hits = find(entries, host)
+        if len(hits) == 1:
+            names[host] = hits[0].name
+    return names
 
 
 # ---------------------------------------------------------------------------- status
@@ -87,10 +114,11 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
     now = _now(app)
     with _open(app) as record:
         if report_id:
-            return _status_one(record.get(report_id), now)
+            one = record.get(report_id)
+            return _status_one(one, now, app.lang, _org_names(app, [one]) if not app.json else {})
         reports = record.list(open_only=not show_all)
         channels = record.last_attempts()
-    return _status_list(reports, now, channels)
+    return _status_list(reports, now, channels, app.lang, _org_names(app, reports) if not app.json else {})
 
 
 def _via(attempt: Any) -> str:
@@ -98,34 +126,45 @@ def _via(attempt: Any) -> str:
     return f"{attempt.channel} {attempt.at.date().isoformat()}" if attempt is not None else "-"
 
 
-def _attempt_line(d: Any) -> str:
+def _attempt_line(d: Any, lang: str = "en") -> str:
     """One attempt at contact for the status timeline, worded for its channel."""
-    ok = "ok" if d.ok else "FAILED"
-    ref = f"; reference {d.reference}" if d.reference else ""
+    t = translator(lang)
+    ok = t("record.ok") if d.ok else t("record.failed")
+    ref = t("record.reference", reference=d.reference) if d.reference else ""
+    none_given, name_not_given = t("record.none_given"), t("record.name_not_given")
     if d.channel == "form":
-        return (f"  {d.at.isoformat()}  {d.kind} through the web form {d.recipient or '-'}: {ok}; TLS only, "
-                f"not end-to-end encrypted; reference {d.reference or 'none given'}")
+        return "  " + t("record.attempt.form", at=d.at.isoformat(), kind=d.kind, recipient=d.recipient or "-", ok=ok,
+                        reference=d.reference or none_given)
     if d.channel == "phone":
-        return f"  {d.at.isoformat()}  call to {d.recipient or '-'}: {d.server_answer or 'name not given'}{ref}"
-    return (f"  {d.at.isoformat()}  {d.kind} by {d.channel} to {d.recipient or '-'}: {ok}; "
-            f"{'key ' + (d.key_fingerprint or 'none') if d.encrypted else 'NOT ENCRYPTED'}; "
-            f"id {d.message_id or '-'}{ref}; server: {d.server_answer or '-'}")
+        return "  " + t("record.attempt.phone", at=d.at.isoformat(), recipient=d.recipient or "-",
+                        name=d.server_answer or name_not_given) + ref
+    if d.encrypted:
+        key = t("record.key", fpr=d.key_fingerprint or "-")
+    else:  # a first contact is unencrypted by design: it carries no word of the report
+        key = t("record.first_contact_clear") if d.kind == "first_contact" else t("record.not_encrypted")
+    return "  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=d.channel,
+                    recipient=d.recipient or "-", ok=ok, key=key, message_id=(d.message_id or "-") + ref,
+                    answer=d.server_answer or "-")
 
 
-def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str, Any] | None = None) -> Result:
+def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str, Any] | None = None,
+                 lang: str = "en", names: dict[str, str] | None = None) -> Result:
     channels = channels or {}
+    t, names = translator(lang), names or {}
     today = {cal: _today(cal, now) for cal in {r.calendar for r in reports}}
     rows = [(r, next_due(r, today[r.calendar])) for r in reports]
     rows.sort(key=lambda rd: (not (rd[1] and rd[1].overdue), rd[1].due if rd[1] and rd[1].due else date.max))
     if not rows:
-        return Result(data={"reports": [], "count": 0, "overdue": 0}, text="No open reports in the record.")
-    lines = [f"{'ID':<20} {'STATE':<17} {'ORGANISATION':<24} {'LAST CONTACT':<17} NEXT"]  # 17: contact-requested
-    lines += [f"{r.id:<20} {r.state.replace('_', '-'):<17} {r.organisation[:24]:<24} {_via(channels.get(r.id)):<17} "
-              f"{_due_text(d)}" for r, d in rows]
+        return Result(data={"reports": [], "count": 0, "overdue": 0}, text=t("record.no_open"))
+    width = 17 if lang == "en" else 30  # 17: contact-requested
+    cols = (t("record.col.id"), t("record.col.state"), t("record.col.org"), t("record.col.last_contact"),
+            t("record.col.next"))
+    lines = [f"{cols[0]:<20} {cols[1]:<{width}} {cols[2]:<24} {cols[3]:<17} {cols[4]}"]
+    lines += [f"{r.id:<20} {_state_word(r.state, lang):<{width}} {names.get(r.organisation, r.organisation)[:24]:<24} "
+              f"{_via(channels.get(r.id)):<17} {_due_text(d, lang)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
     if purge:
-        lines.append(f"Fixed, evidence not deleted yet (the policy asks you to): {', '.join(purge)}; "
-                     f"run cvd-reporter purge ID.")
+        lines.append(t("record.purge_reminder_list", ids=", ".join(purge)))
     overdue = sum(1 for _, d in rows if d and d.overdue)
     data = {"count": len(rows), "overdue": overdue, "purge_reminders": purge,
             "reports": [{"id": r.id, "organisation": r.organisation, "state": r.state,
@@ -136,33 +175,42 @@ def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str,
     return Result(data=data, text="\n".join(lines))
 
 
-def _status_one(r: ReportRecord, now: datetime) -> Result:
+def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[str, str] | None = None) -> Result:
+    t = translator(lang)
     due = next_due(r, _today(r.calendar, now))
-    unit = "calendar days" if r.calendar == "calendar-days" else "working days"  # see docs/policy-profiles.md
-    days = f"{r.response_days} {unit}" if r.response_days is not None else "no promised answer time"
+    # a promise in days or hours counts calendar days (docs/policy-profiles.md)
+    unit = N_("record.calendar_days") if r.calendar == "calendar-days" else N_("record.working_days")
+    days = (t(unit, n=r.response_days) if r.response_days is not None
+            else t("record.no_answer_time"))
     title = read_report_facts(r.report_path).get("title")  # the record keeps no title: the file has it
-    lines = [f"Report {r.id}: {title or '(the report file is gone; the record keeps no title)'}",
-             f"  organisation : {r.organisation}", f"  target       : {r.target}",
-             f"  policy       : {r.policy} ({days}, calendar {r.calendar})",
-             f"  state        : {r.state.replace('_', '-')} since {r.state_at.date().isoformat()}",
-             f"  next         : {_due_text(due)}"]
-    if due and due.hint:
-        lines.append(f"                 {due.hint}")
-    lines.append("Timeline:")
+    org = (names or {}).get(r.organisation, r.organisation)
+    label = {k: t(k) for k in (N_("record.f.org"), N_("record.f.target"), N_("record.f.policy"),
+                               N_("record.f.state"), N_("record.f.next"))}
+    calendar = t("record.calendar", calendar=r.calendar)
+    since = t("record.since", day=r.state_at.date().isoformat())
+    lines = [t("record.heading", id=r.id, title=title or t("record.no_title")),
+             f"  {label['record.f.org']}: {org}", f"  {label['record.f.target']}: {r.target}",
+             f"  {label['record.f.policy']}: {r.policy} ({days}, {calendar})",
+             f"  {label['record.f.state']}: {_state_word(r.state, lang)} {since}",
+             f"  {label['record.f.next']}: {_due_text(due, lang)}"]
+    hint = due.say_hint(lang) if due else None
+    if hint:
+        lines.append(f"                 {hint}")
+    lines.append(t("record.timeline"))
     for e in r.events:
-        extra = f" (fix promised by {e.fix_date.isoformat()})" if e.fix_date else ""
-        lines.append(f"  {e.day.isoformat()}  {e.state.replace('_', '-'):<13}{extra} {e.note or ''}".rstrip())
+        extra = " " + t("record.fix_promised_by", day=e.fix_date.isoformat()) if e.fix_date else ""
+        lines.append(f"  {e.day.isoformat()}  {_state_word(e.state, lang):<13}{extra} {e.note or ''}".rstrip())
     due_on = answer_due(r)
     if due_on:
-        lines.insert(5, f"  answer due   : {due_on[0].isoformat()} (promised within {r.response_days} working days)")
+        lines.insert(5, "  " + t("record.answer_due", day=due_on[0].isoformat(), n=r.response_days))
     if r.deliveries:
-        lines.append("Attempts at contact (every channel):")
-    lines += [_attempt_line(d) for d in r.deliveries]
+        lines.append(t("record.attempts"))
+    lines += [_attempt_line(d, lang) for d in r.deliveries]
     for rc in r.receipts:
-        lines.append(f"Deleted on {rc.at.date().isoformat()}: "
-                     + ", ".join(f"{f['path']} ({f['result']})" for f in rc.files))
+        lines.append(t("record.deleted_on", day=rc.at.date().isoformat(),
+                       files=", ".join(f"{f['path']} ({f['result']})" for f in rc.files)))
     if needs_purge(r):
-        lines.append(f"Reminder: the report is fixed; delete the confidential data you kept: cvd-reporter purge {r.id}")
+        lines.append(t("record.purge_reminder", id=r.id))
     data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r),
                 attempts=[d.attempt().to_dict() for d in r.deliveries],
                 answer_due=due_on[0].isoformat() if due_on else None)
@@ -181,16 +229,19 @@ def _status_one(r: ReportRecord, now: datetime) -> Result:
 def mark(app: AppContext, report_id: str, state: str, date_text: str | None, note: str | None) -> Result:
     """Move a report to STATE: contact-requested, sent, acknowledged, assessed, fix-promised, fixed, published,
     data-deleted, closed, no-response or escalated. Changes that make no sense (fixed before sent) are refused."""
+    normalise_state(state)  # a mistyped state gets its "did you mean" before the report is looked up
     when = _parse_date(date_text)
     now = _now(app)
     with _open(app) as record:
         change = record.set_state(report_id, state, at=now, note=note, date=when)
         report = record.get(report_id)
     due = next_due(report, _today(report.calendar, now))
-    text = f"{report_id} is now {change.state.replace('_', '-')} ({change.day.isoformat()})."
+    t = translator(app.lang)
+    text = t("record.marked", id=report_id, state=_state_word(change.state, app.lang), day=change.day.isoformat())
     if change.fix_date:
-        text = f"{report_id} is now fix-promised: fixed by {change.fix_date.isoformat()}."
-    text += f"\nNext: {_due_text(due)}"
+        text = t("record.marked_fix", id=report_id, state=_state_word(change.state, app.lang),
+                 day=change.fix_date.isoformat())
+    text += "\n" + t("record.next", next=_due_text(due, app.lang))
     return Result(data={"id": report_id, "state": change.state, "day": change.day.isoformat(),
                         "fix_date": change.fix_date.isoformat() if change.fix_date else None,
                         "next": due.to_dict() if due else None}, text=text)

@@ -10,6 +10,7 @@ import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core import model
+from cvd_reporter.core.i18n import translator
 from cvd_reporter.errors import EXIT_OK, EXIT_VALIDATION
 
 if TYPE_CHECKING:
@@ -37,9 +38,10 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     policy, findings = checked.policy, checked.findings
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
-    summary = (f"{report}: {errors} error(s), {warnings} warning(s) against policy {policy.id}"
-               + (" — not ready to send." if errors else " — ready to send." if not warnings else "."))
-    lines = [f.human() for f in findings] + [summary]
+    t = translator(app.lang)
+    verdict = t("validate.not_ready") if errors else t("validate.ready") if not warnings else "."
+    summary = t("validate.summary", report=report, errors=errors, warnings=warnings, policy=policy.id) + verdict
+    lines = [f.human(app.lang) for f in findings] + [summary]
     return Result(
         data={"report": str(report), "policy": policy.id, "valid": errors == 0, "errors": errors,
               "warnings": warnings, "profile": policy.profile.to_dict() if policy.profile else None,

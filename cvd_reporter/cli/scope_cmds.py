@@ -22,6 +22,7 @@ from cvd_reporter.app.profiles import builtin_names, load_policy
 from cvd_reporter.app.scoping import load_policy_scope, make_checker, securitytxt_lookup
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import json_safe, printable
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.scope_file import PolicyScope
 from cvd_reporter.core.target import display_target
 from cvd_reporter.errors import (
@@ -64,15 +65,16 @@ def scope(app: AppContext, targets: tuple[str, ...], policy_path: str | None, st
 
     policy = _load_policy(app, policy_path)
     lookup = None if no_securitytxt else _securitytxt_lookup(app)
-    check = _records(policy, app.context.network.host_resolver(), lookup)
-    tally, collected, progress = _Tally(strict), [], _Progress(enabled=app.terminal.stderr)
+    check = _records(policy, app.context.network.host_resolver(), lookup, app.lang)
+    tally, collected, progress = _Tally(strict, app.lang), [], _Progress(enabled=app.terminal.stderr)
     for record in map_bounded(check, _read_targets(targets), workers=jobs):
         tally.add(record)
         if app.json:
             collected.append(record)
         else:
             progress.clear()
-            click.echo(json_safe(json.dumps(record, ensure_ascii=False)) if json_lines else printable(_human(record)))
+            click.echo(json_safe(json.dumps(record, ensure_ascii=False)) if json_lines
+                       else printable(_human(record, app.lang)))
         progress.show(tally)
     progress.clear()
     if not app.json:
@@ -133,8 +135,8 @@ def _load_policy(app: AppContext, given: str | None):  # -> PolicyScope | None
 
 
 # ------------------------------------------------------------------------------------ one target
-def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None
-             ) -> Callable[[Item], dict[str, Any]]:
+def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[Any], Any] | None,
+             lang: str = "en") -> Callable[[Item], dict[str, Any]]:
     """``Item -> output record``: scoping's checker, with a bad target as a record, not an exception."""
     check = make_checker(policy, resolve, securitytxt)
 
@@ -145,7 +147,7 @@ def _records(policy: Any, resolve: Callable[[str], Any], securitytxt: Callable[[
                 raise ValidationError(problem)
             verdict = check(text)
         except CvdError as e:  # one bad target is a result, never the end of the batch
-            return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict()}
+            return {**where, "target": display_target(text, 200), "verdict": None, "error": e.to_dict(lang)}
         return {**where, **verdict.to_dict()}
 
     return record
@@ -163,10 +165,10 @@ def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
 
 
 # ------------------------------------------------------------------------------------ output
-def _human(rec: dict[str, Any]) -> str:
+def _human(rec: dict[str, Any], lang: str = "en") -> str:
     if rec.get("error"):
-        return f"{'error':<13} {rec['target']}: {rec['error']['message']}"
-    head = f"{rec['verdict']:<13} {rec['target']}"
+        return f"{say(lang, 'scope.verdict.error'):<13} {rec['target']}: {rec['error']['message']}"
+    head = f"{say(lang, 'scope.verdict.' + rec['verdict']):<13} {rec['target']}"
     if rec["host"] != rec["target"]:
         head += f"  ({rec['host']})"
     lines = [head] + [f"    {reason}" for reason in rec["reasons"]]
@@ -179,8 +181,9 @@ def _human(rec: dict[str, Any]) -> str:
 
 
 class _Tally:
-    def __init__(self, strict: bool) -> None:
+    def __init__(self, strict: bool, lang: str = "en") -> None:
         self.strict = strict
+        self.lang = lang
         self.counts = {"in_scope": 0, "out_of_scope": 0, "unknown": 0, "errors": 0}
 
     def add(self, rec: dict[str, Any]) -> None:
@@ -203,17 +206,18 @@ class _Tally:
 
     def text(self) -> str:
         c = self.counts
-        return (f"{self.total} target{'s' if self.total != 1 else ''}: {c['in_scope']} in scope, "
-                f"{c['out_of_scope']} out of scope, {c['unknown']} unknown, {c['errors']} not readable.")
+        key = N_("scope.summary_one") if self.total == 1 else N_("scope.summary")
+        return say(self.lang, key, n=self.total, in_scope=c["in_scope"], out=c["out_of_scope"],
+                   unknown=c["unknown"], errors=c["errors"])
 
     def errors(self) -> list[dict[str, str]]:
         out = []
         if self.out:
-            what = "out of scope" + (" or unknown (--strict)" if self.strict else "")
-            out.append({"code": "out_of_scope", "message": f"{self.out} of {self.total} targets are {what}."})
+            key = N_("scope.out_strict") if self.strict else N_("scope.out")
+            out.append({"code": "out_of_scope", "message": say(self.lang, key, n=self.out, total=self.total)})
         if self.counts["errors"]:
-            out.append({"code": "validation", "message": f"{self.counts['errors']} of {self.total} targets could "
-                        "not be read as a URL, host name or IP address."})
+            out.append({"code": "validation", "message": say(self.lang, "scope.unreadable", n=self.counts["errors"],
+                                                             total=self.total)})
         return out
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.i18n import N_, say, translator
 from cvd_reporter.core.securitytxt import (
     MAX_BYTES,
     apply_signature,
@@ -85,12 +86,13 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
                             "search": search.to_dict()},
                       text=describe_search(search, error.message), exit_code=EXIT_OK)
     data = d.to_dict(include_findings=False)
-    text = describe_discovery(d)
+    text = describe_discovery(d, app.lang)
     data["contacts"] = search.to_dict()["contacts"]
     data["search"] = search.to_dict()
     if len(search.steps) > 1 or any(c.source.kind != "security_txt" for c in search.contacts):
         text += "\n" + describe_search(search, None)
-    return Result(data=data, findings=d.all_findings, text=text, exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
+    return Result(data=data, findings=d.all_findings, text=text, findings_in_text=True,
+                  exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
 
 
 @click.group(name="securitytxt")
@@ -136,17 +138,17 @@ def check(app: AppContext, source: str, source_url: str | None, at: datetime | N
             stx = apply_signature(stx, verify_signature(stx, [], user_keys=keys))
         return Result(data={"source": "file", "path": source,
                             "security_txt": stx.to_dict(include_findings=False)},
-                      findings=stx.findings, text=describe_file(source, stx, now),
+                      findings=stx.findings, text=describe_file(source, stx, now, app.lang), findings_in_text=True,
                       exit_code=EXIT_OK if stx.valid else EXIT_VALIDATION)
 
     fetcher = app.context.network.fetcher(allow_private=allow_private)
     is_url = "://" in source and (source.split("://", 1)[1].partition("/")[2].strip("/") != "")
     if "://" in source and source.lower().startswith("http://"):
-        app.info("cvd-reporter fetches only over https; checking the https:// address instead.")
+        app.info(say(app.lang, "stx.https_only"))
     d = (fetch_url(source, fetcher, now=now, user_keys=keys) if is_url
          else discovery.discover(source, fetcher, now=now, walk_parents=False, user_keys=keys))
     return Result(data={"source": "url" if is_url else "domain", **d.to_dict(include_findings=False)},
-                  findings=d.all_findings, text=describe_discovery(d),
+                  findings=d.all_findings, text=describe_discovery(d, app.lang), findings_in_text=True,
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
 
 
@@ -163,9 +165,9 @@ def _read_input(source: str) -> bytes:
         with open(source, "rb") as fh:
             return fh.read(MAX_BYTES + 1)  # parse() reports anything larger (RFC 9116 §5.4)
     except FileNotFoundError:
-        raise InputFileError(f"The file {source} does not exist.") from None
+        raise InputFileError.t("securitytxt.no_file", path=source) from None
     except IsADirectoryError:
-        raise InputFileError(f"{source} is a folder, not a security.txt file.") from None
+        raise InputFileError.t("securitytxt.is_folder", path=source) from None
     except OSError as e:
         raise InputFileError(f"The file {source} cannot be read ({e.strerror}).") from None
 
@@ -185,68 +187,86 @@ def _read_keys(paths: tuple[str, ...]) -> list[bytes]:
 
 
 # ---------------------------------------------------------------------------- human output
-_KIND = {"mailto": "e-mail", "https": "web", "tel": "phone", "other": "other"}
+_KIND = {"mailto": N_("stx.kind.mailto"), "https": N_("stx.kind.https"), "tel": N_("stx.kind.tel"),
+         "other": N_("stx.kind.other")}
+_LABELS = (("encryption", N_("stx.label.encryption")), ("policy", N_("stx.label.policy")),
+           ("languages", N_("stx.label.languages")), ("canonical", N_("stx.label.canonical")),
+           ("csaf", N_("stx.label.csaf")), ("acknowledgments", N_("stx.label.acknowledgments")),
+           ("hiring", N_("stx.label.hiring")))
+_SIGNATURES = {"unsigned": N_("stx.sig.unsigned"), "bad_signature": N_("stx.sig.bad_signature"),
+               "unknown_key": N_("stx.sig.unknown_key"), "signed_by_encryption_key": N_("stx.sig.by_encryption_key"),
+               "signed": N_("stx.sig.signed")}
 
 
-def _expires_text(stx: SecurityTxt, now: datetime) -> str:
+def _expires_text(stx: SecurityTxt, now: datetime, lang: str = "en") -> str:
+    t = translator(lang)
     if stx.expires is None:
-        return "missing or invalid"
+        return t("stx.expires_missing")
     days = (stx.expires - now).days
-    when = f"in {days} days" if stx.expires >= now else f"EXPIRED {-days} days ago"
+    when = t("stx.in_days", n=days) if stx.expires >= now else t("stx.expired_ago", n=-days)
     return f"{stx.expires:%Y-%m-%d %H:%M} UTC ({when})"
 
 
-def _signature_text(stx: SecurityTxt) -> str:
+def _signature_text(stx: SecurityTxt, lang: str = "en") -> str:
     s = stx.signature
-    return {
-        "unsigned": "not signed",
-        "bad_signature": f"BAD SIGNATURE: {s.detail}",
-        "unknown_key": f"signed by key {s.key_id or '?'}, not verified: {s.detail}",
-        "signed_by_encryption_key": f"good signature by the Encryption key {s.fingerprint}",
-        "signed": f"good signature by the key you gave ({s.fingerprint}), not established as the Encryption key",
-    }.get(s.status, s.status)
+    if s.status not in _SIGNATURES:
+        return s.status
+    return translator(lang)(_SIGNATURES[s.status], detail=s.detail, key=s.key_id or "?", fpr=s.fingerprint)
 
 
-def describe_security_txt(stx: SecurityTxt, now: datetime, findings: list[Any]) -> list[str]:
+def _row(label: str, value: str) -> str:
+    return f"{label + ':':<17}{value}" if label else f"{'':<17}{value}"
+
+
+def describe_security_txt(stx: SecurityTxt, now: datetime, findings: list[Any], lang: str = "en") -> list[str]:
+    t = translator(lang)
     errors = sum(f.severity == "error" for f in findings)
     warns = sum(f.severity == "warning" for f in findings)
-    lines = [f"{'valid:':<17}{'NO' if errors else 'yes'} ({errors} error(s), {warns} warning(s))",
-             "contacts, in order of preference:" if stx.contacts else "contacts:    none"]
+    valid = t(N_("stx.valid_no") if errors else N_("stx.valid_yes"), errors=errors, warnings=warns)
+    lines = [_row(t("stx.label.valid"), valid),
+             t("stx.contacts") if stx.contacts else t("stx.no_contacts")]
     for i, c in enumerate(stx.contacts, 1):
         shown = c.address if c.address and c.kind == "mailto" else c.uri
-        extra = f"  subject: {c.subject!r}" if c.subject else ""
-        bad = "" if c.valid else f"  [not usable: {c.problem}]"
-        lines.append(f"  {i}. {_KIND[c.kind]:<7}{printable(shown)}{printable(extra)}{printable(bad)}")
-    for label, values in (("encryption", stx.encryption), ("policy", stx.policy),
-                          ("languages", [", ".join(stx.preferred_languages)] if stx.preferred_languages else []),
-                          ("canonical", stx.canonical), ("csaf", stx.csaf),
-                          ("acknowledgments", stx.acknowledgments), ("hiring", stx.hiring)):
-        for j, v in enumerate(values or ["-"]):
-            lines.append(f"{(label + ':') if j == 0 else '':<17}{printable(v)}")
-    lines.append(f"{'expires:':<17}{_expires_text(stx, now)}")
-    lines.append(f"{'signature:':<17}{printable(_signature_text(stx))}")
+        extra = "  " + t("stx.subject", subject=repr(c.subject)) if c.subject else ""
+        bad = "" if c.valid else "  " + t("stx.not_usable", problem=c.problem)
+        lines.append(f"  {i}. {(t(_KIND[c.kind]) + ' '):<7}{printable(shown)}{printable(extra)}{printable(bad)}")
+    values_of = {"encryption": stx.encryption, "policy": stx.policy,
+                 "languages": [", ".join(stx.preferred_languages)] if stx.preferred_languages else [],
+                 "canonical": stx.canonical, "csaf": stx.csaf, "acknowledgments": stx.acknowledgments,
+                 "hiring": stx.hiring}
+    for key, label in _LABELS:
+        for j, v in enumerate(values_of[key] or ["-"]):
+            lines.append(_row(t(label) if j == 0 else "", printable(v)))
+    lines.append(_row(t("stx.label.expires"), _expires_text(stx, now, lang)))
+    lines.append(_row(t("stx.label.signature"), printable(_signature_text(stx, lang))))
     return lines
 
 
-def _findings_text(findings: list[Any]) -> list[str]:
-    return ["findings:", *(f"  {printable(f.human())}" for f in findings)] if findings else ["findings:   none"]
+def _findings_text(findings: list[Any], lang: str = "en") -> list[str]:
+    t = translator(lang)
+    if not findings:
+        return [t("stx.findings_none")]
+    return [t("stx.findings"), *(f"  {printable(f.human(lang))}" for f in findings)]
 
 
-def describe_file(path: str, stx: SecurityTxt, now: datetime) -> str:
-    lines = [f"security.txt file {path}", *describe_security_txt(stx, now, stx.findings), *_findings_text(stx.findings)]
+def describe_file(path: str, stx: SecurityTxt, now: datetime, lang: str = "en") -> str:
+    t = translator(lang)
+    lines = [t("stx.file", path=path), *describe_security_txt(stx, now, stx.findings, lang),
+             *_findings_text(stx.findings, lang)]
     return "\n".join(lines)
 
 
-def describe_discovery(d: Discovery) -> str:
-    lines = [f"security.txt for {d.host}", f"{'found at:':<17}{printable(d.url)}"]
+def describe_discovery(d: Discovery, lang: str = "en") -> str:
+    t = translator(lang)
+    lines = [t("stx.for_host", host=d.host), _row(t("stx.label.found_at"), printable(d.url))]
     for a in d.tried[:-1]:
-        lines.append(f"{'tried:':<17}{printable(a.message)}")
+        lines.append(_row(t("stx.label.tried"), printable(a.message)))
     if len(d.chain) > 1:
-        lines.append("redirects:")
+        lines.append(t("stx.redirects"))
         lines += [f"  {h['status']}  {printable(h['url'])}" for h in d.chain]
-    scope = (f"{d.host}" if d.covers_host else f"{d.from_parent} only (a parent domain, not {d.host})")
+    scope = d.host if d.covers_host else t("stx.parent_only", parent=d.from_parent, host=d.host)
     if d.cross_domain_redirect:
-        scope += "; SCOPE CHANGE: the file lives on another organisation's domain"
-    lines.append(f"{'applies to:':<17}{scope}")
-    lines += describe_security_txt(d.security_txt, datetime.fromisoformat(d.fetched_at), d.all_findings)
-    return "\n".join(lines + _findings_text(d.all_findings))
+        scope += t("stx.scope_change")
+    lines.append(_row(t("stx.label.applies_to"), scope))
+    lines += describe_security_txt(d.security_txt, datetime.fromisoformat(d.fetched_at), d.all_findings, lang)
+    return "\n".join(lines + _findings_text(d.all_findings, lang))

@@ -15,7 +15,7 @@ import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.progress import bar_for
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import N_, say, translator
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
@@ -34,12 +34,27 @@ def _outbox(app: AppContext) -> Any:
     return Outbox(app.settings.home)
 
 
-def _row(entry: Any) -> str:
+def _row(entry: Any, shown_id: str, lang: str) -> str:
+    t = translator(lang)
     last = entry.last_attempt
     answer = f"{last.answer[:50]}" if last else "-"
-    flag = " PLAINTEXT" if entry.plaintext else ""
-    return (f"{entry.id}  {entry.state:<7}  {entry.channel:<6}  {entry.recipient[:32]:<32}  "
+    flag = " " + t("outbox.plaintext") if entry.plaintext else ""
+    state = t(OUTBOX_STATES[entry.state]) if entry.state in OUTBOX_STATES else entry.state
+    return (f"{shown_id:<20}  {state:<9}  {entry.channel:<6}  {entry.recipient[:32]:<32}  "
             f"{len(entry.attempts):>2}  {answer}{flag}")
+
+
+def _shown_ids(entries: list[Any]) -> dict[str, str]:
+    """Each entry under its report's id, the one id a person knows the report by; the entry id is added
+    only where one report has several entries (a follow-up, a notice)."""
+    count: dict[str, int] = {}
+    for e in entries:
+        count[e.report_id] = count.get(e.report_id, 0) + 1
+    return {e.id: e.report_id if count[e.report_id] == 1 else f"{e.report_id} ({e.id})" for e in entries}
+
+
+OUTBOX_STATES = {"pending": N_("outbox.state.pending"), "sent": N_("outbox.state.sent"),
+                 "failed": N_("outbox.state.failed")}
 
 
 @outbox.command(name="list")
@@ -51,12 +66,16 @@ def list_(app: AppContext) -> Result:
     entries = box.list()
     data = {"outbox": str(box.dir), "entries": [e.to_dict() for e in entries]}
     if not entries:
-        return Result(data=data, text=f"The outbox is empty ({box.dir}).")
-    lines = [f"{'ID':<12}  {'STATE':<7}  {'VIA':<6}  {'TO':<32}  {'N':>2}  LAST ANSWER"]
-    lines += [_row(e) for e in entries]
+        return Result(data=data, text=say(app.lang, "outbox.empty", dir=box.dir))
+    t = translator(app.lang)
+    cols = (t("outbox.col.report"), t("outbox.col.state"), t("outbox.col.via"), t("outbox.col.to"),
+            t("outbox.col.n"), t("outbox.col.answer"))
+    lines = [f"{cols[0]:<20}  {cols[1]:<9}  {cols[2]:<6}  {cols[3]:<32}  {cols[4]:>2}  {cols[5]}"]
+    shown = _shown_ids(entries)
+    lines += [_row(e, shown[e.id], app.lang) for e in entries]
     pending = [e for e in entries if e.state == "pending"]
     if pending:
-        lines.append(f"{len(pending)} waiting; `cvd-reporter outbox send` sends them (files in {box.dir}).")
+        lines.append(t("outbox.waiting", n=len(pending), dir=box.dir))
     return Result(data=data, text="\n".join(lines))
 
 
@@ -80,7 +99,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         if ident is not None:
             entry = box.get(ident)
             if entry.state == "sent":
-                note = f"{entry.id} was already sent on {entry.sent_at}; it is not sent again."
+                note = say(app.lang, "outbox.already_sent", id=entry.report_id, at=entry.sent_at)
                 return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=note,
                               findings=[_finding("already_sent", "info", note)])
             try:
@@ -91,7 +110,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                     raise
                 return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.message,
                               findings=[_finding("already_sent", "info", e.message)])
-            return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []}, text=_sent_line(done))
+            return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []},
+                          text=_sent_line(done, app.lang))
 
         sent, failed, skipped, errors, lines = [], [], [], [], []
         findings: list[Finding] = []
@@ -111,18 +131,19 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                 errors.append(e.to_dict())
                 continue
             sent.append(done.to_dict())
-            lines.append(_sent_line(done))
+            lines.append(_sent_line(done, app.lang))
     if not sent and not failed:
-        lines.append("Nothing waits in the outbox." if not findings else "Nothing was sent.")
+        lines.append(say(app.lang, "outbox.nothing_waits") if not findings else say(app.lang, "outbox.nothing_sent"))
     if failed:
-        lines.append(f"{len(failed)} message(s) could not be sent and stay in the outbox.")
+        lines.append(say(app.lang, "outbox.failed", n=len(failed)))
     return Result(data={"sent": sent, "failed": failed, "skipped": skipped}, text="\n".join(lines), findings=findings,
                   errors=errors, exit_code=EXIT_DELIVERY if failed else EXIT_OK)
 
 
-def _sent_line(entry: Any) -> str:
+def _sent_line(entry: Any, lang: str = "en") -> str:
     last = entry.last_attempt
-    return f"Sent {entry.id} ({entry.channel}) to {entry.recipient}: {last.answer if last else 'ok'}"
+    return say(lang, "outbox.sent", id=entry.report_id, channel=entry.channel, recipient=entry.recipient,
+               answer=last.answer if last else "ok")
 
 
 def _terminal_choices(app: AppContext) -> dict[str, Any]:
@@ -173,6 +194,9 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 @click.option("--name-host", is_flag=True, help="Let the first contact name the vulnerable system's host.")
 @click.option("--sign-with", metavar="KEYFILE",
               help="Also sign with your own OpenPGP secret key (passphrase: CVD_SIGNING_PASSPHRASE or a prompt).")
+@click.option("--report-lang", type=click.Choice(["nl", "en"]),
+              help="Language of the report itself [default: the report file's, else the organisation's "
+                   "Preferred-Languages, else nl for a Dutch organisation, else --lang].")
 @click.option("--reference", metavar="REF", help="--via form: the confirmation or ticket number the form gave "
                                                     "(records the report as sent through the form).")
 @click.option("--no-browser", is_flag=True, help="--via form: do not open the form in the browser ($BROWSER).")
@@ -182,8 +206,8 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 @cvd_command
 def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
            yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
-           strict: bool, sign_with: str | None, reference: str | None, no_browser: bool, spoke_to: str | None,
-           again: bool, first_contact: bool = False, name_host: bool = False) -> Result:
+           strict: bool, sign_with: str | None, report_lang: str | None, reference: str | None, no_browser: bool,
+           spoke_to: str | None, again: bool, first_contact: bool = False, name_host: bool = False) -> Result:
     """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
 
     Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
@@ -218,17 +242,17 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
         if yes:
             return True
         if not app.terminal.can_confirm:
-            raise InputNeeded("Confirmation needed: run again with --yes to send, or --dry-run to look first.")
-        return click.confirm("Send this now?", default=False, err=True)  # a report or a first contact
+            raise InputNeeded.t("submit.confirmation_needed")
+        return click.confirm(say(app.lang, "submit.confirm"), default=False, err=True)  # a report or a first contact
 
     def ask_passphrase() -> str | None:
         if not app.terminal.can_confirm:
             return None
-        return click.prompt("Passphrase of the signing key", hide_input=True, err=True)
+        return click.prompt(say(app.lang, "submit.passphrase"), hide_input=True, err=True)
 
     options = SubmitOptions(via=via, repo=repo, dry_run=dry_run, output=Path(output) if output else None,
                             allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
-                            allow_private=allow_private, strict_scope=strict,
+                            allow_private=allow_private, strict_scope=strict, lang=report_lang,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
                             ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
                             upload_meter=bar_for("Sending", json_mode=app.json), first_contact=first_contact,
@@ -236,12 +260,14 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)
     plan = outcome.plan
-    lines = {"sent": f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel} "
-                     f"({'encrypted to ' + plan.key['fingerprint'] if plan.key else 'NOT encrypted'}).",
-             "queued": f"Report {plan.report_id} is encrypted and waiting in the outbox.",
-             "dry_run": f"Dry run for report {plan.report_id}: would go to {plan.recipient} via {plan.channel}.",
-             "already_sent": f"Report {plan.report_id} was already sent.",
-             "in_progress": f"Report {plan.report_id} is being sent by another run."}
+    t = translator(app.lang)
+    how = t("submit.encrypted_to", fpr=plan.key["fingerprint"]) if plan.key else t("submit.not_encrypted")
+    where = {"id": plan.report_id, "recipient": plan.recipient, "channel": plan.channel}
+    lines = {"sent": t("submit.sent", how=how, **where),
+             "queued": t("submit.queued", **where),
+             "dry_run": t("submit.dry_run", **where),
+             "already_sent": t("submit.already_sent", **where),
+             "in_progress": t("submit.in_progress", **where)}
     if plan.kind == "first_contact" and outcome.status in ("sent", "queued"):
         lines[outcome.status] = (say(app.lang, "first_contact.sent", id=plan.report_id, to=plan.recipient)
                                  if outcome.status == "sent" else

@@ -6,6 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from cvd_reporter.core.i18n import translator
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -18,6 +20,12 @@ class Finding:
     field: str | None = None
     column: int | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+    msgid: str | None = dataclasses.field(default=None, compare=False)  # catalogue id of ``message``
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+    def say(self, lang: str | None) -> str:
+        """The message in ``lang``; ``message`` is its English (what ``--json`` shows)."""
+        return translator(lang)(self.msgid, **self.params) if self.msgid and lang != "en" else self.message
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "severity": self.severity, "message": self.message}
@@ -31,15 +39,36 @@ class Finding:
             out.update({k: v for k, v in self.extra.items() if k not in out})
         return out
 
-    def human(self) -> str:
+    def human(self, lang: str | None = "en") -> str:
+        """The finding as a person reads it: severity and place in ``lang``, the message; the code (an id
+        for tools) stays in ``--json``."""
+        t = translator(lang)
         where = []
         if self.field:
             where.append(self.field)
         if self.line is not None:
-            where.append(f"line {self.line}" + (f":{self.column}" if self.column is not None else ""))
+            where.append(t("finding.where.line", line=self.line)
+                         + (f":{self.column}" if self.column is not None else ""))
         loc = f" ({', '.join(where)})" if where else ""
-        return f"{self.severity}: {self.code}{loc}: {self.message}"
+        return f"{t(f'finding.severity.{self.severity}')}{loc}: {self.say(lang)}"
 
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message made where no language is known (a parser): its id and values, English on demand."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    @property
+    def english(self) -> str:
+        return translator("en")(self.msgid, **self.params)
+
+
+def tr(msgid: str, /, **params: Any) -> Said:
+    """``Said(msgid, params)``: the catalogue text ``msgid`` to be said later in the reader's language."""
+    return Said(msgid, params)
 
 
 def note(code: str, severity: str, message: str, **extra: Any) -> Finding:

@@ -23,11 +23,13 @@ promised day, which may lie ahead). ``no_response`` is refused while the answer 
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 from cvd_reporter.core import workdays
+from cvd_reporter.core.i18n import say
 from cvd_reporter.errors import StoreError
 
 STATES: tuple[str, ...] = (
@@ -101,6 +103,19 @@ class Due:
     due_lenient: date | None = None
     overdue: bool = False
     hint: str | None = None
+    code: str = ""  # catalogue ids due.<code> and due.hint.<hint_code> (English above stays for --json)
+    hint_code: str = ""
+    report_id: str = ""
+
+    def say(self, lang: str | None) -> str:
+        """What is due, in ``lang``."""
+        return say(lang, f"due.{self.code}") if self.code else self.what
+
+    def say_hint(self, lang: str | None) -> str | None:
+        """The command hint, in ``lang``."""
+        if self.hint is None or not self.hint_code:
+            return self.hint
+        return say(lang, f"due.hint.{self.hint_code}", id=self.report_id)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -114,12 +129,14 @@ class Due:
 
 def normalise_state(text: str) -> str:
     """Accept ``fix-promised`` as well as ``fix_promised``; raise StoreError for an unknown state."""
-    state = text.strip().lower().replace("-", "_")
+    state = text.strip().lower().replace("-", "_").replace(" ", "_")
     if state not in TRANSITIONS:
-        raise StoreError(
-            f"Unknown state {text!r}; use one of {', '.join(s.replace('_', '-') for s in STATES)}.",
-            code="bad_state",
-        )
+        names = [s.replace("_", "-") for s in STATES]
+        close = difflib.get_close_matches(state.replace("_", "-"), names, n=1, cutoff=0.6)
+        if close:
+            raise StoreError.t("state.unknown_did_you_mean", code="bad_state", data={"did_you_mean": close[0]},
+                               state=text, suggestion=close[0], states=", ".join(names))
+        raise StoreError.t("state.unknown", code="bad_state", state=text, states=", ".join(names))
     return state
 
 
@@ -153,81 +170,71 @@ def plan_change(report: StateView, new_state: str, *, on: date, date_given: date
     new = normalise_state(new_state)
     current = report.state
     if new not in TRANSITIONS[current]:
-        raise StoreError(_refusal(current, new), code="bad_transition")
+        raise _refusal(current, new)
     if new == "fix_promised":
         if date_given is None:
-            raise StoreError("A fix promise needs the promised date: add --date YYYY-MM-DD.", code="date_needed")
+            raise StoreError.t("state.date_needed", code="date_needed")
         return Change(new, on, date_given)
     day = date_given or on
     if day > on:
-        raise StoreError(f"{day.isoformat()} is in the future; a state change records what already happened.",
-                         code="future_date")
+        raise StoreError.t("state.future_date", code="future_date", day=day.isoformat())
     if new != "sent" and report.sent_on is not None and day < report.sent_on:
-        raise StoreError(f"{day.isoformat()} is before the report was sent ({report.sent_on.isoformat()}).",
-                         code="date_before_sent")
+        raise StoreError.t("state.date_before_sent", code="date_before_sent", day=day.isoformat(),
+                           sent=report.sent_on.isoformat())
     if new == "no_response":
         due = contact_due(report) if current == "contact_requested" else answer_due(report)
         waiting = current in AWAITING_ANSWER or current == "contact_requested"
         if due is not None and waiting and not workdays.overdue(due[0], day):
-            raise StoreError(f"The answer is due on {due[0].isoformat()}; mark no-response from the day after.",
-                             code="not_overdue")
+            raise StoreError.t("state.not_overdue", code="not_overdue", due=due[0].isoformat())
     return Change(new, day)
 
 
-def _refusal(current: str, new: str) -> str:
+def _refusal(current: str, new: str) -> StoreError:
     if current == "closed":
-        return "The report is closed; a closed report does not change state any more."
+        return StoreError.t("state.closed", code="bad_transition")
     if current == "draft" and new in _SENT_OR_LATER:
-        return f"The report was never sent, so it cannot be {new.replace('_', ' ')}; mark it sent first."
+        return StoreError.t("state.never_sent", code="bad_transition", new=new.replace("_", "-"))
     options = ", ".join(sorted(s.replace("_", "-") for s in TRANSITIONS[current]))
-    return (f"A report that is {current.replace('_', ' ')} cannot become {new.replace('_', ' ')}; "
-            f"it can become: {options}.")
+    return StoreError.t("state.refused", code="bad_transition", current=current.replace("_", "-"),
+                        new=new.replace("_", "-"), options=options)
+
+
+def _due(code: str, rid: str, due: date | None = None, lenient: date | None = None, overdue: bool = False,
+         hint: str = "") -> Due:
+    return Due(say("en", f"due.{code}"), due, lenient, overdue,
+               say("en", f"due.hint.{hint}", id=rid) if hint else None, code, hint, rid)
 
 
 def next_due(report: StateView, today: date) -> Due | None:
     """What the reporter or the organisation owes next, with its date and whether it is overdue."""
     state, rid = report.state, report.id
     if state == "draft":
-        return Due("send the report",
-                   hint=f"cvd-reporter submit, or mark {rid} sent --date D after sending it yourself")
+        return _due("draft", rid, hint="draft")
     if state == "contact_requested":
         due = contact_due(report)
-        what = "answer to the first contact: a public key or a secure channel"
         if due is None:
-            return Due(what, hint=f"cvd-reporter key import FILE --for {rid}, then submit the report")
+            return _due("contact_requested", rid, hint="contact")
         late = workdays.overdue(due[0], today)
-        step = (f"cvd-reporter key import FILE --for {rid}, then submit; or mark {rid} no-response" if late
-                else f"cvd-reporter key import FILE --for {rid} when their key arrives, then submit")
-        return Due(what, due[0], due[1], late, step)
+        return _due("contact_requested", rid, due[0], due[1], late, "contact_late" if late else "contact_wait")
     if state in AWAITING_ANSWER:
-        what = {
-            "sent": "answer from the organisation (assessment and expected fix date)",
-            "acknowledged": "assessment and expected fix date",
-            "assessed": "expected fix date",
-        }[state]
         due = answer_due(report)
         if due is None:
-            return Due(what)
+            return _due(state, rid)
         late = workdays.overdue(due[0], today)
-        hint = f"cvd-reporter follow-up {rid}, or mark {rid} no-response" if late else None
-        return Due(what, due[0], due[1], late, hint)
+        return _due(state, rid, due[0], due[1], late, "late" if late else "")
     if state == "fix_promised":
         late = report.fix_date is not None and workdays.overdue(report.fix_date, today)
-        return Due("fix promised by the organisation", report.fix_date, report.fix_date, late,
-                   f"cvd-reporter follow-up {rid}" if late else None)
+        return _due("fix_promised", rid, report.fix_date, report.fix_date, late, "fix_late" if late else "")
     if state == "no_response":
-        return Due("escalate: to the IBD (municipalities) or NCSC-NL, with the proof bundle",
-                   hint=f"cvd-reporter escalate {rid} --to ibd (municipalities) or --to ncsc")
+        return _due("no_response", rid, hint="no_response")
     if state == "escalated":
-        return Due("answer from the organisation or the coordinator")
+        return _due("escalated", rid)
     if state in ("fixed", "published") and report.purged_at is None:
-        return Due("delete the confidential data you kept (the policy asks for it after the fix)",
-                   hint=f"cvd-reporter purge {rid}")
+        return _due("purge", rid, hint="purge")
     if state == "fixed":
-        return Due("publish only after telling the organisation, or close the report",
-                   hint=f"cvd-reporter notify-publication {rid} --date D, or mark {rid} closed")
+        return _due("fixed", rid, hint="fixed")
     if state in ("published", "data_deleted"):
-        return Due("close the report", hint=f"cvd-reporter mark {rid} closed")
+        return _due("close", rid, hint="close")
     return None
 
 

@@ -117,17 +117,16 @@ def _clean(target: str, notes: list[Finding]) -> str:
     """URL Standard, basic URL parser: strip leading/trailing C0 controls and spaces, then drop every
     tab and newline inside (browsers do, so "gemeen\\tte.nl" is gemeente.nl)."""
     if not isinstance(target, str):
-        raise TargetError("A target must be text: a URL, a host name or an IP address.")
+        raise TargetError.t("target.not_text")
     if len(target) > MAX_TARGET_CHARS:
-        raise TargetError(f"The target is {len(target)} characters long; a URL, host name or IP address "
-                          f"of at most {MAX_TARGET_CHARS} characters is expected.")
+        raise TargetError.t("target.too_long", n=len(target), max=MAX_TARGET_CHARS)
     text = target.strip(_C0_AND_SPACE)
     if "\t" in text or "\n" in text or "\r" in text:
         text = _TAB_NEWLINE.sub("", text)
         notes.append(_fixed_note("control_characters", "warning",
                                  "The target contained tabs or line breaks; browsers drop them, and so did we."))
     if not text:
-        raise TargetError("The target is empty; give a URL, a host name or an IP address.")
+        raise TargetError.t("target.empty")
     return text
 
 
@@ -143,8 +142,7 @@ def _split_authority(text: str, notes: list[Finding]) -> tuple[str | None, str, 
             scheme, rest = candidate, after
         elif after.startswith(("//", "\\\\")) or ("." not in candidate and not _PORTISH.match(after)):
             # Not "host:port" (gemeente.nl:8443, localhost:8080): a real scheme we cannot check.
-            raise TargetError(f"The scheme {shown(candidate, 20)}: is not a web address; give an http(s) URL, "
-                                  "a host name or an IP address.")
+            raise TargetError.t("target.scheme", scheme=shown(candidate, 20))
     if m is not None and scheme is not None and scheme != m.group(1):
         notes.append(_fixed_note("case", "info", f"The scheme was written {m.group(1)!r}; it is {scheme!r}."))
 
@@ -289,7 +287,7 @@ def _check_zone(zone: str, notes: list[Finding]) -> str:
     if zone.startswith("25") and _ZONE_OK.fullmatch(zone[2:]):  # RFC 6874: "%25" encodes the "%"
         zone = zone[2:]
     if not _ZONE_OK.fullmatch(zone):
-        raise TargetError("The IPv6 zone after '%' must be an interface name such as eth0.")
+        raise TargetError.t("target.ipv6_zone")
     notes.append(_note("ipv6_zone", "warning",
                        f"The IPv6 zone %{zone} names an interface of your own machine; it is dropped. A zone is only "
                        "used with link-local addresses, which are never reachable from the internet."))
@@ -300,10 +298,10 @@ def _split_host_port(authority: str) -> tuple[str, str | None]:
     if authority.startswith("["):
         close = authority.find("]")
         if close == -1:
-            raise TargetError("The IPv6 address in brackets has no closing ']'.")
+            raise TargetError.t("target.ipv6_unclosed")
         host, after = authority[: close + 1], authority[close + 1:]
         if after and not after.startswith(":"):
-            raise TargetError("Only ':' and a port may follow an IPv6 address in brackets.")
+            raise TargetError.t("target.ipv6_after")
         return host, after[1:] if after else None
     host, sep, port = authority.partition(":")
     return host, port if sep else None
@@ -313,11 +311,11 @@ def _parse_port(port_text: str | None, scheme: str | None, notes: list[Finding])
     if port_text is None or port_text == "":
         return None
     if not port_text.isascii() or not port_text.isdigit():
-        raise TargetError(f"The port {shown(port_text, 20)!r} is not a number.")
+        raise TargetError.t("target.port_nan", port=repr(shown(port_text, 20)))
     digits = port_text.lstrip("0") or "0"
     port = int(digits) if len(digits) <= 5 else 65536
     if port > 65535:
-        raise TargetError(f"The port {shown(port_text, 20)} is larger than 65535.")
+        raise TargetError.t("target.port_large", port=shown(port_text, 20))
     if scheme is not None and SPECIAL_SCHEMES.get(scheme) == port:
         notes.append(_fixed_note("default_port", "info", f"Port {port} is the default for {scheme}; it is dropped."))
         return None
@@ -333,11 +331,11 @@ def parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, s
         try:
             addr = ipaddress.IPv6Address(addr_text)
         except ValueError:
-            raise TargetError(f"[{shown(inner, 60)}] is not a valid IPv6 address.") from None
+            raise TargetError.t("target.bad_ipv6", ip=shown(inner, 60)) from None
         zone = _check_zone(zone_text, notes) if pct else None
         return serialise_ipv6(addr), addr, zone, None
     if not raw:
-        raise TargetError("The target has no host name.")
+        raise TargetError.t("target.no_host")
 
     domain = raw
     if "%" in raw:
@@ -346,7 +344,7 @@ def parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, s
                            f"The host was percent-encoded ({shown(raw, 60)}); browsers decode it to "
                            f"{shown(domain, 60)}."))
     if len(domain) > MAX_HOST_CHARS + 1:  # checked before IDNA: Punycode of a long label is slow
-        raise TargetError(f"The host name is {len(domain)} characters long; DNS allows at most {MAX_HOST_CHARS}.")
+        raise TargetError.t("target.host_long", n=len(domain), max=MAX_HOST_CHARS)
     unicode_host = None
     lowered = domain.lower()
     if domain.isascii() and "xn--" not in lowered:
@@ -359,16 +357,15 @@ def parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, s
         notes.append(_note("trailing_dot", "info", f"The trailing dot is dropped: {shown(host, 80)}. is the same "
                            f"host as {shown(host, 80)}."))
     if len(host) > MAX_HOST_CHARS:
-        raise TargetError(f"The host name is {len(host)} characters long; DNS allows at most {MAX_HOST_CHARS}.")
+        raise TargetError.t("target.host_long", n=len(host), max=MAX_HOST_CHARS)
     if not _HOST_OK.fullmatch(host):
         if any(len(label) > MAX_LABEL_CHARS for label in host.split(".")):
-            raise TargetError(f"A label of the host name is longer than {MAX_LABEL_CHARS} characters, which DNS "
-                                  "does not allow.")
+            raise TargetError.t("target.label_long", max=MAX_LABEL_CHARS)
         if not host or host.startswith(".") or host.endswith(".") or ".." in host:
-            raise TargetError("The host name has an empty label (a leading dot or two dots in a row).")
+            raise TargetError.t("target.empty_label")
         bad = _HOST_BAD_CHAR.search(host)
         ch = bad.group(0) if bad else "?"
-        raise TargetError(f"The host name contains {ch!r} (U+{ord(ch):04X}), which no host name can contain.")
+        raise TargetError.t("target.bad_char", ch=repr(ch), codepoint=f"U+{ord(ch):04X}")
     if host[-1] in _HEX_X and _ends_in_number(host.rpartition(".")[2]):
         return _parse_ipv4(host, raw, notes)
     if unicode_host is None and domain != host and domain.rstrip(".") != host and domain.lower().rstrip(".") == host:
@@ -393,7 +390,7 @@ def _percent_decode_host(raw: str) -> str:
     try:
         return out.decode("utf-8")
     except UnicodeDecodeError:
-        raise TargetError("The percent-encoded host name is not valid UTF-8.") from None
+        raise TargetError.t("target.bad_utf8") from None
 
 
 def _ends_in_number(last: str) -> bool:
@@ -407,7 +404,7 @@ def _parse_ipv4(host: str, raw: str, notes: list[Finding]) -> tuple[str, ipaddre
     """URL Standard IPv4 parser: 1 to 4 parts, each decimal, octal (leading 0) or hex (0x)."""
     parts = host.split(".")
     if len(parts) > 4:
-        raise TargetError(f"{shown(raw, 80)} ends in a number but is not an IPv4 address (more than four parts).")
+        raise TargetError.t("target.ipv4_parts", target=shown(raw, 80))
     numbers = []
     odd = len(parts) != 4
     for part in parts:
@@ -417,10 +414,10 @@ def _parse_ipv4(host: str, raw: str, notes: list[Finding]) -> tuple[str, ipaddre
         elif len(part) > 1 and part[0] == "0":
             radix, digits, allowed, odd = 8, part[1:], _OCT, True
         if not all(c in allowed for c in digits):
-            raise TargetError(f"{shown(raw, 80)} ends in a number but is not a valid IPv4 address.")
+            raise TargetError.t("target.ipv4_number", target=shown(raw, 80))
         numbers.append(int(digits, radix) if digits else 0)
     if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
-        raise TargetError(f"{shown(raw, 80)} is not a valid IPv4 address (a part is too large).")
+        raise TargetError.t("target.ipv4_large", target=shown(raw, 80))
     value = numbers[-1]
     for idx, n in enumerate(numbers[:-1]):
         value += n * 256 ** (3 - idx)

@@ -251,10 +251,8 @@ class Outbox:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            raise StoreError(f"{ident!r} matches {len(matches)} outbox entries; give the full id from "
-                             "`cvd-reporter outbox list`.", code="ambiguous")
-        raise StoreError(f"There is no outbox entry {ident!r}; `cvd-reporter outbox list` shows what waits.",
-                         code="not_found")
+            raise StoreError.t("outbox.ambiguous", code="ambiguous", ident=repr(ident), n=len(matches))
+        raise StoreError.t("outbox.not_found", code="not_found", ident=repr(ident))
 
     def read(self, entry: OutboxEntry) -> bytes:
         """The stored message, checked against the hash recorded when it was saved."""

@@ -83,15 +83,15 @@ def parse_target(target: str) -> Origin:
 
 def _origin(t: Target, target: str) -> Origin:
     if t.scheme is not None and t.scheme not in WEB_SCHEMES:
-        raise TargetError(f"{shown(target, 80)!r} is not a web address; give a host name or an https:// URL.")
+        raise TargetError.t("target.not_web", target=repr(shown(target, 80)))
     if t.ip is None and not all(_LABEL.fullmatch(label) for label in t.host.split(".")):
-        raise TargetError(f"{shown(target, 80)!r} is not a URL, host name or IP address.")
+        raise TargetError.t("target.not_a_target", target=repr(shown(target, 80)))
     return Origin(t.host, None if t.port in (None, 443) else t.port)
 
 
 def _parse(target: str) -> Target:
     if any(c.isspace() for c in target.strip()):  # a browser would drop a tab; a host with one is a typo
-        raise TargetError(f"{shown(target, 80)!r} is not a URL, host name or IP address.")
+        raise TargetError.t("target.not_a_target", target=repr(shown(target, 80)))
     return parse_target_text(target)
 
 

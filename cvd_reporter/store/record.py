@@ -263,8 +263,9 @@ class Record:
 
         A successful delivery of the report itself (``kind="report"``) over a channel that reaches the
         organisation (anything but ``outbox``) moves a draft (or a report whose first contact went) to
-        ``sent`` in the same transaction; a first contact (``kind="first_contact"``) moves a draft to
-        ``contact_requested``.
+        ``sent`` in the same transaction; a first contact (``kind="first_contact"``, or a confirmed
+        ``phone_call`` asking for a secure channel) moves a draft to ``contact_requested``, so its
+        deadline runs from that day.
         An outbox message is sent by the user's own mail client: ``mark ID sent`` records that.
         """
         with self._write() as db:
@@ -276,7 +277,7 @@ class Record:
                         message_id, server_answer, int(ok), timestamp(at), int(encrypted), reference))
             if ok and kind == "report" and channel != "outbox" and report.state in states.NOT_YET_SENT:
                 self._apply(db, report, "sent", at=at, note=f"delivered by {channel}", date_given=None)
-            elif ok and kind == "first_contact" and channel != "outbox" and report.state == "draft":
+            elif ok and kind in ("first_contact", "phone_call") and channel != "outbox" and report.state == "draft":
                 self._apply(db, report, "contact_requested", at=at,
                             note=f"first contact without the details, by {channel}", date_given=None)
 
@@ -328,8 +329,7 @@ class Record:
     def _summary(self, db: sqlite3.Connection, report_id: str) -> ReportRecord:
         row = db.execute(f"SELECT {_REPORT_COLUMNS} FROM reports WHERE id = ?", (report_id,)).fetchone()
         if row is None:
-            raise StoreError(f"There is no report {report_id} in the record; `cvd-reporter status --all` lists them.",
-                             code="unknown_report")
+            raise StoreError.t("record.unknown_report", code="unknown_report", id=report_id)
         return _report_from_row(row)
 
     def get(self, report_id: str) -> ReportRecord:

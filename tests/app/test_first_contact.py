@@ -80,6 +80,8 @@ def test_first_contact_carries_no_word_of_the_report_and_the_reporter_key(cli, h
     assert status.json["data"]["next"]["due"] is not None  # the organisation's response time
     (delivery,) = status.json["data"]["deliveries"]
     assert delivery["kind"] == "first_contact" and delivery["message_id"] == data["message_id"]
+    shown = cli("--lang", "en", "status", data["report_id"], env=env).stdout
+    assert "unencrypted by design: no details of the report" in shown and "NOT ENCRYPTED" not in shown
 
 
 def test_the_host_is_named_only_when_the_reporter_agrees(cli, https, pki, zone, smtp, tmp_path):

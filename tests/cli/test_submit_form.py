@@ -139,7 +139,9 @@ def test_a_phone_channel_gets_a_script_without_report_details_and_the_call_is_re
     assert done.exit_code == 0, done.stderr
     rid = done.json["data"]["report_id"]
     status = cli("--json", "status", rid, env=env).json["data"]
-    assert status["state"] == "draft"  # a call asks for a channel; the report itself has not left
+    # A call asks for a channel: the organisation knows a report is waiting, so its answer time runs
+    # from today, but the report itself has not left.
+    assert status["state"] == "contact_requested" and status["next"]["due"] is not None
     (call,) = status["attempts"]
     assert (call["channel"], call["kind"], call["recipient"]) == ("phone", "phone_call", "+31201234567")
     assert "spoke to M. Jansen" in cli("status", rid, env=env).stdout

@@ -174,14 +174,14 @@ def test_cli_outbox_list_and_send_with_retry(cli, pki, isolated_env, encrypted_m
         assert r.json["errors"][0]["code"] == "temporary_failure"
         assert env["CVD_SMTP_PASSWORD"] not in r.stdout + r.stderr
         r = cli("outbox", "send", entry.id, env=env)
-        assert r.exit_code == 0 and f"Sent {entry.id}" in r.stdout
+        assert r.exit_code == 0 and f"Sent {entry.report_id}" in r.stdout  # the report id a person knows
         r = cli("outbox", "send", entry.id, "--json", env=env)
         assert r.exit_code == 0 and r.json["findings"][0]["code"] == "already_sent"
         r = cli("outbox", "send", env=env)
         assert r.exit_code == 0 and "Nothing waits" in r.stdout
     assert len(server.messages) == 1
     listed = cli("outbox", "list").stdout
-    assert entry.id in listed and "sent" in listed
+    assert entry.report_id in listed and "sent" in listed  # listed by the report id, the entry id in --json
 
 
 def test_cli_send_without_smtp_explains_the_manual_way(cli, isolated_env, encrypted_message):

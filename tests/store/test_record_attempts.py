@@ -21,7 +21,8 @@ def test_attempts_hold_every_channel_in_order_with_its_proof(isolated_env):
                          plaintext_sha256=None, encrypted_sha256=None, message_id=None,
                          server_answer="spoke to M. Jansen", ok=True, at=T0 + timedelta(hours=1),
                          kind="phone_call", encrypted=False)
-        assert rec.get("r1").state == "draft"  # a call is an attempt at contact; the report has not left
+        # a call asks for a secure channel: the answer time runs, but the report has not left
+        assert rec.get("r1").state == "contact_requested"
         rec.add_delivery("r1", channel="form", recipient="https://www.gemeente.test/melden", key_fingerprint=None,
                          plaintext_sha256="ab" * 32, encrypted_sha256=None, message_id=None, server_answer=None,
                          ok=True, at=T0 + timedelta(hours=2), encrypted=False, reference="ZAAK-42")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cvd_reporter.core.findings import Finding, Severity
+from cvd_reporter.core.findings import Finding, Said, Severity, tr
 
 # RFC 9116 §5.4: "may choose to have the code not parse files larger than 32 KBs, those with fields
 # longer than 2,048 characters, or those containing more than 1,000 lines".
@@ -101,15 +101,19 @@ class _Findings:
         self.items: list[Finding] = []
         self.counts: dict[str, int] = {}
 
-    def add(self, code: str, message: str, *, line: int | None = None, field: str | None = None,
+    def add(self, code: str, message: str | Said, *, line: int | None = None, field: str | None = None,
             **extra: Any) -> None:
         n = self.counts[code] = self.counts.get(code, 0) + 1
         if n <= MAX_SAME_CODE:
-            self.items.append(Finding(code, CODES[code][0], message, line, field, None, extra))
+            if isinstance(message, Said):
+                self.items.append(Finding(code, CODES[code][0], message.english, line, field, None, extra,
+                                          message.msgid, message.params))
+            else:
+                self.items.append(Finding(code, CODES[code][0], message, line, field, None, extra))
 
     def done(self) -> list[Finding]:
         for code, n in self.counts.items():
             if n > MAX_SAME_CODE:
-                self.items.append(Finding(code, CODES[code][0],
-                                          f"{n - MAX_SAME_CODE} more lines have the same problem ({code})."))
+                more = tr("securitytxt.more_lines", n=n - MAX_SAME_CODE)
+                self.items.append(Finding(code, CODES[code][0], more.english, msgid=more.msgid, params=more.params))
         return self.items

@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.display import printable
+from cvd_reporter.core.findings import tr
 from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.pgp.armor import ArmorError
@@ -42,63 +43,57 @@ class _Parser:
             return
         if ":" not in line:
             if line:
-                self.out.add("invalid_line", "A line must be a field (Name: value), a comment (#) or blank.",
+                self.out.add("invalid_line", tr("securitytxt.invalid_line"),
                              line=no)
             return
         key, value = line.split(":", 1)
         key = key.lower()
         if key.rstrip() != key:
-            self.out.add("prec_ws", "There must be no whitespace before the colon.", line=no)
+            self.out.add("prec_ws", tr("securitytxt.prec_ws"), line=no)
             key = key.rstrip()
         if value:
             if value[0] != " ":
-                self.out.add("no_space", "The colon must be followed by a space.", line=no)
+                self.out.add("no_space", tr("securitytxt.no_space"), line=no)
             value = value.lstrip()
         if key == "hash" and self.signed:
             return  # a stray cleartext Hash: header, as sectxt treats it
         if not key:
-            self.out.add("empty_key", "The field name must not be empty.", line=no)
+            self.out.add("empty_key", tr("securitytxt.empty_key"), line=no)
             return
         if not _FIELD_NAME.fullmatch(key):  # reported here, and below as unknown_field as sectxt does
-            self.out.add("invalid_field_name", f"The field name {printable(key)!r} may hold only printable "
-                                               "ASCII without spaces (RFC 9116 §2, RFC 5322 §3.6.8).", line=no)
+            self.out.add("invalid_field_name", tr("securitytxt.invalid_field_name", key=printable(key)), line=no)
         name = FIELD_NAMES.get(key, key)
         if not value:
-            self.out.add("empty_value", f"The field {name} has no value.", line=no, field=name)
+            self.out.add("empty_value", tr("securitytxt.empty_value", name=name), line=no, field=name)
             return
         self.fields.append(Field(key, value, no))
         if key in URI_FIELDS:
             m = _SCHEME.match(value)
             if m is None:
-                self.out.add("no_uri", f"The value of {name} must be a URI (with a scheme such as https:).",
+                self.out.add("no_uri", tr("securitytxt.no_uri", name=name),
                              line=no, field=name)
             elif m.group(1).lower() == "http":
-                self.out.add("no_https", f"A web URI in {name} must begin with https://.", line=no, field=name)
+                self.out.add("no_https", tr("securitytxt.no_https", name=name), line=no, field=name)
             elif m.group(1).lower() == "https" and not _has_host(value):
-                self.out.add("invalid_uri", f"The https URI in {name} names no host.", line=no, field=name)
+                self.out.add("invalid_uri", tr("securitytxt.invalid_uri", name=name), line=no, field=name)
         elif key == "expires":
             self.expires(value, no)
         elif key == "preferred-languages":
             for tag in (v.strip() for v in value.split(",")):
                 if not is_valid_language_tag(tag):
-                    self.out.add("invalid_lang", f"{tag!r} is not an RFC 5646 language tag; separate tags "
-                                                 "with commas, as in 'nl, en'.", line=no, field=name)
+                    self.out.add("invalid_lang", tr("securitytxt.invalid_lang", tag=tag), line=no, field=name)
         if key not in FIELD_NAMES:
-            self.out.add("unknown_field", f"The field {key!r} is not defined by RFC 9116 (a custom field or a "
-                                          "typo); it is ignored.", line=no, field=key)
+            self.out.add("unknown_field", tr("securitytxt.unknown_field", key=key), line=no, field=key)
 
     def expires(self, value: str, no: int) -> None:
         dt = parse_expires(value)
         if dt is None:
-            self.out.add("invalid_expiry", f"Expires {value!r} is not an RFC 3339 date-time such as "
-                                           "2027-01-31T23:59:59Z.", line=no, field="Expires")
+            self.out.add("invalid_expiry", tr("securitytxt.invalid_expiry", value=value), line=no, field="Expires")
             return
         if dt > _one_year_after(self.now):
-            self.out.add("long_expiry", "Expires is more than a year ahead; RFC 9116 §2.5.5 recommends less, "
-                                        "so that stale data is noticed.", line=no, field="Expires")
+            self.out.add("long_expiry", tr("securitytxt.long_expiry"), line=no, field="Expires")
         elif dt < self.now:
-            self.out.add("expired", f"The file expired on {dt:%Y-%m-%d %H:%M} UTC; its data may be stale "
-                                    "(RFC 9116 §5.3).", line=no, field="Expires")
+            self.out.add("expired", tr("securitytxt.expired", when=f"{dt:%Y-%m-%d %H:%M}"), line=no, field="Expires")
 
 
 # RFC 9116 §2 takes field-name from RFC 5322 §3.6.8: printable US-ASCII except ":" (no space).
@@ -124,11 +119,10 @@ def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> Se
     size = len(content)
     truncated = False
     if size > MAX_BYTES:
-        out.add("file_too_large", f"The file is larger than {MAX_BYTES:,} bytes (32 KiB, RFC 9116 §5.4); only "
-                                  "the first 32 KiB were read.")
+        out.add("file_too_large", tr("securitytxt.file_too_large", max_bytes=MAX_BYTES))
         content, truncated = content[:MAX_BYTES], True
     if content.startswith(b"\xef\xbb\xbf"):
-        out.add("bom_in_file", "The file starts with a byte-order mark; RFC 9116 §4 wants UTF-8 without one.",
+        out.add("bom_in_file", tr("securitytxt.bom_in_file"),
                 line=1)
         content = content[3:]
     try:
@@ -137,27 +131,26 @@ def parse(content: bytes, *, now: datetime, urls: list[str] | None = None) -> Se
         if truncated and e.start >= len(content) - 3 and e.reason == "unexpected end of data":
             text = content[:e.start].decode("utf-8", "replace")  # we cut a character in two
         else:
-            out.add("utf8", "The file is not valid UTF-8 (RFC 9116 §4); undecodable bytes are shown as \ufffd.",
+            out.add("utf8", tr("securitytxt.utf8"),
                     line=content[:e.start].count(b"\n") + 1)
             text = content.decode("utf-8", "replace")
     raw = text.split("\n")
     if len(raw) > MAX_LINES + 1 or (len(raw) == MAX_LINES + 1 and raw[-1] != ""):
-        out.add("too_many_lines", f"The file has more than {MAX_LINES} lines (RFC 9116 §5.4); the rest was "
-                                  "not read.", line=MAX_LINES + 1)
+        out.add("too_many_lines", tr("securitytxt.too_many_lines", max_lines=MAX_LINES), line=MAX_LINES + 1)
         raw, truncated = raw[:MAX_LINES], True
     if looks_like_html(text):
-        out.add("html_page", "This is an HTML page, not a security.txt (a soft-404 or a login page?).", line=1)
+        out.add("html_page", tr("securitytxt.html_page"), line=1)
     lines = [r.rstrip() for r in raw]
     skip: set[int] = set()
     for i, r in enumerate(raw):
         if len(r) > MAX_LINE_CHARS:
-            out.add("line_too_long", f"Line {i + 1} has {len(r):,} characters; RFC 9116 §5.4 allows "
-                                     f"{MAX_LINE_CHARS:,}. It was not parsed.", line=i + 1)
+            out.add("line_too_long", tr("securitytxt.line_too_long", line=i + 1, n=len(r), max=MAX_LINE_CHARS),
+                    line=i + 1)
             skip.add(i)
         elif _BAD_CHARS.search(lines[i]):
             bad = _BAD_CHARS.search(lines[i]).group()  # type: ignore[union-attr]
             what = "a carriage return without a line feed" if bad == "\r" else f"the control character U+{ord(bad):04X}"
-            out.add("invalid_char", f"Line {i + 1} contains {what}; a security.txt holds only printable text.",
+            out.add("invalid_char", tr("securitytxt.invalid_char", line=i + 1, what=what),
                     line=i + 1)
 
     stx = SecurityTxt(findings=[], size=size, line_count=len(raw) - (1 if raw and raw[-1] == "" else 0))
@@ -180,8 +173,8 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
     """RFC 4880 §7 cleartext framework: header, Hash headers, blank line, dash-escaped text, signature."""
     out = p.out
     if header:
-        out.add("signed_format_issue", f"A signed file must start with '{cleartext.BEGIN_SIGNED}'; the "
-                                       f"{header} line(s) before it are not signed and were ignored.",
+        out.add("signed_format_issue",
+                tr("securitytxt.signed_format_issue", begin=cleartext.BEGIN_SIGNED, header=header),
                 line=header + 1)
     n = len(lines)
     i = header + 1
@@ -203,7 +196,7 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
         if line.startswith("- "):
             line = line[2:]
         elif line == cleartext.BEGIN_SIGNED:
-            out.add("signed_format_issue", "A second signed-message header inside the signed text.", line=j + 1)
+            out.add("signed_format_issue", tr("securitytxt.signed_format_issue.2"), line=j + 1)
             continue
         p.line(j + 1, line)
     stx.signed_text = "\n".join(r[2:] if r.startswith("- ") else r for r in raw[body_start:body_end])
@@ -220,8 +213,7 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
         else:
             for j in range(sig_end + 1, n):
                 if lines[j]:
-                    out.add("data_after_sig", "A signed file must not have text after the signature; it is "
-                                              "not signed and was ignored.", line=j + 1)
+                    out.add("data_after_sig", tr("securitytxt.data_after_sig"), line=j + 1)
             try:
                 data = cleartext.dearmor(lines[sig_start + 1:sig_end])
                 stx.signatures = cleartext.parse_signature(data)
@@ -248,54 +240,52 @@ def _whole_file_checks(p: _Parser, stx: SecurityTxt, lines: list[str], truncated
         by.setdefault(f.name, []).append(f)
     expires = by.get("expires", [])
     if not expires:
-        out.add("no_expire", "The Expires field is missing; RFC 9116 §2.5.5 requires it.", field="Expires")
+        out.add("no_expire", tr("securitytxt.no_expire"), field="Expires")
     elif len(expires) > 1:
-        out.add("multi_expire", "Expires appears more than once; RFC 9116 §2.5.5 allows one.",
+        out.add("multi_expire", tr("securitytxt.multi_expire"),
                 line=expires[1].line, field="Expires")
     stx.expires = next((d for d in (parse_expires(f.value) for f in expires) if d is not None), None)
     stx.canonical = [f.value for f in by.get("canonical", [])]
     if p.urls and stx.canonical and not any(stx.canonical_lists(u) for u in p.urls):
-        out.add("no_canonical_match", "Canonical does not list the URL this file was fetched from "
-                                      f"({p.urls[-1]}); RFC 9116 §2.5.2 says not to trust it then.",
+        out.add("no_canonical_match", tr("securitytxt.no_canonical_match", url=p.urls[-1]),
                 field="Canonical")
     if not truncated and lines and lines[-1] != "":
-        out.add("no_line_separators", "Every line, the last one included, must end with a line break (LF or "
-                                      "CRLF).", line=len(lines))
+        out.add("no_line_separators", tr("securitytxt.no_line_separators"), line=len(lines))
     if p.signed and len(lines) >= 2 and lines[-1] == "" and lines[-2] == "":
-        out.add("too_many_line_separators", "A signed file must not end with more than one line break.",
+        out.add("too_many_line_separators", tr("securitytxt.too_many_line_separators"),
                 line=len(lines))
     csaf = by.get("csaf", [])
     if any(not f.value.endswith("provider-metadata.json") for f in csaf):
-        out.add("no_csaf_file", "Every CSAF field must point at a provider-metadata.json file.", field="CSAF")
+        out.add("no_csaf_file", tr("securitytxt.no_csaf_file"), field="CSAF")
     if len(csaf) > 1:
-        out.add("multiple_csaf_fields", "More than one CSAF field; one is recommended.", field="CSAF")
+        out.add("multiple_csaf_fields", tr("securitytxt.multiple_csaf_fields"), field="CSAF")
     contacts = by.get("contact", [])
     stx.contacts = [parse_contact(f.value, f.line) for f in contacts]
     for c in stx.contacts:
         m = _SCHEME.match(c.uri)
         if m and m.group(1).lower() != "http" and not c.valid:
-            out.add("invalid_contact", f"Contact {c.uri!r}: {c.problem}.", line=c.line, field="Contact")
+            out.add("invalid_contact", tr("securitytxt.invalid_contact", uri=c.uri, problem=c.problem),
+                    line=c.line, field="Contact")
     if not contacts:
-        out.add("no_contact", "The Contact field is missing; RFC 9116 §2.5.3 requires at least one.",
+        out.add("no_contact", tr("securitytxt.no_contact"),
                 field="Contact")
     elif any(f.value.startswith("mailto:") for f in contacts) and "encryption" not in by:
-        out.add("no_encryption", "An e-mail Contact without an Encryption field: reports would travel "
-                                 "unencrypted unless a key is found elsewhere.", field="Encryption")
+        out.add("no_encryption", tr("securitytxt.no_encryption"), field="Encryption")
     for f in by.get("encryption", []):
         problem = _encryption_problem(f.value)
         if problem:
-            out.add("invalid_encryption", f"Encryption {f.value!r}: {problem}.", line=f.line, field="Encryption")
+            out.add("invalid_encryption", tr("securitytxt.invalid_encryption", value=f.value, problem=problem),
+                    line=f.line, field="Encryption")
     langs = by.get("preferred-languages", [])
     if len(langs) > 1:
-        out.add("multi_lang", "Preferred-Languages appears more than once; RFC 9116 §2.5.8 allows one.",
+        out.add("multi_lang", tr("securitytxt.multi_lang"),
                 line=langs[1].line, field="Preferred-Languages")
     if langs:
         stx.preferred_languages = [t for t in (v.strip() for v in langs[0].value.split(",")) if t]
     if not p.signed:
-        out.add("not_signed", "The file is not signed; RFC 9116 §2.3 recommends an OpenPGP cleartext signature.")
+        out.add("not_signed", tr("securitytxt.not_signed"))
     elif not stx.canonical:
-        out.add("no_canonical", "A signed file should have a Canonical field, so that the signature also "
-                                "vouches for where the file lives.", field="Canonical")
+        out.add("no_canonical", tr("securitytxt.no_canonical"), field="Canonical")
     stx.fields = fields
     stx.encryption = [f.value for f in by.get("encryption", [])]
     stx.policy = [f.value for f in by.get("policy", [])]
