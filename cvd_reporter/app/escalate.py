@@ -20,7 +20,7 @@ from typing import Any
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.directory import load_bundled, load_imported
 from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver
-from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.profiles import organisation_policy
 from cvd_reporter.app.reportfile import load_report_file, read_evidence
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.app.stream_message import read_attachments
@@ -138,7 +138,8 @@ def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime, warnings: l
 
 
 def _original(report: ReportRecord, *, lang: str, ui_lang: str, now: dt.datetime, ctx_home: Path,
-              warnings: list[str]) -> tuple[str | None, str | None, list[tuple[str, bytes, str]], dict[str, Any]]:
+              settings: Any, warnings: list[str],
+              ) -> tuple[str | None, str | None, list[tuple[str, bytes, str]], dict[str, Any]]:
     """(report text, why it is missing, evidence attachments, reporter facts) from the report file the
     record points to, rendered as the organisation received it. Without it, the outbox copy of the
     message as it left (encrypted to the organisation's key: proof of what was sent, by its hash)."""
@@ -146,7 +147,9 @@ def _original(report: ReportRecord, *, lang: str, ui_lang: str, now: dt.datetime
         return None, say(lang, "escalate.no_report_path"), _outbox_copy(report, ctx_home, warnings), {}
     try:
         loaded = load_report_file(Path(report.report_path), lang=lang)
-        policy = load_policy(report.policy)
+        # the organisation's own profile (its promise, its words), as submit rendered it
+        policy = organisation_policy(loaded.report, policy_name=report.policy, default=settings.policy,
+                                     settings=settings, home=ctx_home)
     except CvdError as e:
         return None, e.message.rstrip("."), _outbox_copy(report, ctx_home, warnings), {}
     r = loaded.report
@@ -194,7 +197,7 @@ def _build_plan(report: ReportRecord, point: Point, *, ctx: Context, now: dt.dat
     lang = point.language
     key_info, chosen, pin = key
     report_text, missing, attachments, facts = _original(report, lang=lang, ui_lang=ui_lang, now=now,
-                                                         ctx_home=ctx.home, warnings=warnings)
+                                                         ctx_home=ctx.home, settings=settings, warnings=warnings)
     copy = next((a for a in attachments if a[0].startswith("original-report.")), None) if missing else None
     original_note = say(lang, "escalate.outbox_copy", name=copy[0], sha=sha256(copy[1])) if copy else None
     if missing:

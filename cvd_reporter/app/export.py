@@ -73,6 +73,8 @@ def proof_bundle(report: ReportRecord, *, facts: dict[str, Any], now: datetime, 
             "policy": report.policy,
             "calendar": report.calendar,
             "response_working_days": report.response_days,
+            # a promise in days or hours is counted in calendar days (docs/policy-profiles.md)
+            "response_unit": "calendar_days" if report.calendar == "calendar-days" else "working_days",
             "sent_on": iso(report.sent_on),
             "answer_due": iso(due[0]) if due else None,
             "answer_due_lenient": iso(due[1]) if due else None,

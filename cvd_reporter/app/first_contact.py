@@ -125,9 +125,13 @@ def build_plan(base: Plan, *, checked: CheckedReport, route: Route, policy: Any,
     if not name_host and ask is not None:  # the reporter's to decide: naming the host says what is vulnerable
         name_host = ask(say(ui_lang, "first_contact.ask_host", host=host))
     text = message.body_text(lang, host=host if name_host else None, reporter_name=report.reporter.name,
-                             has_key=reporter_key is not None, response_days=policy.response_working_days)
+                             has_key=reporter_key is not None,
+                             # the sentence says working days: a promise in calendar days is not one of them
+                             response_days=None if policy.calendar == "calendar-days" else policy.response_working_days)
     mid = message.message_id(base.report_id + "#" * len(previous_contacts(known)), sender.domain)
-    raw = message.build(text=text, subject=mime.outer_subject(base.report_id), from_addr=sender.header_from,
+    subject = mime.outer_subject(base.report_id, getattr(policy, "required_subject", None))  # the profile's
+    base.outer_subject = subject
+    raw = message.build(text=text, subject=subject, from_addr=sender.header_from,
                         to_addr=base.recipient, message_id=mid, date=now, reporter_key=reporter_key, lang=lang)
     digest = hashlib.sha256(raw).hexdigest()
     base.kind, base.lang, base.message, base.message_id = FIRST_CONTACT, lang, raw, mid

@@ -25,7 +25,7 @@ from typing import Any
 from cvd_reporter.app.contacts import search_contacts
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import RecordSession, find_report, how_it_left, left_already
-from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.profiles import organisation_policy
 from cvd_reporter.app.reportfile import CheckedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.submit import attachment_list, report_id_for
@@ -150,8 +150,10 @@ def prepare(path: Path, channel: str, *, ctx: Context, lang: str, policy_name: s
     """Read and check the report (errors refuse, like submit), check the scope, find the form or number,
     and say whether the record shows the report as sent already."""
     now = ctx.clock()
-    policy = load_policy(policy_name or ctx.settings.policy)
     loaded = load_report_file(path, lang=lang)
+    # the organisation's profile (its promised answer time, ...) over the generic policy: app/profiles.py
+    policy = organisation_policy(loaded.report, policy_name=policy_name, default=ctx.settings.policy,
+                                 settings=ctx.settings, home=ctx.home)
     checked = check_report(loaded, policy=policy, lang=lang, today=now.date())
     report = loaded.report
     errors = [f for f in checked.findings if f.severity == "error"]

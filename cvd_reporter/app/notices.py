@@ -12,6 +12,7 @@ from collections.abc import Callable
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver
 from cvd_reporter.app.export import read_report_facts
+from cvd_reporter.app.profiles import required_subject_for
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.app.submit import Plan, SubmitOptions, find_key, sha256
 from cvd_reporter.core import mime
@@ -77,7 +78,8 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
                                  message_id=message_id, date=now, attachments=[], reporter_key=None, lang=lang)
         wire = mime.build_encrypted(
             inner, encrypt=lambda data: encrypt(data, chosen.certificate, now=now, judged=chosen.judged),
-            from_addr=sender.header_from, to_addr=recipient, message_id=message_id, date=now, report_id=notice_id)
+            from_addr=sender.header_from, to_addr=recipient, message_id=message_id, date=now, report_id=notice_id,
+            required_subject=required_subject_for(report.report_path, report.target, settings=settings, home=ctx.home))
         plan = Plan(report_id=report_id, title=subject, channel="email" if settings.smtp_host else "outbox",
                     recipient=recipient, lang=lang, policy_id=report.policy, organisation=report.organisation,
                     message=wire, message_id=message_id, plaintext_sha256=sha256(inner),

@@ -131,8 +131,9 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
         if kind == "file" and getattr(checked, "org_key", None) is not None:
             key_file = (checked.org_key, value)
         elif kind == "fingerprint":
+            # fetched by fingerprint; the other sources are still asked, and a different key from any of
+            # them is a contradiction named in one sentence (net/keys.py), never silently used or ignored
             key_fpr = fingerprint_of(value)
-            encryption = [f"openpgp4fpr:{key_fpr}"]  # fetched by fingerprint; any other key is refused
         elif kind == "url":
             encryption = [value]
     emails = [c for c in contacts if c.kind == "email"]

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.profiles import load_policy, organisation_policy
 from cvd_reporter.app.userfiles import UnsafeFile, UserFile, read_user_file
 from cvd_reporter.core.contacts import key_kind
 from cvd_reporter.core.findings import Finding
@@ -211,17 +211,30 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
     return out
 
 
-def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any) -> CheckedReport:
+def check_report_file(path: Path, *, policy_name: str, lang: str, today: Any, settings: Any = None,
+                      home: Path | None = None, explicit: bool = True) -> CheckedReport:
     """Load, parse, validate and lint a report file and its evidence: what `validate` prints and what
-    `submit` refuses to send on errors."""
-    policy = load_policy(policy_name)
-    return check_report(load_report_file(path, lang=lang), policy=policy, lang=lang, today=today)
+    `submit` refuses to send on errors. With ``settings`` and ``home`` the policy is the organisation's
+    profile applied to it (app/profiles.organisation_policy); ``explicit``: ``policy_name`` came from
+    ``--policy`` (a FILE then wins over everything) rather than from the configuration."""
+    loaded = load_report_file(path, lang=lang)
+    if settings is not None and home is not None:
+        policy = organisation_policy(loaded.report, policy_name=policy_name if explicit else None,
+                                     default=policy_name, settings=settings, home=home)
+    else:
+        policy = load_policy(policy_name)
+    return check_report(loaded, policy=policy, lang=lang, today=today)
 
 
 def check_report(loaded: LoadedReport, *, policy: Any, lang: str, today: Any) -> CheckedReport:
     """Validate and lint a report already loaded (submit reads the file once) and read its evidence."""
     findings = list(loaded.findings)
     findings += validate_report(loaded.report, policy=policy, today=today, lang=lang)
+    revealing = policy.profile.revealing_subject if getattr(policy, "profile", None) is not None else None
+    if revealing is not None:
+        findings.append(make("required_subject_reveals", "warning", lang, field="organisation.subject",
+                             subject=revealing.value, source=revealing.source,
+                             sent=policy.profile.subject_as_sent or "-"))
     reporter = loaded.report.reporter
     own_emails = [reporter.email] if reporter.email else []
     own_phones = [reporter.phone] if reporter.phone else []

@@ -228,7 +228,8 @@ def crypto_for(cert: Any, now: Any, files: list[Any], judged: Any = None) -> dic
 
 def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, message_id: str, now: Any,
                evidence: list[Any], reporter_key: str | None, lang: str, report_id: str, cert: Any,
-               folder: Path | None, meter: Meter | None = None, judged: Any = None) -> Written:
+               folder: Path | None, meter: Meter | None = None, judged: Any = None,
+               required_subject: str | None = None) -> Written:
     """The report e-mail (RFC 3156 around the encrypted inner entity, or the bare inner entity for the
     user's explicit --allow-plaintext when ``cert`` is None), streamed into ``folder``."""
 
@@ -237,7 +238,8 @@ def build_mail(*, report_text: str, subject: str, sender: str, recipient: str, m
                    for e, f in zip(evidence, files, strict=False)]
     plan = plan_message(report_text=report_text, subject=subject, from_addr=sender, to_addr=recipient,
                         message_id=message_id, date=now, attachments=attachments, reporter_key=reporter_key,
-                        lang=lang, report_id=report_id, encrypted=cert is not None)
+                        lang=lang, report_id=report_id, encrypted=cert is not None,
+                        required_subject=required_subject)
     check_size(plan.inner_size)
     return write_message(plan, files=files, folder=folder, now=now, meter=meter, **crypto_for(cert, now, files, judged))
 

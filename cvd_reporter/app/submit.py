@@ -31,7 +31,7 @@ from cvd_reporter.app.dispatch import (
     send_and_record,
 )
 from cvd_reporter.app.first_contact import Chooser
-from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.profiles import organisation_policy, with_reading
 from cvd_reporter.app.recipient import choose_route
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
@@ -119,6 +119,8 @@ class Plan:
     written: Any = None  # app/stream_message.Written: the message streamed to a file instead of ``message``
     message_size: int = 0
     attachments: list[dict[str, Any]] = field(default_factory=list)  # every file that travels, as read
+    outer_subject: str = ""  # the Subject anyone on the path sees (core/mime.outer_subject)
+    profile: dict[str, Any] | None = None  # the organisation's profile with the source of each value
     lang_reason: str = ""  # why the report is in ``lang`` (core/report_language.REASONS)
     cleartext: str | None = None  # what travels readable by anyone on the path (first contact, plaintext)
 
@@ -147,6 +149,8 @@ class Plan:
         outside = t("submit.outside")
         lines.append(row(t("submit.policy"), self.policy_id))
         lines.append(row(t("submit.language"), self.language_line(ui_lang)))
+        if self.outer_subject and self.outer_subject != self.report_id:
+            lines.append(row(t("submit.subject"), self.outer_subject))
         for a in self.attachments:
             where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
             lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
@@ -173,6 +177,7 @@ class Plan:
             "discovery": self.discovery,
             "plaintext_sha256": self.plaintext_sha256, "encrypted_sha256": self.encrypted_sha256,
             "warnings": self.warnings, "attachments": self.attachments, "kind": self.kind,
+            "outer_subject": self.outer_subject, "profile": self.profile,
         }
 
 
@@ -221,6 +226,11 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     route = choose_route(report, checked=checked, settings=settings, fetcher=fetcher, now=now, channel=channel,
                          discoveries=discoveries, warnings=warnings, home=ctx.home)
     channel, recipient = route.channel, route.recipient
+    policy = with_reading(policy, (route.search or {}).get("policy"))  # a policy page the search read
+    if policy.profile is not None and policy.profile.revealing_subject is not None:
+        item = policy.profile.revealing_subject
+        warnings.append(say(lang, "finding.required_subject_reveals", subject=item.value, source=item.source,
+                            sent=policy.profile.subject_as_sent or "-"))
     report_lang, lang_reason = report_language.choose(
         asked=options.lang, in_file=report.language, preferred=route.preferred_languages, host=route.host,
         policy_id=policy.id, ui_lang=lang)
@@ -232,7 +242,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
                                          organisation=registrable_domain(route.host), now=now,
                                          options=dataclasses.replace(options, allow_plaintext=False) if by_mail
                                          else options, warnings=warnings,
-                                         key_file=route.key_file or first_contact.imported_key(ctx.home, rid))
+                                         key_file=route.key_file or first_contact.imported_key(ctx.home, rid),
+                                         report_fingerprint=route.key_fingerprint)
     except (DiscoveryError, KeyProblem) as e:
         if not by_mail or not first_contact.no_usable_key(e):
             raise
@@ -287,9 +298,19 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         report_path=str(path), evidence_paths=[str(e.path) for e in checked.evidence], pin=pin,
         api_url=settings.api_url if channel == "api" else None,
         envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
-        attachments=attachment_list(checked),
+        attachments=attachment_list(checked), profile=_profile_data(policy),
+        outer_subject=mime.outer_subject(rid, policy.required_subject) if by_mail else "",
         cleartext=None if chosen is not None or not by_mail else _cleartext(checked, rid=rid, lang=report_lang, now=now,
                                                              policy=policy))
+
+
+def _profile_data(policy: Any) -> dict[str, Any] | None:
+    """The organisation's profile with the deadline it gives (days on which calendar), for --json."""
+    if policy.profile is None:
+        return None
+    deadline = {"days": policy.response_working_days, "calendar": policy.calendar} \
+        if policy.response_working_days is not None else None
+    return dict(policy.profile.to_dict(), deadline=deadline)
 
 
 def _cleartext(checked: CheckedReport, *, rid: str, lang: str, now: dt.datetime, policy: Any) -> str:
@@ -327,7 +348,8 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
 
 def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: dt.datetime,
              options: SubmitOptions, warnings: list[str], organisation: str | None = None,
-             key_file: tuple[bytes, str] | None = None) -> tuple[dict[str, Any] | None, Candidate | None, Pin | None]:
+             key_file: tuple[bytes, str] | None = None,
+             report_fingerprint: str | None = None) -> tuple[dict[str, Any] | None, Candidate | None, Pin | None]:
     """The organisation's key, judged once: (what the plan shows, the chosen candidate to encrypt to
     with its verdict, the pin to write once sent). (None, None, None) with --allow-plaintext and no key.
     It is checked against the pins of the contact and (when given, as a registrable domain) of the
@@ -339,7 +361,8 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
             found = keys_from_file(key_file[0], key_file[1], now=now, address=addresses[0] if addresses else None)
         else:
             found = find_keys(encryption_uris=list(st.encryption), contacts=addresses, fetcher=fetcher,
-                              resolver=ctx.network.resolver(), keyserver=ctx.settings.keyserver, now=now)
+                              resolver=ctx.network.resolver(), keyserver=ctx.settings.keyserver, now=now,
+                              report_fingerprint=report_fingerprint)
     except DiscoveryError:
         if options.allow_plaintext:
             warnings.append("No OpenPGP key was found: the report will be sent UNENCRYPTED (--allow-plaintext).")
@@ -402,17 +425,22 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
                        has_reporter_key=reporter_key is not None,
                        evidence_names=[Path(e.path).name for e in checked.evidence])
     message_id = mime.message_id_for(report_id, sender.domain)
+    required = policy.required_subject
+    inner_subject = subject(report, lang)
+    if cert is None and required:  # --allow-plaintext: the one Subject is also the outer one
+        inner_subject = f"{mime.outer_subject(report_id, required)} {inner_subject}"
     if streamed:  # a one-pass signature (--sign-with) still needs the whole text in memory
-        written = build_mail(report_text=text, subject=subject(report, lang), sender=sender.header_from,
-                             recipient=recipient, message_id=message_id, lang=lang, report_id=report_id, **common)
+        written = build_mail(report_text=text, subject=inner_subject, sender=sender.header_from,
+                             recipient=recipient, message_id=message_id, lang=lang, report_id=report_id,
+                             required_subject=required, **common)
         return written, message_id, written.plaintext_sha256, written.message_sha256
-    inner = mime.build_inner(report_text=text, subject=subject(report, lang), from_addr=sender.header_from,
+    inner = mime.build_inner(report_text=text, subject=inner_subject, from_addr=sender.header_from,
                              to_addr=recipient, message_id=message_id, date=now, attachments=attachments,
                              reporter_key=reporter_key, lang=lang)
     if cert is None:  # the user's explicit --allow-plaintext
         return inner, message_id, sha256(inner), sha256(inner)
     message = mime.build_encrypted(inner, encrypt=seal, from_addr=sender.header_from, to_addr=recipient,
-                                   message_id=message_id, date=now, report_id=report_id)
+                                   message_id=message_id, date=now, report_id=report_id, required_subject=required)
     return message, message_id, sha256(inner), sha256(message)
 
 
@@ -493,8 +521,9 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
     options = options or SubmitOptions()
     now = ctx.clock()
     progress(say(lang, "submit.check"))
-    policy = load_policy(options.policy or ctx.settings.policy)
     loaded: LoadedReport = load_report_file(path, lang=lang)
+    policy = organisation_policy(loaded.report, policy_name=options.policy, default=ctx.settings.policy,
+                                 settings=ctx.settings, home=ctx.home)
     with RecordSession(ctx.home) as records:
         known = None
         if not options.dry_run:

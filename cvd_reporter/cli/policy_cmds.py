@@ -33,18 +33,31 @@ def policy() -> None:
 @click.argument("source")
 @click.option("--allow-private", is_flag=True,
               help="Connect even when a public name resolves to a loopback, private or link-local address.")
+@click.option("--save", is_flag=True,
+              help="Keep what the page says as your profile of the organisation: a YAML file in the app's config "
+                   "folder that you can edit (see `policy profile`).")
+@click.option("--for", "for_org", metavar="HOST|NAME",
+              help="The organisation the page belongs to [default: the page's host; needed with --save for a FILE].")
+@click.option("--replace", is_flag=True, help="With --save: overwrite your saved profile of the organisation.")
 @global_options
 @cvd_command
-def read(app: AppContext, source: str, allow_private: bool) -> Result:
+def read(app: AppContext, source: str, allow_private: bool, save: bool, for_org: str | None,
+         replace: bool) -> Result:
     """Read SOURCE (an https URL, or a saved HTML or text FILE; - reads stdin) and show where to report
     (e-mail, web form or platform, phone), the promised response time, a required subject, the
     encryption stance and key, who reports are shared with, anonymity, forbidden techniques and the
     publication rule. Each value is shown with the sentence it came from; what the page does not say
     is `unknown`.
 
+    With --save the reading becomes your profile of the organisation (response time, required
+    subject, encryption, forbidden techniques, sharing, language), which validate, submit and status
+    then use instead of the generic policy; edit the file to correct it.
+
     Exit 0: a contact was found; 3: the file cannot be read; 5: the page cannot be fetched or names no
-    contact (the message says what to try next).
+    contact (the message says what to try next); 8: --save would overwrite your profile (add --replace).
     """
+    if save and not for_org and not source.lower().startswith("https://"):
+        raise UsageError("--save needs the organisation a saved page belongs to: add --for HOST or --for NAME.")
     if source.lower().startswith("http://"):
         raise UsageError("cvd-reporter fetches only over https; give the https:// address of the page.")
     if source.lower().startswith("https://"):
@@ -58,6 +71,11 @@ def read(app: AppContext, source: str, allow_private: bool) -> Result:
         origin = {"source": "file", "path": source}
     data = {**origin, "policy": reading.to_dict()}
     text = describe(reading, source, app.lang)
+    if save:
+        saved = _save(app, reading.to_dict(), for_org or str(origin.get("final_url") or source), replace=replace)
+        data["saved"] = str(saved)
+        text += f"\n\nSaved as your profile of the organisation: {saved}\nEdit it to correct a value; " \
+                "`cvd-reporter policy profile` shows what is used and where each value came from."
     if not reading.contacts:
         return Result(data=data, text=text, exit_code=EXIT_DISCOVERY,
                       errors=[{"code": "no_contact", "message": say(app.lang, "policy.no_contact")}])
@@ -141,4 +159,77 @@ def describe(r: PolicyReading, source: str, lang: str = "en") -> str:
     lines.append(t("policy.publication", value=word(r.publication.value)) + _quote(r.publication.evidence))
     for note in r.notes:
         lines.append(t("policy.note", note=note))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- the organisation's profile
+def _query(what: str) -> Any:
+    from cvd_reporter.app.profiles import ProfileQuery, host_of  # noqa: PLC0415 - YAML, directory: only here
+
+    host = host_of(what)
+    return ProfileQuery(host=host, name=None if host else what)
+
+
+def _save(app: AppContext, reading: dict[str, Any], what: str, *, replace: bool) -> Path:
+    from cvd_reporter.app.profiles import build_profile, load_policy, profiles_dir, save_correction  # noqa: PLC0415
+
+    query = _query(what)
+    folder = profiles_dir(app.settings)
+    merged = build_profile(query, base=load_policy(app.settings.policy), explicit=None, folder=folder,
+                           home=app.context.home, reading=reading, use_saved=False)
+    return save_correction(folder, merged, hosts=[query.host] if query.host else [],
+                           today=app.context.clock().date(), replace=replace)
+
+
+@policy.command(name="profile")
+@click.argument("organisation", metavar="HOST|NAME")
+@click.option("--policy", "policy_name", metavar="NAME|FILE",
+              help="Policy profile (built-in name or YAML/JSON file); a FILE wins over every other source.")
+@global_options
+@cvd_command
+def profile_cmd(app: AppContext, organisation: str, policy_name: str | None) -> Result:
+    """Show the profile cvd-reporter uses for an organisation (HOST or directory NAME): its promised
+    response time and the deadline it gives, a required subject and the Subject as sent, encryption
+    stance, forbidden techniques, who reports are shared with and the language, each with its source:
+    the generic policy, the directory, your saved correction (`policy read URL --save`, then edit the
+    file) or --policy FILE, which wins over everything. Reads no network.
+
+    Exit 0; 3 when a saved profile or the policy file cannot be used.
+    """
+    from cvd_reporter.app.profiles import build_profile, builtin_names, find_saved, load_policy, profiles_dir  # noqa: PLC0415
+
+    explicit = load_policy(policy_name) if policy_name and policy_name not in builtin_names() else None
+    base = explicit or load_policy(policy_name or app.settings.policy)
+    folder = profiles_dir(app.settings)
+    merged = build_profile(_query(organisation), base=base, explicit=explicit, folder=folder, home=app.context.home)
+    applied = merged.apply(base)
+    saved = find_saved(folder, organisation)
+    data = {**merged.to_dict(), "saved_file": str(saved[0]) if saved else None, "profiles_folder": str(folder),
+            "deadline": {"days": applied.response_working_days, "calendar": applied.calendar}
+            if applied.response_working_days is not None else None}
+    return Result(data=data, text=describe_profile(merged, applied, saved[0] if saved else None, folder))
+
+
+def describe_profile(merged: Any, applied: Any, saved: Path | None, folder: Path) -> str:
+    lines = [f"Profile of {printable(merged.name)}", ""]
+    for name in ("response", "subject", "encryption", "forbidden", "shares_with", "language"):
+        item = merged.values.get(name)
+        if item is None:
+            lines.append(f"  {name:<12} not stated")
+            continue
+        value = item.value.describe() if hasattr(item.value, "describe") else (
+            ", ".join(item.value) if isinstance(item.value, tuple) else str(item.value))
+        lines.append(f"  {name:<12} {printable(value)}   (from {printable(item.source)})")
+        if item.evidence:
+            lines.append(f"  {'':<12} {_quote(item.evidence).strip()}")
+    if applied.response_working_days is not None:
+        unit = "calendar days" if applied.calendar == "calendar-days" else f"working days on {applied.calendar}"
+        lines.append(f"  deadline     {applied.response_working_days} {unit} after the day of sending")
+    if merged.subject:
+        lines.append(f"  Subject sent {printable(merged.subject_as_sent or '')} [REPORT-ID]")
+    if merged.revealing_subject is not None:
+        lines.append("  warning      the required subject asks to name the system; the Subject travels "
+                     "unencrypted, so the placeholder is left out.")
+    lines += ["", f"Your saved profile: {saved}" if saved else
+              f"No saved profile; `cvd-reporter policy read URL --save` writes one into {folder}."]
     return "\n".join(lines)

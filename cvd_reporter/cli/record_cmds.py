@@ -178,7 +178,9 @@ def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str,
 def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[str, str] | None = None) -> Result:
     t = translator(lang)
     due = next_due(r, _today(r.calendar, now))
-    days = (t("record.working_days", n=r.response_days) if r.response_days is not None
+    # a promise in days or hours counts calendar days (docs/policy-profiles.md)
+    unit = N_("record.calendar_days") if r.calendar == "calendar-days" else N_("record.working_days")
+    days = (t(unit, n=r.response_days) if r.response_days is not None
             else t("record.no_answer_time"))
     title = read_report_facts(r.report_path).get("title")  # the record keeps no title: the file has it
     org = (names or {}).get(r.organisation, r.organisation)

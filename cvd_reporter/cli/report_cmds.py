@@ -33,7 +33,8 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
 
     report = Path(report)
     checked = check_report_file(report, policy_name=policy_name or app.settings.policy, lang=app.lang,
-                                today=app.context.clock().astimezone().date())  # the user's calendar day
+                                today=app.context.clock().astimezone().date(),  # the user's calendar day
+                                settings=app.settings, home=app.context.home, explicit=policy_name is not None)
     policy, findings = checked.policy, checked.findings
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
@@ -43,7 +44,9 @@ def validate(app: AppContext, report: Path, policy_name: str | None) -> Result:
     lines = [f.human(app.lang) for f in findings] + [summary]
     return Result(
         data={"report": str(report), "policy": policy.id, "valid": errors == 0, "errors": errors,
-              "warnings": warnings},
+              "warnings": warnings, "profile": policy.profile.to_dict() if policy.profile else None,
+              "deadline": {"days": policy.response_working_days, "calendar": policy.calendar}
+              if policy.response_working_days is not None else None},
         findings=findings, text="\n".join(lines), exit_code=EXIT_VALIDATION if errors else EXIT_OK)
 
 

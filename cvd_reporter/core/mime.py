@@ -31,6 +31,8 @@ from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import format_datetime
 
+from cvd_reporter.core import subjects
+
 # CRLF line ends and folding at 78 columns: what goes on the wire (RFC 5322 §2.1.1).
 WIRE = email_policy.SMTP
 
@@ -58,9 +60,19 @@ def check_report_id(report_id: str) -> str:
     return report_id
 
 
-def outer_subject(report_id: str) -> str:
-    """The only Subject anyone on the path sees: the report id, nothing from the report itself."""
-    return check_report_id(report_id)
+def outer_subject(report_id: str, required: str | None = None) -> str:
+    """The only Subject anyone on the path sees: the report id, nothing from the report itself.
+
+    ``required``: the subject the organisation's profile requires ("Beveiliging ICT"); it comes first,
+    the report id after it in brackets (``Beveiliging ICT [cvd-0123abcd4567]``). It is checked again
+    here (control characters, length: ValidationError) and a placeholder that asks to name the system
+    is left out (core/subjects.py), so every message to the organisation (report, first contact,
+    escalation) gets the same Subject from this one place."""
+    rid = check_report_id(report_id)
+    if not required:
+        return rid
+    text = subjects.for_mail(subjects.check_required(required, "the organisation's profile"))
+    return f"{text} [{rid}]" if text else rid
 
 
 def message_id_for(report_id: str, domain: str) -> str:
@@ -224,9 +236,9 @@ def build_inner(*, report_text: str, subject: str, from_addr: str, to_addr: str,
 
 
 def _outer_fields(*, from_addr: str, to_addr: str, message_id: str, date: datetime,
-                  report_id: str) -> list[tuple[str, str]]:
+                  report_id: str, required_subject: str | None = None) -> list[tuple[str, str]]:
     return [("Date", _date(date)), ("From", from_addr), ("To", to_addr),
-            ("Subject", outer_subject(report_id)), ("Message-ID", message_id)]
+            ("Subject", outer_subject(report_id, required_subject)), ("Message-ID", message_id)]
 
 
 def _with_hp_outer(inner: bytes, fields: list[tuple[str, str]]) -> bytes:
@@ -248,8 +260,10 @@ def _with_hp_outer(inner: bytes, fields: list[tuple[str, str]]) -> bytes:
 
 
 def build_encrypted(inner: bytes, *, encrypt: Callable[[bytes], bytes], from_addr: str, to_addr: str,
-                    message_id: str, date: datetime, report_id: str) -> bytes:
+                    message_id: str, date: datetime, report_id: str, required_subject: str | None = None) -> bytes:
     """The RFC 3156 message to send: neutral outer header, the encrypted payload inside.
+
+    ``required_subject``: the Subject the organisation's profile requires (see :func:`outer_subject`).
 
     ``inner`` must come from :func:`build_inner` (``hp="cipher"``, the same Message-ID).
     ``encrypt`` takes the payload bytes and returns an ASCII-armored OpenPGP message; anything else
@@ -264,7 +278,7 @@ def build_encrypted(inner: bytes, *, encrypt: Callable[[bytes], bytes], from_add
 
     from_addr, to_addr = wire_mailbox(from_addr), wire_mailbox(to_addr)
     fields = _outer_fields(from_addr=from_addr, to_addr=to_addr, message_id=message_id, date=date,
-                           report_id=report_id)
+                           report_id=report_id, required_subject=required_subject)
     armored = encrypt(_with_hp_outer(inner, fields))
     if not isinstance(armored, (bytes, bytearray)):
         raise ValueError("encrypt must return bytes (an ASCII-armored OpenPGP message)")

@@ -9,10 +9,71 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cvd_reporter.core.subjects import check_required
 from cvd_reporter.core.workdays import MAX_WORKING_DAYS, check_calendar
 from cvd_reporter.errors import ValidationError
 
 LANGS = ("nl", "en")
+UNITS = ("working_days", "days", "hours", "office_hours")
+OFFICE_HOURS_PER_DAY = 8
+HOURS_PER_DAY = 24
+CALENDAR_DAYS = "calendar-days"
+
+
+@dataclass(frozen=True)
+class Response:
+    """A promised answer time as the policy states it: ``3 working_days``, ``48 office_hours``, ``5 days``."""
+
+    amount: int
+    unit: str
+
+    @classmethod
+    def parse(cls, value: Any, where: str) -> Response:
+        """From ``{amount, unit}`` or a text such as ``3 working days`` / ``48 kantooruren``."""
+        if isinstance(value, Response):
+            return value
+        if isinstance(value, str):
+            from cvd_reporter.core.contacts import parse_response  # noqa: PLC0415 - loads the policy-page reader
+
+            parsed = parse_response(value)
+            if parsed is None:
+                raise ValidationError(f"The response time {value!r} in {where} is not one like '3 working days', "
+                                      "'5 days' or '48 office hours'.", code="bad_profile")
+            value = {"amount": parsed[0], "unit": parsed[1]}
+        if not isinstance(value, dict):
+            raise ValidationError(f"The response time in {where} must be {{amount: N, unit: UNIT}}.",
+                                  code="bad_profile")
+        unit = str(value.get("unit", "")).replace(" ", "_")
+        if unit not in UNITS:
+            raise ValidationError(f"The response unit {unit!r} in {where} is not one of {', '.join(UNITS)}.",
+                                  code="bad_profile")
+        try:
+            amount = int(value.get("amount"))  # type: ignore[arg-type]  # checked by the except below
+        except (TypeError, ValueError):
+            raise ValidationError(f"The response amount in {where} must be a whole number.",
+                                  code="bad_profile") from None
+        if not 0 <= amount <= MAX_WORKING_DAYS:
+            raise ValidationError(f"The response time of {amount} {unit.replace('_', ' ')} in {where} is out of range "
+                                  f"(0 to {MAX_WORKING_DAYS}).", code="bad_profile")
+        return cls(amount, unit)
+
+    def deadline(self, calendar: str) -> tuple[int, str]:
+        """(number of days, calendar) to count from the day of sending; see the module's docstring."""
+        if self.unit == "working_days":
+            return self.amount, calendar
+        if self.unit == "office_hours":
+            return -(-self.amount // OFFICE_HOURS_PER_DAY), calendar
+        if self.unit == "hours":
+            return -(-self.amount // HOURS_PER_DAY), CALENDAR_DAYS
+        return self.amount, CALENDAR_DAYS
+
+    def describe(self) -> str:
+        return f"{self.amount} {self.unit.replace('_', ' ')}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"amount": self.amount, "unit": self.unit}
+
+
 
 
 @dataclass(frozen=True)
@@ -57,6 +118,15 @@ class Policy:
     attestations: tuple[Attestation, ...] = ()
     scope: dict[str, Any] | None = None
     source: str | None = field(default=None, compare=False)
+    # the organisation's own terms (core/profile.py): the promise as stated, before conversion to days
+    response_promise: Response | None = None
+    required_subject: str | None = None
+    encryption: str | None = None
+    forbidden: tuple[str, ...] = ()
+    shares_with: tuple[str, ...] = ()
+    language: str | None = None
+    working_calendar: str | None = None  # the calendar working days count on, when a promise in days moved it
+    profile: Any = field(default=None, compare=False)  # the merged core.profile.Profile, with sources
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None) -> Policy:
@@ -77,12 +147,27 @@ class Policy:
             contact = data.get("contact") or {}
             target = data.get("target") or {}
             days = response.get("working_days")
+            calendar = check_calendar(str(response.get("calendar", "weekends")))
+            promise = Response.parse(response, f"the policy profile{where}") if "unit" in response else None
+            if promise is not None:
+                days, calendar = promise.deadline(calendar)
+            subject = data.get("subject")
+            if subject is not None:
+
+
+                subject = check_required(subject, f"the policy profile{where}")
             return cls(
                 id=pid,
                 name=dict(data.get("name") or {"en": pid}),
                 languages=tuple(data.get("languages") or LANGS),
                 response_working_days=_working_days(days, where),
-                calendar=check_calendar(str(response.get("calendar", "weekends"))),
+                calendar=calendar,
+                response_promise=promise,
+                required_subject=subject,
+                encryption=data.get("encryption"),
+                forbidden=tuple(str(x) for x in data.get("forbidden") or ()),
+                shares_with=tuple(str(x) for x in data.get("shares_with") or ()),
+                language=data.get("language"),
                 notify_before_publication=bool(data.get("notify_before_publication", False)),
                 report_within_days=data.get("report_within_days"),
                 required=tuple(data.get("required") or ()),

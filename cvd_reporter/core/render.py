@@ -17,6 +17,10 @@ WIDTH = 76
 # The sentence for each disclosure.intent and disclosure.credit value (core/model.py enums).
 INTENTS = {"none": N_("render.intent_none"), "after-fix": N_("render.intent_after-fix"),
            "date": N_("render.intent_date")}
+# a promise stated in other units than working days, said as the policy said it: (plural, singular)
+PROMISE_UNITS = {"days": (N_("render.unit_days"), N_("render.unit_day")),
+                 "hours": (N_("render.unit_hours"), N_("render.unit_hour")),
+                 "office_hours": (N_("render.unit_office_hours"), N_("render.unit_office_hour"))}
 CREDITS = {"name": N_("render.credit_name"), "pseudonym": N_("render.credit_pseudonym"),
            "none": N_("render.credit_none")}
 
@@ -111,7 +115,11 @@ def render_text(report: Report, *, policy: Policy, lang: str, report_id: str | N
             for c in d.credits))
     elif d.credit:
         lines += _kv(t("render.credit"), t(CREDITS[d.credit]))
-    if policy.response_working_days:
+    promise = policy.response_promise
+    if promise is not None and promise.amount and promise.unit != "working_days":
+        unit = t(PROMISE_UNITS[promise.unit][promise.amount == 1], n=promise.amount)
+        lines += ["", *_para(t("render.response_promise", promise=unit), "")]
+    elif policy.response_working_days:
         lines += ["", *_para(t("render.response", days=policy.response_working_days), "")]
     lines += ["", t("render.closing"), (r.name if r.name and not r.anonymous else "")]
     return "\n".join(lines).rstrip() + "\n"

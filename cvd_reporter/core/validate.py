@@ -23,6 +23,7 @@ from cvd_reporter.core.messages import make
 from cvd_reporter.core.mime import REPORT_ID_RE
 from cvd_reporter.core.model import Report, suggest
 from cvd_reporter.core.policy import Policy
+from cvd_reporter.core.subjects import MAX_SUBJECT, has_control
 
 CWE_RE = re.compile(r"^CWE-[1-9][0-9]{0,4}$")
 
@@ -216,6 +217,9 @@ def check_organisation(report: Report, add: Any, phone_region: str = "NL") -> No
             add("insecure_key_url", "error", "organisation.key", path="organisation.key", value=o.key)
     if o.response and parse_response(o.response) is None:
         add("invalid_response", "error", "organisation.response", path="organisation.response", value=o.response)
+    if o.subject and (has_control(o.subject) or len(" ".join(o.subject.split())) > MAX_SUBJECT):
+        # the value is not repeated: it may hold control characters, which are never shown on a terminal
+        add("invalid_subject", "error", "organisation.subject", path="organisation.subject", limit=MAX_SUBJECT)
 
 
 def _did_you_mean(text: str | None) -> str:

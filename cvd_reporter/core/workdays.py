@@ -16,6 +16,10 @@ Calendars (names are stored in the record, so they never change meaning):
     cannot be known offline; this bridge day stands in for them.
 ``weekends``
     Saturdays and Sundays only.
+``calendar-days``
+    Every day counts, weekends and holidays too: for a promise in plain days or hours ("binnen vijf
+    dagen", "within 48 hours"), which are calendar days, not working days. The day of sending is that of
+    Europe/Amsterdam.
 
 A deadline of *n* working days counts from the first working day after the day of sending: a report
 sent on Monday 2 March 2026 is answered on day 1 = Tuesday 3 March, day 5 = Monday 9 March. The day of
@@ -39,6 +43,7 @@ CALENDARS: dict[str, str] = {
     "nl-public": "Dutch public holidays as the holidays package has them (Good Friday; 5 May in lustrum years)",
     "nl-lenient": "nl-gemeente plus Good Friday and the Friday after Ascension Day",
     "weekends": "Saturdays and Sundays only",
+    "calendar-days": "every day counts (a promise in days or hours, not working days)",
 }
 
 # The calendar used for the second, "lenient" due date shown beside the strict one: a CVD promise is
@@ -49,6 +54,7 @@ LENIENT: dict[str, str] = {
     "nl-public": "nl-lenient",
     "nl-lenient": "nl-lenient",
     "weekends": "weekends",
+    "calendar-days": "calendar-days",
 }
 
 _TIMEZONES: dict[str, str | None] = {
@@ -56,6 +62,7 @@ _TIMEZONES: dict[str, str | None] = {
     "nl-public": "Europe/Amsterdam",
     "nl-lenient": "Europe/Amsterdam",
     "weekends": None,
+    "calendar-days": "Europe/Amsterdam",
 }
 
 MAX_WORKING_DAYS = 3660  # ten years: anything longer is a typo, and the loop below must stay bounded
@@ -80,7 +87,7 @@ def _nl_public(year: int) -> frozenset[date]:
 def holidays_in(year: int, calendar: str) -> frozenset[date]:
     """The days off (besides weekends) of ``calendar`` in ``year``."""
     check_calendar(calendar)
-    if calendar == "weekends":
+    if calendar in ("weekends", "calendar-days"):
         return frozenset()
 
     public = set(_nl_public(year))
@@ -96,7 +103,9 @@ def holidays_in(year: int, calendar: str) -> frozenset[date]:
 
 
 def is_working_day(d: date, calendar: str) -> bool:
-    """True for Monday to Friday when ``d`` is not a day off in ``calendar``."""
+    """True for Monday to Friday when ``d`` is not a day off in ``calendar``; every day on calendar-days."""
+    if calendar == "calendar-days":
+        return True
     return d.weekday() < 5 and d not in holidays_in(d.year, calendar)
 
 

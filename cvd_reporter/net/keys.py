@@ -32,6 +32,7 @@ KEY_ACCEPT = "application/pgp-keys, application/octet-stream;q=0.9, text/plain;q
 SOURCE_LABELS = {
     "encryption-uri": "security.txt Encryption (https)",
     "openpgp4fpr": "security.txt Encryption (openpgp4fpr, keyserver by fingerprint)",
+    "report-fingerprint": "the keyserver, asked for the report's fingerprint",
     "dns-uri": "security.txt Encryption (dns, OPENPGPKEY)",
     "wkd-advanced": "WKD (advanced method)",
     "wkd-direct": "WKD (direct method)",
@@ -87,6 +88,7 @@ class KeyDiscovery:
     chosen: Candidate | None = None
     agreeing_sources: list[str] = field(default_factory=list)
     expected_fingerprints: list[str] = field(default_factory=list)  # from openpgp4fpr:
+    report_fingerprint: str | None = None  # the report's organisation.key: only this key is accepted
     warnings: list[str] = field(default_factory=list)
     # pgp.keys.judge's answers by (certificate, address), so one key from several sources is judged once
     judged: dict[tuple[Certificate, str | None], tuple[KeyVerdict, Any]] = field(
@@ -118,7 +120,8 @@ class KeyDiscovery:
         """The chosen key, or DiscoveryError (exit 5, nothing found) / KeyProblem (exit 6)."""
         data = self.to_dict()
         if self.conflicts:
-            raise KeyProblem(self.conflicts[0] + " Check with the organisation which key is current.",
+            ask = "" if self.report_fingerprint else " Check with the organisation which key is current."
+            raise KeyProblem(self.conflicts[0] + ask,
                              code="key_conflict", data=data)
         if self.chosen is not None:
             return self.chosen
@@ -179,8 +182,12 @@ class _BudgetResolver:
 
 
 def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: Any, resolver: Any,
-                 keyserver: str, now: datetime) -> KeyDiscovery:
+                 keyserver: str, now: datetime, report_fingerprint: str | None = None) -> KeyDiscovery:
     """Ask every source; never raises for a source that fails (it becomes a SourceFailure).
+
+    ``report_fingerprint``: the key the report names (organisation.key); it is asked from the keyserver
+    by fingerprint, every other source is still asked, and any usable key with another fingerprint is a
+    contradiction that names both keys and where each came from.
 
     The whole search shares one deadline: the fetcher's timeout (``--timeout``)."""
     budget = _Budget(float(getattr(fetcher, "timeout", 10.0)))
@@ -190,6 +197,10 @@ def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: An
     primary_address = emails[0] if emails else None
     keyserver = keyserver.rstrip("/")
     dns_uris = []
+    if report_fingerprint:
+        found.report_fingerprint = report_fingerprint
+        _from_vks_fingerprint(found, report_fingerprint, fetcher, keyserver, now, primary_address,
+                              source="report-fingerprint")
     for raw in encryption_uris:
         uri = parse_encryption_uri(raw)
         if uri.kind == "https":
@@ -233,11 +244,11 @@ def keys_from_file(body: bytes, path: str, *, now: datetime, address: str | None
 
 
 def find_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: Any, resolver: Any,
-              keyserver: str, now: datetime) -> KeyDiscovery:
+              keyserver: str, now: datetime, report_fingerprint: str | None = None) -> KeyDiscovery:
     """collect_keys, then raise DiscoveryError (5) when nothing was found and KeyProblem (6) when
     what was found is unusable or the sources disagree. The exceptions carry the discovery as data."""
     found = collect_keys(encryption_uris=encryption_uris, contacts=contacts, fetcher=fetcher,
-                         resolver=resolver, keyserver=keyserver, now=now)
+                         resolver=resolver, keyserver=keyserver, now=now, report_fingerprint=report_fingerprint)
     found.require()
     return found
 
@@ -327,14 +338,14 @@ def _from_url(found: KeyDiscovery, source: str, url: str, fetcher: Any, now: dat
 
 
 def _from_vks_fingerprint(found: KeyDiscovery, fpr: str, fetcher: Any, keyserver: str, now: datetime,
-                          address: str | None) -> None:
+                          address: str | None, source: str = "openpgp4fpr") -> None:
     url = f"{keyserver}/vks/v1/by-fingerprint/{fpr}"
     if len(fpr) != 40:
-        _fail(found, "openpgp4fpr", url, KeyProblem(f"openpgp4fpr:{fpr} names a v6 key; the key format is not "
+        _fail(found, source, url, KeyProblem(f"openpgp4fpr:{fpr} names a v6 key; the key format is not "
                                                     "supported.", code="unsupported_key"), address)
         return
     before = len(found.candidates)
-    _from_url(found, "openpgp4fpr", url, fetcher, now, address)
+    _from_url(found, source, url, fetcher, now, address)
     for cand in found.candidates[before:]:
         subkeys = {str(sk.fingerprint).replace(" ", "").upper() for sk in cand.certificate.key.subkeys.values()}
         if cand.fingerprint != fpr and fpr not in subkeys:
@@ -401,7 +412,17 @@ def _from_dns(found: KeyDiscovery, source: str, name: str, address: str | None, 
 # ---------------------------------------------------------------------------- deciding
 def _decide(found: KeyDiscovery) -> None:
     usable = [c for c in found.candidates if c.verdict.usable]
-    if found.expected_fingerprints:
+    if found.report_fingerprint:
+        mine = found.report_fingerprint
+        for c in usable:
+            if c.fingerprint != mine:
+                found.conflicts.append(
+                    f"The report names key {mine} (organisation.key), but {SOURCE_LABELS.get(c.source, c.source)} "
+                    f"({c.url}) offers key {c.fingerprint}: ask the organisation which key is current, then "
+                    "correct organisation.key, or remove it to use the key they publish.")
+                break
+        usable = [c for c in usable if c.fingerprint == mine]
+    elif found.expected_fingerprints:
         wrong = [c for c in usable if c.fingerprint not in found.expected_fingerprints]
         for c in wrong:
             found.conflicts.append(

@@ -56,6 +56,7 @@ def _failures(tmp: Path) -> dict[str, list[str]]:
         "export": ["export", "R-404"],
         "escalate": ["escalate", "R-404", "--to", "ibd"],
         "policy read": ["policy", "read", str(tmp / "page.txt")],
+        "policy profile": ["policy", "profile", "--no-such-option"],
         "directory import": ["directory", "import", str(tmp / "list.json")],
         "directory list": ["directory", "list", "--no-such-option"],
         "directory show": ["directory", "show", "Nergenshuizen"],

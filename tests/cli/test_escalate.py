@@ -148,6 +148,18 @@ def test_an_unanswered_first_contact_can_be_escalated(cli, https, pki, dns, smtp
     assert cli("--json", "status", "R-2", env=env).json["data"]["state"] == "escalated"
 
 
+def test_the_original_is_re_rendered_with_the_organisations_own_promise(cli, https, pki, dns, smtp, ibd,
+                                                                       isolated_env, tmp_path):
+    env = _env(cli, https, pki, dns, smtp, tmp_path, ibd)
+    _seed_overdue(isolated_env, write_report(tmp_path / "report", organisation={"response": "48 office hours"}))
+    assert cli("escalate", "R-1", "--to", "ibd", "--yes", env=env).exit_code == 0
+    (got,) = smtp.messages
+    body = email.message_from_bytes(ibd.gpg.decrypt(armored_part(got["content"])),
+                                    policy=email.policy.default).get_body(("plain",)).get_content()
+    original = body[body.index("De oorspronkelijke melding"):]
+    assert "48 kantooruren" in original  # as the organisation received it, not the generic 5 working days
+
+
 def test_before_the_deadline_only_with_force(cli, https, pki, zone, smtp, municipality, ibd, tmp_path):
     env = _env(cli, https, pki, zone, smtp, tmp_path, ibd)
     serve(https, municipality.key)

@@ -218,6 +218,9 @@ CASES: dict[str, tuple[Case, Case]] = {
                lambda w: w.json("export", "R-404")),
     "policy read": (lambda w: w.json("policy", "read", str(PAGES / "01-nl-email-only.txt")),
                     lambda w: w.json("policy", "read", str(PAGES / "07-all-navigation.html"))),  # no contact (5)
+    "policy profile": (lambda w: w.json("policy", "profile", "Westervoort"),
+                       lambda w: w.json("policy", "profile", "epe.nl", "--policy",  # bad unit in the file (3)
+                                        w.file("p.yaml", "id: x\nresponse: {amount: 2, unit: weeks}\n"))),
     "directory show": (lambda w: w.json("directory", "show", "gemeente", "Westervoort"),
                        lambda w: w.json("directory", "show", "Nergenshuizen")),  # not in the directory (5)
     "directory list": (lambda w: w.json("directory", "list"),

@@ -67,7 +67,7 @@ def base64_size(n: int) -> int:
 
 def plan_message(*, report_text: str, subject: str, from_addr: str, to_addr: str, message_id: str,
                  date: datetime, attachments: list[StreamAttachment], reporter_key: str | None, lang: str,
-                 report_id: str, encrypted: bool = True) -> MessagePlan:
+                 report_id: str, encrypted: bool = True, required_subject: str | None = None) -> MessagePlan:
     """Skeletons of the inner entity (core/mime.py's build_inner) and of the RFC 3156 message around
     it (build_encrypted); without ``encrypted`` the inner entity is the message (--allow-plaintext)."""
     token = os.urandom(12).hex()
@@ -85,7 +85,8 @@ def plan_message(*, report_text: str, subject: str, from_addr: str, to_addr: str
             return _PLACEHOLDER
 
         outer = mime.build_encrypted(inner, encrypt=capture, from_addr=from_addr, to_addr=to_addr,
-                                     message_id=message_id, date=date, report_id=report_id)
+                                     message_id=message_id, date=date, report_id=report_id,
+                                     required_subject=required_subject)
         inner = seen[0]
         begin = outer.index(ARMOR_BEGIN)
         end = outer.index(ARMOR_END, begin) + len(ARMOR_END)
