@@ -393,4 +393,14 @@ def _send(wl: Any, ctx: Context, prompter: Prompter, practice: bool, path: Path,
         question = say(lang, "wizard.send_q")
         return prompter.confirm("send_confirm", f"{plan}\n{question}", default=False)
 
-    return wl.send_report(path, ctx, lang=lang, confirm=confirm, progress=prompter.say, practice=practice)
+    def choose(choices: list[str], why: str) -> str:  # no usable key: the reporter picks the way on
+        from cvd_reporter.app.first_contact import CHOICE_TEXT  # noqa: PLC0415 - only without a key
+
+        return prompter.select("no_key_way", f"{why}\n{say(lang, 'first_contact.pick')}",
+                               [Choice(c, say(lang, CHOICE_TEXT[c])) for c in choices], default=choices[0])
+
+    def ask(question: str) -> bool:
+        return prompter.confirm("no_key_confirm", question, default=False)
+
+    return wl.send_report(path, ctx, lang=lang, confirm=confirm, progress=prompter.say, practice=practice,
+                          choose=choose, ask=ask)

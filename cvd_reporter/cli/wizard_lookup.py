@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.cli.next_steps import next_steps
+from cvd_reporter.core.i18n import say
 from cvd_reporter.core.lint import redact, scan_text
 from cvd_reporter.core.render import render_text
 from cvd_reporter.core.target import parse_target
@@ -169,22 +170,31 @@ def render_preview(report: Report, *, policy: Policy, lang: str, today: dt.date 
 
 
 def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str], bool],
-                progress: Callable[[str], None], practice: bool = False) -> str:
+                progress: Callable[[str], None], practice: bool = False,
+                choose: Callable[[list[str], str], str] | None = None,
+                ask: Callable[[str], bool] | None = None) -> str:
     """Hand a saved report file to the submit pipeline (encrypt, deliver, record).
 
     ``confirm`` shows what will be sent to whom with which key and asks (the pipeline never prompts
     itself); ``progress`` prints its steps and, once sent, the next steps (cli/next_steps.py; ``practice``:
-    introduced as what a real report would do). Returns one line saying where the report went. Errors
-    (CvdError) propagate to the command's exit code; the report file stays where it was saved.
+    introduced as what a real report would do). ``choose``/``ask`` let the reporter pick the way on when
+    the organisation has no usable key (a first contact, their form, or plain text), as `submit` does
+    on a terminal. Returns one line saying where the report went. Errors (CvdError) propagate to the
+    command's exit code; the report file stays where it was saved.
     """
-    from cvd_reporter.app.submit import submit_report  # noqa: PLC0415 - kept lazy, see above
+    from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - kept lazy, see above
 
-    outcome = submit_report(path, ctx=ctx, lang=lang, confirm=confirm, progress=progress)
+    outcome = submit_report(path, ctx=ctx, lang=lang, confirm=confirm, progress=progress,
+                            options=SubmitOptions(choose=choose, ask=ask))
     plan = outcome.plan
+    if plan.kind == "first_contact" and outcome.status in ("sent", "queued"):
+        if outcome.status == "sent":
+            return say(lang, "first_contact.sent", id=plan.report_id, to=plan.recipient)
+        return say(lang, "first_contact.queued", id=plan.report_id, path=outcome.outbox_path)
     if outcome.status == "sent":
         progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice))
-        return f"Sent report {plan.report_id} to {plan.recipient} via {plan.channel}."
-    return outcome.hint or f"Report {plan.report_id}: {outcome.status}."
+        return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=plan.channel)
+    return outcome.hint or say(lang, "wizard.send_status", id=plan.report_id, status=outcome.status)
 
 
 def directory_search(ctx: Context) -> tuple[Callable[[str], list[Entry]], dict[str, str]]:

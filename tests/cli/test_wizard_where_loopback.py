@@ -18,7 +18,7 @@ from cvd_reporter.app.context import Context
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.settings import load_settings
-from tests.support.municipality import HOSTS, env_for
+from tests.support.municipality import CANARY, HOSTS, TITLE, env_for, serve, write_report
 from tests.support.policy_sites import home_page, policy_page
 from tests.support.terminal import ANSI, CTRL_C, ENTER, wizard_env
 from tests.support.wizard import HAPPY, check_saved, make_wizard
@@ -142,3 +142,25 @@ def test_terminal_nothing_found_ctrl_c_at_the_contact_question_keeps_the_draft(h
     draft_id = re.search(r"new --resume (\d{8}-[0-9a-f]{6})", screen).group(1)
     kept = json.loads((tmp_path / "home" / "drafts" / f"{draft_id}.json").read_text())["answers"]
     assert kept["target"] == TARGET and "_where" not in kept  # resuming asks where again
+
+
+def test_the_wizards_send_offers_a_first_contact_when_the_organisation_has_no_key(https, pki, zone, smtp,
+                                                                                  isolated_env, tmp_path: Path):
+    """"Send now" at the end of the wizard reaches the same choice `submit` offers on a terminal: the
+    organisation publishes no key, so the reporter picks a first contact and only that leaves."""
+    serve(https, None, encryption=False)
+    ctx = Context(load_settings({}, environ=dict(env_for(https, pki, zone, smtp), CVD_REPORTER_HOME=str(isolated_env))))
+    offered: list[list[str]] = []
+
+    def choose(choices: list[str], why: str) -> str:
+        offered.append(choices)
+        return "first_contact"
+
+    said: list[str] = []
+    line = wl.send_report(write_report(tmp_path / "r"), ctx, lang="en", confirm=lambda plan: True,
+                          progress=said.append, choose=choose, ask=lambda q: False)
+    assert offered and offered[0][0] == "first_contact" and "plaintext" in offered[0]
+    assert "first contact" in line.lower()
+    (got,) = smtp.messages
+    assert CANARY.encode() not in got["content"] and TITLE.encode() not in got["content"]
+    assert not any(s.startswith("Next steps") for s in said)  # the report itself has not left yet
