@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
@@ -263,10 +263,13 @@ class Wizard(WhereSteps, InputSteps):
     # ------------------------------------------------------------------ the end
     def report(self) -> Report:
         preferred = self.answers.get("_languages") or []
-        return apply_where(Q.build_report(self.answers, policy=self.policy,
-                                          lang=Q.report_language(self.lang, self.policy, preferred),
-                                          organisation_domain=self.answers.get("_organisation")),
-                           self.answers.get(WHERE))
+        report = apply_where(Q.build_report(self.answers, policy=self.policy,
+                                            lang=Q.report_language(self.lang, self.policy, preferred),
+                                            organisation_domain=self.answers.get("_organisation")),
+                             self.answers.get(WHERE))
+        # One id everywhere: the draft's id the reporter has seen is the report's id in the file, the
+        # record, the Subject and `status` (submit keeps an id the file gives).
+        return report if report.id else replace(report, id=self.draft.id)
 
     def _preview(self) -> list:
         report = self.report()

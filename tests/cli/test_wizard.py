@@ -37,6 +37,7 @@ def test_happy_path_saves_a_report_file_that_validates(tmp_path: Path):
     assert r.organisation.domain == "gemeente.example"
     assert r.conduct.discovered.isoformat() == "2026-11-20" and r.conduct.source_ips == ["192.0.2.7"]
     assert len(r.conduct.attestations) == 9
+    assert r.id == outcome.draft_id  # one id: the draft's id the reporter saw is the report's id
     # who receives it, how, with which key, was shown; and the draft is gone (the file holds it now)
     said = p.transcript
     assert "Receives the report: gemeente.example" in said and "mailto:security@gemeente.example" in said
