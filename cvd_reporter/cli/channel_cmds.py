@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result
+from cvd_reporter.cli.next_steps import next_steps
 from cvd_reporter.core.i18n import say
 from cvd_reporter.errors import InputNeeded
 
@@ -73,7 +74,8 @@ def submit_form(app: AppContext, report: str, *, policy_name: str | None, dry_ru
     data.update(status="recorded", reference=ref, recorded=True, recorded_at=now.isoformat())
     line = say(lang, "form.recorded", id=p.report_id, url=p.url, at=now.isoformat(timespec="minutes"),
                reference=ref or say(lang, "form.without_reference"))
-    return Result(data=data, findings=findings, text=line)
+    # the report has left through the form: the same next steps as after an e-mail
+    return Result(data=data, findings=findings, text=line + "\n" + next_steps(p, sent=now, lang=lang))
 
 
 def submit_phone(app: AppContext, report: str, *, policy_name: str | None, dry_run: bool, yes: bool,

@@ -101,9 +101,11 @@ def test_no_reference_is_recorded_after_a_warning_and_no_browser_opens_nothing(c
     looked = cli("submit", str(report), "--via", "form", "--no-browser", env=env)
     assert looked.exit_code == 0 and not log.exists()
     assert "Paste each field" in looked.stdout and "--reference" in looked.stdout
-    done = cli("--json", "submit", str(report), "--via", "form", "--yes", "--no-browser", env=env)
+    done = cli("submit", str(report), "--via", "form", "--yes", "--no-browser", env=env)
     assert done.exit_code == 0 and "No confirmation or ticket number" in done.stderr
-    rid = done.json["data"]["report_id"]
+    (listed,) = cli("--json", "status", env=env).json["data"]["reports"]
+    rid = listed["id"]
+    assert f"cvd-reporter mark {rid} acknowledged" in done.stdout  # the next steps, as after an e-mail
     (attempt,) = cli("--json", "status", rid, env=env).json["data"]["attempts"]
     assert attempt["channel"] == "form" and attempt["reference"] is None and attempt["ok"] is True
     assert not log.exists()
