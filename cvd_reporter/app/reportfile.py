@@ -315,8 +315,30 @@ def is_secret_key_packet(data: bytes) -> bool:
         first, second = itertools.islice(iter_packets(data[: 1 << 20]), 2)
     except (PacketError, ValueError):  # also fewer than two whole packets
         return False
-    return (first.tag in _SECRET_TAGS and data[first.body:first.body + 1] in (b"\x04", b"\x05", b"\x06")
+    return (first.tag in _SECRET_TAGS and _key_body_is_plausible(data[first.body:first.end])
             and second.tag in (TAG_USER_ID, TAG_SIGNATURE, TAG_SECRET_SUBKEY))
+
+
+# Public-key algorithm ids of RFC 9580 §9.1 (RSA 1-3, Elgamal 16, DSA 17, ECDH 18, ECDSA 19, EdDSA
+# legacy 22, X25519 25, X448 26, Ed25519 27, Ed448 28).
+_KEY_ALGORITHMS = frozenset({1, 2, 3, 16, 17, 18, 19, 22, 25, 26, 27, 28})
+
+
+def _key_body_is_plausible(body: bytes) -> bool:
+    """The start of a key packet body as RFC 9580 §5.5.2 lays it out: version 4, 5 or 6, a creation
+    time, a known algorithm, then key material that fits in the packet (v5/v6 state its length; v4
+    starts with an MPI whose bit count agrees with its first byte, or a curve OID for ECC keys).
+    Random bytes pass each step rarely and all of them almost never."""
+    if len(body) < 8 or body[0] not in (4, 5, 6) or body[5] not in _KEY_ALGORITHMS:
+        return False
+    if body[0] in (5, 6):  # a four-octet count of the key material follows the algorithm
+        return 0 < int.from_bytes(body[6:10], "big") <= len(body) - 10
+    if body[5] in (18, 19, 22):  # ECC: a curve OID (1 octet length) comes first
+        size = body[6]
+        return 5 <= size <= 10 and len(body) > 7 + size and body[7] in (0x2A, 0x2B)
+    bits = int.from_bytes(body[6:8], "big")
+    size = (bits + 7) // 8
+    return bits > 0 and 8 + size <= len(body) and body[8].bit_length() == (bits - 1) % 8 + 1
 
 
 def read_reporter_key(value: str | None, base: Path, *, lang: str) -> tuple[ReporterKey | None, list[Finding]]:
