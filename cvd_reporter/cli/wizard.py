@@ -22,7 +22,7 @@ from typing import Any, TextIO
 import yaml
 
 from cvd_reporter.app.context import Context, utc_now
-from cvd_reporter.app.profiles import load_policy
+from cvd_reporter.app.profiles import load_policy, organisation_policy
 from cvd_reporter.cli import wizard_lookup
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.cli.prompter import Choice, Prompter
@@ -34,7 +34,7 @@ from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
 from cvd_reporter.core.validate import validate_report
-from cvd_reporter.errors import InternalError, Interrupted, ScopeError
+from cvd_reporter.errors import CvdError, InternalError, Interrupted, ScopeError
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
 
 VERDICTS = {"in_scope": N_("wizard.verdict.in_scope"), "out_of_scope": N_("wizard.verdict.out_of_scope"),
@@ -379,13 +379,22 @@ def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str
     def today() -> dt.date:
         return ctx.clock().astimezone().date()  # the user's calendar day
 
+    def _profiled(report: Report) -> Policy:
+        """The preview reads as submit will send it: the organisation's own profile (its promised answer
+        time, in its words) on top of the generic policy, once the report names the organisation."""
+        try:
+            return organisation_policy(report, policy_name=policy_name, default=settings.policy,
+                                       settings=settings, home=ctx.home)
+        except CvdError:  # a broken saved profile: submit will say so; the preview keeps the generic text
+            return policy
+
     wizard = Wizard(
         prompter=prompter, policy=policy, lang=lang, store=store, draft=draft, lookup=lookup,
         timeout=settings.timeout, today=today(), clock=ctx.clock, cwd=Path.cwd(),
         defaults={"reporter_name": settings.reporter_name, "reporter_email": settings.reporter_email,
                   "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
         lint=wl.lint_text,
-        render=lambda report, rlang: wl.render_preview(report, policy=policy, lang=rlang, today=today()),
+        render=lambda report, rlang: wl.render_preview(report, policy=_profiled(report), lang=rlang, today=today()),
         send=partial(_send, wl, ctx, prompter, practice), status=status)
     wizard.find_in_directory, wizard.owners = wl.directory_search(ctx)
     return wizard

@@ -442,3 +442,20 @@ def test_open_wizard_offers_the_unfinished_draft_and_resumes_by_id(tmp_path: Pat
     assert by_id.answers["reporter_email"] == "alice@example.org"
     with pytest.raises(StoreError, match="There is no draft 20261120-abcdef"):
         open_wizard(settings, lang="en", prompter=ScriptedPrompter({}), resume_id="20261120-abcdef")
+
+
+def test_the_preview_states_the_organisations_own_promise_as_submit_will(tmp_path: Path):
+    """The wizard's preview is rendered with the organisation's profile (here the answer time the
+    report's organisation block carries, as the where step fills it from a policy page)."""
+    from cvd_reporter.app.context import Context
+    from cvd_reporter.app.reportfile import load_report_file
+    from cvd_reporter.cli.wizard import open_wizard
+    from cvd_reporter.settings import load_settings
+    from tests.support.municipality import write_report
+
+    ctx = Context(load_settings({"home": str(tmp_path / "home")}))
+    wizard = open_wizard(ctx, lang="nl", prompter=ScriptedPrompter({"resume_draft": "new"}))
+    report = load_report_file(write_report(tmp_path / "r", organisation={"response": "48 office hours"}),
+                              lang="nl").report
+    preview = wizard.render(report, "nl")
+    assert "48 kantooruren" in preview and "5 werkdagen" not in preview
