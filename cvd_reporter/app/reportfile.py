@@ -19,6 +19,7 @@ from cvd_reporter.app.profiles import load_policy, organisation_policy
 from cvd_reporter.app.userfiles import UnsafeFile, UserFile, read_user_file
 from cvd_reporter.core.contacts import key_kind
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.lint import scan_text
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.model import Report, parse_report
@@ -68,28 +69,42 @@ class EvidenceFile:
 
 def read_text_file(path: Path, *, what: str, max_bytes: int) -> str:
     """Read a UTF-8 text file or raise InputFileError with one sentence (missing, binary, too big)."""
+    ids = _FILE_TEXTS.get(what, _FILE_TEXTS["file"])
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputFileError(f"The {what} {path} does not exist.") from None
+        raise InputFileError.t(ids["missing"], path=str(path)) from None
     except OSError as e:
-        raise InputFileError(f"Cannot read the {what} {path}: {e.strerror}.") from None
+        raise InputFileError.t(ids["unreadable"], path=str(path), reason=e.strerror) from None
     if path.is_dir():
-        raise InputFileError(f"{path} is a folder, not a {what}.")
+        raise InputFileError.t(ids["folder"], path=str(path))
     if size > max_bytes:
-        raise InputFileError(f"The {what} {path} is {size / 1048576:.1f} MiB; the limit is "
-                             f"{max_bytes // 1048576} MiB.")
+        raise InputFileError.t(ids["too_big"], path=str(path), size=f"{size / 1048576:.1f}",
+                               limit=max_bytes // 1048576)
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise InputFileError(f"Cannot read the {what} {path}: {e.strerror}.") from None
+        raise InputFileError.t(ids["unreadable"], path=str(path), reason=e.strerror) from None
     if b"\x00" in raw:
-        raise InputFileError(f"The {what} {path} is a binary file, not text.")
+        raise InputFileError.t(ids["binary"], path=str(path))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputFileError(f"The {what} {path} is not UTF-8 text (bad byte at offset {e.start}); "
-                             "save it as UTF-8.") from None
+        raise InputFileError.t(ids["not_utf8"], path=str(path), offset=e.start) from None
+
+
+# The sentences of read_text_file per kind of file (``what``): Dutch names each kind with its own word.
+_FILE_TEXTS = {
+    "report file": {"missing": N_("file.report.missing"), "unreadable": N_("file.report.unreadable"),
+                    "folder": N_("file.report.folder"), "too_big": N_("file.report.too_big"),
+                    "binary": N_("file.report.binary"), "not_utf8": N_("file.report.not_utf8")},
+    "policy file": {"missing": N_("file.policy.missing"), "unreadable": N_("file.policy.unreadable"),
+                    "folder": N_("file.policy.folder"), "too_big": N_("file.policy.too_big"),
+                    "binary": N_("file.policy.binary"), "not_utf8": N_("file.policy.not_utf8")},
+    "file": {"missing": N_("file.any.missing"), "unreadable": N_("file.any.unreadable"),
+             "folder": N_("file.any.folder"), "too_big": N_("file.any.too_big"),
+             "binary": N_("file.any.binary"), "not_utf8": N_("file.any.not_utf8")},
+}
 
 
 def _yaml_loader() -> type[yaml.SafeLoader]:
@@ -139,14 +154,12 @@ def parse_document(text: str, path: Path) -> Any:
         data = None
     except ValueError as e:  # int() of a number over Python's 4,300-digit limit, in JSON or YAML
         if "digits" in str(e):
-            raise InputFileError(f"{path} holds a number with thousands of digits; no report field needs one.") \
-                from None
-        raise InputFileError(f"{path} holds a value that cannot be read ({type(e).__name__}); "
-                             "check the file for a broken value.") from None
+            raise InputFileError.t("file.huge_number", path=str(path)) from None
+        raise InputFileError.t("file.broken_value", path=str(path), kind=type(e).__name__) from None
     else:
         if _depth_ok(data):
             return data
-    raise InputFileError(f"{path} is nested more than {MAX_DEPTH} levels deep; a report file needs about five.")
+    raise InputFileError.t("file.too_deep", path=str(path), depth=MAX_DEPTH)
 
 
 def _parse(text: str, path: Path) -> Any:
@@ -161,17 +174,19 @@ def _parse(text: str, path: Path) -> Any:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         problem = getattr(e, "problem", None) or "syntax error"
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputFileError(f"{path} is not valid YAML: {problem}{where}.",
-                             data={"line": mark.line + 1 if mark else None,
-                                   "column": mark.column + 1 if mark else None}) from None
+        if mark:
+            raise InputFileError.t("file.bad_yaml_at", path=str(path), problem=problem, line=mark.line + 1,
+                                   column=mark.column + 1,
+                                   data={"line": mark.line + 1, "column": mark.column + 1}) from None
+        raise InputFileError.t("file.bad_yaml", path=str(path), problem=problem,
+                               data={"line": None, "column": None}) from None
 
 
 def load_report_file(path: Path, *, lang: str = "en") -> LoadedReport:
     text = read_text_file(path, what="report file", max_bytes=MAX_REPORT_BYTES)
     data = parse_document(text, path)
     if data is None:
-        raise InputFileError(f"The report file {path} is empty.")
+        raise InputFileError.t("file.report.empty", path=str(path))
     report, findings = parse_report(data, lang=lang)
     return LoadedReport(path, data if isinstance(data, dict) else {}, report, findings)
 
@@ -194,7 +209,7 @@ def read_evidence(loaded: LoadedReport, *, lang: str = "en") -> list[EvidenceFil
             ev.findings.append(make("evidence_missing", "error", lang, field=field_path, value=item.path)
                                if e.reason == "does not exist" else
                                make("evidence_unreadable", "error", lang, field=field_path, value=item.path,
-                                    reason=e.reason))
+                                    reason=e.phrase(lang)))
             continue
         if ev.file.outside_folder:
             ev.findings.append(make("evidence_outside_folder", "warning", lang, field=field_path, value=item.path,
@@ -278,7 +293,7 @@ def read_org_key(value: str | None, base: Path, *, lang: str) -> tuple[bytes | N
         data = read_user_file(value, base, max_bytes=MAX_KEY_BYTES).content
     except UnsafeFile as e:
         return None, [make("org_key_missing", "error", lang, field=field_path, path=field_path, value=value,
-                           reason=e.reason)]
+                           reason=e.phrase(lang))]
     if b"PRIVATE KEY" in data[:4096] or is_secret_key_packet(data):
         return None, [make("secret_key_material", "error", lang, field=field_path, value=value)]
     return data, []
@@ -356,19 +371,20 @@ def read_reporter_key(value: str | None, base: Path, *, lang: str) -> tuple[Repo
             file = read_user_file(value, base, max_bytes=MAX_KEY_BYTES)
             text = file.content.decode("utf-8")
         except UnsafeFile as e:
-            return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value, reason=e.reason)]
+            return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
+                               reason=e.phrase(lang))]
         except UnicodeDecodeError:
             return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
-                               reason="not an armored key (export it with gpg --export --armor)")]
+                               reason=say(lang, "reporter_key.not_armored"))]
     if "PRIVATE KEY" in text or (file is not None and is_secret_key_packet(file.content)):
         return None, [make("secret_key_material", "error", lang, field=field_path, value=value)]
     if "-----BEGIN PGP PUBLIC KEY BLOCK-----" not in text:
         return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
-                           reason="not an armored public key (export it with gpg --export --armor)")]
+                           reason=say(lang, "reporter_key.not_public"))]
     start = text.index("-----BEGIN PGP PUBLIC KEY BLOCK-----")
     end = text.find("-----END PGP PUBLIC KEY BLOCK-----", start)
     if end < 0:
         return None, [make("reporter_key_unusable", "error", lang, field=field_path, value=value,
-                           reason="the armored key has no END line")]
+                           reason=say(lang, "reporter_key.no_end"))]
     armored = text[start:end + len("-----END PGP PUBLIC KEY BLOCK-----")] + "\n"
     return ReporterKey(armored, file), []

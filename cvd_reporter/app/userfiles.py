@@ -22,15 +22,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.core.i18n import say
+
 SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
 class UnsafeFile(Exception):
-    """The path cannot be used as an attachment; ``reason`` is one short phrase for a finding."""
+    """The path cannot be used as an attachment; ``reason`` is one short phrase for a finding (English).
 
-    def __init__(self, reason: str) -> None:
+    Made with a catalogue id (``unsafe.*``), :meth:`phrase` says the phrase in a reader's language.
+    """
+
+    def __init__(self, reason: str, msgid: str | None = None, **params: Any) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.msgid = msgid
+        self.params = params
+
+    @classmethod
+    def t(cls, msgid: str, /, **params: Any) -> UnsafeFile:
+        return cls(say("en", msgid, **params), msgid, **params)
+
+    def phrase(self, lang: str | None) -> str:
+        """The reason in ``lang``: the catalogue text, or the plain phrase an OS error gave."""
+        return say(lang, self.msgid, **self.params) if self.msgid else self.reason
 
 
 @dataclass(frozen=True)
@@ -63,17 +78,17 @@ _PIECE = 1 << 20
 
 def _open_checked(resolved: Path, max_bytes: int) -> Any:
     if any(_inside(resolved, tree) for tree in SYSTEM_TREES):
-        raise UnsafeFile(f"is a system file ({resolved}), never an attachment")
+        raise UnsafeFile.t("unsafe.system_file", path=str(resolved))
     try:
         fd = os.open(resolved, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as e:
-        raise UnsafeFile(e.strerror or "cannot be opened") from None
+        raise (UnsafeFile(e.strerror) if e.strerror else UnsafeFile.t("unsafe.cannot_open")) from None
     try:
         st = os.fstat(fd)  # on the descriptor itself: Python's own open() refuses a folder with a traceback
         if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFile("is not a regular file (a folder, device, pipe or socket)")
+            raise UnsafeFile.t("unsafe.not_regular")
         if st.st_size > max_bytes:
-            raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+            raise UnsafeFile.t("unsafe.too_big", limit=max_bytes // 1048576)
     except BaseException:
         os.close(fd)
         raise
@@ -92,11 +107,11 @@ def read_again(file: UserFile, *, max_bytes: int, piece: int = _PIECE) -> Iterat
                 break
             size += len(chunk)
             if size > max_bytes:
-                raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+                raise UnsafeFile.t("unsafe.too_big", limit=max_bytes // 1048576)
             digest.update(chunk)
             yield chunk
     if size != file.size or digest.hexdigest() != file.sha256:
-        raise UnsafeFile("changed after it was checked")
+        raise UnsafeFile.t("unsafe.changed")
 
 
 def read_user_file(given: str, base: Path, *, max_bytes: int, binary_head_only: bool = False) -> UserFile:
@@ -109,9 +124,10 @@ def read_user_file(given: str, base: Path, *, max_bytes: int, binary_head_only: 
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
-        raise UnsafeFile("does not exist") from None
+        raise UnsafeFile.t("unsafe.missing") from None
     except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop on older Pythons
-        raise UnsafeFile(getattr(e, "strerror", None) or "cannot be resolved") from None
+        reason = getattr(e, "strerror", None)
+        raise (UnsafeFile(reason) if reason else UnsafeFile.t("unsafe.cannot_resolve")) from None
     with _open_checked(resolved, max_bytes) as fh:
         head = fh.read(HEAD_BYTES)
         if binary_head_only and b"\x00" in head:
@@ -119,12 +135,12 @@ def read_user_file(given: str, base: Path, *, max_bytes: int, binary_head_only: 
             for chunk in iter(lambda: fh.read(_PIECE), b""):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+                    raise UnsafeFile.t("unsafe.too_big", limit=max_bytes // 1048576)
                 digest.update(chunk)
             return UserFile(given=given, resolved=resolved, size=size, sha256=digest.hexdigest(),
                             outside_folder=not _inside(resolved, base.resolve()), content=head, complete=False)
         content = head + fh.read(max_bytes + 1 - len(head))
     if len(content) > max_bytes:  # the file grew, or claimed a smaller size than it has
-        raise UnsafeFile(f"is larger than {max_bytes // 1048576} MiB")
+        raise UnsafeFile.t("unsafe.too_big", limit=max_bytes // 1048576)
     return UserFile(given=given, resolved=resolved, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                     outside_folder=not _inside(resolved, base.resolve()), content=content)
