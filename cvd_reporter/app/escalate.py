@@ -133,7 +133,7 @@ def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime, warnings: l
                                      now=now, options=options, warnings=warnings,
                                      organisation=registrable_domain(point.domain))
     if chosen is None:  # without --allow-plaintext find_key raises instead: an escalation is never plaintext
-        raise KeyProblem(f"No usable key to encrypt the escalation to {point.address}.")
+        raise KeyProblem.t("escalate.no_key", address=point.address)
     return key_info, chosen, pin
 
 

@@ -88,7 +88,7 @@ def decide(*, lang: str, asked_first_contact: bool, allow_plaintext: bool, choos
     if allow_plaintext:
         return PLAINTEXT
     choices_text = say(lang, "first_contact.choices_form") if forms else say(lang, "first_contact.choices")
-    raise KeyProblem(f"{error.message} {choices_text}{note}", code="no_usable_key",
+    raise KeyProblem(f"{error.say(lang)} {choices_text}{note}", code="no_usable_key",
                      data={"choices": ["--first-contact", *(["--via form"] if forms else []), "--allow-plaintext"],
                            "forms": forms, "key_search": error.data})
 
@@ -161,7 +161,7 @@ def imported_key(home: Path, report_id: str) -> tuple[bytes, str] | None:
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise InputFileError(f"Cannot read the imported key {path}: {e.strerror}.") from None
+        raise InputFileError.t("key_file.imported_unreadable", path=str(path), reason=e.strerror) from None
 
 
 def read_key_file(path: Path) -> bytes:
@@ -170,15 +170,14 @@ def read_key_file(path: Path) -> bytes:
 
     try:
         if path.stat().st_size > MAX_KEY_BYTES:
-            raise InputFileError(f"{path} is larger than 1 MiB; that is not a key file.")
+            raise InputFileError.t("key_file.too_big", path=str(path))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError(f"The key file {path} does not exist.") from None
+        raise InputFileError.t("key_file.missing", path=str(path)) from None
     except OSError as e:
-        raise InputFileError(f"Cannot read the key file {path}: {e.strerror}.") from None
+        raise InputFileError.t("key_file.unreadable", path=str(path), reason=e.strerror) from None
     if b"PRIVATE KEY" in data[:4096] or is_secret_key_packet(data):
-        raise InputFileError(f"{path} holds secret-key material; import only the organisation's public key.",
-                             code="secret_key_material")
+        raise InputFileError.t("key_file.secret", code="secret_key_material", path=str(path))
     return data
 
 

@@ -34,7 +34,7 @@ from cvd_reporter.core.display import printable
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.forms import FormText, render_form
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import DiscoveryError, ScopeError, ValidationError
 
@@ -138,10 +138,9 @@ def _find_contact(channel: str, report: Any, *, target: str, host: str, ctx: Con
     theirs = [c for c in found.contacts if c.kind in kinds]
     if not theirs:
         others = ", ".join(c.uri for c in found.contacts) or "-"
-        raise DiscoveryError(f"No {'web form' if channel == 'form' else 'phone number'} for {host} was found "
-                             f"(contacts found: {others}); put it in the report's organisation.contact "
-                             f"({'https://ADDRESS-OF-THE-FORM' if channel == 'form' else 'tel:NUMBER'}).",
-                             code=f"no_{channel}_contact", data={"host": host, "search": found.to_dict()})
+        msgid = N_("forms.no_form") if channel == "form" else N_("forms.no_phone")
+        raise DiscoveryError.t(msgid, code=f"no_{channel}_contact",
+                               data={"host": host, "search": found.to_dict()}, host=host, others=others)
     return theirs[0]
 
 
@@ -158,8 +157,8 @@ def prepare(path: Path, channel: str, *, ctx: Context, lang: str, policy_name: s
     report = loaded.report
     errors = [f for f in checked.findings if f.severity == "error"]
     if errors and channel == "form":
-        raise ValidationError(f"The report has {len(errors)} error(s); run `cvd-reporter validate {path}` and fix "
-                              "them first.", data={"findings": [f.to_dict() for f in checked.findings]})
+        raise ValidationError.t("submit.report_errors", n=len(errors), path=str(path),
+                                data={"findings": [f.to_dict() for f in checked.findings]})
     rid = report_id_for(report.to_dict(), report.id)
     fetcher = ctx.network.fetcher(allow_private=allow_private)
     target = str((report.target.urls or report.target.ips or [report.organisation.domain or ""])[0])
@@ -170,8 +169,10 @@ def prepare(path: Path, channel: str, *, ctx: Context, lang: str, policy_name: s
     warnings = [f.message for f in checked.findings if f.severity == "warning"]
     for v in verdicts:
         if v.verdict == "out_of_scope" or (strict_scope and v.verdict == "unknown"):
-            raise ScopeError(f"{v.target.original} is {v.verdict.replace('_', ' ')}: {'; '.join(v.reasons)}",
-                             data={"scope": [x.to_dict() for x in verdicts]})
+            refused = N_("scope.refused.out_of_scope") if v.verdict == "out_of_scope" else N_("scope.refused.unknown")
+            raise ScopeError.t(refused,
+                               data={"scope": [x.to_dict() for x in verdicts]}, target=v.target.original,
+                               reasons="; ".join(v.reasons))
         if v.verdict == "unknown":
             warnings.append(f"Scope of {v.target.original} is unknown: {'; '.join(v.reasons)}")
     contact = _find_contact(channel, report, target=target, host=host, ctx=ctx, fetcher=fetcher, now=now,
@@ -216,8 +217,7 @@ def check_reference(reference: str | None) -> str | None:
     if not ref:
         return None
     if len(ref) > MAX_REFERENCE or printable(ref) != ref or "\n" in ref or "\t" in ref:
-        raise ValidationError(f"The reference must be one line of at most {MAX_REFERENCE} printable characters, "
-                              "as the form showed it.", code="bad_reference")
+        raise ValidationError.t("forms.bad_reference", code="bad_reference", limit=MAX_REFERENCE)
     return ref
 
 

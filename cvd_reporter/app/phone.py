@@ -52,8 +52,7 @@ def check_name(name: str | None) -> str | None:
         return None
     text = " ".join(name.split())
     if len(text) > MAX_NAME or any(not ch.isprintable() for ch in text):
-        raise ValidationError(f"--spoke-to takes a name of at most {MAX_NAME} printable characters.",
-                              code="bad_name")
+        raise ValidationError.t("phone.bad_name", code="bad_name", limit=MAX_NAME)
     return text
 
 

@@ -147,10 +147,9 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
     if channel in ("email", "outbox") and not emails:
         raise _no_email(host, contacts, error)
     if channel == "email" and not settings.smtp_host:
-        raise InputNeeded("No SMTP server is configured (smtp.host / CVD_SMTP_HOST); configure one or use "
-                          "--via outbox to send the encrypted message from your own mail client.")
+        raise InputNeeded.t("recipient.no_smtp")
     if channel == "api" and not settings.api_url:
-        raise InputNeeded("No API endpoint is configured (api.url / CVD_API_URL).")
+        raise InputNeeded.t("recipient.no_api")
     chosen = emails[0] if emails and channel in ("email", "outbox") else None
     recipient = chosen.value if chosen is not None else settings.api_url
     return Route(channel=channel, recipient=recipient or "", addresses=[c.value for c in emails],

@@ -41,7 +41,7 @@ from cvd_reporter.app.stream_message import build_mail, discard, read_attachment
 from cvd_reporter.core import mime, report_language
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
-from cvd_reporter.core.i18n import say, translator
+from cvd_reporter.core.i18n import N_, say, translator
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
 from cvd_reporter.errors import (
@@ -273,8 +273,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         key_info, chosen, pin = None, None, None
         options = dataclasses.replace(options, allow_plaintext=True)
     if options.first_contact and chosen is not None:
-        raise InputNeeded(f"The organisation has a usable key ({chosen.fingerprint}); run submit without "
-                          "--first-contact to send the report encrypted.", code="key_available")
+        raise InputNeeded.t("submit.key_available", code="key_available", fingerprint=chosen.fingerprint)
     discovery = route.discovery
 
     progress(say(lang, "submit.encrypt"))
@@ -339,8 +338,9 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
     out = [v.to_dict() for v in verdicts]
     for v in verdicts:
         if v.verdict == "out_of_scope" or (strict and v.verdict == "unknown"):
-            raise ScopeError(f"{v.target.original} is {v.verdict.replace('_', ' ')}: {'; '.join(v.reasons)}",
-                             data={"scope": out})
+            refused = N_("scope.refused.out_of_scope") if v.verdict == "out_of_scope" else N_("scope.refused.unknown")
+            raise ScopeError.t(refused,
+                               data={"scope": out}, target=v.target.original, reasons="; ".join(v.reasons))
         if v.verdict == "unknown":
             warnings.append(f"Scope of {v.target.original} is unknown: {'; '.join(v.reasons)}")
     return out
@@ -370,7 +370,7 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
         raise
     chosen = found.chosen
     if chosen is None:  # find_keys raises instead; kept for the type checker
-        raise KeyProblem("No usable key was chosen.")
+        raise KeyProblem.t("submit.no_key_chosen")
     warnings.extend(found.warnings)
     warnings.extend(chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
@@ -390,7 +390,7 @@ def _build_message(checked: CheckedReport, *, report_id: str, channel: str, reci
     report = checked.loaded.report
     reporter_key = checked.reporter_key.armored if checked.reporter_key else None
     if chosen is None and not options.allow_plaintext:
-        raise KeyProblem("No usable key to encrypt to; refusing to send the report in plaintext.")
+        raise KeyProblem.t("submit.no_key_no_plaintext")
     signer = load_signer(options, ctx.settings)
     cert = chosen.certificate if chosen is not None else None
     folder = (options.output.parent if options.output else None) if options.dry_run else ctx.home / "outbox"
@@ -452,12 +452,12 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     path = options.sign_with
     try:
         if path.stat().st_size > 1 << 20:
-            raise InputFileError(f"The signing key {path} is larger than 1 MiB; that is not a key file.")
+            raise InputFileError.t("signing_key.too_big", path=str(path))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError(f"The signing key {path} does not exist.") from None
+        raise InputFileError.t("signing_key.missing", path=str(path)) from None
     except OSError as e:
-        raise InputFileError(f"Cannot read the signing key {path}: {e.strerror}.") from None
+        raise InputFileError.t("signing_key.unreadable", path=str(path), reason=e.strerror) from None
     try:
         return load_signing_key(data)
     except InputNeeded as e:
@@ -467,8 +467,7 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     if not passphrase and options.ask_passphrase is not None:
         passphrase = options.ask_passphrase()
     if not passphrase:
-        raise InputNeeded("The signing key is protected by a passphrase: set CVD_SIGNING_PASSPHRASE or run "
-                          "on a terminal to be asked.", code="passphrase_needed")
+        raise InputNeeded.t("signing_key.passphrase_needed", code="passphrase_needed")
     return load_signing_key(data, passphrase)
 
 
@@ -477,7 +476,7 @@ def _plan_github(report: Any, *, rid: str, title: str, policy: Any, options: Sub
     from cvd_reporter.delivery import github  # noqa: PLC0415 - requests is slow to import
 
     if not options.repo:
-        raise InputNeeded("--via github needs --repo OWNER/NAME.")
+        raise InputNeeded.t("submit.github_needs_repo")
     github.parse_repo(options.repo)
     document = dict(report.to_dict(), report_id=rid)
     github.advisory_payload(document)  # fail now, not after confirmation, if GitHub would refuse it
@@ -543,7 +542,7 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
                     raise InputNeeded(f"{plan.contact_conflict} {e.message}", code=e.code, data=e.data) from None
                 raise
             if not confirmed:
-                raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
+                raise InputNeeded.t("submit.not_confirmed", code="not_confirmed")
             return deliver(plan, ctx=ctx, options=options, now=now, records=records, known=known)
         finally:  # a streamed file nobody took (not confirmed, a failure) goes; a kept one was renamed
             discard(plan.written)
