@@ -90,8 +90,7 @@ def _sources_for(app: AppContext, target: str, fetcher: Any, now: Any) -> tuple[
     found = discover(target, fetcher, now=now)
     sectxt = getattr(found, "security_txt", None)
     if sectxt is None:
-        raise DiscoveryError(f"No security.txt was found for {target}, so there is no key to fetch; "
-                             "pass an e-mail address instead.", code="no_security_txt")
+        raise DiscoveryError.t("key.no_security_txt", code="no_security_txt", target=target)
     contacts = [c.address for c in sectxt.contacts if c.kind == "mailto" and c.address and c.valid]
     return list(sectxt.encryption), contacts
 
@@ -122,8 +121,8 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
         chosen = found.require()
         if accept_new_key and not yes:
             if not app.terminal.interactive:
-                raise InputNeeded("--accept-new-key needs a confirmation: add --yes.", code="confirmation_needed")
-            click.confirm(f"Pin {_group4(chosen.fingerprint)} instead of the key pinned before?", abort=True,
+                raise InputNeeded.t("key.accept_needs_yes", code="confirmation_needed")
+            click.confirm(say(app.lang, "key.confirm_repin", fingerprint=_group4(chosen.fingerprint)), abort=True,
                           err=True)
         store = PinStore(settings.home)
         pins = {c: store.check_and_pin(c, chosen.fingerprint, accept_new=accept_new_key, source=chosen.source,
@@ -135,7 +134,11 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
             data["pin"] = e.data
         return Result(data=data, text=text, exit_code=e.exit_code, errors=[err])
     data["pins"] = pins
-    text += "\n" + "\n".join(f"pinned: {c} -> {_group4(chosen.fingerprint)} ({state})" for c, state in pins.items())
+    states = {"new": N_("key.pin_state.new"), "same": N_("key.pin_state.same"),
+              "replaced": N_("key.pin_state.replaced")}
+    text += "\n" + "\n".join(say(app.lang, "key.pinned_line", contact=c, fingerprint=_group4(chosen.fingerprint),
+                                   state=say(app.lang, states[state]) if state in states else state)
+                               for c, state in pins.items())
     return Result(data=data, text=text)
 
 
@@ -154,15 +157,15 @@ def show(app: AppContext, what: str, address: str | None) -> Result:
         try:
             blob = path.read_bytes()
         except OSError as e:
-            raise InputFileError(f"Cannot read {path}: {e.strerror}.") from None
+            raise InputFileError.t("key.unreadable", path=str(path), reason=e.strerror) from None
         entries = [(cert, address) for cert in load_certificates(blob)]
     else:
         store = PinStore(app.settings.home)
         for pin in store.find(what):
             raw = store.certificate(pin.fingerprint)
             if raw is None:
-                raise DiscoveryError(f"The key {pin.fingerprint} is pinned but not stored; run "
-                                     f"`cvd-reporter key fetch {pin.contact}` again.", code="key_not_stored")
+                raise DiscoveryError.t("key.not_stored", code="key_not_stored", fingerprint=pin.fingerprint,
+                                       contact=pin.contact)
             entries += [(cert, pin.contact) for cert in load_certificates(raw)]
         if not entries:
             raise DiscoveryError.t("key.not_pinned", code="not_pinned", what=what)

@@ -18,7 +18,7 @@ from cvd_reporter import __version__
 from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.csaf import build_csaf
-from cvd_reporter.core.i18n import N_, translator
+from cvd_reporter.core.i18n import N_, say, translator
 from cvd_reporter.core.states import answer_due, needs_purge, next_due, normalise_state
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import CvdError, InputNeeded, ValidationError
@@ -261,8 +261,8 @@ def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bo
         if yes:
             return True
         if not app.terminal.can_confirm:
-            raise InputNeeded("Confirmation needed: run again with --yes to send.", code="confirmation_needed")
-        return click.confirm("Send it now?", default=False, err=True)
+            raise InputNeeded.t("notice.confirmation_needed", code="confirmation_needed")
+        return click.confirm(say(app.lang, "notice.confirm"), default=False, err=True)
 
     text = message
     if kind == "publication_notice" and reason:
@@ -291,13 +291,13 @@ def follow_up(app: AppContext, report_id: str, message: str | None, force: bool,
     with _open(app) as record:
         report = record.get(report_id)
     if report.state in ("draft", "contact_requested"):  # a first contact holds no word of the report
-        raise ValidationError(f"Report {report_id} was never sent, so there is nothing to follow up.", code="not_sent")
+        raise ValidationError.t("follow_up.not_sent", code="not_sent", id=report_id)
     if report.state == "closed":
-        raise ValidationError(f"Report {report_id} is closed; there is nothing to follow up.", code="closed")
+        raise ValidationError.t("follow_up.closed", code="closed", id=report_id)
     last = max((d.at for d in report.deliveries if d.kind == "follow_up" and d.ok), default=None)
     if last is not None and now - last < FOLLOW_UP_INTERVAL and not force:
-        raise ValidationError(f"A follow-up went out on {last.date().isoformat()}; the next one can go from "
-                              f"{(last + FOLLOW_UP_INTERVAL).date().isoformat()}, or pass --force.", code="too_soon")
+        raise ValidationError.t("follow_up.too_soon", code="too_soon", last=last.date().isoformat(),
+                                next=(last + FOLLOW_UP_INTERVAL).date().isoformat())
     return _deliver_notice(app, report, kind="follow_up", yes=yes, message=message, now=now)
 
 
@@ -318,14 +318,12 @@ def notify_publication(app: AppContext, report_id: str, date_text: str, force: b
     with _open(app) as record:
         report = record.get(report_id)
     if report.state in ("draft", "contact_requested"):
-        raise ValidationError(f"Report {report_id} was never sent; the organisation does not know of it yet.",
-                              code="not_sent")
+        raise ValidationError.t("publication.not_sent", code="not_sent", id=report_id)
     if not _was_fixed(report):
         if not force:
-            raise ValidationError(f"Report {report_id} is not marked fixed, and the policy asks you not to publish "
-                                  f"before the fix; mark it fixed, or pass --force --reason TEXT.", code="not_fixed")
+            raise ValidationError.t("publication.not_fixed", code="not_fixed", id=report_id)
         if not (reason and reason.strip()):
-            raise ValidationError("--force needs --reason: say why you publish before the fix.", code="reason_needed")
+            raise ValidationError.t("publication.reason_needed", code="reason_needed")
     return _deliver_notice(app, report, kind="publication_notice", yes=yes, message=message,
                            publication_date=when, reason=reason)
 
@@ -344,30 +342,27 @@ def purge(app: AppContext, report_id: str, yes: bool, include_report: bool) -> R
     with _open(app) as record:
         report = record.get(report_id)
         paths, kept = _purge_paths(app.settings.home, report, include_report=include_report)
-        kept_note = [f"  kept     {p}  (outside the report's folder: delete it yourself if it holds report data)"
-                     for p in kept]
+        t = translator(app.lang)
+        kept_note = [t("purge.kept", path=str(p)) for p in kept]
         if not paths:
             return Result(data={"id": report_id, "files": [], "kept": [str(p) for p in kept]},
-                          text="\n".join([f"No evidence files or drafts of {report_id} in its folder; "
-                                           "nothing to delete.", *kept_note]))
+                          text="\n".join([t("purge.nothing", id=report_id), *kept_note]))
         if not yes and not app.terminal.interactive:
-            raise InputNeeded(f"purge deletes {len(paths)} file(s) or folder(s); pass --yes to confirm "
-                              f"when not running in a terminal.", code="confirmation_needed")
+            raise InputNeeded.t("purge.confirmation_needed", code="confirmation_needed", n=len(paths))
         if not _was_fixed(report):
-            app.warn(f"{report_id} is not marked fixed: once deleted, the evidence is gone if the organisation "
-                     f"asks for it again.")
+            app.warn(t("purge.not_fixed", id=report_id))
         if not yes:
-            listing = "\n".join(f"  {p}{'' if p.exists() or p.is_symlink() else ' (already gone)'}" for p in paths)
-            app.info(f"This deletes, for {report_id}:\n{listing}" + "".join(f"\n{k}" for k in kept_note))
-            if not click.confirm("Delete them?", default=False, err=True):
-                return Result(data={"id": report_id, "files": [], "deleted": False}, text="Nothing was deleted.")
+            gone = " " + t("purge.already_gone")
+            listing = "\n".join(f"  {p}{'' if p.exists() or p.is_symlink() else gone}" for p in paths)
+            app.info(t("purge.listing", id=report_id) + f"\n{listing}" + "".join(f"\n{k}" for k in kept_note))
+            if not click.confirm(t("purge.confirm"), default=False, err=True):
+                return Result(data={"id": report_id, "files": [], "deleted": False}, text=t("purge.none_deleted"))
         note = f"kept outside the report's folder: {', '.join(map(str, kept))}" if kept else None
         entries = record.purge(report_id, paths, at=now, note=note)
-    lines = [f"Deletion receipt for {report_id} ({now.date().isoformat()}), kept in the record:"]
+    lines = [t("purge.receipt", id=report_id, date=now.date().isoformat())]
     lines += [f"  {e['result']:<8} {e['path']}" + (f"  sha256 {e['sha256']}" if e["sha256"] else "") for e in entries]
     lines += kept_note
-    lines.append("The files are unlinked, not overwritten: on SSDs and journaling file systems only full-disk "
-                 "encryption makes deleted data unrecoverable.")
+    lines.append(t("purge.unlinked"))
     return Result(data={"id": report_id, "files": entries, "kept": [str(p) for p in kept], "deleted": True},
                   text="\n".join(lines))
 
@@ -433,7 +428,7 @@ def export(app: AppContext, report_id: str, fmt: str, output: str | None) -> Res
 
         write_private(Path(output), body, user_path=True)
         return Result(data={"id": report_id, "format": fmt, "output": output, "document": doc},
-                      text=f"Wrote the {fmt} export of {report_id} to {output}.")
+                      text=say(app.lang, "export.written", format=fmt, id=report_id, path=str(output)))
     return Result(data={"id": report_id, "format": fmt, "document": doc}, text=body)
 
 

@@ -219,9 +219,9 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     given = [name for name, value in (("--reference", reference), ("--no-browser", no_browser),
                                       ("--spoke-to", spoke_to), ("--again", again)) if value]
     if given and via not in ("form", "phone"):
-        raise UsageError(f"{given[0]} goes with --via form or --via phone.")
+        raise UsageError.t("submit.option_form_phone", option=given[0])
     if first_contact and via not in (None, "email", "outbox"):
-        raise UsageError("--first-contact goes with e-mail (--via email or outbox), where a key is missing.")
+        raise UsageError.t("submit.first_contact_email")
     if via in ("form", "phone"):
         from cvd_reporter.cli import channel_cmds  # noqa: PLC0415 - only these channels need it
 
@@ -235,8 +235,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     from cvd_reporter.app.submit import SubmitOptions, submit_report  # noqa: PLC0415 - `outbox` needs none of the submit pipeline
 
     if output and not dry_run:
-        raise InputNeeded("--output goes with --dry-run (a real submit keeps the message in the outbox).",
-                          code="usage")
+        raise InputNeeded.t("submit.output_dry_run", code="usage")
 
     def confirm(summary: str) -> bool:
         app.info(summary)
