@@ -55,9 +55,11 @@ def _verdict_lines(verdict: Any, indent: str = "  ", lang: str = "en") -> list[s
     ]
     lines += ([f"{indent}{label['key.l.user_id']:<13}{u}" for u in v["uids"]]
               or [f"{indent}{label['key.l.user_id']:<13}" + t("key.no_uid")])
-    verdict_text = t("key.usable") if v["usable"] else t("key.not_usable", reasons=" ".join(v["reasons"]))
+    reasons = verdict.reasons_in(lang) if hasattr(verdict, "reasons_in") else v["reasons"]
+    warned = verdict.warnings_in(lang) if hasattr(verdict, "warnings_in") else v["warnings"]
+    verdict_text = t("key.usable") if v["usable"] else t("key.not_usable", reasons=" ".join(reasons))
     lines.append(f"{indent}{label['key.l.verdict']:<13}{verdict_text}")
-    lines += [f"{indent}{label['key.l.warning']:<13}{w}" for w in v["warnings"] + v["notes"]]
+    lines += [f"{indent}{label['key.l.warning']:<13}{w}" for w in warned + v["notes"]]
     return lines
 
 

@@ -124,4 +124,4 @@ def reporter_key_problem(data: bytes, now: dt.datetime) -> Problem | None:
         return None
     if "no_encryption_key" in verdict.codes:
         return N_("check.key.sign_only"), {"fingerprint": verdict.fingerprint}
-    return N_("check.key.unusable"), {"fingerprint": verdict.fingerprint, "reason": verdict.reasons[0]}
+    return N_("check.key.unusable"), {"fingerprint": verdict.fingerprint, "reason": verdict.text(verdict.reasons[0])}

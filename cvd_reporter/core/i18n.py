@@ -50,7 +50,13 @@ class Translator:
 
     def __call__(self, msgid: str, /, **params: Any) -> str:
         text = self._catalogue.gettext(msgid)
-        return text.format(**params) if params else text
+        return text.format(**{k: self._said(v) for k, v in params.items()}) if params else text
+
+    def _said(self, value: Any) -> Any:
+        """A value that is itself a catalogue text (``msgid`` and ``params``: core/findings.Said, an error made
+        with ``CvdError.t``) is said in this language too, so "Key {fingerprint}: {reason}" nests."""
+        msgid, params = getattr(value, "msgid", None), getattr(value, "params", None)
+        return self(msgid, **params) if isinstance(msgid, str) and isinstance(params, dict) else value
 
     def gettext(self, msgid: str) -> str:
         return self._catalogue.gettext(msgid)

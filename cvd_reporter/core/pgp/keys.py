@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from cvd_reporter.core.findings import Said, tr
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.pgp import verify as _verify
 from cvd_reporter.core.pgp.certificates import (
     ALGORITHM_NAMES,
@@ -71,10 +73,21 @@ class KeyVerdict:
     address: str | None = None
     address_match: bool | None = None
     notes: list[str] = field(default_factory=list)
+    said: dict[str, Said] = field(default_factory=dict)  # English reason or warning -> its catalogue text
 
     @property
     def code(self) -> str | None:
         return self.codes[0] if self.codes else None
+
+    def text(self, english: str) -> str | Said:
+        """A reason or warning as a catalogue text to say in the reader's language (itself when it has none)."""
+        return self.said.get(english, english)
+
+    def reasons_in(self, lang: str | None) -> list[str]:
+        return [say(lang, s.msgid, **s.params) if isinstance(s, Said) else s for s in map(self.text, self.reasons)]
+
+    def warnings_in(self, lang: str | None) -> list[str]:
+        return [say(lang, s.msgid, **s.params) if isinstance(s, Said) else s for s in map(self.text, self.warnings)]
 
     def to_dict(self) -> dict[str, Any]:
         def ts(d: datetime | None) -> str | None:
@@ -153,8 +166,8 @@ class _Eval:
     name: str
     bits: int
     algo_id: int
-    reasons: list[tuple[str, str]] = field(default_factory=list)
-    warns: list[str] = field(default_factory=list)
+    reasons: list[tuple[str, Said]] = field(default_factory=list)
+    warns: list[Said] = field(default_factory=list)
 
     @property
     def key(self) -> Any:
@@ -173,8 +186,11 @@ class _Eval:
     def key_prefix(self) -> bytes:
         return self.cert.structure.key_hash_prefix()
 
-    def refuse(self, code: str, text: str) -> None:
-        self.reasons.append((code, text))
+    def refuse(self, code: str, msgid: str, /, **params: Any) -> None:
+        self.reasons.append((code, tr(msgid, **params)))
+
+    def warn(self, msgid: str, /, **params: Any) -> None:
+        self.warns.append(tr(msgid, **params))
 
     def has(self, code: str) -> bool:
         return any(c == code for c, _ in self.reasons)
@@ -189,21 +205,21 @@ def _check_primary(ev: _Eval) -> None:
     """Algorithm, size, creation date and revocation of the primary key."""
     algo_id, name, bits = ev.algo_id, ev.name, ev.bits
     if algo_id in (DSA, ELGAMAL):
-        ev.refuse("unsupported_key", f"The key is a {'DSA' if algo_id == DSA else 'ElGamal'} key ({name}); the key "
-                                     "format is not supported. Ask the organisation for a current RSA or "
-                                     "Curve25519 key.")
+        ev.refuse("unsupported_key", N_("pgpkey.old_algorithm"), algorithm="DSA" if algo_id == DSA else "ElGamal",
+                  name=name)
     if algo_id in (RSA, RSA_E, RSA_S) and bits < RSA_MIN_BITS:
-        ev.refuse("weak_key", f"The key is RSA with {bits} bits, below the minimum of {RSA_MIN_BITS}; "
-                              "anyone with modest resources may be able to read what is sent to it.")
+        ev.refuse("weak_key", N_("pgpkey.weak"), bits=bits, minimum=RSA_MIN_BITS)
     if ev.created > ev.now + timedelta(minutes=5):
-        ev.refuse("future_key", f"The key claims to be created on {_date(ev.created)}, in the future "
-                                "(a wrong clock here or at the organisation).")
+        ev.refuse("future_key", N_("pgpkey.future"), date=_date(ev.created))
     # Primary key revocation (type 0x20), counted only when it verifies. Revocations by a
     # designated revoker cannot be checked without that key and are ignored, as gpg does.
     for sig in ev.cert.structure.direct:
         if sig.type == SIG_KEY_REVOCATION and ev.self_signed(sig, ev.key_prefix):
-            why = f" ({sig.revocation_reason})" if sig.revocation_reason else ""
-            ev.refuse("revoked", f"The key was revoked by its owner on {_date(_ts(sig.created))}{why}.")
+            if sig.revocation_reason:
+                ev.refuse("revoked", N_("pgpkey.revoked_why"), date=_date(_ts(sig.created)),
+                          why=sig.revocation_reason)
+            else:
+                ev.refuse("revoked", N_("pgpkey.revoked"), date=_date(_ts(sig.created)))
             break
 
 
@@ -228,11 +244,9 @@ def _check_uids(ev: _Eval) -> tuple[list[tuple[str, SigInfo]], list[str]]:
             continue
         valid.append((text, newest))
     if not every:
-        ev.refuse("no_user_id", "The certificate has no User ID (keys.openpgp.org leaves out addresses its owner "
-                                "has not confirmed), so its expiry and usage cannot be checked; get the complete "
-                                "key from the organisation's website or WKD.")
+        ev.refuse("no_user_id", N_("pgpkey.no_user_id"))
     elif not valid:
-        ev.refuse("revoked", "Every User ID on the key is revoked or has no valid self-signature.")
+        ev.refuse("revoked", N_("pgpkey.uids_revoked"))
     return valid, every
 
 
@@ -248,7 +262,7 @@ def _primary_expiry_and_flags(ev: _Eval, valid_uids: list[tuple[str, SigInfo]]) 
     speaking = ([selfsig] if selfsig is not None else []) + direct[::-1]
     expires = next((_expiry(ev.created, s) for s in speaking if s.key_expires is not None), None)
     if expires is not None and expires <= ev.now:
-        ev.refuse("expired", f"The key expired on {_date(expires)}.")
+        ev.refuse("expired", N_("pgpkey.expired"), date=_date(expires))
     flags = next((s.key_flags for s in speaking if s.key_flags is not None), 0)
     return expires, flags
 
@@ -294,35 +308,35 @@ def _refuse_subkeys(ev: _Eval, subs: list[_Sub]) -> None:
     states = {s.state for s in enc_subs}
     if "expired" in states and not ev.reasons:
         last = max((s.expires for s in enc_subs if s.expires), default=None)
-        ev.refuse("expired", f"The encryption subkey expired on {_date(last)}." if last else
-                  "The encryption subkey has expired.")
+        if last:
+            ev.refuse("expired", N_("pgpkey.sub_expired_on"), date=_date(last))
+        else:
+            ev.refuse("expired", N_("pgpkey.sub_expired"))
     elif "revoked" in states and not ev.has("revoked"):
-        ev.refuse("revoked", "The encryption subkey was revoked by its owner.")
+        ev.refuse("revoked", N_("pgpkey.sub_revoked"))
     elif "unsupported" in states and not ev.has("unsupported_key"):
         algos = sorted({s.algorithm for s in enc_subs if s.state == "unsupported"})
-        ev.refuse("unsupported_key", f"The encryption subkey uses {', '.join(algos)}; the key format is not "
-                                     "supported. Ask the organisation for a current RSA or Curve25519 key.")
+        ev.refuse("unsupported_key", N_("pgpkey.sub_unsupported"), algorithms=", ".join(algos))
     elif "weak" in states and not ev.has("weak_key"):
         weak = min(s.bits for s in enc_subs if s.state == "weak")
-        ev.refuse("weak_key", f"The encryption subkey is RSA with {weak} bits, below the minimum of "
-                              f"{RSA_MIN_BITS}.")
+        ev.refuse("weak_key", N_("pgpkey.sub_weak"), bits=weak, minimum=RSA_MIN_BITS)
     elif "future" in states and not ev.reasons:
-        ev.refuse("future_key", "The encryption subkey claims a creation date in the future.")
+        ev.refuse("future_key", N_("pgpkey.sub_future"))
     elif not ev.reasons:
-        ev.refuse("no_encryption_key", "The key has no encryption subkey (it can only sign); "
-                                       "nothing can be encrypted to it.")
+        ev.refuse("no_encryption_key", N_("pgpkey.no_encryption_key"))
 
 
 def _warn(ev: _Eval, chosen: _Sub | None, enc_bits: int | None, expires: datetime | None,
           enc_expires: datetime | None) -> None:
-    for label, b in (("The key", ev.bits if ev.algo_id in (RSA, RSA_S, RSA_E) else None),
-                     ("The encryption subkey", enc_bits if chosen and chosen.algo_id == RSA else None)):
+    for msgid, b in ((N_("pgpkey.warn_bits"), ev.bits if ev.algo_id in (RSA, RSA_S, RSA_E) else None),
+                     (N_("pgpkey.warn_sub_bits"), enc_bits if chosen and chosen.algo_id == RSA else None)):
         if b is not None and b < RSA_WARN_BITS:
-            ev.warns.append(f"{label} is RSA with {b} bits; 3072 or more is recommended.")
+            ev.warn(msgid, bits=b)
     soonest = min((d for d in (expires, enc_expires) if d is not None), default=None)
     if soonest is not None and soonest - ev.now < timedelta(days=EXPIRY_WARNING_DAYS):
         days = max(0, (soonest - ev.now).days)
-        ev.warns.append(f"The key expires on {_date(soonest)}, in {days} day{'s' if days != 1 else ''}.")
+        ev.warn(N_("pgpkey.expires_soon") if days != 1 else N_("pgpkey.expires_tomorrow"), date=_date(soonest),
+                days=days)
 
 
 def evaluate(cert: Certificate, now: datetime, address: str | None = None) -> tuple[KeyVerdict, Any]:
@@ -355,11 +369,13 @@ def evaluate(cert: Certificate, now: datetime, address: str | None = None) -> tu
         wanted = address.strip().lower()
         address_match = any(uid_address(text) == wanted for text, _ in valid_uids)
         if not address_match:
-            ev.warns.append(f"No User ID on the key matches {address}.")
+            ev.warn(N_("pgpkey.no_uid_match"), address=address)
     usable = target is not None and not ev.reasons
     verdict = KeyVerdict(
         fingerprint=ev.fpr, usable=usable,
-        reasons=[text for _, text in ev.reasons], codes=[code for code, _ in ev.reasons], warnings=ev.warns,
+        reasons=[said.english for _, said in ev.reasons], codes=[code for code, _ in ev.reasons],
+        warnings=[said.english for said in ev.warns],
+        said={said.english: said for said in [*(s for _, s in ev.reasons), *ev.warns]},
         algorithm=ev.name, bits=ev.bits, created=ev.created, expires=expires, uids=all_uids,
         encryption_subkey=(chosen.fingerprint if chosen else (ev.fpr if on_primary else None)),
         encryption_algorithm=enc_name, encryption_bits=enc_bits, encryption_expires=enc_expires,
@@ -392,7 +408,8 @@ def judge(cert: Certificate, *, now: datetime, address: str | None = None) -> tu
 def require_usable(verdict: KeyVerdict) -> None:
     """Raise KeyProblem (exit 6) with the first reason when the verdict says no."""
     if not verdict.usable:
-        raise KeyProblem(f"Key {verdict.fingerprint}: {verdict.reasons[0] if verdict.reasons else 'not usable.'}",
-                         code=verdict.code or "key_unusable",
+        raise KeyProblem.t("pgpkey.refused", fingerprint=verdict.fingerprint,
+                           reason=verdict.text(verdict.reasons[0]) if verdict.reasons else tr("pgpkey.not_usable"),
+                           code=verdict.code or "key_unusable",
                          data={"fingerprint": verdict.fingerprint, "reasons": verdict.reasons,
                                "codes": verdict.codes})
