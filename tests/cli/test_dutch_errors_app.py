@@ -96,3 +96,12 @@ def test_a_revoked_key_says_why_in_dutch(cli, zoo, https, dns, net_env, isolated
     assert "door de eigenaar ingetrokken" in nl.stdout and "revoked by its owner" not in nl.stdout
     assert "revoked by its owner" in en.stdout
     assert not (isolated_env / "pins.json").exists()
+
+
+def test_a_web_page_given_as_key_is_named_in_dutch(cli, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><body>key</body></html>")
+    nl, en = both(cli, "key", "show", str(page))
+    assert nl.exit_code == en.exit_code == 6
+    assert "Het sleutelmateriaal is een HTML-pagina, geen OpenPGP-sleutel." in nl.stderr
+    assert "The key data is an HTML page, not an OpenPGP key." in en.stderr

@@ -13,6 +13,8 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from cvd_reporter.core.findings import Said, tr
+from cvd_reporter.core.i18n import N_
 from cvd_reporter.core.pgp import armor as _armor
 from cvd_reporter.core.pgp import packets as _packets
 from cvd_reporter.errors import KeyProblem
@@ -89,6 +91,22 @@ def problem(message: str, code: str, **data: Any) -> KeyProblem:
     return KeyProblem(message, code=code, data=data or None)
 
 
+def _subject(what: str) -> str | Said:
+    """``what`` (the subject of a sentence) as a catalogue text where it is one the code passes."""
+    if what == "The key data":
+        return tr("pgpcert.what.data")
+    if what == "The key file":
+        return tr("pgpcert.what.file")
+    if what.startswith("The key from "):
+        return tr("pgpcert.what.from", url=what.removeprefix("The key from "))
+    return what
+
+
+def said(msgid: str, code: str, what: str, data: dict[str, Any] | None = None, **params: Any) -> KeyProblem:
+    """A KeyProblem whose sentence is catalogue text ``msgid`` about ``what``, said in the reader's language."""
+    return KeyProblem.t(msgid, code=code, data=data, what=_subject(what), **params)
+
+
 def _looks_like_html(data: bytes) -> bool:
     head = data[:4096].lstrip().lower()
     return head.startswith(b"<") or any(m in head for m in (b"<html", b"<!doctype html", b"<body"))
@@ -97,10 +115,9 @@ def _looks_like_html(data: bytes) -> bool:
 def _binary_blobs(data: bytes, what: str) -> list[bytes]:
     """The binary key material in ``data`` (binary as is, or every armored key block)."""
     if len(data) > MAX_KEY_BYTES:
-        raise problem(f"{what} is {len(data):,} bytes, too large to be an OpenPGP key "
-                       f"(limit {MAX_KEY_BYTES:,}).", "not_a_key")
+        raise said(N_("pgpcert.too_large"), "not_a_key", what, size=f"{len(data):,}", limit=f"{MAX_KEY_BYTES:,}")
     if not data.strip():
-        raise problem(f"{what} is empty; it holds no OpenPGP key.", "not_a_key")
+        raise said(N_("pgpcert.empty"), "not_a_key", what)
     if data[0] & 0x80:  # a packet header: binary key data (what WKD and DNS serve)
         return [data]
     try:
@@ -111,14 +128,13 @@ def _binary_blobs(data: bytes, what: str) -> list[bytes]:
     keys = [b for b in blocks if b.kind == "PUBLIC KEY BLOCK"]
     if not keys:
         if any(b.kind in ("PRIVATE KEY BLOCK", "SECRET KEY BLOCK") for b in blocks):
-            raise problem(f"{what} is a private key, not a public key; nothing was used from it.", "not_a_key")
+            raise said(N_("pgpcert.private"), "not_a_key", what)
         if _looks_like_html(data):
-            raise problem(f"{what} is an HTML page, not an OpenPGP key.", "not_a_key")
-        raise problem(f"{what} contains no OpenPGP public key block (a placeholder or a text file?).",
-                       "not_a_key")
+            raise said(N_("pgpcert.html"), "not_a_key", what)
+        raise said(N_("pgpcert.no_public_block"), "not_a_key", what)
     empty = [b for b in keys if not b.data]
     if len(empty) == len(keys):
-        raise problem(f"{what} holds an empty key block (a placeholder?).", "not_a_key")
+        raise said(N_("pgpcert.empty_block"), "not_a_key", what)
     return [b.data for b in keys if b.data]
 
 
@@ -135,9 +151,9 @@ def parse_certificates(data: bytes, *, what: str = "The key data") -> tuple[list
         try:
             keys = _packets.split_keyring(blob)
         except _packets.PacketError as e:
-            raise problem(f"{what} is damaged or truncated ({e}).", "corrupt_key") from None
+            raise said(N_("pgpcert.damaged"), "corrupt_key", what, detail=str(e)) from None
         if not keys:
-            raise problem(f"{what} contains no OpenPGP key.", "not_a_key")
+            raise said(N_("pgpcert.no_key"), "not_a_key", what)
         for packets in keys:
             try:
                 cert = _build_certificate(blob, packets, what)
@@ -145,7 +161,7 @@ def parse_certificates(data: bytes, *, what: str = "The key data") -> tuple[list
                 problems.append(e)
                 continue
             except _packets.PacketError as e:  # a key packet too short to read: damaged, not a crash
-                problems.append(problem(f"{what} is damaged or truncated ({e}).", "corrupt_key"))
+                problems.append(said(N_("pgpcert.damaged"), "corrupt_key", what, detail=str(e)))
                 continue
             certs.append(cert)
     return certs, problems
@@ -161,7 +177,7 @@ def load_certificates(data: bytes) -> list[Certificate]:
     certs, problems = parse_certificates(data)
     if certs:
         return certs
-    raise problems[0] if problems else problem("The key data contains no OpenPGP key.", "not_a_key")
+    raise problems[0] if problems else said(N_("pgpcert.no_key"), "not_a_key", "The key data")
 
 
 # What one certificate may hold after third-party certifications are set aside. pgpy's parsing and
@@ -209,7 +225,7 @@ def _without_third_party_certifications(blob: bytes, packets: list[_packets.Pack
 def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -> Certificate:
     primary = packets[0]
     if primary.tag == _packets.TAG_SECRET_KEY:
-        raise problem(f"{what} is a private key, not a public key; nothing was used from it.", "not_a_key")
+        raise said(N_("pgpcert.private"), "not_a_key", what)
     info = _packets.key_packet_info(blob, primary)
     if info.version != 4:
         kind = {2: "an obsolete v2", 3: "an obsolete v3", 5: "a v5 (LibrePGP)", 6: "a v6 (RFC 9580)"}.get(
@@ -219,8 +235,8 @@ def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -
                        "unsupported_key", version=info.version)
     if info.algorithm not in KNOWN_V4_ALGORITHMS:
         name = ALGORITHM_NAMES.get(info.algorithm, f"algorithm {info.algorithm}")
-        raise problem(f"{what} uses the public-key algorithm {name}; the key format is not supported.",
-                       "unsupported_key", fingerprint=info.fingerprint, algorithm=info.algorithm)
+        raise said(N_("pgpcert.algorithm"), "unsupported_key", what, name=name,
+                   data={"fingerprint": info.fingerprint, "algorithm": info.algorithm})
     packets, notes = _without_third_party_certifications(blob, packets, info.fingerprint, what)
     kept: list[bytes] = []
     skipping = False
