@@ -99,7 +99,7 @@ class FormPlan:
         """The paste sheet for the terminal: each field, its parts when too long, the files to upload."""
         p = self.prepared
         lines = [say(lang, "form.sheet_heading", id=p.report_id, url=printable(p.url)),
-                 say(lang, "form.sheet_source", source=printable(p.contact.source.describe())), ""]
+                 say(lang, "form.sheet_source", source=printable(p.contact.source.describe(lang))), ""]
         for f in self.form.fields:
             lines.append(f"== {f.label} ({len(f.value):,}" + (f"/{f.limit:,}" if f.limit else "") + ")")
             if f.parts:

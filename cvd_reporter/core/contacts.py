@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from cvd_reporter.core.domains import registrable_domain
+from cvd_reporter.core.i18n import translator
 
 # Paths as they appear in the addresses of published Dutch CVD / responsible-disclosure pages
 # (municipalities, water boards, provinces, central government), most common first.
@@ -110,19 +111,25 @@ class Provenance:
     evidence: str | None = None  # the sentence of a policy page the contact was read from
     age_days: int | None = None
 
-    def describe(self) -> str:
-        """One line for the terminal: where this came from."""
+    def describe(self, lang: str | None = "en") -> str:
+        """One line for the terminal, in ``lang``: where this came from."""
+        t = translator(lang)
         if self.kind == "reporter":
-            return "the report (your own choice)"
+            return t("provenance.reporter")
         if self.kind == "security_txt":
             return f"security.txt {self.url}"
         if self.kind == "policy_page":
-            return f"policy page {self.url}"
+            return t("provenance.policy_page", url=self.url)
         if self.kind == "directory":
-            where = "bundled directory" if self.origin in (None, "bundled") else f"imported directory {self.origin}"
-            age = f", {self.age_days} day(s) old" if self.age_days is not None else ""
-            seen = f"seen {self.seen}{age}" if self.seen else "date seen not recorded"
-            page = f" at {self.url}" if self.url else ""
+            where = (t("provenance.bundled") if self.origin in (None, "bundled")
+                     else t("provenance.imported", origin=self.origin))
+            if not self.seen:
+                seen = t("provenance.not_seen")
+            elif self.age_days is not None:
+                seen = t("provenance.seen_age", seen=self.seen, days=self.age_days)
+            else:
+                seen = t("provenance.seen", seen=self.seen)
+            page = t("provenance.at", url=self.url) if self.url else ""
             return f"{where}: {self.entry}{page} ({seen})"
         return self.kind
 
