@@ -86,7 +86,8 @@ def parse_directory(data: Any, origin: str) -> tuple[list[Entry], dict[str, str]
         contacts = [str(c) for c in item.get("contacts") or []]
         bad = [c for c in contacts if not _contact_ok(c)]
         if bad:
-            raise ValidationError.t("directory.bad_contact", origin=origin, n=i, name=item["name"], contact=repr(bad[0]))
+            raise ValidationError.t("directory.bad_contact", origin=origin, n=i, name=item["name"],
+                                    contact=repr(bad[0]))
         source = dict(item.get("source") or {})
         if "seen" not in source:
             raise ValidationError.t("directory.no_seen", origin=origin, n=i, name=item["name"])

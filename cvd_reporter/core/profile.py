@@ -138,7 +138,8 @@ def check_value(name: str, value: Any, where: str) -> Any:
         return subjects.check_required(value, where)
     if name == "encryption":
         if value not in ENCRYPTION:
-            raise ValidationError.t("profile.encryption", code="bad_profile", where=where, allowed=", ".join(ENCRYPTION))
+            raise ValidationError.t("profile.encryption", code="bad_profile", where=where,
+                                    allowed=", ".join(ENCRYPTION))
         return value
     if name == "language":
         if not isinstance(value, str) or not value.isalpha() or not 2 <= len(value) <= 3:

@@ -143,7 +143,8 @@ class PolicyScope:
 def _only_keys(d: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
     for key in d:
         if key not in allowed:
-            raise ValidationError.t("scope_file.unknown_key", where=where, key=repr(str(key)), allowed=", ".join(allowed))
+            raise ValidationError.t("scope_file.unknown_key", where=where, key=repr(str(key)),
+                                    allowed=", ".join(allowed))
 
 
 def _rules(section: Any, where: str, *, allow_note: bool) -> tuple[ScopeRule, ...]:
