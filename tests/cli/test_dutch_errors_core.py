@@ -89,3 +89,28 @@ def test_json_keeps_the_code_and_says_the_message_in_the_run_language(cli, tmp_p
     assert out.exit_code == 2 and doc["status"] == "error"
     assert doc["errors"][0]["code"] == "usage"
     assert doc["errors"][0]["message"].startswith("cvd-reporter haalt pagina's alleen via https op")
+
+
+def test_config_show_names_each_source_in_dutch(cli, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('timeout = 20\n', encoding="utf-8")
+    nl = cli("--lang", "nl", "--config", str(config), "config", "show", env={"CVD_POLICY": "nl-gemeente"})
+    en = cli("--lang", "en", "--config", str(config), "config", "show", env={"CVD_POLICY": "nl-gemeente"})
+    assert nl.exit_code == en.exit_code == 0
+    assert f"configuratiebestand: {config} (gevonden)" in nl.stdout
+    assert f"[configuratiebestand ({config}); omgevingsvariabele CVD_TIMEOUT]" in nl.stdout
+    assert "[omgevingsvariabele (CVD_POLICY); omgevingsvariabele CVD_POLICY]" in nl.stdout
+    assert "[optie; omgevingsvariabele CVD_LANG]" in nl.stdout
+    assert f"config file: {config} (found)" in en.stdout and "[flag; env CVD_LANG]" in en.stdout
+    assert "[default; env CVD_CA_BUNDLE]" in en.stdout and "[standaard; omgevingsvariabele CVD_CA_BUNDLE]" in nl.stdout
+
+
+def test_directory_list_and_show_speak_dutch(cli):
+    listed = cli("--lang", "nl", "directory", "list")
+    shown = cli("--lang", "nl", "directory", "show", "IBD")
+    assert listed.exit_code == shown.exit_code == 0
+    assert "dagen geleden); meegeleverd" in listed.stdout and "organisatie(s)." in listed.stdout
+    assert "  contactadres:  mailto:" in shown.stdout and "  bron:          https://" in shown.stdout
+    assert "(voor gemeente; de melding in taal nl)" in shown.stdout
+    english = cli("--lang", "en", "directory", "show", "IBD")
+    assert "  contact:     mailto:" in english.stdout and "days ago); bundled" in english.stdout
