@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.errors import ConfigError, InputNeeded
 
 if sys.version_info >= (3, 11):
@@ -271,7 +272,20 @@ def _flatten(d: Mapping[str, object], prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
+# Where a value came from, said in the sentence of a bad value: (kind, config path / variable / option).
+_ORIGINS = {"file": N_("settings.origin.file"), "env": N_("settings.origin.env"),
+            "option": N_("settings.origin.option")}
+
+
+def _bad(msgid: str, origin: tuple[str, str], **params: Any) -> ConfigError:
+    """A ConfigError whose sentence names its origin in the run's language: ``message`` holds the English
+    sentence, ``params`` the Dutch origin for CvdError.say (the catalogue has these two languages)."""
+    kind, name = origin
+    english = say("en", msgid, origin=say("en", _ORIGINS[kind], name=name), **params)
+    return ConfigError(english, msgid=msgid, params={**params, "origin": say("nl", _ORIGINS[kind], name=name)})
+
+
+def _coerce(attr: str, value: object, origin: tuple[str, str]) -> SettingValue | None:
     """One setting from the config file, the environment or a flag, checked and converted."""
     if value is None:
         return None
@@ -287,7 +301,7 @@ def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
                 raise ValueError
             return p
     except (TypeError, ValueError):
-        raise ConfigError.t("settings.bad_value", origin=origin, name=attr.replace("_", " "),
+        raise _bad(N_("settings.bad_value"), origin, name=attr.replace("_", " "),
                             value=repr(value)) from None
     if attr == "connect_to":
         items = value if isinstance(value, (list, tuple)) else str(value).split(",")
@@ -299,17 +313,17 @@ def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
     if attr == "smtp_security":
         v = str(value).lower()
         if v not in ("starttls", "tls"):
-            raise ConfigError.t("settings.smtp_security", origin=origin)
+            raise _bad(N_("settings.smtp_security"), origin)
         return v
     if attr == "lang":
         v = str(value).lower()
         if v not in ("nl", "en"):
-            raise ConfigError.t("settings.lang", origin=origin)
+            raise _bad(N_("settings.lang"), origin)
         return v
     if attr in ("api_url", "github_api_url", "keyserver"):
         v = str(value).rstrip("/")
         if not v.startswith("https://"):
-            raise ConfigError.t("settings.https_url", origin=origin, name=attr.replace("_", " "))
+            raise _bad(N_("settings.https_url"), origin, name=attr.replace("_", " "))
         return v
     return str(value)
 
@@ -340,7 +354,7 @@ def load_settings(
                 raise ConfigError.t("settings.unknown_key", path=path, key=repr(key),
                                    known=", ".join(sorted(CONFIG_KEYS)))
             attr = CONFIG_KEYS[key][0]
-            coerced = _coerce(attr, value, f"config file {path}")
+            coerced = _coerce(attr, value, ("file", str(path)))
             if coerced is not None:
                 values[attr] = coerced
             sources[attr] = f"config ({path})"
@@ -348,7 +362,7 @@ def load_settings(
         raise ConfigError.t("settings.no_file", path=path)
 
     for attr, var in CONFIG_KEYS.values():
-        coerced = _coerce(attr, env[var], f"environment variable {var}") if env.get(var) else None
+        coerced = _coerce(attr, env[var], ("env", var)) if env.get(var) else None
         if coerced is not None:
             values[attr] = coerced
             sources[attr] = f"env ({var})"
@@ -357,7 +371,7 @@ def load_settings(
         if attr in ("json_output", "debug"):
             values[attr] = bool(value)
             continue
-        coerced = _coerce(attr, value, f"option --{attr.replace('_', '-')}")
+        coerced = _coerce(attr, value, ("option", f"--{attr.replace('_', '-')}"))
         if coerced is not None:
             values[attr] = coerced
         sources[attr] = "flag"

@@ -39,7 +39,10 @@ def show(app: AppContext) -> Result:
     settings = app.settings
     view = settings.public_view()
     found = settings.config_path is not None and settings.config_path.is_file()
-    lines = [say(app.lang, "config.file_found" if found else "config.file_missing", path=settings.config_path)]
+    if found:
+        lines = [say(app.lang, "config.file_found", path=settings.config_path)]
+    else:
+        lines = [say(app.lang, "config.file_missing", path=settings.config_path)]
     width = max(len(k) for k in view)
     for key, item in view.items():
         value = item["value"]

@@ -70,7 +70,8 @@ def list_(app: AppContext, only_imported: bool) -> Result:
     lines = []
     for e in entries:
         contacts = ", ".join(c.split(":", 1)[1] if c.startswith(("mailto:", "tel:")) else c for c in e.contacts)
-        lines.append(printable(f"{e.name}: {contacts or e.channel or say(app.lang, 'directory.no_contact')}"))
+        reach = contacts or e.channel or say(app.lang, "directory.no_contact")
+        lines.append(printable(f"{e.name}: {reach}"))
         lines.append(f"    {_source_line(e, today, app.lang)}")
     lines.append(say(app.lang, "directory.count", n=len(entries)))
     return Result(data={"organisations": [e.to_dict() for e in entries]}, text="\n".join(lines))

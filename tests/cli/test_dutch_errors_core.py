@@ -114,3 +114,17 @@ def test_directory_list_and_show_speak_dutch(cli):
     assert "(voor gemeente; de melding in taal nl)" in shown.stdout
     english = cli("--lang", "en", "directory", "show", "IBD")
     assert "  contact:     mailto:" in english.stdout and "days ago); bundled" in english.stdout
+
+
+def test_a_bad_value_names_its_origin_in_the_run_language(cli, tmp_path):
+    env = {"CVD_TIMEOUT": "abc"}
+    nl = cli("--lang", "nl", "config", "show", env=env)
+    en = cli("--lang", "en", "config", "show", env=env)
+    assert (nl.exit_code, en.exit_code) == (2, 2)
+    assert "omgevingsvariabele CVD_TIMEOUT: 'abc' is geen geldige waarde voor timeout." in nl.stderr
+    assert "environment variable CVD_TIMEOUT: timeout 'abc' is not a valid value." in en.stderr
+    config = tmp_path / "smtp.toml"
+    config.write_text('[smtp]\nsecurity = "plain"\n', encoding="utf-8")
+    nl = cli("--lang", "nl", "--config", str(config), "config", "show")
+    assert f"configuratiebestand {config}: smtp security moet 'starttls' of 'tls' zijn" in nl.stderr
+    assert english_lines(nl.stderr) == []
