@@ -169,7 +169,9 @@ def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
 def _human(rec: dict[str, Any], lang: str = "en") -> str:
     if rec.get("error"):
         return f"{say(lang, 'scope.verdict.error'):<13} {rec['target']}: {rec['error']['message']}"
-    head = f"{say(lang, 'scope.verdict.' + rec['verdict']):<13} {rec['target']}"
+    verdict = rec["verdict"]
+    label = say(lang, f"scope.verdict.{verdict}")  # an id built at run time: never extracted as "scope.verdict."
+    head = f"{label:<13} {rec['target']}"
     if rec["host"] != rec["target"]:
         head += f"  ({rec['host']})"
     lines = [head] + [f"    {say_reason(reason, lang)}" for reason in rec["reasons"]]
@@ -178,7 +180,9 @@ def _human(rec: dict[str, Any], lang: str = "en") -> str:
         chain = " -> ".join([res["name"], *res["cname_chain"]])
         lines.append(f"    DNS: {chain}: {', '.join(res['addresses']) or res['status']}")
     # people read the severity in words and the message; the code stays in --json
-    lines += [f"    {say(lang, 'finding.severity.' + n['severity'])}: {n['message']}" for n in rec["notes"]]
+    for n in rec["notes"]:
+        severity = say(lang, f"finding.severity.{n['severity']}")
+        lines.append(f"    {severity}: {n['message']}")
     return "\n".join(lines)
 
 
