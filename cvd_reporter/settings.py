@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.errors import ConfigError, InputNeeded
 
 if sys.version_info >= (3, 11):
@@ -78,14 +79,14 @@ class ConnectTo:
     def parse(cls, text: str) -> ConnectTo:
         parts = _split_hostports(text.strip())
         if len(parts) != 4:
-            raise ConfigError(f"--connect-to {text!r} is not HOST:PORT:HOST2:PORT2 (IPv6 in brackets).")
+            raise ConfigError.t("settings.connect_to_form", text=repr(text))
         host, port, to_host, to_port = parts
         try:
             p, tp = int(port), int(to_port)
         except ValueError:
-            raise ConfigError(f"--connect-to {text!r} has a port that is not a number.") from None
+            raise ConfigError.t("settings.connect_to_port", text=repr(text)) from None
         if not (0 < p < 65536 and 0 < tp < 65536) or not host or not to_host:
-            raise ConfigError(f"--connect-to {text!r} needs two host names and two ports from 1 to 65535.")
+            raise ConfigError.t("settings.connect_to_range", text=repr(text))
         return cls(host.lower().rstrip("."), p, to_host, tp)
 
     def __str__(self) -> str:
@@ -132,9 +133,7 @@ def parse_dns_server(text: str) -> tuple[str, int]:
         if not 0 < p < 65536:
             raise ValueError
     except ValueError:
-        raise ConfigError(
-            f"--dns-server {text!r} must be an IP address with an optional port, like 127.0.0.1:5353."
-        ) from None
+        raise ConfigError.t("settings.dns_server", text=repr(text)) from None
     return host, p
 
 
@@ -210,10 +209,8 @@ class Settings:
         if value:
             return value
         if required:
-            raise InputNeeded(
-                f"No {name.replace('_', ' ')} found: set {env_names[0]} or store it with "
-                f"`keyring set {APP_NAME} {user}`."
-            )
+            raise InputNeeded.t("settings.no_secret", name=name.replace("_", " "), env=env_names[0],
+                                 command=f"keyring set {APP_NAME} {user}")
         return None
 
     def public_view(self) -> dict[str, dict[str, JSONScalar | list[str]]]:
@@ -261,7 +258,7 @@ def _load_toml(path: Path) -> dict[str, object]:
     except tomllib.TOMLDecodeError as e:
         raise ConfigError.t("config.bad_toml", path=str(path), detail=str(e)) from None
     except OSError as e:
-        raise ConfigError(f"Cannot read the config file {path}: {e.strerror}.") from None
+        raise ConfigError.t("settings.unreadable", path=path, reason=e.strerror) from None
 
 
 def _flatten(d: Mapping[str, object], prefix: str = "") -> dict[str, object]:
@@ -275,7 +272,20 @@ def _flatten(d: Mapping[str, object], prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
+# Where a value came from, said in the sentence of a bad value: (kind, config path / variable / option).
+_ORIGINS = {"file": N_("settings.origin.file"), "env": N_("settings.origin.env"),
+            "option": N_("settings.origin.option")}
+
+
+def _bad(msgid: str, origin: tuple[str, str], **params: Any) -> ConfigError:
+    """A ConfigError whose sentence names its origin in the run's language: ``message`` holds the English
+    sentence, ``params`` the Dutch origin for CvdError.say (the catalogue has these two languages)."""
+    kind, name = origin
+    english = say("en", msgid, origin=say("en", _ORIGINS[kind], name=name), **params)
+    return ConfigError(english, msgid=msgid, params={**params, "origin": say("nl", _ORIGINS[kind], name=name)})
+
+
+def _coerce(attr: str, value: object, origin: tuple[str, str]) -> SettingValue | None:
     """One setting from the config file, the environment or a flag, checked and converted."""
     if value is None:
         return None
@@ -291,7 +301,8 @@ def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
                 raise ValueError
             return p
     except (TypeError, ValueError):
-        raise ConfigError(f"{origin}: {attr.replace('_', ' ')} {value!r} is not a valid value.") from None
+        raise _bad(N_("settings.bad_value"), origin, name=attr.replace("_", " "),
+                            value=repr(value)) from None
     if attr == "connect_to":
         items = value if isinstance(value, (list, tuple)) else str(value).split(",")
         return tuple(ConnectTo.parse(str(i)) for i in items if str(i).strip())
@@ -302,17 +313,17 @@ def _coerce(attr: str, value: object, origin: str) -> SettingValue | None:
     if attr == "smtp_security":
         v = str(value).lower()
         if v not in ("starttls", "tls"):
-            raise ConfigError(f"{origin}: smtp security must be 'starttls' or 'tls'; there is no plain option.")
+            raise _bad(N_("settings.smtp_security"), origin)
         return v
     if attr == "lang":
         v = str(value).lower()
         if v not in ("nl", "en"):
-            raise ConfigError(f"{origin}: language must be 'nl' or 'en'.")
+            raise _bad(N_("settings.lang"), origin)
         return v
     if attr in ("api_url", "github_api_url", "keyserver"):
         v = str(value).rstrip("/")
         if not v.startswith("https://"):
-            raise ConfigError(f"{origin}: {attr.replace('_', ' ')} must be an https:// URL.")
+            raise _bad(N_("settings.https_url"), origin, name=attr.replace("_", " "))
         return v
     return str(value)
 
@@ -338,23 +349,20 @@ def load_settings(
         raw = _flatten(_load_toml(path))
         for key, value in raw.items():
             if any(w in key.lower().replace("-", "_") for w in _SECRET_WORDS):
-                raise ConfigError(
-                    f"The config file {path} holds a secret ({key}); remove it and use an environment "
-                    "variable or the keyring instead."
-                )
+                raise ConfigError.t("settings.secret_in_file", path=path, key=key)
             if key not in CONFIG_KEYS:
-                raise ConfigError(f"The config file {path} has an unknown key {key!r}; known keys: "
-                                  f"{', '.join(sorted(CONFIG_KEYS))}.")
+                raise ConfigError.t("settings.unknown_key", path=path, key=repr(key),
+                                   known=", ".join(sorted(CONFIG_KEYS)))
             attr = CONFIG_KEYS[key][0]
-            coerced = _coerce(attr, value, f"config file {path}")
+            coerced = _coerce(attr, value, ("file", str(path)))
             if coerced is not None:
                 values[attr] = coerced
             sources[attr] = f"config ({path})"
     elif config_path:
-        raise ConfigError(f"The config file {path} does not exist.")
+        raise ConfigError.t("settings.no_file", path=path)
 
     for attr, var in CONFIG_KEYS.values():
-        coerced = _coerce(attr, env[var], f"environment variable {var}") if env.get(var) else None
+        coerced = _coerce(attr, env[var], ("env", var)) if env.get(var) else None
         if coerced is not None:
             values[attr] = coerced
             sources[attr] = f"env ({var})"
@@ -363,14 +371,14 @@ def load_settings(
         if attr in ("json_output", "debug"):
             values[attr] = bool(value)
             continue
-        coerced = _coerce(attr, value, f"option --{attr.replace('_', '-')}")
+        coerced = _coerce(attr, value, ("option", f"--{attr.replace('_', '-')}"))
         if coerced is not None:
             values[attr] = coerced
         sources[attr] = "flag"
 
     ca_bundle = values.get("ca_bundle")
     if ca_bundle and not Path(str(ca_bundle)).is_file():
-        raise ConfigError(f"The CA bundle {ca_bundle} does not exist.")
+        raise ConfigError.t("settings.no_ca_bundle", path=ca_bundle)
     sources["config_path"] = config_source
     # Each value was checked and converted for its attribute by _coerce; the dataclass takes them by name.
     kwargs: dict[str, Any] = values

@@ -50,8 +50,7 @@ def load_imported(home: Path) -> list[Entry]:
             raise ValueError(doc.get("schema"))
         return [entry_from_dict(d) for d in doc["entries"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-        raise StoreError(f"The imported directory {path} cannot be read ({type(e).__name__}); import the file again "
-                         "or delete it.") from None
+        raise StoreError.t("directory.import_unreadable", path=path, kind=type(e).__name__) from None
 
 
 def load_all(home: Path) -> tuple[list[Entry], dict[str, str]]:
@@ -62,7 +61,7 @@ def load_all(home: Path) -> tuple[list[Entry], dict[str, str]]:
 def read_import_file(path: Path, today: date) -> list[Entry]:
     """Entries from FILE: a cvd-directory/1 file (YAML or JSON) or a diodb program-list.json."""
     if path.is_dir():  # checked first: read_user_file's fdopen raises IsADirectoryError on one
-        raise InputFileError(f"{path} is a folder, not a directory file.")
+        raise InputFileError.t("directory.is_folder", path=path)
     try:
         raw = read_user_file(str(path), Path.cwd(), max_bytes=MAX_IMPORT_BYTES).content
     except UnsafeFile as e:
@@ -71,7 +70,7 @@ def read_import_file(path: Path, today: date) -> list[Entry]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError(f"The file {path} is not UTF-8 text.") from None
+        raise InputFileError.t("file.not_utf8", path=path) from None
     data: Any = parse_document(text, path)
     if isinstance(data, dict) and data.get("schema") == SCHEMA:
         entries, _owners = parse_directory(data, origin)
@@ -80,7 +79,7 @@ def read_import_file(path: Path, today: date) -> list[Entry]:
         data = data["programs"]
     entries = from_diodb(data, origin, today)
     if not entries:
-        raise ValidationError(f"{path} holds no program with a name and a contact or policy URL.")
+        raise ValidationError.t("directory.no_programs", path=path)
     return entries
 
 

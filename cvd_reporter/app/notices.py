@@ -37,16 +37,15 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
         sent = [d for d in report.deliveries if d.ok and d.kind == "report"]
         first = sent[0] if sent else None
         if first is not None and first.channel in ("api", "github"):
-            raise InputNeeded(f"Report {report_id} went out via {first.channel}; write to the organisation through "
-                              "that platform, which keeps the conversation with the report.",
-                              code="channel_unsupported")
+            raise InputNeeded.t("app.notices.channel_unsupported", code="channel_unsupported", id=report_id,
+                                channel=first.channel)
         progress(say(lang, "submit.again"))
         fetcher = ctx.network.fetcher()
         discovery = discover(report.target, fetcher, now=now)
         addresses = [c.address for c in discovery.security_txt.contacts
                      if c.kind == "mailto" and c.address and c.valid]
         if not addresses:
-            raise DiscoveryError(f"The security.txt at {discovery.url} lists no usable e-mail contact any more.")
+            raise DiscoveryError.t("app.notices.no_contact", url=discovery.url)
         recipient = first.recipient if first is not None and first.recipient in addresses else addresses[0]
         warnings: list[str] = []
         if first is not None and first.recipient not in addresses:
@@ -55,7 +54,7 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
                                          organisation=registrable_domain(discovery.host), now=now,
                                          options=SubmitOptions(), warnings=warnings)
         if chosen is None:  # without --allow-plaintext find_key raises instead; a notice never goes in plaintext
-            raise KeyProblem("No usable key to encrypt the notice to.")
+            raise KeyProblem.t("app.notices.no_key")
         sent_on = report.sent_on or (first.at if first is not None else report.created_at).date()
         due = add_working_days(sent_on, report.response_days, report.calendar) if report.response_days else None
         reporter = settings.reporter_name
@@ -87,5 +86,5 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
                     warnings=warnings, calendar=report.calendar, response_days=report.response_days,
                     target=report.target, pin=pin, kind=kind, envelope_from=sender.envelope_from)
         if not confirm(plan.summary(lang)):
-            raise InputNeeded("Not confirmed; nothing was sent.", code="not_confirmed")
+            raise InputNeeded.t("app.notices.not_confirmed", code="not_confirmed")
         return deliver(plan, ctx=ctx, options=SubmitOptions(), now=now, records=records, known=report)

@@ -34,10 +34,9 @@ def load_policy(name_or_path: str) -> Policy:
         return Policy.from_dict(yaml.safe_load(text), source=f"built-in profile {name_or_path}")
     path = Path(name_or_path).expanduser()
     if not path.is_file():
-        raise ValidationError(f"No policy profile {name_or_path!r}: built-in profiles are "
-                              f"{', '.join(builtin_names())}, or give a path to a YAML/JSON file.")
+        raise ValidationError.t("profiles.unknown", name=repr(name_or_path), builtin=", ".join(builtin_names()))
     if path.stat().st_size > MAX_POLICY_BYTES:
-        raise InputFileError(f"The policy file {path} is larger than 1 MiB; that is not a policy profile.")
+        raise InputFileError.t("profiles.too_large", path=path)
     # import cycle: reportfile imports load_policy from this module at its top
     from cvd_reporter.app.reportfile import parse_document, read_text_file  # noqa: PLC0415 - see above
 
@@ -89,10 +88,10 @@ def find_saved(folder: Path, query: str, name: str | None = None) -> tuple[Path,
                 continue
             data = yaml.safe_load(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise ValidationError(f"Your saved profile {path} cannot be read ({type(e).__name__}); correct or "
-                                  "delete it.", code="bad_profile") from None
+            raise ValidationError.t("profiles.saved_unreadable", code="bad_profile", path=path,
+                                    kind=type(e).__name__) from None
         if not isinstance(data, dict):
-            raise ValidationError(f"Your saved profile {path} must be a mapping of fields.", code="bad_profile")
+            raise ValidationError.t("profiles.saved_not_mapping", code="bad_profile", path=path)
         hosts = {str(h).lower() for h in data.get("hosts") or []}
         if (top and (top in hosts or host in hosts)) or path.stem in names or \
                 slug(str(data.get("organisation") or "")) in names:
@@ -106,8 +105,7 @@ def save_correction(folder: Path, profile: Profile, *, hosts: list[str], today: 
     existing = find_saved(folder, hosts[0] if hosts else profile.name, profile.name)
     path = existing[0] if existing else folder / f"{slug(profile.name)}.yaml"
     if path.exists() and not replace:
-        raise InputNeeded(f"You already have a profile of {profile.name}: {path}. Edit it, or add --replace to "
-                          "overwrite it with this reading.", code="profile_exists")
+        raise InputNeeded.t("profiles.exists", code="profile_exists", name=profile.name, path=path)
     folder.mkdir(parents=True, exist_ok=True)
     hosts = [registrable_domain(h) or h for h in hosts]  # www.gemeente.nl and gemeente.nl are one organisation
     data: dict[str, Any] = {"organisation": profile.name, "hosts": sorted(set(hosts))}

@@ -34,16 +34,16 @@ def load_policy_scope(path: str | Path, *, required: bool = True) -> PolicyScope
         with p.open("rb") as fh:
             raw = fh.read(MAX_POLICY_BYTES + 1)
     except OSError as e:
-        raise InputFileError(f"Cannot read the policy file {p}: {e.strerror or e}.") from None
+        raise InputFileError.t("scoping.unreadable", path=p, reason=e.strerror or e) from None
     if len(raw) > MAX_POLICY_BYTES:
-        raise InputFileError(f"The policy file {p} is larger than 1 MiB; is it the right file?")
+        raise InputFileError.t("scoping.too_large", path=p)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputFileError(f"The policy file {p} is not UTF-8 text.") from None
+        raise InputFileError.t("scoping.not_utf8", path=p) from None
     scope = PolicyScope.from_text(text, name=str(p))
     if scope is None and required:
-        raise InputFileError(f"The policy file {p} has no 'scope' section; add one (see README, Scope).")
+        raise InputFileError.t("scoping.no_scope", path=p)
     return scope
 
 

@@ -96,7 +96,7 @@ def _reader(files: list[Any], meter: Meter | None) -> Callable[[int], Iterator[b
             raise InputFileError(f"The evidence file {files[i].given} {e.reason}; nothing was sent. Run the "
                                  "command again.", code="evidence_changed") from None
         except OSError as e:
-            raise InputFileError(f"Cannot read the evidence file {files[i].given}: {e.strerror}.") from None
+            raise InputFileError.t("app.stream.evidence_unreadable", file=files[i].given, reason=e.strerror) from None
 
     return read
 
@@ -205,7 +205,7 @@ def evidence_files(evidence: list[Any]) -> list[Any]:
     """The checked files (app/userfiles.UserFile) behind the evidence entries."""
     files = [e.file for e in evidence]
     if any(f is None for f in files):
-        raise InputFileError("An evidence file could not be read; run `cvd-reporter validate` to see which.")
+        raise InputFileError.t("app.stream.evidence_failed")
     return files
 
 
@@ -213,9 +213,8 @@ def check_size(plaintext: int) -> None:
     """The cap core/pgp/encrypt.py sets for a message, measured before anything is written."""
     cap = pgp_encrypt.MAX_MESSAGE_BYTES  # read at call time: one cap, wherever it is set
     if plaintext > cap:
-        raise InputFileError(f"The message would be {plaintext:,} bytes; cvd-reporter encrypts at most "
-                             f"{cap // (1024 * 1024)} MiB (e-mail providers refuse far less). "
-                             "Share large evidence another way.", code="too_large")
+        raise InputFileError.t("app.stream.too_large", code="too_large", size=f"{plaintext:,}",
+                               mib=cap // (1024 * 1024))
 
 
 def crypto_for(cert: Any, now: Any, files: list[Any], judged: Any = None) -> dict[str, Any]:

@@ -5,11 +5,27 @@ from __future__ import annotations
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.i18n import say
 
 
 @click.group(name="config")
 def config() -> None:
     """Show the resolved configuration."""
+
+
+def _source(lang: str | None, source: str) -> str:
+    """Where a setting came from, as settings.py records it (``default``, ``flag``, ``env (VAR)``,
+    ``config (PATH)``), in the reader's language."""
+    kind, _, rest = source.partition(" (")
+    if kind == "default" and not rest:
+        return say(lang, "config.from_default")
+    if kind == "flag" and not rest:
+        return say(lang, "config.from_flag")
+    if kind == "env" and rest:
+        return say(lang, "config.from_env", name=rest.removesuffix(")"))
+    if kind == "config" and rest:
+        return say(lang, "config.from_file", path=rest.removesuffix(")"))
+    return source
 
 
 @config.command(name="show")
@@ -23,10 +39,14 @@ def show(app: AppContext) -> Result:
     settings = app.settings
     view = settings.public_view()
     found = settings.config_path is not None and settings.config_path.is_file()
-    lines = [f"config file: {settings.config_path} ({'found' if found else 'not found'})"]
+    if found:
+        lines = [say(app.lang, "config.file_found", path=settings.config_path)]
+    else:
+        lines = [say(app.lang, "config.file_missing", path=settings.config_path)]
     width = max(len(k) for k in view)
     for key, item in view.items():
         value = item["value"]
         shown = "-" if value in (None, [], "") else (", ".join(value) if isinstance(value, list) else str(value))
-        lines.append(f"{key:<{width}}  {shown:<40}  [{item['source']}; env {item['env']}]")
+        source = say(app.lang, "config.source", source=_source(app.lang, str(item["source"])), env=item["env"])
+        lines.append(f"{key:<{width}}  {shown:<40}  [{source}]")
     return Result(data={"config_file": str(settings.config_path), "settings": view}, text="\n".join(lines))

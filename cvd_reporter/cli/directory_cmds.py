@@ -13,7 +13,7 @@ from cvd_reporter.app.directory import import_file, imported_path, load_all, loa
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.directory import domain_notes, find
 from cvd_reporter.core.display import printable
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.errors import EXIT_DISCOVERY
 
 if TYPE_CHECKING:
@@ -30,13 +30,32 @@ def directory() -> None:
     """
 
 
-def _source_line(e: Entry, today: date) -> str:
+# The labels of `directory show`, in the order shown; each padded to one column in the reader's language.
+_LABELS = {"domains": N_("directory.label.domains"), "contact": N_("directory.label.contact"),
+           "channel": N_("directory.label.channel"), "key": N_("directory.label.key"),
+           "response": N_("directory.label.response"), "subject": N_("directory.label.subject"),
+           "encryption": N_("directory.label.encryption"), "escalation": N_("directory.label.escalation"),
+           "note": N_("directory.label.note"), "source": N_("directory.label.source"),
+           "other_domain": N_("directory.label.other_domain")}
+
+
+def _row(lang: str | None, label: str, value: str) -> str:
+    width = max(12, *(len(say(lang, text)) for key, text in _LABELS.items() if key != "other_domain"))
+    return f"  {say(lang, _LABELS[label]):<{width}} {value}"
+
+
+def _source_line(e: Entry, today: date, lang: str | None = "en") -> str:
     src = e.source
     age = e.age_days(today)
-    seen = f"seen {src['seen']} ({age} days ago)" if src.get("seen") and age is not None else (
-        f"imported {src['imported']}" if src.get("imported") else "date seen not recorded")
-    where = src.get("url") or (src.get("note") or "page URL not recorded")
-    origin = "bundled" if src.get("origin") == "bundled" else f"imported from {src.get('origin')}"
+    if src.get("seen") and age is not None:
+        seen = say(lang, "directory.seen", date=src["seen"], days=age)
+    elif src.get("imported"):
+        seen = say(lang, "directory.imported_on", date=src["imported"])
+    else:
+        seen = say(lang, "directory.seen_unknown")
+    where = src.get("url") or (src.get("note") or say(lang, "directory.url_unknown"))
+    origin = say(lang, "directory.bundled") if src.get("origin") == "bundled" else \
+        say(lang, "directory.imported_from", origin=src.get("origin"))
     return printable(f"{where}; {seen}; {origin}")
 
 
@@ -51,9 +70,10 @@ def list_(app: AppContext, only_imported: bool) -> Result:
     lines = []
     for e in entries:
         contacts = ", ".join(c.split(":", 1)[1] if c.startswith(("mailto:", "tel:")) else c for c in e.contacts)
-        lines.append(printable(f"{e.name}: {contacts or e.channel or '(no contact recorded)'}"))
-        lines.append(f"    {_source_line(e, today)}")
-    lines.append(f"{len(entries)} organisation(s).")
+        reach = contacts or e.channel or say(app.lang, "directory.no_contact")
+        lines.append(printable(f"{e.name}: {reach}"))
+        lines.append(f"    {_source_line(e, today, app.lang)}")
+    lines.append(say(app.lang, "directory.count", n=len(entries)))
     return Result(data={"organisations": [e.to_dict() for e in entries]}, text="\n".join(lines))
 
 
@@ -80,32 +100,38 @@ def show(app: AppContext, words: tuple[str, ...]) -> Result:
         notes = domain_notes(e, owners)
         data.append({**e.to_dict(), "age_days": e.age_days(today), "domain_notes": notes})
         lines.append(printable(f"{e.name}" + (f" ({e.kind})" if e.kind else "")))
+        lang = app.lang
         if e.domains:
-            lines.append(printable(f"  domains:     {', '.join(e.domains)}"))
+            lines.append(printable(_row(lang, "domains", ", ".join(e.domains))))
         for c in e.contacts:
-            lines.append(printable(f"  contact:     {c}"))
+            lines.append(printable(_row(lang, "contact", c)))
         if e.channel:
-            lines.append(printable(f"  channel:     {e.channel}"))
+            lines.append(printable(_row(lang, "channel", e.channel)))
         for k in e.keys:
-            lines.append(printable(f"  key:         {k.get('fingerprint', '')} for {k.get('for', 'all contacts')}"))
+            who = k.get("for", say(lang, "directory.all_contacts"))
+            lines.append(printable(_row(lang, "key", say(lang, "directory.key_for",
+                                                          fingerprint=k.get("fingerprint", ""), who=who))))
         if e.response:
             amount, unit = e.response.get("amount"), str(e.response.get("unit")).replace("_", " ")
-            lines.append(f"  response:    within {amount} {unit[:-1] if amount == 1 else unit}")
+            unit = unit[:-1] if amount == 1 else unit
+            lines.append(_row(lang, "response", say(lang, "directory.within", amount=amount, unit=unit)))
         if e.subject:
             where = e.subject.get("where", "subject")
-            lines.append(printable(f"  subject:     {e.subject.get('value')} (in the {where})"))
+            lines.append(printable(_row(lang, "subject", say(lang, "directory.subject_in",
+                                                              value=e.subject.get("value"), where=where))))
         if e.encryption:
-            lines.append(f"  encryption:  {e.encryption}")
+            lines.append(_row(lang, "encryption", e.encryption))
         if e.escalation:
-            serves = ", ".join(e.escalation.get("serves") or []) or "any organisation"
-            lines.append(printable(f"  escalation:  `escalate ID --to {e.escalation['id']}` (for {serves}; "
-                                   f"the note in {(e.escalation.get('languages') or ['en'])[0]})"))
+            serves = ", ".join(e.escalation.get("serves") or []) or say(lang, "directory.any_organisation")
+            lines.append(printable(_row(lang, "escalation", say(
+                lang, "directory.escalation_line", id=e.escalation["id"], serves=serves,
+                lang=(e.escalation.get("languages") or ["en"])[0]))))
         for key, value in e.extra.items():
             lines.append(printable(f"  {key + ':':<12} {value}"))
         if e.note:
-            lines.append(printable(f"  note:        {e.note}"))
-        lines.append(f"  source:      {_source_line(e, today)}")
-        lines += [f"  other domain: {printable(n)}" for n in notes]
+            lines.append(printable(_row(lang, "note", e.note)))
+        lines.append(_row(lang, "source", _source_line(e, today, lang)))
+        lines += [_row(lang, "other_domain", printable(n)) for n in notes]
     return Result(data={"query": name, "organisations": data}, text="\n".join(lines))
 
 
@@ -122,7 +148,9 @@ def import_(app: AppContext, file: Path) -> Result:
     """
     new, replaced = import_file(app.settings.home, file, app.context.clock().astimezone().date())
     path = imported_path(app.settings.home)
-    text = f"Imported {len(new)} organisation(s) from {file.name}" + (
-        f", replacing {replaced} older one(s) from a file of that name" if replaced else "") + f"; stored in {path}."
+    if replaced:
+        text = say(app.lang, "directory.imported_replacing", n=len(new), file=file.name, replaced=replaced, path=path)
+    else:
+        text = say(app.lang, "directory.imported", n=len(new), file=file.name, path=path)
     return Result(data={"imported": len(new), "replaced": replaced, "file": str(file), "stored": str(path)},
                   text=text)

@@ -70,17 +70,16 @@ def redact_targets(paths: list[Path], redact_to: str | None) -> list[Path | None
         targets = [out]
     else:
         if out.exists() and not out.is_dir():
-            raise UsageError(f"--redact {out} must be a folder when several files are given.")
+            raise UsageError.t("lint_cmd.redact_folder", out=out)
         names = [p.name for p in paths]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise UsageError(f"Two input files are called {twice[0]}; their redacted copies would collide in "
-                             f"{out}. Redact them in separate runs.")
+            raise UsageError.t("lint_cmd.same_name", name=twice[0], out=out)
         targets = [out / n for n in names]
     inputs = {p.resolve() for p in paths}
     for t in targets:
         if t.resolve() in inputs:
-            raise UsageError(f"--redact would overwrite the input file {t}; choose another path.")
+            raise UsageError.t("lint_cmd.overwrite_input", path=t)
     return list(targets)
 
 
@@ -90,10 +89,10 @@ def own_contacts(app: AppContext, emails: tuple[str, ...], phones: tuple[str, ..
     block of any input that is a report file (schema cvd-report/1), as `validate` does."""
     for e in emails:
         if "@" not in e:
-            raise UsageError(f"--own-email {e!r} is not an e-mail address.")
+            raise UsageError.t("lint_cmd.own_email", value=repr(e))
     for p in phones:
         if not any(ch.isdigit() for ch in normalise_phone(p)):
-            raise UsageError(f"--own-phone {p!r} is not a phone number; write it like +31 6 12345678.")
+            raise UsageError.t("lint_cmd.own_phone", value=repr(p))
     all_emails, all_phones = list(emails), list(phones)
     all_emails += [app.settings.reporter_email] if app.settings.reporter_email else []
     all_phones += [app.settings.reporter_phone] if app.settings.reporter_phone else []

@@ -57,9 +57,9 @@ def read(app: AppContext, source: str, allow_private: bool, save: bool, for_org:
     contact (the message says what to try next); 8: --save would overwrite your profile (add --replace).
     """
     if save and not for_org and not source.lower().startswith("https://"):
-        raise UsageError("--save needs the organisation a saved page belongs to: add --for HOST or --for NAME.")
+        raise UsageError.t("policy_cmd.save_needs_for")
     if source.lower().startswith("http://"):
-        raise UsageError("cvd-reporter fetches only over https; give the https:// address of the page.")
+        raise UsageError.t("policy_cmd.https_only")
     if source.lower().startswith("https://"):
 
         fetched = fetch_policy_page(source, app.context.network.fetcher(allow_private=allow_private))
@@ -88,16 +88,16 @@ def _read_file(path: str) -> bytes:
         with click.open_file("-", "rb") as fh:
             data = fh.read(FILE_MAX_BYTES + 1)
         if len(data) > FILE_MAX_BYTES:
-            raise InputFileError("The page on standard input is larger than 5 MiB; save only the policy page itself.")
+            raise InputFileError.t("policy_cmd.stdin_too_large")
     else:
         if Path(path).is_dir():  # checked first: read_user_file's fdopen raises IsADirectoryError on one
-            raise InputFileError(f"{path} is a folder, not a saved policy page.")
+            raise InputFileError.t("policy_cmd.is_folder", path=path)
         try:
             data = read_user_file(path, Path.cwd(), max_bytes=FILE_MAX_BYTES).content
         except UnsafeFile as e:
             raise InputFileError(f"The file {path} {e.reason}.") from None
     if b"\x00" in data[:8192]:
-        raise InputFileError(f"The file {path} is binary; give a saved HTML or text page.")
+        raise InputFileError.t("policy_cmd.binary", path=path)
     return data
 
 

@@ -23,6 +23,7 @@ from cvd_reporter.app.scoping import load_policy_scope, make_checker, securitytx
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import json_safe, printable
 from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.scope import say_reason
 from cvd_reporter.core.scope_file import PolicyScope
 from cvd_reporter.core.target import display_target
 from cvd_reporter.errors import (
@@ -168,15 +169,20 @@ def _securitytxt_lookup(app: AppContext) -> Callable[[Any], Any]:
 def _human(rec: dict[str, Any], lang: str = "en") -> str:
     if rec.get("error"):
         return f"{say(lang, 'scope.verdict.error'):<13} {rec['target']}: {rec['error']['message']}"
-    head = f"{say(lang, 'scope.verdict.' + rec['verdict']):<13} {rec['target']}"
+    verdict = rec["verdict"]
+    label = say(lang, f"scope.verdict.{verdict}")  # an id built at run time: never extracted as "scope.verdict."
+    head = f"{label:<13} {rec['target']}"
     if rec["host"] != rec["target"]:
         head += f"  ({rec['host']})"
-    lines = [head] + [f"    {reason}" for reason in rec["reasons"]]
+    lines = [head] + [f"    {say_reason(reason, lang)}" for reason in rec["reasons"]]
     res = rec.get("resolution")
     if res and (res["addresses"] or res["cname_chain"]):
         chain = " -> ".join([res["name"], *res["cname_chain"]])
         lines.append(f"    DNS: {chain}: {', '.join(res['addresses']) or res['status']}")
-    lines += [f"    {n['severity']}: {n['code']}: {n['message']}" for n in rec["notes"]]
+    # people read the severity in words and the message; the code stays in --json
+    for n in rec["notes"]:
+        severity = say(lang, f"finding.severity.{n['severity']}")
+        lines.append(f"    {severity}: {n['message']}")
     return "\n".join(lines)
 
 

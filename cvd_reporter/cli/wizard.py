@@ -33,6 +33,7 @@ from cvd_reporter.core import questions as Q
 from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
+from cvd_reporter.core.scope import say_reasons
 from cvd_reporter.core.validate import validate_report
 from cvd_reporter.errors import CvdError, InternalError, Interrupted, ScopeError
 from cvd_reporter.store.drafts import Draft, DraftStore, write_report_file
@@ -224,7 +225,7 @@ class Wizard(WhereSteps, InputSteps):
         lines = []
         if r.checked:
             verdict = self.t(VERDICTS[r.verdict]) if r.verdict in VERDICTS else str(r.verdict)
-            lines.append(verdict + (f": {'; '.join(r.reasons)}" if r.reasons else ""))
+            lines.append(verdict + (f": {say_reasons(r.reasons, self.lang)}" if r.reasons else ""))
         if r.found_at or r.checked:
             if r.organisation:
                 lines.append(self.t("wizard.receiver", who=r.organisation))

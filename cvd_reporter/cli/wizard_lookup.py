@@ -105,7 +105,7 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
         verdict = check_targets([target], policy_scope=policy.scope, ctx=ctx, fetcher=fetcher,
                                 now=now)[0]
         result.verdict = str(verdict.verdict)
-        result.reasons = [str(r) for r in verdict.reasons]
+        result.reasons = list(verdict.reasons)  # Reason keeps its id, so the wizard says it in its language
     except CvdError as e:
         result.notes.append(e.message)
     if result.out_of_scope:

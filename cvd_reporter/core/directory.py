@@ -77,20 +77,20 @@ def parse_directory(data: Any, origin: str) -> tuple[list[Entry], dict[str, str]
     """Entries and domain owners from a ``cvd-directory/1`` document; raises ValidationError with the
     first problem (entry number and field), so a broken update never half-loads."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ValidationError(f"{origin} is not a cvd-directory/1 file (its `schema:` line is missing or different).")
+        raise ValidationError.t("directory.not_schema", origin=origin)
     owners = {str(k).lower(): str(v) for k, v in (data.get("domain_owners") or {}).items()}
     entries = []
     for i, item in enumerate(data.get("organisations") or [], start=1):
-        where = f"{origin}, organisation {i}"
         if not isinstance(item, dict) or not str(item.get("name") or "").strip():
-            raise ValidationError(f"{where}: an entry needs a name.")
+            raise ValidationError.t("directory.no_name", origin=origin, n=i)
         contacts = [str(c) for c in item.get("contacts") or []]
         bad = [c for c in contacts if not _contact_ok(c)]
         if bad:
-            raise ValidationError(f"{where} ({item['name']}): {bad[0]!r} is not a mailto:, tel: or https: contact.")
+            raise ValidationError.t("directory.bad_contact", origin=origin, n=i, name=item["name"],
+                                    contact=repr(bad[0]))
         source = dict(item.get("source") or {})
         if "seen" not in source:
-            raise ValidationError(f"{where} ({item['name']}): the source needs the date the page was seen.")
+            raise ValidationError.t("directory.no_seen", origin=origin, n=i, name=item["name"])
         source["seen"] = str(source["seen"]) if source["seen"] else None
         source.setdefault("origin", origin)
         entries.append(Entry(
@@ -98,18 +98,18 @@ def parse_directory(data: Any, origin: str) -> tuple[list[Entry], dict[str, str]
             contacts=contacts, source=source, kind=str(item.get("kind") or ""), response=item.get("response"),
             subject=item.get("subject"), encryption=item.get("encryption"), keys=list(item.get("keys") or []),
             shares_with=[str(s) for s in item.get("shares_with") or []], channel=str(item.get("channel") or ""),
-            note=str(item.get("note") or ""), escalation=_escalation(item.get("escalation"), where)))
+            note=str(item.get("note") or ""), escalation=_escalation(item.get("escalation"), origin, i)))
     return entries, owners
 
 
-def _escalation(value: Any, where: str) -> dict[str, Any] | None:
+def _escalation(value: Any, origin: str, n: int) -> dict[str, Any] | None:
     """An entry's ``escalation:`` mapping: an ``id`` (what ``escalate --to`` names), the kinds of
     organisation it serves and the languages it reads."""
     if value is None:
         return None
     ident = str(value.get("id") or "").strip().lower() if isinstance(value, dict) else ""
     if not re.fullmatch(r"[a-z][a-z0-9-]{1,30}", ident):
-        raise ValidationError(f"{where}: `escalation:` needs an id of letters, digits and hyphens (like ibd).")
+        raise ValidationError.t("directory.escalation_id", origin=origin, n=n)
     assert isinstance(value, dict)
     return {"id": ident, "serves": [str(s) for s in value.get("serves") or []],
             "languages": [str(s).lower() for s in value.get("languages") or []] or ["en"]}
@@ -119,7 +119,7 @@ def from_diodb(programs: Any, origin: str, imported: date) -> list[Entry]:
     """Entries from disclose.io's ``program-list.json``; each keeps its source (the file and the program's
     policy URL). Programs without a name or any usable contact are skipped."""
     if not isinstance(programs, list):
-        raise ValidationError(f"{origin} is neither a cvd-directory/1 file nor a diodb program list (a JSON array).")
+        raise ValidationError.t("directory.not_diodb", origin=origin)
     entries = []
     for item in programs:
         if not isinstance(item, dict) or not str(item.get("program_name") or "").strip():

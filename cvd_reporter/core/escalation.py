@@ -103,8 +103,7 @@ def point_from_entry(entry: Any) -> Point:
     info = entry.escalation or {}
     addresses = [a for a in (_address(c) for c in entry.contacts if c.lower().startswith("mailto:")) if a]
     if not addresses:
-        raise ValidationError(f"The directory's escalation point {entry.name} has no e-mail address.",
-                              code="no_escalation_address")
+        raise ValidationError.t("escalate.no_address", code="no_escalation_address", name=entry.name)
     hints = []
     for key in entry.keys:
         if key.get("url"):

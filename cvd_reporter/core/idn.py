@@ -53,9 +53,9 @@ def domain_to_ascii(domain: str, notes: list[Finding]) -> tuple[str, str]:
         mapped = idna.uts46_remap(domain, std3_rules=False, transitional=False)
     except idna.IDNAError:
         bad = next((c for c in domain if not c.isprintable()), None)
-        what = f" (U+{ord(bad):04X})" if bad else ""
-        raise TargetError(f"The host name contains a character{what} that is not allowed in domain names.") \
-            from None
+        if bad:
+            raise TargetError.t("idn.bad_char_at", char=f"U+{ord(bad):04X}") from None
+        raise TargetError.t("idn.bad_char") from None
     ascii_labels, unicode_labels = [], []
     mixed, lookalike, not_2008 = [], False, False
     for label in mapped.split("."):
@@ -63,9 +63,9 @@ def domain_to_ascii(domain: str, notes: list[Finding]) -> tuple[str, str]:
             try:
                 ulabel = label[4:].encode("ascii").decode("punycode")
             except (UnicodeError, ValueError):
-                raise TargetError(f"The label {shown(label, 70)} is not valid Punycode.") from None
+                raise TargetError.t("idn.bad_punycode", label=shown(label, 70)) from None
             if not ulabel or ulabel.isascii() or idna.uts46_remap(ulabel, std3_rules=False) != ulabel:
-                raise TargetError(f"The label {shown(label, 70)} does not decode to a valid international name.")
+                raise TargetError.t("idn.bad_ulabel", label=shown(label, 70))
             alabel = label
         elif label.isascii():
             ascii_labels.append(label)
@@ -75,15 +75,14 @@ def domain_to_ascii(domain: str, notes: list[Finding]) -> tuple[str, str]:
             ulabel = label
             alabel = ""
         if unicodedata.category(ulabel[0])[0] == "M":
-            raise TargetError("A label of the host name begins with a combining mark, which is not allowed.")
+            raise TargetError.t("idn.combining")
         try:
             idna.check_bidi(ulabel)
             for pos, ch in enumerate(ulabel):
                 if ch in "\u200c\u200d" and not idna.valid_contextj(ulabel, pos):
                     raise idna.InvalidCodepointContext("joiner")
         except (idna.IDNABidiError, idna.InvalidCodepointContext):
-            raise TargetError("The host name mixes writing directions or uses an invisible joiner in a way "
-                                  "that international names do not allow.") from None
+            raise TargetError.t("idn.bidi") from None
         try:
             idna.alabel(ulabel)  # IDNA2008 (RFC 5891) is stricter than browsers: a warning, not a failure
         except idna.IDNAError:

@@ -37,24 +37,21 @@ class Response:
 
             parsed = parse_response(value)
             if parsed is None:
-                raise ValidationError(f"The response time {value!r} in {where} is not one like '3 working days', "
-                                      "'5 days' or '48 office hours'.", code="bad_profile")
+                raise ValidationError.t("policy.bad_response_text", code="bad_profile", value=repr(value), where=where)
             value = {"amount": parsed[0], "unit": parsed[1]}
         if not isinstance(value, dict):
-            raise ValidationError(f"The response time in {where} must be {{amount: N, unit: UNIT}}.",
-                                  code="bad_profile")
+            raise ValidationError.t("policy.bad_response_shape", code="bad_profile", where=where)
         unit = str(value.get("unit", "")).replace(" ", "_")
         if unit not in UNITS:
-            raise ValidationError(f"The response unit {unit!r} in {where} is not one of {', '.join(UNITS)}.",
-                                  code="bad_profile")
+            raise ValidationError.t("policy.bad_response_unit", code="bad_profile", unit=repr(unit), where=where,
+                                    units=", ".join(UNITS))
         try:
             amount = int(value.get("amount"))  # type: ignore[arg-type]  # checked by the except below
         except (TypeError, ValueError):
-            raise ValidationError(f"The response amount in {where} must be a whole number.",
-                                  code="bad_profile") from None
+            raise ValidationError.t("policy.bad_response_amount", code="bad_profile", where=where) from None
         if not 0 <= amount <= MAX_WORKING_DAYS:
-            raise ValidationError(f"The response time of {amount} {unit.replace('_', ' ')} in {where} is out of range "
-                                  f"(0 to {MAX_WORKING_DAYS}).", code="bad_profile")
+            raise ValidationError.t("policy.response_range", code="bad_profile", amount=amount,
+                                    unit=unit.replace("_", " "), where=where, max=MAX_WORKING_DAYS)
         return cls(amount, unit)
 
     def deadline(self, calendar: str) -> tuple[int, str]:
@@ -96,8 +93,7 @@ def _working_days(days: Any, where: str) -> int | None:
         return None
     value = int(days)
     if not 0 <= value <= MAX_WORKING_DAYS:
-        raise ValidationError(f"The policy profile{where} promises an answer in {value} working days; use 0 to "
-                              f"{MAX_WORKING_DAYS}.")
+        raise ValidationError.t("policy.days_range", where=where, value=value, max=MAX_WORKING_DAYS)
     return value
 
 
@@ -132,16 +128,16 @@ class Policy:
     def from_dict(cls, data: Any, *, source: str | None = None) -> Policy:
         where = f" in {source}" if source else ""
         if not isinstance(data, dict):
-            raise ValidationError(f"A policy profile must be a mapping{where}.")
+            raise ValidationError.t("policy.not_mapping", where=where)
         try:
             pid = str(data["id"])
         except KeyError:
-            raise ValidationError(f"The policy profile{where} has no 'id'.") from None
+            raise ValidationError.t("policy.no_id", where=where) from None
         try:
             atts = []
             for aid, item in (data.get("attestations") or {}).items():
                 if not isinstance(item, dict) or not all(isinstance(item.get(lang), str) for lang in LANGS):
-                    raise ValidationError(f"Attestation {aid!r}{where} needs its text in nl and en.")
+                    raise ValidationError.t("policy.attestation_langs", aid=repr(aid), where=where)
                 atts.append(Attestation(str(aid), {lang: item[lang] for lang in LANGS}, dict(item.get("why") or {})))
             response = data.get("response") or {}
             contact = data.get("contact") or {}
@@ -180,7 +176,7 @@ class Policy:
                 source=source,
             )
         except (TypeError, ValueError, AttributeError) as e:
-            raise ValidationError(f"The policy profile{where} has a value of the wrong type ({e}).") from None
+            raise ValidationError.t("policy.wrong_type", where=where, detail=str(e)) from None
 
     def attestation(self, aid: str) -> Attestation | None:
         return next((a for a in self.attestations if a.id == aid), None)

@@ -126,7 +126,7 @@ def _texts(value: Any, name: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(f"{name} in {where} must be a list of words.", code="bad_profile")
+        raise ValidationError.t("profile.words", code="bad_profile", name=name, where=where)
     return tuple(v.strip() for v in value if v.strip())
 
 
@@ -138,15 +138,17 @@ def check_value(name: str, value: Any, where: str) -> Any:
         return subjects.check_required(value, where)
     if name == "encryption":
         if value not in ENCRYPTION:
-            raise ValidationError(f"encryption in {where} must be one of {', '.join(ENCRYPTION)}.", code="bad_profile")
+            raise ValidationError.t("profile.encryption", code="bad_profile", where=where,
+                                    allowed=", ".join(ENCRYPTION))
         return value
     if name == "language":
         if not isinstance(value, str) or not value.isalpha() or not 2 <= len(value) <= 3:
-            raise ValidationError(f"language in {where} must be a language code such as nl or en.", code="bad_profile")
+            raise ValidationError.t("profile.language", code="bad_profile", where=where)
         return value.lower()
     if name in ("forbidden", "shares_with"):
         return _texts(value, name, where)
-    raise ValidationError(f"{where} has an unknown field {name!r}; known: {', '.join(FIELDS)}.", code="bad_profile")
+    raise ValidationError.t("profile.unknown_field", code="bad_profile", where=where, name=repr(name),
+                            known=", ".join(FIELDS))
 
 
 def layer(kind: str, source: str, values: dict[str, Any], evidence: dict[str, str] | None = None) -> Layer:
@@ -227,7 +229,7 @@ def from_report(organisation: Any) -> Layer:
 def from_correction(data: Any, where: str) -> Layer:
     """The reporter's saved correction (a mapping; ``organisation``, ``hosts`` and ``saved`` are labels)."""
     if not isinstance(data, dict):
-        raise ValidationError(f"The profile {where} must be a mapping of fields.", code="bad_profile")
+        raise ValidationError.t("profile.not_mapping", code="bad_profile", where=where)
     values = {k: v for k, v in data.items() if k not in ("organisation", "hosts", "saved", "source", "schema")}
     return layer("correction", f"your correction {where}", values)
 

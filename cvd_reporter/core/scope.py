@@ -16,8 +16,54 @@ from typing import Any, Literal
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.findings import note as _note
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.scope_file import PolicyScope, ScopeRule
 from cvd_reporter.core.target import IPAddress, Kind, Target, display_target, parse_target
+
+
+class Reason(str):
+    """A reason for a verdict: the English sentence as the string itself (JSON, logs, tests), and its
+    catalogue id and values, so ``say_reason`` can say it in the reader's language. A rule's own note
+    (the policy's words) and contact follow the sentence unchanged."""
+
+    msgid: str
+    params: dict[str, Any]
+    note: str | None
+    contact: str | None
+
+    def __new__(cls, msgid: str, /, *, note: str | None = None, contact: str | None = None,
+                **params: Any) -> Reason:
+        self = super().__new__(cls, _reason_text("en", msgid, params, note, contact))
+        self.msgid, self.params, self.note, self.contact = msgid, params, note, contact
+        return self
+
+    def say(self, lang: str) -> str:
+        return _reason_text(lang, self.msgid, self.params, self.note, self.contact)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it from its id, not its text
+        return _rebuild, (self.msgid, self.note, self.contact, self.params)
+
+
+def _rebuild(msgid: str, note: str | None, contact: str | None, params: dict[str, Any]) -> Reason:
+    return Reason(msgid, note=note, contact=contact, **params)
+
+
+def _reason_text(lang: str, msgid: str, params: dict[str, Any], note: str | None, contact: str | None) -> str:
+    text = say(lang, msgid, **params)
+    if note:
+        text += f" {note}."
+    if contact:
+        text += " " + say(lang, "scope.reason.rule_contact", contact=contact)
+    return text
+
+
+def say_reason(reason: str, lang: str) -> str:
+    """A reason in ``lang``: a ``Reason`` by its id, any other text (the policy's own note) as it is."""
+    return reason.say(lang) if isinstance(reason, Reason) else reason
+
+
+def say_reasons(reasons: list[str], lang: str) -> str:
+    return "; ".join(say_reason(r, lang) for r in reasons)
 
 VerdictName = Literal["in_scope", "out_of_scope", "unknown"]
 
@@ -181,11 +227,11 @@ class _Decision:
             self.decided_by = decided_by
 
     @staticmethod
-    def _rule_text(rule: ScopeRule) -> str:
-        extra = f" {rule.note.rstrip('.')}." if rule.note else ""
-        if rule.contact:
-            extra += f" Contact for that application: {rule.contact}."
-        return extra
+    def _ruled(msgid: str, scope_rule: ScopeRule, /, **params: Any) -> Reason:
+        """A reason that names a policy rule, followed by the rule's own note (the policy's words) and
+        the contact it gives for that application."""
+        note = scope_rule.note.rstrip(".") if scope_rule.note else None
+        return Reason(msgid, note=note, contact=scope_rule.contact or None, **params)
 
     def _by(self, rule: ScopeRule, which: str) -> dict[str, Any]:
         out = {"source": "policy", "list": which, **rule.to_dict()}
@@ -219,24 +265,24 @@ class _Decision:
         if self.t.ip is None:
             rule = p.excluded_host(host)
             if rule:
-                self.set("out_of_scope", f"{host} is excluded by the policy ({rule.describe()})."
-                         + self._rule_text(rule), self._by(rule, "exclude"))
+                self.set("out_of_scope", self._ruled("scope.reason.excluded_host", rule, host=host,
+                                                     rule=rule.describe()), self._by(rule, "exclude"))
                 self._exclude_note()
                 return True
             for name in (self.res.cname_chain if self.res else ()):
                 rule = p.excluded_host(name)
                 if rule:
-                    self.set("out_of_scope", f"{host} is an alias (CNAME) of {name}, which the policy excludes "
-                             f"({rule.describe()})." + self._rule_text(rule), self._by(rule, "exclude"))
+                    self.set("out_of_scope", self._ruled("scope.reason.excluded_alias", rule, host=host, name=name,
+                                                         rule=rule.describe()), self._by(rule, "exclude"))
                     self._exclude_note()
                     return True
         addresses = [self.t.address] if self.t.ip else self.addresses
         for addr in addresses:
             rule = p.excluded_ip(addr) if addr is not None else None
             if rule:
-                what = f"{addr} is" if self.t.ip else f"{host} resolves to {addr}, which is"
-                self.set("out_of_scope", f"{what} in the network {rule.describe()}, which the policy excludes."
-                         + self._rule_text(rule), self._by(rule, "exclude"))
+                msgid = N_("scope.reason.excluded_ip") if self.t.ip else N_("scope.reason.excluded_address")
+                self.set("out_of_scope", self._ruled(msgid, rule, host=host, addr=str(addr), rule=rule.describe()),
+                         self._by(rule, "exclude"))
                 self._exclude_note()
                 return True
         return False
@@ -251,18 +297,18 @@ class _Decision:
         assert addr is not None
         p = self.policy
         if p is None or not p.has_includes:
-            self.set("unknown", f"{addr} is an IP address: it is in scope only when a policy lists its network, "
-                     "never by guess; give --policy or check the host name instead.")
+            self.set("unknown", Reason("scope.reason.ip_needs_network", addr=str(addr)))
             return
         rule = p.included_ip(addr)
         if rule:
-            self.set("in_scope", f"{addr} is in the policy's network {rule.pattern}.", self._by(rule, "include"))
+            self.set("in_scope", Reason("scope.reason.ip_in_network", addr=str(addr), pattern=rule.pattern),
+                     self._by(rule, "include"))
         elif p.include_networks:
-            self.set("out_of_scope", f"{addr} is in none of the networks the policy lists.",
+            self.set("out_of_scope", Reason("scope.reason.ip_in_no_network", addr=str(addr)),
                      {"source": "policy", "list": "include", "policy": p.source})
         else:
-            self.set("unknown", f"The policy lists no networks, so the IP address {addr} cannot be placed; "
-                     "check the host name instead.", {"source": "policy", "policy": p.source})
+            self.set("unknown", Reason("scope.reason.ip_no_networks", addr=str(addr)),
+                     {"source": "policy", "policy": p.source})
 
     # -- 1b. policy includes for host names
     def policy_host_rule(self) -> None:
@@ -271,54 +317,47 @@ class _Decision:
         host = self.t.host
         rule = p.included_host(host)
         if rule:
-            self.set("in_scope", f"{host} is in the policy's scope ({rule.pattern}).", self._by(rule, "include"))
+            self.set("in_scope", Reason("scope.reason.host_in_scope", host=host, pattern=rule.pattern),
+                     self._by(rule, "include"))
             return
         nets = p.include_networks
         inside = [a for a in self.addresses if p.included_ip(a)]
         if nets and self.addresses and len(inside) == len(self.addresses):
             first = p.included_ip(inside[0])
-            self.set("in_scope", f"{host} is not listed by name, but all its addresses "
-                     f"({', '.join(map(str, self.addresses))}) lie in the policy's networks.",
+            self.set("in_scope", Reason("scope.reason.host_by_addresses", host=host,
+                                        addresses=", ".join(map(str, self.addresses))),
                      self._by(first, "include") if first else None)
             return
         if nets and (self.res is None or self.res.status in ("timeout", "error")):
-            self.set("unknown", f"{host} matches none of the policy's domains, and its addresses could not be "
-                     "checked against the policy's networks.", {"source": "policy", "policy": p.source})
+            self.set("unknown", Reason("scope.reason.host_unchecked", host=host),
+                     {"source": "policy", "policy": p.source})
             return
-        self.set("out_of_scope", f"{host} is not in the policy's scope: it matches none of its domains"
-                 + (" and none of its networks." if nets else "."),
+        msgid = N_("scope.reason.host_not_in_scope_nets") if nets else N_("scope.reason.host_not_in_scope")
+        self.set("out_of_scope", Reason(msgid, host=host),
                  {"source": "policy", "list": "include", "policy": p.source})
 
     # -- 2. security.txt (RFC 9116 section 3.1)
     def securitytxt_rule(self, ev: SecurityTxtEvidence | None) -> None:
         host = self.t.host
         if ev is None:
-            self.set("unknown", f"No policy scope was given and no security.txt was found for {host} or its "
-                     "parent domains, so it is not clear that this organisation asks for reports about it; "
-                     "give --policy with the policy's scope.")
+            self.set("unknown", Reason("scope.reason.no_policy_no_securitytxt", host=host))
             return
         by = {"source": "securitytxt", **ev.to_dict()}
         rd = self.t.registrable_domain
         if not ev.covers_host and (rd is None or registrable_domain(ev.file_host) != rd):
-            self.set("unknown", f"The security.txt that answered for {host} comes from {ev.file_host}, another "
-                     f"registrable domain; it does not show that {host} is theirs.", by)
+            self.set("unknown", Reason("scope.reason.securitytxt_other_domain", host=host, file_host=ev.file_host), by)
             return
         if ev.canonical_agrees is False:
-            self.set("unknown", f"The security.txt at {ev.found_url} does not list that URL in its Canonical "
-                     "field, so it may be a copy that belongs elsewhere (RFC 9116 section 2.5.2).", by)
+            self.set("unknown", Reason("scope.reason.securitytxt_not_canonical", url=ev.found_url), by)
             return
         if ev.covers_host:
-            self.set("in_scope", f"{host} publishes its own security.txt ({ev.found_url}); under RFC 9116 "
-                     "section 3.1 a file covers the host it was fetched from.", by)
+            self.set("in_scope", Reason("scope.reason.securitytxt_own", host=host, url=ev.found_url), by)
         else:
-            self.set("in_scope", f"{host} has no security.txt of its own; the nearest parent domain "
-                     f"{ev.file_host} has one ({ev.found_url}), within the same registrable domain {rd}. "
-                     "RFC 9116 section 3.1 says a file covers only its own host, so this is the parent's "
-                     "policy applied to a subdomain.", by)
+            self.set("in_scope", Reason("scope.reason.securitytxt_parent", host=host, file_host=ev.file_host,
+                                        url=ev.found_url, domain=rd), by)
         if ev.redirected_to:
-            self.reasons.append(f"{ev.file_host} redirects its security.txt to {ev.redirected_to}, another "
-                                "organisation's domain (a central file, such as the Dutch government's at "
-                                "ncsc.nl, is a legitimate case): the organisation sends reporters there itself.")
+            self.reasons.append(Reason("scope.reason.securitytxt_redirected", file_host=ev.file_host,
+                                       to=ev.redirected_to))
 
     # -- 3. DNS: CNAME into a provider, addresses outside the policy's networks
     def dns_rule(self) -> None:
@@ -332,12 +371,11 @@ class _Decision:
             if own or (self.policy is not None and self.policy.included_host(name)):
                 continue
             self.provider = name_rd or name
-            self.set("unknown", f"{host} is an alias (CNAME) of {name} at {self.provider}, another organisation's "
-                     f"domain: the system may be run by that provider, who may need to be told too.")
+            self.set("unknown", Reason("scope.reason.cname_provider", host=host, name=name, provider=self.provider))
             return
         p = self.policy
         if p is not None and p.include_networks and self.addresses:
             outside = [a for a in self.addresses if not p.included_ip(a)]
             if outside:
-                self.set("unknown", f"{host} resolves to {', '.join(map(str, outside))}, outside the policy's "
-                         "networks: the system may be hosted by a provider, who may need to be told too.")
+                self.set("unknown", Reason("scope.reason.outside_networks", host=host,
+                                           addresses=", ".join(map(str, outside))))

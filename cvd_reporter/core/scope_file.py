@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding, shown
+from cvd_reporter.core.i18n import N_
 from cvd_reporter.core.target import IPAddress, parse_host
 from cvd_reporter.errors import InputFileError, TargetError, ValidationError
 
@@ -107,15 +108,15 @@ class PolicyScope:
     def from_dict(cls, d: Mapping[str, Any], *, source: str | None = None) -> PolicyScope:
         """Build from a ``scope:`` section (format in the README, "Scope")."""
         if not isinstance(d, Mapping):
-            raise ValidationError("The policy's scope section must be a mapping with 'include' and/or 'exclude'.")
+            raise ValidationError.t("scope_file.not_mapping")
         _only_keys(d, ("include", "exclude"), "scope")
         include = _rules(d.get("include"), "scope.include", allow_note=False)
         exclude = _rules(d.get("exclude"), "scope.exclude", allow_note=True)
         note = (d.get("exclude") or {}).get("note") if isinstance(d.get("exclude"), Mapping) else None
         if note is not None and not isinstance(note, str):
-            raise ValidationError("scope.exclude.note must be text.")
+            raise ValidationError.t("scope_file.exclude_note")
         if not include and not exclude:
-            raise ValidationError("The policy's scope section lists no domains or networks.")
+            raise ValidationError.t("scope_file.empty")
         return cls(include=include, exclude=exclude, exclude_note=note, source=source)
 
     @classmethod
@@ -127,12 +128,13 @@ class PolicyScope:
             data = yaml.safe_load(text)  # JSON is YAML, so one parser reads both
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
-            where = f" near line {mark.line + 1}" if mark is not None else ""
-            raise InputFileError(f"The policy file {name} is not valid YAML or JSON{where}.") from None
+            if mark is not None:
+                raise InputFileError.t("scope_file.not_yaml_line", name=name, line=mark.line + 1) from None
+            raise InputFileError.t("scope_file.not_yaml", name=name) from None
         if data is None:
             return None
         if not isinstance(data, Mapping):
-            raise InputFileError(f"The policy file {name} must hold a mapping with a 'scope' key.")
+            raise InputFileError.t("scope_file.no_mapping", name=name)
         if "scope" not in data:
             return None
         return cls.from_dict(data["scope"], source=name)
@@ -141,14 +143,15 @@ class PolicyScope:
 def _only_keys(d: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
     for key in d:
         if key not in allowed:
-            raise ValidationError(f"{where} has an unknown key {str(key)!r}; allowed: {', '.join(allowed)}.")
+            raise ValidationError.t("scope_file.unknown_key", where=where, key=repr(str(key)),
+                                    allowed=", ".join(allowed))
 
 
 def _rules(section: Any, where: str, *, allow_note: bool) -> tuple[ScopeRule, ...]:
     if section is None:
         return ()
     if not isinstance(section, Mapping):
-        raise ValidationError(f"{where} must be a mapping with 'domains' and/or 'networks'.")
+        raise ValidationError.t("scope_file.rules_mapping", where=where)
     keys = ("domains", "networks") + (("applications", "note") if allow_note else ())
     _only_keys(section, keys, where)
     rules: list[ScopeRule] = []
@@ -156,20 +159,20 @@ def _rules(section: Any, where: str, *, allow_note: bool) -> tuple[ScopeRule, ..
     rules += _entries(section.get("networks"), f"{where}.networks", "network")
     apps = section.get("applications") or []
     if not isinstance(apps, list):
-        raise ValidationError(f"{where}.applications must be a list.")
+        raise ValidationError.t("scope_file.applications_list", where=where)
     for i, app in enumerate(apps):
         w = f"{where}.applications[{i}]"
         if not isinstance(app, Mapping) or not isinstance(app.get("name"), str) or not app["name"].strip():
-            raise ValidationError(f"{w} must be a mapping with a 'name'.")
+            raise ValidationError.t("scope_file.application_name", where=w)
         _only_keys(app, ("name", "domains", "networks", "note", "contact"), w)
         for key in ("note", "contact"):
             if app.get(key) is not None and not isinstance(app[key], str):
-                raise ValidationError(f"{w}.{key} must be text.")
+                raise ValidationError.t("scope_file.field_text", where=f"{w}.{key}")
         common = {"application": app["name"].strip(), "note": app.get("note"), "contact": app.get("contact")}
         found = _entries(app.get("domains"), f"{w}.domains", "domain", **common)
         found += _entries(app.get("networks"), f"{w}.networks", "network", **common)
         if not found:
-            raise ValidationError(f"{w} lists no domains or networks.")
+            raise ValidationError.t("scope_file.application_empty", where=w)
         rules += found
     return tuple(rules)
 
@@ -178,7 +181,7 @@ def _entries(items: Any, where: str, kind: str, **common: Any) -> list[ScopeRule
     if items is None:
         return []
     if not isinstance(items, list):
-        raise ValidationError(f"{where} must be a list.")
+        raise ValidationError.t("scope_file.must_be_list", where=where)
     out = []
     for i, item in enumerate(items):
         w = f"{where}[{i}]"
@@ -187,11 +190,13 @@ def _entries(items: Any, where: str, kind: str, **common: Any) -> list[ScopeRule
             _only_keys(item, (kind, "note"), w)
             value, note = item.get(kind), item.get("note", note)
             if note is not None and not isinstance(note, str):
-                raise ValidationError(f"{w}.note must be text.")
+                raise ValidationError.t("scope_file.field_text", where=f"{w}.note")
         else:
             value = item
         if not isinstance(value, str) or not value.strip():
-            raise ValidationError(f"{w} must be a {kind} written as text.")
+            if kind == "domain":
+                raise ValidationError.t("scope_file.entry_domain", where=w)
+            raise ValidationError.t("scope_file.entry_network", where=w)
         pattern = domain_pattern(value, w) if kind == "domain" else network_pattern(value, w)
         out.append(ScopeRule(kind=kind, pattern=pattern, note=note,  # type: ignore[arg-type]
                              application=common.get("application"), contact=common.get("contact")))
@@ -204,19 +209,19 @@ def domain_pattern(value: str, where: str = "domain") -> str:
     wildcard = text.startswith("*.")
     base = text[2:] if wildcard else text
     if "*" in base:
-        raise ValidationError(f"{where}: {shown(value, 80)!r} may use '*' only as its whole first label ('*.').")
+        raise ValidationError.t("scope_file.wildcard", where=where, value=repr(shown(value, 80)))
     notes: list[Finding] = []
     if any(c in base for c in "/:@?#[]\\"):
-        raise ValidationError(f"{where}: {shown(value, 80)!r} must be a domain name, without scheme, port or path.")
+        raise ValidationError.t("scope_file.bare_domain", where=where, value=repr(shown(value, 80)))
     try:
         host, ip, _, _ = parse_host(base, notes)
     except TargetError as e:
-        raise ValidationError(f"{where}: {e.message}") from None
+        raise ValidationError(f"{where}: {e.message}", msgid=N_("scope_file.bad_host"),
+                              params={"where": where, "reason": e.say("nl")}) from None
     if ip is not None:
-        raise ValidationError(f"{where}: {shown(value, 80)!r} is an IP address; list it under networks.")
+        raise ValidationError.t("scope_file.ip_as_domain", where=where, value=repr(shown(value, 80)))
     if wildcard and registrable_domain(host) is None:
-        raise ValidationError(f"{where}: {shown(value, 80)!r} would cover a whole public suffix; name the "
-                              "organisation's own domain.")
+        raise ValidationError.t("scope_file.public_suffix", where=where, value=repr(shown(value, 80)))
     return ("*." if wildcard else "") + host
 
 
@@ -224,4 +229,4 @@ def network_pattern(value: str, where: str = "network") -> str:
     try:
         return str(ipaddress.ip_network(value.strip(), strict=False))
     except ValueError:
-        raise ValidationError(f"{where}: {shown(value, 80)!r} is not an IP network such as 192.0.2.0/24.") from None
+        raise ValidationError.t("scope_file.bad_network", where=where, value=repr(shown(value, 80))) from None

@@ -35,14 +35,13 @@ def check_required(text: object, where: str) -> str:
     """The required subject, stripped; ValidationError (exit 3) for one that cannot travel as a Subject:
     control characters (a header injection or a terminal escape) or longer than MAX_SUBJECT characters."""
     if not isinstance(text, str):
-        raise ValidationError(f"The required subject in {where} must be text.", code="bad_required_subject")
+        raise ValidationError.t("subjects.not_text", code="bad_required_subject", where=where)
     if has_control(text):
-        raise ValidationError(f"The required subject in {where} contains control characters (such as a line "
-                              "break); correct it to plain text on one line.", code="bad_required_subject")
+        raise ValidationError.t("subjects.control", code="bad_required_subject", where=where)
     value = " ".join(text.split())
     if len(value) > MAX_SUBJECT:
-        raise ValidationError(f"The required subject in {where} is {len(value)} characters long; a Subject "
-                              f"of at most {MAX_SUBJECT} characters is accepted.", code="bad_required_subject")
+        raise ValidationError.t("subjects.too_long", code="bad_required_subject", where=where, length=len(value),
+                                max=MAX_SUBJECT)
     return value
 
 

@@ -136,8 +136,7 @@ def check_payload(payload: Any, *, allow_plaintext: bool = False) -> None:
         return
     if allow_plaintext and payload.get("encryption") == "none" and isinstance(payload.get("report"), dict):
         return
-    raise DeliveryError("The API payload is not encrypted, and cvd-reporter sends reports in the clear only "
-                        "with --allow-plaintext; nothing was sent.", code="not_encrypted")
+    raise DeliveryError.t("delivery.api.not_encrypted", code="not_encrypted")
 
 
 class BodyScan:
@@ -203,8 +202,7 @@ def submit_file(path: Any, *, url: str, token: str | None, idempotency_key: str,
             scan.feed(chunk)
     skeleton = scan.skeleton()
     if not is_encrypted_payload(skeleton) or skeleton is None:
-        raise DeliveryError("The API payload is not encrypted, and cvd-reporter sends reports in the clear only "
-                            "with --allow-plaintext; nothing was sent.", code="not_encrypted")
+        raise DeliveryError.t("delivery.api.not_encrypted", code="not_encrypted")
     check_payload(skeleton)
     if idempotency_key != skeleton["report_id"]:
         raise ValueError("the Idempotency-Key must be the report id")
@@ -251,16 +249,17 @@ def _post(body: Any, *, url: str, token: str | None, idempotency_key: str, fetch
     reason = _reason(_json(result.body)) or short[:120]
     explain = f": {reason}" if reason else ""
     if result.status in (301, 302, 303, 307, 308):
-        raise DeliveryError(f"The API at {host} answered with a redirect ({result.status}); a report is never "
-                            "re-sent to another address, so check api.url.", code="redirected", data=data)
+        raise DeliveryError.t("delivery.api.redirected", code="redirected", data=data, host=host, status=result.status)
     if result.status in (401, 403):
-        raise DeliveryError(f"The API at {host} refused the token ({result.status}{explain}); check "
-                            "CVD_API_TOKEN.", code="unauthorized", data=data)
+        raise DeliveryError.t("delivery.api.unauthorized", code="unauthorized", data=data, host=host,
+                              status=result.status,
+                              explain=explain)
     if data["temporary"]:
-        raise DeliveryError(f"The API at {host} could not take the report now ({result.status}{explain}); "
-                            "try again later.", code="temporary_failure", data=data)
-    raise DeliveryError(f"The API at {host} rejected the report ({result.status}{explain}); sending the same "
-                        "report again will not help.", code="rejected", data=data)
+        raise DeliveryError.t("delivery.api.temporary", code="temporary_failure", data=data, host=host,
+                              status=result.status,
+                              explain=explain)
+    raise DeliveryError.t("delivery.api.rejected", code="rejected", data=data, host=host, status=result.status,
+                          explain=explain)
 
 
 def network_failure(e: NetworkError, *, what: str) -> DeliveryError:
@@ -268,7 +267,7 @@ def network_failure(e: NetworkError, *, what: str) -> DeliveryError:
     unknown = e.code in ("deadline", "timeout")
     data = {"network_code": e.code, "temporary": e.code not in ("insecure_url", "invalid_cert"),
             "delivered": "unknown" if unknown else "no", **e.data}
-    return DeliveryError(e.message, code=e.code, data=data)
+    return DeliveryError(e.message, code=e.code, data=data, msgid=e.msgid, params=e.params)
 
 
 def _json(body: bytes) -> dict[str, Any]:

@@ -51,7 +51,7 @@ class GithubReceipt:
 def parse_repo(repo: str) -> tuple[str, str]:
     m = _REPO_RE.match(repo.strip())
     if not m or m.group("name") in (".", ".."):
-        raise UsageError(f"--repo {repo!r} is not OWNER/NAME, like octo-org/octo-repo.")
+        raise UsageError.t("delivery.github.bad_repo", repo=repr(repo))
     return m.group("owner"), m.group("name")
 
 
@@ -133,20 +133,19 @@ def _failure(result: Any, repo: str, stage: str) -> DeliveryError:
     data = {"repo": repo, "stage": stage, "status": status, "answer": answer,
             "temporary": status in (408, 429) or status >= 500 or (status == 403 and "rate limit" in answer.lower())}
     if status == 401:
-        return DeliveryError("GitHub refused the token (401); check GITHUB_TOKEN.", code="unauthorized", data=data)
+        return DeliveryError.t("delivery.github.unauthorized", code="unauthorized", data=data)
     if status == 404:
-        return DeliveryError(f"GitHub knows no repository {repo} that this token can see (404); check --repo and "
-                             "the token's access.", code="not_found", data=data)
+        return DeliveryError.t("delivery.github.not_found", code="not_found", data=data, repo=repo)
     if status == 403:
-        return DeliveryError(f"GitHub refused the request for {repo} (403: {answer or 'forbidden'}); the token "
-                             "needs access to the repository's security advisories.", code="forbidden", data=data)
+        return DeliveryError.t("delivery.github.forbidden", code="forbidden", data=data, repo=repo,
+                               answer=answer or "forbidden")
     if status == 422:
-        return DeliveryError(f"GitHub did not accept the report for {repo} (422: {answer or 'validation failed'}).",
-                             code="rejected", data=data)
+        return DeliveryError.t("delivery.github.rejected", code="rejected", data=data, repo=repo,
+                               answer=answer or "validation failed")
     if data["temporary"]:
-        return DeliveryError(f"GitHub could not take the request for {repo} now ({status}); try again later.",
-                             code="temporary_failure", data=data)
-    return DeliveryError(f"GitHub answered {status} for {repo}; the report was not filed.", code="rejected", data=data)
+        return DeliveryError.t("delivery.github.temporary", code="temporary_failure", data=data, repo=repo,
+                               status=status)
+    return DeliveryError.t("delivery.github.answered", code="rejected", data=data, repo=repo, status=status)
 
 
 def check_enabled(*, repo: str, api_url: str, token: str, fetcher: Any) -> None:
@@ -160,8 +159,7 @@ def check_enabled(*, repo: str, api_url: str, token: str, fetcher: Any) -> None:
     except (UnicodeDecodeError, ValueError, AttributeError):
         enabled = None
     if enabled is not True:
-        raise DeliveryError(f"Private vulnerability reporting is not enabled for {repo}; use a contact from its "
-                            "SECURITY.md or security.txt instead.", code="pvr_disabled",
+        raise DeliveryError.t("delivery.github.pvr_disabled", code="pvr_disabled", repo=repo,
                             data={"repo": repo, "stage": "check", "status": 200, "temporary": False})
 
 
@@ -169,8 +167,7 @@ def submit(report: dict[str, Any], *, repo: str, api_url: str, token: str, fetch
            clock: Callable[[], datetime] | None = None) -> GithubReceipt:
     """File ``report`` (a ``cvd-report/1`` document) as a private vulnerability report on ``repo``."""
     if not token:
-        raise DeliveryError("A GitHub token is needed for private vulnerability reporting; set GITHUB_TOKEN.",
-                            code="unauthorized")
+        raise DeliveryError.t("delivery.github.no_token", code="unauthorized")
     owner, name = parse_repo(repo)
     body = json.dumps(advisory_payload(report), ensure_ascii=False).encode("utf-8")
     check_enabled(repo=repo, api_url=api_url, token=token, fetcher=fetcher)

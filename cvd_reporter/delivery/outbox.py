@@ -121,8 +121,8 @@ class Outbox:
             raw.pop("path", None)
             entry = OutboxEntry(**raw)
         except (OSError, ValueError, TypeError) as e:
-            raise StoreError(f"The outbox entry {path.name} cannot be read ({type(e).__name__}); move it away "
-                             "and try again.", code="outbox_corrupt") from None
+            raise StoreError.t("delivery.outbox.entry_unreadable", code="outbox_corrupt", name=path.name,
+                               reason=type(e).__name__) from None
         entry.path = self.dir / entry.file
         return entry
 
@@ -152,8 +152,7 @@ class Outbox:
             raise ValueError(f"unknown channel {channel!r}")
         encrypted = is_encrypted(channel, payload)
         if not encrypted and not allow_plaintext:
-            raise StoreError("This message is not encrypted, so it is not kept in the outbox; only an explicit "
-                             "--allow-plaintext stores a report in the clear.", code="not_encrypted")
+            raise StoreError.t("delivery.outbox.not_encrypted", code="not_encrypted")
         ident = entry_id(channel, key)
         with self.sending(ident):
             entry = self._entry_to_save(ident, report_id, channel, recipient, key, now)
@@ -172,8 +171,8 @@ class Outbox:
                                encrypted=False, plaintext=True, sha256="", size=0, created=_now(now))
         entry = self._load(existing)
         if entry.state == "sent":
-            raise StoreError(f"This message ({key}) was already sent on {entry.sent_at}; it is not stored "
-                             "or sent again.", code="already_sent", data={"id": ident})
+            raise StoreError.t("delivery.outbox.already_sent_key", code="already_sent", data={"id": ident}, key=key,
+                               sent_at=entry.sent_at)
         return entry
 
     @staticmethod
@@ -196,12 +195,12 @@ class Outbox:
         try:
             encrypted, digest, size = _scan_mail(path) if channel == "email" else _scan_api(path)
         except OSError as e:
-            raise StoreError(f"The finished message {path} cannot be read ({e.strerror}).", code="outbox_corrupt") \
+            raise StoreError.t("delivery.outbox.finished_unreadable", code="outbox_corrupt", path=path,
+                               reason=e.strerror) \
                 from None
         if not encrypted and not allow_plaintext:
             path.unlink(missing_ok=True)
-            raise StoreError("This message is not encrypted, so it is not kept in the outbox; only an explicit "
-                             "--allow-plaintext stores a report in the clear.", code="not_encrypted")
+            raise StoreError.t("delivery.outbox.not_encrypted", code="not_encrypted")
         ident = entry_id(channel, key)
         with self.sending(ident):
             try:
@@ -223,11 +222,10 @@ class Outbox:
                 for chunk in iter(lambda: fh.read(1 << 20), b""):
                     digest.update(chunk)
         except OSError as e:
-            raise StoreError(f"The outbox message {entry.file} cannot be read ({e.strerror}).",
-                             code="outbox_corrupt") from None
+            raise StoreError.t("delivery.outbox.message_unreadable", code="outbox_corrupt", file=entry.file,
+                               reason=e.strerror) from None
         if digest.hexdigest() != entry.sha256:
-            raise StoreError(f"The outbox message {entry.file} was changed after it was saved; it is not sent.",
-                             code="outbox_corrupt")
+            raise StoreError.t("delivery.outbox.message_changed", code="outbox_corrupt", file=entry.file)
         return path
 
     def list(self) -> list[OutboxEntry]:
@@ -259,11 +257,10 @@ class Outbox:
         try:
             data = (self.dir / entry.file).read_bytes()
         except OSError as e:
-            raise StoreError(f"The outbox message {entry.file} cannot be read ({e.strerror}).",
-                             code="outbox_corrupt") from None
+            raise StoreError.t("delivery.outbox.message_unreadable", code="outbox_corrupt", file=entry.file,
+                               reason=e.strerror) from None
         if hashlib.sha256(data).hexdigest() != entry.sha256:
-            raise StoreError(f"The outbox message {entry.file} was changed after it was saved; it is not sent.",
-                             code="outbox_corrupt")
+            raise StoreError.t("delivery.outbox.message_changed", code="outbox_corrupt", file=entry.file)
         return data
 
     def record_attempt(self, ident: str | OutboxEntry, ok: bool, answer: str, *, code: str | None = None,
@@ -280,8 +277,9 @@ class Outbox:
         """Final: the message was taken. It will never be sent again from the outbox."""
         entry = self.get(ident) if isinstance(ident, str) else ident
         if entry.state == "sent":
-            raise StoreError(f"The outbox entry {entry.id} was already marked sent on {entry.sent_at}.",
-                             code="already_sent", data={"id": entry.id})
+            raise StoreError.t("delivery.outbox.already_marked", code="already_sent", data={"id": entry.id},
+                               id=entry.id,
+                               sent_at=entry.sent_at)
         entry.state, entry.sent_at, entry.receipt = "sent", _now(now), receipt
         return self._store(entry)
 
@@ -300,16 +298,14 @@ class Outbox:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
-                    raise StoreError(f"The outbox entry {ident} is being sent by another cvd-reporter right now.",
-                                     code="busy") from None
+                    raise StoreError.t("delivery.outbox.busy", code="busy", id=ident) from None
             else:  # pragma: no cover - Windows: msvcrt locks a byte range instead
                 import msvcrt  # noqa: PLC0415 - Windows only
 
                 try:
                     msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
                 except OSError:
-                    raise StoreError(f"The outbox entry {ident} is being sent by another cvd-reporter right now.",
-                                     code="busy") from None
+                    raise StoreError.t("delivery.outbox.busy", code="busy", id=ident) from None
             yield
         finally:
             os.close(fd)  # closing releases the lock

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.delivery import api, github, smtp
-from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
+from cvd_reporter.delivery.outbox import Outbox, OutboxEntry
 from cvd_reporter.errors import DeliveryError, StoreError
 from cvd_reporter.net.http import Fetcher
 
@@ -34,18 +35,15 @@ def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetch
     with outbox.sending(entry_id):  # lock the entry itself, whatever name it was given by
         entry = outbox.get(entry_id)  # read under the lock (once): another run may just have sent it
         if entry.state == "sent":
-            raise StoreError(f"The outbox entry {entry.id} was already sent on {entry.sent_at}; it is not sent "
-                             "again.", code="already_sent", data={"id": entry.id})
+            raise StoreError.t("delivery.send.already_sent", code="already_sent", data={"id": entry.id}, id=entry.id,
+                               sent_at=entry.sent_at)
         last = entry.last_attempt
         if entry.channel == "github" and last is not None and last.delivered == "unknown" and not force:
-            raise DeliveryError(f"The last attempt for {entry.id} may have reached GitHub; check the repository's "
-                                "security advisories first, then send it again with --force.",
-                                code="check_first", data={"id": entry.id})
+            raise DeliveryError.t("delivery.send.check_first", code="check_first", data={"id": entry.id}, id=entry.id)
         if entry.channel == "email" and not settings.smtp_host:  # not an attempt: nothing was tried
-            hint = manual_send_hint(entry)
-            raise DeliveryError(f"No SMTP server is configured; {hint[0].lower()}{hint[1:]}",
-                                code="smtp_not_configured",
-                                data={"id": entry.id, "path": str(entry.path), "temporary": True})
+            raise DeliveryError.t("delivery.send.no_smtp", code="smtp_not_configured",
+                                  data={"id": entry.id, "path": str(entry.path), "temporary": True},
+                                  recipient=entry.recipient, path=entry.path, id=entry.id)
         # An e-mail is sent from its file in pieces (issue 16); API and GitHub payloads are small JSON.
         payload = outbox.checked_path(entry) if entry.channel in ("email", "api") else outbox.read(entry)
         try:
@@ -55,10 +53,7 @@ def send_entry(outbox: Outbox, ident: str | OutboxEntry, *, settings: Any, fetch
             answer = e.data.get("answer") or e.message
             outbox.record_attempt(entry, False, f"{number} {answer}" if number else answer, code=e.code,
                                   delivered=e.data.get("delivered", "no"), now=clock() if clock else None)
-            kept = "the report" if entry.plaintext else "the encrypted report"
-            raise DeliveryError(f"{e.message.rstrip('.')}; {kept} stays in the outbox (send it again "
-                                f"with `cvd-reporter outbox send {entry.id}`).",
-                                code=e.code, data={**e.data, "id": entry.id, "report_id": entry.report_id}) from None
+            raise KeptInOutbox(e, entry) from None
         outbox.record_attempt(entry, True, _answer(receipt), code="sent", delivered="yes",
                               now=clock() if clock else None)
         return outbox.mark_sent(entry, receipt=receipt, now=clock() if clock else None)
@@ -92,19 +87,33 @@ def _deliver(entry: OutboxEntry, payload: Any, *, settings: Any, fetcher: Any,
         url = route.get("url") or entry.recipient
         token = settings.secret("api_token", required=False)
         if token and not same_origin(url, settings.api_url):
-            raise credential_elsewhere(entry, url, settings.api_url, "api.url", "the API token")
+            raise credential_elsewhere(entry, url, settings.api_url, "api.url", "api")
         return api.submit_file(payload, url=url, token=token, idempotency_key=entry.key,
                                fetcher=_fetcher(settings, fetcher), allow_plaintext=entry.plaintext,
                                clock=clock).to_dict()
     if entry.channel == "github":
         api_url = route.get("api_url") or settings.github_api_url
         if not same_origin(api_url, settings.github_api_url):
-            raise credential_elsewhere(entry, api_url, settings.github_api_url, "github.api_url", "the GitHub token")
+            raise credential_elsewhere(entry, api_url, settings.github_api_url, "github.api_url", "github")
         token = settings.secret("github_token")
         return github.submit(json.loads(payload.decode("utf-8")), repo=route.get("repo") or entry.recipient,
                              api_url=api_url, token=token, fetcher=_fetcher(settings, fetcher),
                              clock=clock).to_dict()
-    raise StoreError(f"The outbox entry {entry.id} has an unknown channel {entry.channel!r}.", code="outbox_corrupt")
+    raise StoreError.t("delivery.send.unknown_channel", code="outbox_corrupt", id=entry.id, channel=repr(entry.channel))
+
+
+class KeptInOutbox(DeliveryError):
+    """A failed attempt: the channel's sentence in the run's language, then where the report stays."""
+
+    def __init__(self, failure: DeliveryError, entry: OutboxEntry) -> None:
+        self.failure = failure
+        self.kept_id = N_("delivery.send.kept_plain") if entry.plaintext else N_("delivery.send.kept")
+        self.entry_id = entry.id
+        super().__init__(self.say("en"), code=failure.code,
+                         data={**failure.data, "id": entry.id, "report_id": entry.report_id})
+
+    def say(self, lang: str | None) -> str:
+        return f"{self.failure.say(lang).rstrip('.')}; {say(lang or 'en', self.kept_id, id=self.entry_id)}"
 
 
 def _origin(url: str | None) -> tuple[str, str, int] | None:
@@ -123,11 +132,21 @@ def same_origin(url: str | None, configured: str | None) -> bool:
     return here is not None and here == _origin(configured)
 
 
+# The credential (``api``: the API token, ``github``: the GitHub token), configured for an endpoint or none.
+_ELSEWHERE = {
+    ("api", True): N_("delivery.send.credential_elsewhere.api"),
+    ("api", False): N_("delivery.send.credential_elsewhere.api_none"),
+    ("github", True): N_("delivery.send.credential_elsewhere.github"),
+    ("github", False): N_("delivery.send.credential_elsewhere.github_none"),
+}
+
+
 def credential_elsewhere(entry: OutboxEntry, url: str, configured: str | None, key: str, what: str) -> DeliveryError:
     """A stored entry names another endpoint than the one today's credential was configured for: the
-    credential is not sent there (it belongs to ``configured`` only), and nothing is attempted."""
+    credential is not sent there (it belongs to ``configured`` only), and nothing is attempted.
+    ``what`` is the credential: ``api`` (the API token) or ``github`` (the GitHub token)."""
     origin = _origin(url)
-    return DeliveryError(f"The outbox entry {entry.id} goes to {origin[1] if origin else url!r}, but "
-                         f"{what} is configured for {configured or 'no endpoint'} ({key}); it is only ever sent "
-                         f"there. Set {key} to that endpoint to send this entry.",
-                         code="credential_elsewhere", data={"id": entry.id, "temporary": True})
+    msgid = _ELSEWHERE[what, bool(configured)]
+    return DeliveryError.t(msgid, code="credential_elsewhere", data={"id": entry.id, "temporary": True},
+                           id=entry.id, dest=origin[1] if origin else repr(url), configured=configured or "",
+                           key=key)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from cvd_reporter.core import mime
+from cvd_reporter.core.i18n import N_
 from cvd_reporter.errors import ConfigError, DeliveryError
 from cvd_reporter.net.deadline import SocketDeadline
 from cvd_reporter.net.tls import make_ssl_context
@@ -120,14 +121,14 @@ def send(message: bytes | Path, *, settings: Any, password: str | None, mail_fro
     """
     host = settings.smtp_host
     if not host:
-        raise ConfigError("No SMTP server is configured; set smtp.host (CVD_SMTP_HOST) or use the outbox.")
+        raise ConfigError.t("delivery.smtp.no_host")
     security = settings.smtp_security
     if security not in ("starttls", "tls"):
-        raise ConfigError("smtp.security must be 'starttls' or 'tls'; there is no plain option.")
+        raise ConfigError.t("delivery.smtp.bad_security")
     if password is not None and not settings.smtp_user:
-        raise ConfigError("An SMTP password is set but smtp.user (CVD_SMTP_USER) is not; set the login name.")
+        raise ConfigError.t("delivery.smtp.password_no_user")
     if not mail_from:
-        raise ConfigError("No sender address is configured; set smtp.from (CVD_SMTP_FROM).")
+        raise ConfigError.t("delivery.smtp.no_from")
     if not rcpt_to:
         raise ValueError("no recipients")
     try:  # envelope addresses: IDNA domains; control characters and line breaks never reach a command
@@ -149,11 +150,11 @@ def send(message: bytes | Path, *, settings: Any, password: str | None, mail_fro
         ctx = make_ssl_context.__wrapped__(settings.ca_bundle)
     client: smtplib.SMTP | None = None
 
-    def fail(code: str, sentence: str, *, answer: str = "", smtp_code: int | None = None,
-             temporary: bool, delivered: str = "no") -> DeliveryError:
+    def fail(code: str, msgid: str, *, answer: str = "", smtp_code: int | None = None,
+             temporary: bool, delivered: str = "no", **params: Any) -> DeliveryError:
         data = dict(base, stage=stage, answer=answer, smtp_code=smtp_code, temporary=temporary,
                     delivered=delivered)
-        return DeliveryError(sentence, code=code, data=data)
+        return DeliveryError.t(msgid, code=code, data=data, where=where, **params)
 
     try:
         with watch:
@@ -173,11 +174,7 @@ def send(message: bytes | Path, *, settings: Any, password: str | None, mail_fro
                 if security == "starttls":
                     stage = "starttls"
                     if not client.has_extn("starttls"):
-                        raise _Stop(fail(
-                            "starttls_missing",
-                            f"The SMTP server {where} does not offer STARTTLS and cvd-reporter never logs "
-                            "in or sends without TLS, so nothing was sent; use port 465 with smtp.security "
-                            "= tls, or another server.", temporary=False))
+                        raise _Stop(fail("starttls_missing", N_("delivery.smtp.starttls_missing"), temporary=False))
                     client.starttls(context=ctx)
                     stage = "ehlo"
                     code, resp = client.ehlo()
@@ -185,14 +182,11 @@ def send(message: bytes | Path, *, settings: Any, password: str | None, mail_fro
                         raise smtplib.SMTPHeloError(code, resp)
                 # Belt and braces: whatever happened above, credentials only cross an encrypted socket.
                 if not isinstance(client.sock, ssl.SSLSocket):
-                    raise _Stop(fail("tls_failed", f"The connection to {where} is not encrypted; nothing was "
-                                     "sent.", temporary=False))
+                    raise _Stop(fail("tls_failed", N_("delivery.smtp.not_encrypted"), temporary=False))
                 if password is not None:
                     stage = "auth"
                     if not client.has_extn("auth"):
-                        raise _Stop(fail("auth_unavailable", f"The SMTP server {where} offers no login "
-                                         "(AUTH) after TLS, so nothing was sent; check smtp.host and "
-                                         "smtp.port.", temporary=False))
+                        raise _Stop(fail("auth_unavailable", N_("delivery.smtp.auth_unavailable"), temporary=False))
                     client.login(settings.smtp_user, password)
                 stage = "mail"
                 # RFC 1870: announce the size, so a server with a lower limit refuses before 3 MB travel.
@@ -200,11 +194,9 @@ def send(message: bytes | Path, *, settings: Any, password: str | None, mail_fro
                 options = [f"SIZE={size}"] if client.has_extn("size") else []
                 if utf8:  # RFC 6531: a non-ASCII local part travels only where the server says it can
                     if not client.has_extn("smtputf8"):
-                        raise _Stop(fail("smtputf8_unsupported",
-                                         f"The SMTP server {where} cannot carry the non-ASCII address "
-                                         f"{next(a for a in (mail_from, *rcpt_to) if not a.isascii())} (it does "
-                                         "not offer SMTPUTF8), so nothing was sent; send it from a mail client "
-                                         "or server that does.", temporary=False))
+                        raise _Stop(fail("smtputf8_unsupported", N_("delivery.smtp.smtputf8_unsupported"),
+                                         temporary=False,
+                                         address=next(a for a in (mail_from, *rcpt_to) if not a.isascii())))
                     options.append("SMTPUTF8")
                 code, resp = client.mail(mail_from, options)
                 if code != 250:
@@ -289,52 +281,56 @@ def _map_error(e: BaseException, *, stage: str, where: str, watch: SocketDeadlin
     """One plain sentence per failure; the server's answer goes to ``data``."""
     during_data = stage == "data"
     unknown = "unknown" if during_data else "no"
-    again = "sending again reuses the same Message-ID" if during_data else "nothing was sent"
     if watch.expired or isinstance(e, (TimeoutError, socket.timeout)):
-        return fail("deadline", f"The SMTP server {where} did not finish within the {watch.seconds:g} s deadline "
-                    f"(during {stage.upper()}); {again}.", temporary=True, delivered=unknown)
+        return fail("deadline", N_("delivery.smtp.deadline_data") if during_data else N_("delivery.smtp.deadline"),
+                    temporary=True,
+                    delivered=unknown, seconds=f"{watch.seconds:g}", command=stage.upper())
     if isinstance(e, ssl.SSLCertVerificationError):
-        return fail("invalid_cert", f"The TLS certificate of the SMTP server {where} could not be verified "
-                    f"({e.verify_message}); nothing was sent.", temporary=False)
+        return fail("invalid_cert", N_("delivery.smtp.invalid_cert"), temporary=False, reason=e.verify_message)
     if isinstance(e, (ssl.SSLError, smtplib.SMTPNotSupportedError)) and stage == "starttls":
-        return fail("tls_failed", f"TLS with the SMTP server {where} failed ({_answer(str(e))}); nothing was sent.",
-                    temporary=False)
+        return fail("tls_failed", N_("delivery.smtp.tls_failed"), temporary=False, reason=_answer(str(e)))
     if isinstance(e, smtplib.SMTPAuthenticationError):
-        return fail("auth_failed", f"The SMTP server {where} refused the login of smtp.user "
-                    f"({e.smtp_code}), so nothing was sent; check the user and the password.",
-                    answer=_answer(e.smtp_error), smtp_code=e.smtp_code, temporary=False)
+        return fail("auth_failed", N_("delivery.smtp.auth_failed"), answer=_answer(e.smtp_error), smtp_code=e.smtp_code,
+                    temporary=False, status=e.smtp_code)
     if isinstance(e, smtplib.SMTPRecipientsRefused):
         rcpt, (code, resp) = next(iter(e.recipients.items()))
-        return _reply_error(fail, code, resp, f"the recipient {rcpt}", where)
+        return _reply_error(fail, code, resp, "recipient", address=rcpt)
     if isinstance(e, smtplib.SMTPSenderRefused):
-        return _reply_error(fail, e.smtp_code, e.smtp_error, f"the sender {e.sender}", where)
+        return _reply_error(fail, e.smtp_code, e.smtp_error, "sender", address=e.sender)
     if isinstance(e, (smtplib.SMTPDataError, smtplib.SMTPHeloError)):
-        what = "the message" if stage == "data" else "the greeting (EHLO)"
-        return _reply_error(fail, e.smtp_code, e.smtp_error, what, where)
+        return _reply_error(fail, e.smtp_code, e.smtp_error, "message" if stage == "data" else "greeting")
     if isinstance(e, smtplib.SMTPResponseException):
-        return _reply_error(fail, e.smtp_code, e.smtp_error, f"the {stage.upper()} command", where)
+        return _reply_error(fail, e.smtp_code, e.smtp_error, "command", command=stage.upper())
     if isinstance(e, (smtplib.SMTPServerDisconnected, ConnectionError)) and stage != "connect":
         if during_data:
-            return fail("connection_lost", f"The connection to the SMTP server {where} dropped while the message "
-                        "was being sent and the server never confirmed it; it was probably not delivered, and "
-                        "sending again reuses the same Message-ID.", temporary=True, delivered="unknown")
-        return fail("connection_lost", f"The SMTP server {where} closed the connection during "
-                    f"{stage.upper()}; nothing was sent.", temporary=True)
+            return fail("connection_lost", N_("delivery.smtp.dropped_data"), temporary=True, delivered="unknown")
+        return fail("connection_lost", N_("delivery.smtp.closed"), temporary=True, command=stage.upper())
     if isinstance(e, socket.gaierror):
-        return fail("dns_failed", f"The name of the SMTP server {where} could not be resolved; nothing was sent.",
-                    temporary=True)
+        return fail("dns_failed", N_("delivery.smtp.dns_failed"), temporary=True)
     if isinstance(e, ssl.SSLError):
-        return fail("tls_failed", f"TLS with the SMTP server {where} failed ({_answer(str(e))}); nothing was sent.",
-                    temporary=False)
+        return fail("tls_failed", N_("delivery.smtp.tls_failed"), temporary=False, reason=_answer(str(e)))
     reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
-    return fail("connection_failed", f"Could not connect to the SMTP server {where} ({reason}); nothing was sent.",
-                temporary=True)
+    return fail("connection_failed", N_("delivery.smtp.connection_failed"), temporary=True, reason=reason)
 
 
-def _reply_error(fail: Any, code: int, resp: bytes | str, what: str, where: str) -> DeliveryError:
+# What an SMTP server refused, one catalogue text each (the refusal's sentence names it).
+_TEMPORARY = {
+    "recipient": N_("delivery.smtp.temporary.recipient"), "sender": N_("delivery.smtp.temporary.sender"),
+    "message": N_("delivery.smtp.temporary.message"), "greeting": N_("delivery.smtp.temporary.greeting"),
+    "command": N_("delivery.smtp.temporary.command")}
+_REJECTED = {
+    "recipient": N_("delivery.smtp.rejected.recipient"), "sender": N_("delivery.smtp.rejected.sender"),
+    "message": N_("delivery.smtp.rejected.message"), "greeting": N_("delivery.smtp.rejected.greeting"),
+    "command": N_("delivery.smtp.rejected.command")}
+
+
+def _reply_error(fail: Any, code: int, resp: bytes | str, what: str, **params: Any) -> DeliveryError:
+    """``what``: recipient, sender, message, greeting or command (one catalogue text each)."""
     answer = _answer(resp)
     if 400 <= code < 500:
-        return fail("temporary_failure", f"The SMTP server {where} temporarily refused {what} ({code}); "
-                    "try again later.", answer=answer, smtp_code=code, temporary=True)
-    return fail("rejected", f"The SMTP server {where} rejected {what} ({code}); sending the same message again "
-                "will not help.", answer=answer, smtp_code=code, temporary=False)
+        return fail("temporary_failure", _TEMPORARY[what], answer=answer, smtp_code=code,
+                    temporary=True,
+                    status=code, **params)
+    return fail("rejected", _REJECTED[what], answer=answer, smtp_code=code, temporary=False,
+                status=code,
+                **params)

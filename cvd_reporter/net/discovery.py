@@ -26,7 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.domains import parent_domains, registrable_domain
-from cvd_reporter.core.findings import Finding, shown
+from cvd_reporter.core.findings import Finding, Said, shown, tr
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.securitytxt import (
     CODES,
     LEGACY_PATH,
@@ -104,6 +105,16 @@ class Attempt:
     message: str
     status: int | None = None
     chain: list[dict[str, Any]] = field(default_factory=list)
+    msgid: str | None = None  # the catalogue id of ``message`` (English), said in the reader's language
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def said(cls, url: str, outcome: str, said: Said, status: int | None = None,
+             chain: list[dict[str, Any]] | None = None) -> Attempt:
+        return cls(url, outcome, said.english, status, chain or [], said.msgid, said.params)
+
+    def say(self, lang: str | None) -> str:
+        return say(lang, self.msgid, **self.params) if self.msgid and lang not in (None, "en") else self.message
 
     def to_dict(self) -> dict[str, Any]:
         return {"url": self.url, "outcome": self.outcome, "status": self.status, "message": self.message,
@@ -154,27 +165,28 @@ class Discovery:
         return out
 
 
-def _finding(code: str, message: str, **extra: Any) -> Finding:
+def _finding(code: str, message: str | Said, **extra: Any) -> Finding:
+    if isinstance(message, Said):
+        return Finding(code, CODES[code][0], message.english, extra=extra, msgid=message.msgid,
+                       params=message.params)
     return Finding(code, CODES[code][0], message, extra=extra)
 
 
 def content_type_findings(value: str | None) -> list[Finding]:
     """RFC 9116 §3: ``text/plain``, charset utf-8 if a charset is given (sectxt's rule; internet.nl's too)."""
     if not value or not value.strip():
-        return [_finding("no_content_type", "The response has no Content-Type; RFC 9116 §3 wants "
-                                            "text/plain; charset=utf-8.")]
+        return [_finding("no_content_type", tr("net.discovery.no_content_type"))]
     media, *params = (p.strip() for p in value.split(";"))
     out = []
     if media.lower() != "text/plain":
-        out.append(_finding("invalid_media", f"The Content-Type is {media!r}, not text/plain (RFC 9116 §3).",
-                            content_type=value))
+        out.append(_finding("invalid_media", tr("net.discovery.invalid_media", media=repr(media)), content_type=value))
     charset = None
     for p in params:
         name, _, v = p.partition("=")
         if name.strip().lower() == "charset":
             charset = v.strip().strip('"').lower()  # the last one wins, as in sectxt
     if charset is not None and charset not in ("utf-8", "csutf8"):
-        out.append(_finding("invalid_charset", f"The charset is {charset!r}; RFC 9116 §3 wants utf-8.",
+        out.append(_finding("invalid_charset", tr("net.discovery.invalid_charset", charset=repr(charset)),
                             content_type=value))
     return out
 
@@ -197,23 +209,24 @@ class _Clock:
 
 def _try(url: str, fetcher: Fetcher, clock: _Clock) -> tuple[Attempt, FetchResult | None]:
     if clock.left() <= 0:
-        return Attempt(url, "deadline", f"{url}: not tried, the deadline (--timeout) had passed."), None
+        return Attempt.said(url, "deadline", tr("net.discovery.not_tried", url=url)), None
     try:
         r = fetcher.get(url, max_bytes=MAX_BYTES, max_redirects=MAX_REDIRECTS, accept="text/plain, */*;q=0.5",
                         timeout=clock.left())
     except NetworkError as e:
-        return Attempt(url, e.code, e.message, chain=list(e.data.get("chain", []))), None
+        return Attempt(url, e.code, e.message, chain=list(e.data.get("chain", [])), msgid=e.msgid,
+                       params=e.params), None
     chain = [h.to_dict() for h in r.chain]
     if r.status != 200:
         outcome = "not_found" if r.status in (404, 410) else "http_status"
-        return Attempt(url, outcome, f"{r.final_url} answered HTTP {r.status}.", r.status, chain), None
+        return Attempt.said(url, outcome, tr("net.discovery.http_status", url=r.final_url, status=r.status),
+                           r.status, chain), None
     head = r.body[:2048].decode("utf-8", "replace")
     if looks_like_html(head):
-        return Attempt(url, "html_page", f"{r.final_url} served an HTML page (a soft-404?), not a security.txt.",
-                       r.status, chain), None
+        return Attempt.said(url, "html_page", tr("net.discovery.html_page", url=r.final_url), r.status, chain), None
     if not r.body.strip():
-        return Attempt(url, "empty", f"{r.final_url} served an empty body.", r.status, chain), None
-    return Attempt(url, "found", f"{r.final_url} served a security.txt.", r.status, chain), r
+        return Attempt.said(url, "empty", tr("net.discovery.empty", url=r.final_url), r.status, chain), None
+    return Attempt.said(url, "found", tr("net.discovery.found", url=r.final_url), r.status, chain), r
 
 
 def discover(target: str, fetcher: Fetcher, *, now: datetime, walk_parents: bool = True,
@@ -253,11 +266,22 @@ def fetch_url(url: str, fetcher: Fetcher, *, now: datetime, user_keys: Sequence[
     return _analyse(url, t, t.host, None, result, [attempt], fetcher, now, user_keys, verify)
 
 
+class NoSecurityTxt(DiscoveryError):
+    """No usable security.txt: the count of URLs tried and the most telling attempt, in the reader's language."""
+
+    def __init__(self, host: str, tried: list[Attempt]) -> None:
+        interesting = [a for a in tried if a.outcome not in ("not_found",)] or tried
+        self.host, self.count, self.first = host, len(tried), (interesting[0] if interesting else None)
+        super().__init__(self.say("en"), code="no_security_txt",
+                         data={"host": host, "tried": [a.to_dict() for a in tried]})
+
+    def say(self, lang: str | None) -> str:
+        reason = self.first.say(lang) if self.first else say(lang, "net.discovery.nothing_tried")
+        return say(lang, "net.discovery.not_found", host=self.host, n=self.count, reason=reason)
+
+
 def _not_found(host: str, tried: list[Attempt]) -> DiscoveryError:
-    interesting = [a for a in tried if a.outcome not in ("not_found",)] or tried
-    reason = interesting[0].message if interesting else "nothing was tried"
-    return DiscoveryError(f"No usable security.txt found for {host} ({len(tried)} URL(s) tried): {reason}",
-                          code="no_security_txt", data={"host": host, "tried": [a.to_dict() for a in tried]})
+    return NoSecurityTxt(host, tried)
 
 
 def _analyse(target: str, t: Origin, host: str, path: str | None, r: FetchResult, tried: list[Attempt],
@@ -271,29 +295,25 @@ def _analyse(target: str, t: Origin, host: str, path: str | None, r: FetchResult
             code = "invalid_cert" if a.outcome == "invalid_cert" else "fetch_failed"
             findings.append(_finding(code, f"{a.message} (another URL gave the file)", url=a.url))
     if path == LEGACY_PATH:
-        findings.append(_finding("location", f"The file was found only at {r.url}; RFC 9116 §3 wants it at "
-                                             f"{WELL_KNOWN_PATH}.", url=r.url))
+        findings.append(_finding("location", tr("net.discovery.location", url=r.url, path=WELL_KNOWN_PATH), url=r.url))
     findings += content_type_findings(r.headers.get("content-type"))
     first_site = _site(urlsplit(r.url).hostname or host)
     other = next((_hop_host(h) for h in chain[1:] if _site(_hop_host(h)) != first_site), None)
     if other:
         findings.append(_finding(
             "cross_domain_redirect",
-            f"{r.url} redirects to {other}, another organisation's domain: this file is published by "
-            f"{_site(other)}, not {first_site}. Treat it as a scope change and check that {first_site} "
-            "really sends its reports there (RFC 9116 §5.2).", from_domain=first_site, to_domain=_site(other)))
+            tr("net.discovery.cross_domain", url=r.url, other=other, site=_site(other), first=first_site),
+            from_domain=first_site, to_domain=_site(other)))
     from_parent = host if host != t.host else None
     has_canonical = bool(stx.canonical)
     lists_source = any(stx.canonical_lists(u) for u in urls) if has_canonical else None
     own_url = t.url(WELL_KNOWN_PATH)
     lists_host = stx.canonical_lists(own_url) if has_canonical else None
     if from_parent:
-        canon = ("it has no Canonical field" if not has_canonical else
-                 f"its Canonical {'lists' if lists_host else 'does not list'} {own_url}")
-        findings.append(_finding(
-            "parent_domain", f"{t.host} has no security.txt; this one is from its parent domain {host}. By RFC "
-                             f"9116 §3.1 it applies only to {host}, not to {t.host}; {canon}.",
-            parent=host))
+        msgid = (N_("net.discovery.parent_domain.no_canonical") if not has_canonical else
+                 N_("net.discovery.parent_domain.lists") if lists_host else N_("net.discovery.parent_domain.unlisted"))
+        findings.append(_finding("parent_domain", Said(msgid, {"target": t.host, "host": host, "url": own_url}),
+                                 parent=host))
     keys_info: list[dict[str, Any]] = []
     if verify and stx.signature.status == "unknown_key":
         keys, keys_info, key_findings = _encryption_keys(stx, fetcher)
@@ -336,12 +356,13 @@ def _encryption_keys(stx: SecurityTxt, fetcher: Fetcher) -> tuple[list[bytes], l
             info.append({"url": url, "ok": False, "reason": e.code})
             continue
         if r.status != 200:
-            findings.append(_finding("encryption_key_unavailable", f"Encryption {url} answered HTTP {r.status}.",
-                                     url=url))
+            findings.append(_finding("encryption_key_unavailable",
+                                     tr("net.discovery.key_http_status", url=url, status=r.status), url=url))
             info.append({"url": url, "ok": False, "reason": f"http_{r.status}"})
         elif not is_openpgp_key(r.body):
-            what = "an HTML page" if looks_like_html(r.body[:2048].decode("utf-8", "replace")) else "no OpenPGP key"
-            findings.append(_finding("encryption_not_a_key", f"Encryption {url} serves {what}.", url=url))
+            html = looks_like_html(r.body[:2048].decode("utf-8", "replace"))
+            said = tr("net.discovery.key_html", url=url) if html else tr("net.discovery.key_none", url=url)
+            findings.append(_finding("encryption_not_a_key", said, url=url))
             info.append({"url": url, "ok": False, "reason": "not_a_key"})
         else:
             keys.append(r.body)

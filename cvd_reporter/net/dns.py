@@ -23,8 +23,7 @@ def make_resolver(settings: Settings | None = None, *, server: tuple[str, int] |
         try:
             resolver = dns.resolver.Resolver()
         except (dns.resolver.NoResolverConfiguration, OSError) as e:
-            raise NetworkError(f"No DNS resolver is configured on this machine ({e}); use --dns-server.",
-                               code="dns_failed") from None
+            raise NetworkError.t("net.dns.no_resolver", code="dns_failed", reason=str(e)) from None
     resolver.lifetime = total
     resolver.timeout = min(2.0, total)
     resolver.cache = None

@@ -174,10 +174,10 @@ class Fetcher:
         try:
             addresses = self._resolver(host, port)
         except OSError as e:
-            raise NetworkError(f"The name {host} could not be resolved ({e.strerror or e}).",
-                               code="dns_failed") from None
+            raise NetworkError.t("net.http.dns_failed", code="dns_failed", host=host,
+                                 reason=str(e.strerror or e)) from None
         if not addresses:
-            raise NetworkError(f"The name {host} has no address.", code="dns_failed")
+            raise NetworkError.t("net.http.no_address", code="dns_failed", host=host)
         if not self.allow_private:
             for address in addresses:
                 if not is_public_address(address):
@@ -208,8 +208,8 @@ class Fetcher:
             while True:
                 _require_https(current, first=not chain)
                 if current in seen:
-                    raise NetworkError(f"The server at {_host(url)} redirects in a loop.", code="redirect_loop",
-                                       data={"chain": [h.to_dict() for h in chain]})
+                    raise NetworkError.t("net.http.redirect_loop", code="redirect_loop",
+                                         data={"chain": [h.to_dict() for h in chain]}, host=_host(url))
                 seen.add(current)
                 remaining = deadline - (time.monotonic() - start)
                 if remaining <= 0:
@@ -222,18 +222,17 @@ class Fetcher:
                     return FetchResult(url=url, final_url=current, status=status, headers=resp_headers,
                                        body=content, chain=chain, elapsed=time.monotonic() - start)
                 if len(chain) > max_redirects:
-                    raise NetworkError(f"{_host(url)} redirected more than {max_redirects} times; giving up.",
-                                       code="too_many_redirects", data={"chain": [h.to_dict() for h in chain]})
+                    raise NetworkError.t("net.http.too_many_redirects", code="too_many_redirects",
+                                         data={"chain": [h.to_dict() for h in chain]}, host=_host(url),
+                                         n=max_redirects)
                 current = urljoin(current, location)
                 if urlsplit(current).scheme.lower() != "https":
-                    raise NetworkError(f"{_host(url)} redirected to a plain http:// address ({current}); "
-                                       "cvd-reporter only follows https.", code="insecure_redirect",
-                                       data={"chain": [h.to_dict() for h in chain]})
+                    raise NetworkError.t("net.http.insecure_redirect", code="insecure_redirect",
+                                         data={"chain": [h.to_dict() for h in chain]}, host=_host(url),
+                                         url=current)
         except PrivateAddressRefused as e:
-            raise NetworkError(
-                f"{e.host} resolves to the non-public address {e.address} (split-horizon DNS or rebinding?); "
-                "refusing to connect. Use --allow-private if this is really meant, or --connect-to.",
-                code="private_address") from None
+            raise NetworkError.t("net.http.private_address", code="private_address", host=e.host,
+                                 address=e.address) from None
         finally:
             session.close()
             state.__exit__(None, None, None)
@@ -250,14 +249,14 @@ class Fetcher:
                     return r.status_code, resp_headers, b""
                 declared = resp_headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
-                    raise NetworkError(f"{_host(url)} announced {int(declared):,} bytes; the limit is "
-                                       f"{max_bytes:,}.", code="too_large")
+                    raise NetworkError.t("net.http.announced_too_large", code="too_large", host=_host(url),
+                                         size=f"{int(declared):,}", limit=f"{max_bytes:,}")
                 buf = bytearray()
                 for chunk in r.iter_content(16384):
                     buf += chunk
                     if len(buf) > max_bytes:
-                        raise NetworkError(f"{_host(url)} sent more than {max_bytes:,} bytes; stopped reading.",
-                                           code="too_large")
+                        raise NetworkError.t("net.http.too_large", code="too_large", host=_host(url),
+                                             limit=f"{max_bytes:,}")
                     if state.expired:
                         raise _deadline_error(first_url, deadline)
                 if state.expired:  # a read cut short by the watchdog can look like a clean end
@@ -268,21 +267,22 @@ class Fetcher:
         except requests.exceptions.SSLError as e:
             if state.expired:
                 raise _deadline_error(first_url, deadline) from None
-            raise NetworkError(f"The TLS certificate of {_host(url)} could not be verified ({_reason(e)}); "
-                               "nothing was trusted from it.", code="invalid_cert") from None
+            raise NetworkError.t("net.http.invalid_cert", code="invalid_cert", host=_host(url),
+                                 reason=_reason(e)) from None
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError) as e:
             if state.expired:
                 raise _deadline_error(first_url, deadline) from None
             if isinstance(e, requests.exceptions.Timeout):
-                raise NetworkError(f"{_host(url)} did not answer within {deadline:g} s.", code="timeout") from None
+                raise NetworkError.t("net.http.timeout", code="timeout", host=_host(url),
+                                     seconds=f"{deadline:g}") from None
             inner = e.args[0] if e.args else e
             reason = getattr(inner, "reason", None)
             if isinstance(reason, PrivateAddressRefused):
                 raise reason from None
             if isinstance(inner, PrivateAddressRefused):
                 raise inner from None
-            raise NetworkError(f"Could not connect to {_host(url)} ({_reason(e)}).",
-                               code="connection_failed") from None
+            raise NetworkError.t("net.http.connection_failed", code="connection_failed", host=_host(url),
+                                 reason=_reason(e)) from None
 
 
 def _reason(e: BaseException) -> str:
@@ -295,8 +295,7 @@ def _reason(e: BaseException) -> str:
 
 
 def _deadline_error(url: str, deadline: float) -> NetworkError:
-    return NetworkError(f"{_host(url)} did not finish answering within the {deadline:g} s deadline "
-                        "(--timeout).", code="deadline")
+    return NetworkError.t("net.http.deadline", code="deadline", host=_host(url), seconds=f"{deadline:g}")
 
 
 def _host(url: str) -> str:
@@ -306,8 +305,7 @@ def _host(url: str) -> str:
 def _require_https(url: str, *, first: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.hostname:
-        raise NetworkError(f"{url} is not an https:// URL; cvd-reporter fetches only over verified HTTPS.",
-                           code="insecure_url" if first else "insecure_redirect")
+        raise NetworkError.t("net.http.insecure_url", code="insecure_url" if first else "insecure_redirect", url=url)
 
 
 def _dns_resolver(settings: Settings) -> Callable[[str, int], list[str]]:

@@ -129,10 +129,9 @@ class KeyDiscovery:
             unsupported = [f for f in self.failures if f.code == "unsupported_key"]
             if unsupported:
                 raise KeyProblem(unsupported[0].message, code="unsupported_key", data=data)
-            raise DiscoveryError("No OpenPGP key was found for this organisation"
-                                 + (f" ({len(self.failures)} sources tried)." if self.failures else
-                                    " (no Encryption field and no e-mail contact to look up)."),
-                                 code="no_key", data=data)
+            if self.failures:
+                raise DiscoveryError.t("net.keys.no_key_tried", code="no_key", data=data, n=len(self.failures))
+            raise DiscoveryError.t("net.keys.no_key_nothing", code="no_key", data=data)
         first = self.candidates[0]
         reason = first.verdict.reasons[0] if first.verdict.reasons else "it is not usable."
         raise KeyProblem(f"Key {first.fingerprint} from {SOURCE_LABELS.get(first.source, first.source)} "

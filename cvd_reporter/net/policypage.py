@@ -19,10 +19,12 @@ def fetch_policy_page(url: str, fetcher: Fetcher, *, timeout: float | None = Non
     ``timeout`` is what is left of a larger search's one deadline (default: the fetcher's)."""
     result = fetcher.get(url, max_bytes=MAX_BYTES, accept=ACCEPT, timeout=timeout)
     if result.status != 200:
-        raise NetworkError(f"{result.final_url} answered HTTP {result.status}, not a page to read.",
-                           code="http_status", data={"status": result.status, "url": result.final_url})
+        raise NetworkError.t("net.policypage.http_status", code="http_status",
+                             data={"status": result.status, "url": result.final_url}, url=result.final_url,
+                             status=result.status)
     ctype = (result.content_type or "").split(";")[0].strip().lower()
     if ctype and not (ctype.startswith("text/") or ctype in ("application/xhtml+xml", "application/xml")):
-        raise NetworkError(f"{result.final_url} is {ctype}, not an HTML or text page; open it in a browser.",
-                           code="not_a_page", data={"content_type": ctype, "url": result.final_url})
+        raise NetworkError.t("net.policypage.not_a_page", code="not_a_page",
+                             data={"content_type": ctype, "url": result.final_url}, url=result.final_url,
+                             ctype=ctype)
     return result

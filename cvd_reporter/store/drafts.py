@@ -51,8 +51,7 @@ class DraftStore:
 
     def _path(self, draft_id: str) -> Path:
         if not _ID_RE.match(draft_id or ""):
-            raise StoreError(f"{draft_id!r} is not a draft id (like 20261120-a1b2c3); "
-                             "`cvd-reporter new` lists the unfinished drafts.")
+            raise StoreError.t("store.drafts.bad_id", id=repr(draft_id))
         return self.folder / f"{draft_id}.json"
 
     def new(self, *, lang: str, now: dt.datetime) -> Draft:
@@ -73,11 +72,11 @@ class DraftStore:
         try:
             data = json.loads(path.read_text("utf-8"))
         except FileNotFoundError:
-            raise StoreError(f"There is no draft {draft_id}; `cvd-reporter new` lists the unfinished drafts.") from None
+            raise StoreError.t("store.drafts.not_found", id=draft_id) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            raise StoreError(f"The draft {draft_id} cannot be read ({path}); it may be damaged.") from None
+            raise StoreError.t("store.drafts.damaged", id=draft_id, path=path) from None
         if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
-            raise StoreError(f"The draft {draft_id} cannot be read ({path}); it may be damaged.")
+            raise StoreError.t("store.drafts.damaged", id=draft_id, path=path)
         return Draft(id=draft_id, created=str(data.get("created", "")), updated=str(data.get("updated", "")),
                      lang=str(data.get("lang") or "en"), answers=data["answers"], step=data.get("step"))
 
@@ -99,7 +98,7 @@ class DraftStore:
         except FileNotFoundError:
             pass
         except OSError as e:
-            raise StoreError(f"Cannot remove the draft {draft_id}: {e.strerror}.") from None
+            raise StoreError.t("store.drafts.cannot_remove", id=draft_id, reason=e.strerror) from None
 
 
 def write_report_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
@@ -112,7 +111,7 @@ def write_report_file(path: Path, text: str, *, overwrite: bool = False) -> Path
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
     except OSError as e:
-        raise StoreError(f"Cannot write in {path.parent}: {e.strerror}.") from None
+        raise StoreError.t("store.drafts.cannot_write_in", path=path.parent, reason=e.strerror) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8"))
@@ -126,9 +125,9 @@ def write_report_file(path: Path, text: str, *, overwrite: bool = False) -> Path
     except FileExistsError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise StoreError(f"{path} already exists; nothing was overwritten.") from None
+        raise StoreError.t("store.drafts.exists", path=path) from None
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise StoreError(f"Cannot write {path}: {e.strerror}; nothing was changed.") from None
+        raise StoreError.t("store.fs.cannot_write", path=path, reason=e.strerror) from None
     return path

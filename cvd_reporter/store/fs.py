@@ -30,11 +30,10 @@ def private_dir(path: Path, *, tighten: bool = True) -> Path:
             st = path.stat()
             if (st.st_mode & 0o777) != DIR_MODE:
                 if st.st_mode & (stat.S_IWOTH | stat.S_ISVTX) or st.st_uid != os.geteuid():
-                    raise StoreError(f"{path} is a shared folder (other users can write to it or own it); "
-                                     "choose a folder of your own for --home: it is created private (0700).")
+                    raise StoreError.t("store.fs.shared_folder", path=path)
                 os.chmod(path, DIR_MODE)
     except OSError as e:
-        raise StoreError(f"Cannot create the private folder {path}: {e.strerror}; check its permissions.") from e
+        raise StoreError.t("store.fs.cannot_create", path=path, reason=e.strerror) from e
     return path
 
 
@@ -56,5 +55,5 @@ def write_private(path: Path, data: bytes | str, *, user_path: bool = False) -> 
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise StoreError(f"Cannot write {path}: {e.strerror}; nothing was changed.") from e
+        raise StoreError.t("store.fs.cannot_write", path=path, reason=e.strerror) from e
     return path

@@ -34,7 +34,7 @@ def append(home: Path, delivery: dict[str, Any]) -> Path:
         finally:
             os.close(fd)
     except OSError as e:
-        raise StoreError(f"Cannot write the record's journal {path}: {e.strerror}.", code="journal_failed") from None
+        raise StoreError.t("store.journal.unwritable", code="journal_failed", path=path, reason=e.strerror) from None
     return path
 
 
@@ -46,7 +46,7 @@ def pending(home: Path) -> list[dict[str, Any]]:
     except FileNotFoundError:
         return []
     except OSError as e:
-        raise StoreError(f"Cannot read the record's journal {path}: {e.strerror}.", code="journal_failed") from None
+        raise StoreError.t("store.journal.unreadable", code="journal_failed", path=path, reason=e.strerror) from None
     out = []
     for line in lines:
         try:

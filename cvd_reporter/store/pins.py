@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.core.i18n import N_
 from cvd_reporter.errors import KeyProblem, StoreError
 from cvd_reporter.store.fs import private_dir, write_private
 
@@ -62,15 +63,14 @@ class PinStore:
         except FileNotFoundError:
             return {}
         except OSError as e:
-            raise StoreError(f"Cannot read the key pins in {self.path}: {e.strerror}.") from None
+            raise StoreError.t("store.pins.unreadable", path=self.path, reason=e.strerror) from None
         try:
             doc = json.loads(raw)
             pins = doc["pins"]
             if doc.get("version") != PINS_VERSION or not isinstance(pins, dict):
                 raise ValueError
         except (ValueError, KeyError, TypeError):
-            raise StoreError(f"The key pins file {self.path} is damaged; move it aside and fetch the keys "
-                             "again (cvd-reporter key fetch).") from None
+            raise StoreError.t("store.pins.damaged", path=self.path) from None
         return pins
 
     def _write(self, pins: dict[str, dict[str, Any]]) -> None:
@@ -134,11 +134,11 @@ class PinStore:
     @staticmethod
     def _refuse_change(key: str, fpr: str, entry: dict[str, Any] | None, *, accept_new: bool) -> None:
         if entry and not accept_new:
-            who = f"the organisation {key[len(ORG_PREFIX):]}" if key.startswith(ORG_PREFIX) else key
-            raise KeyProblem(
-                f"The key for {who} changed: pinned {entry['fingerprint']} (first seen {entry['first_seen'][:10]}), "
-                f"now offered {fpr}. Confirm the new key with the organisation, then run "
-                f"`cvd-reporter key forget {key}` or pass --accept-new-key.",
+            org = key.startswith(ORG_PREFIX)
+            msgid = N_("store.pins.changed_org") if org else N_("store.pins.changed")
+            raise KeyProblem.t(
+                msgid, who=key[len(ORG_PREFIX):] if org else key,
+                pinned=entry["fingerprint"], first_seen=entry["first_seen"][:10], offered=fpr, key=key,
                 code="pin_changed",
                 data={"contact": key, "pinned_fingerprint": entry["fingerprint"], "offered_fingerprint": fpr})
 
@@ -175,4 +175,4 @@ class PinStore:
         except FileNotFoundError:
             return None
         except OSError as e:
-            raise StoreError(f"Cannot read the stored key {fingerprint}: {e.strerror}.") from None
+            raise StoreError.t("store.pins.key_unreadable", fingerprint=fingerprint, reason=e.strerror) from None

@@ -227,18 +227,18 @@ class Record:
         when the policy promises none (then no answer is ever shown as overdue).
         """
         if not report_id or not report_id.strip():
-            raise StoreError("A report needs an id.", code="bad_id")
+            raise StoreError.t("store.record.no_id", code="bad_id")
         try:
             workdays.check_calendar(calendar)
         except CvdError as e:
-            raise StoreError(e.message, code=e.code) from None
+            raise StoreError(e.message, code=e.code, msgid=e.msgid, params=e.params) from None
         if response_days is not None and not 0 <= response_days <= workdays.MAX_WORKING_DAYS:
-            raise StoreError(f"A response time of {response_days} working days is out of range.", code="bad_deadline")
+            raise StoreError.t("store.record.bad_deadline", code="bad_deadline", days=response_days)
         at = timestamp(created_at)
         evidence = json.dumps([os.path.abspath(os.path.expanduser(p)) for p in evidence_paths])
         with self._write() as db:
             if db.execute("SELECT 1 FROM reports WHERE id = ?", (report_id,)).fetchone():
-                raise StoreError(f"Report {report_id} is already in the record.", code="duplicate_id")
+                raise StoreError.t("store.record.duplicate_id", code="duplicate_id", id=report_id)
             db.execute(f"INSERT INTO reports ({_REPORT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        (report_id, "", organisation, target, report_path, policy, calendar, response_days,
                         evidence, at, "draft", at, None, None, None))
@@ -445,13 +445,11 @@ def _refuse_foreign_file(path: Path) -> None:
     except FileNotFoundError:
         return
     except IsADirectoryError:
-        raise StoreError(f"{path} is a folder, not the record; move it aside and run again.",
-                         code="record_corrupt") from None
+        raise StoreError.t("store.record.is_folder", code="record_corrupt", path=path) from None
     except OSError as e:
-        raise StoreError(f"Cannot read the record {path}: {e.strerror}.", code="record_unreadable") from None
+        raise StoreError.t("store.record.unreadable", code="record_unreadable", path=path, reason=e.strerror) from None
     if head and head != SQLITE_MAGIC:
-        raise StoreError(f"The record {path} is damaged (not a SQLite database); it was left as it is: "
-                         f"move it aside or restore a backup, then run again.", code="record_corrupt")
+        raise StoreError.t("store.record.not_sqlite", code="record_corrupt", path=path)
 
 
 def _create_private(path: Path) -> None:
@@ -462,7 +460,8 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as e:
-        raise StoreError(f"Cannot create the record {path}: {e.strerror}.", code="record_unreadable") from None
+        raise StoreError.t("store.record.cannot_create", code="record_unreadable", path=path,
+                           reason=e.strerror) from None
 
 
 @contextlib.contextmanager
@@ -473,16 +472,13 @@ def _guard(path: Path) -> Iterator[None]:
     except sqlite3.OperationalError as e:
         text = str(e).lower()
         if "locked" in text or "busy" in text:
-            raise StoreError(f"The record {path} is in use by another cvd-reporter; nothing was changed: "
-                             f"try again when it has finished.", code="record_locked") from None
+            raise StoreError.t("store.record.locked", code="record_locked", path=path) from None
         if "readonly" in text or "unable to open" in text or "disk i/o" in text:
-            raise StoreError(f"The record {path} cannot be written ({e}); check the folder's permissions "
-                             f"and free space.", code="record_unwritable") from None
+            raise StoreError.t("store.record.unwritable", code="record_unwritable", path=path, reason=str(e)) from None
         raise _damaged(path) from None
     except sqlite3.DatabaseError:
         raise _damaged(path) from None
 
 
 def _damaged(path: Path) -> StoreError:
-    return StoreError(f"The record {path} is damaged and cannot be read; it was left as it is: "
-                      f"move it aside or restore a backup, then run again.", code="record_corrupt")
+    return StoreError.t("store.record.damaged", code="record_corrupt", path=path)

@@ -187,6 +187,19 @@ def test_servfail_and_outside_addresses(run):
     assert any("198.51.100.7, outside the policy's networks" in r for r in recs[1]["reasons"])
 
 
+def test_reasons_and_notes_are_in_the_readers_language_and_codes_stay_in_json(run):
+    nl = run("--lang", "nl", "intern.gemeente.test", "hosted.gemeente.test", "broken.gemeente.test")
+    assert "intern.gemeente.test is door het beleid uitgesloten" in nl.stdout
+    assert "Internal systems" in nl.stdout  # the policy's own note, in its own words
+    assert "buiten de netwerken van het beleid" in nl.stdout
+    assert "excluded by the policy" not in nl.stdout and "dns_" not in nl.stdout  # no English, no codes
+    en = run("intern.gemeente.test", "broken.gemeente.test")
+    assert "intern.gemeente.test is excluded by the policy" in en.stdout and "dns_" not in en.stdout
+    (rec, broken) = records(run("--json-lines", "intern.gemeente.test", "broken.gemeente.test"))
+    assert rec["reasons"][0].startswith("intern.gemeente.test is excluded by the policy")  # JSON stays English
+    assert broken["notes"] and all(n["code"].startswith("dns_") for n in broken["notes"])
+
+
 # ------------------------------------------------------------------------------------ policies
 @pytest.mark.parametrize("content, words", [
     (None, "does not exist"),
