@@ -35,6 +35,7 @@ from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.forms import FormText, render_form
 from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.scope import Reasons
 from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import DiscoveryError, ScopeError, ValidationError
 
@@ -172,9 +173,9 @@ def prepare(path: Path, channel: str, *, ctx: Context, lang: str, policy_name: s
             refused = N_("scope.refused.out_of_scope") if v.verdict == "out_of_scope" else N_("scope.refused.unknown")
             raise ScopeError.t(refused,
                                data={"scope": [x.to_dict() for x in verdicts]}, target=v.target.original,
-                               reasons="; ".join(v.reasons))
+                               reasons=Reasons(v.reasons))
         if v.verdict == "unknown":
-            warnings.append(f"Scope of {v.target.original} is unknown: {'; '.join(v.reasons)}")
+            warnings.append(say(lang, "scope.unknown_warning", target=v.target.original, reasons=Reasons(v.reasons)))
     contact = _find_contact(channel, report, target=target, host=host, ctx=ctx, fetcher=fetcher, now=now,
                             discoveries=discoveries)
     previous = None

@@ -44,6 +44,7 @@ from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import N_, say, translator
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
+from cvd_reporter.core.scope import Reasons
 from cvd_reporter.errors import (
     DiscoveryError,
     InputFileError,
@@ -213,7 +214,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     fetcher = ctx.network.fetcher(allow_private=options.allow_private)
     progress(say(lang, "submit.scope"))
     discoveries: dict[str, Any] = {}  # security.txt looked up by the scope check, reused below
-    scope_results = _check_scope(report, policy=policy, ctx=ctx, fetcher=fetcher, now=now,
+    scope_results = _check_scope(report, policy=policy, ctx=ctx, fetcher=fetcher, now=now, lang=lang,
                                  strict=options.strict_scope, warnings=warnings, discoveries=discoveries)
 
     channel = options.via
@@ -330,7 +331,7 @@ def attachment_list(checked: CheckedReport) -> list[dict[str, Any]]:
     return [f.describe() for f in files]
 
 
-def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: dt.datetime, strict: bool,
+def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: dt.datetime, lang: str, strict: bool,
                  warnings: list[str], discoveries: dict[str, Any]) -> list[dict[str, Any]]:
     targets = list(report.target.urls) + list(report.target.ips)
     verdicts = check_targets(targets, policy_scope=policy.scope, ctx=ctx, fetcher=fetcher, now=now,
@@ -340,9 +341,9 @@ def _check_scope(report: Any, *, policy: Any, ctx: Context, fetcher: Any, now: d
         if v.verdict == "out_of_scope" or (strict and v.verdict == "unknown"):
             refused = N_("scope.refused.out_of_scope") if v.verdict == "out_of_scope" else N_("scope.refused.unknown")
             raise ScopeError.t(refused,
-                               data={"scope": out}, target=v.target.original, reasons="; ".join(v.reasons))
+                               data={"scope": out}, target=v.target.original, reasons=Reasons(v.reasons))
         if v.verdict == "unknown":
-            warnings.append(f"Scope of {v.target.original} is unknown: {'; '.join(v.reasons)}")
+            warnings.append(say(lang, "scope.unknown_warning", target=v.target.original, reasons=Reasons(v.reasons)))
     return out
 
 

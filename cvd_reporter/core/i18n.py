@@ -55,6 +55,9 @@ class Translator:
     def _said(self, value: Any) -> Any:
         """A value that is itself a catalogue text (``msgid`` and ``params``: core/findings.Said, an error made
         with ``CvdError.t``) is said in this language too, so "Key {fingerprint}: {reason}" nests."""
+        say_in = getattr(value, "say_in", None)
+        if callable(say_in):  # a value that says itself (core/scope.Reasons: several reasons with their tails)
+            return say_in(self.lang)
         msgid, params = getattr(value, "msgid", None), getattr(value, "params", None)
         return self(msgid, **params) if isinstance(msgid, str) and isinstance(params, dict) else value
 

@@ -65,6 +65,24 @@ def say_reason(reason: str, lang: str) -> str:
 def say_reasons(reasons: list[str], lang: str) -> str:
     return "; ".join(say_reason(r, lang) for r in reasons)
 
+
+class Reasons(str):
+    """Several reasons joined with "; ", English as the text; filled into a catalogue sentence, they are
+    said in that sentence's language (core/i18n.Translator asks ``say_in``)."""
+
+    reasons: tuple[str, ...]
+
+    def __new__(cls, reasons: list[str]) -> Reasons:
+        self = super().__new__(cls, say_reasons(list(reasons), "en"))
+        self.reasons = tuple(reasons)
+        return self
+
+    def say_in(self, lang: str) -> str:
+        return say_reasons(list(self.reasons), lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Reasons, (list(self.reasons),)
+
 VerdictName = Literal["in_scope", "out_of_scope", "unknown"]
 
 
