@@ -44,22 +44,24 @@ def _verdict_lines(verdict: Any, indent: str = "  ", lang: str = "en") -> list[s
              subkey=_group4(v["encryption_subkey"])) if v["encryption_subkey"] else t("key.none"))
     label = {k: t(k) for k in (N_("key.l.fingerprint"), N_("key.l.algorithm"), N_("key.l.encrypt_to"),
                                N_("key.l.created"), N_("key.l.user_id"), N_("key.l.verdict"), N_("key.l.warning"))}
+    width = max(13, *(len(text) + 1 for text in label.values()))  # the column fits the longest label
+    label = {k: text.ljust(width) for k, text in label.items()}
     never = t("key.never")
     expires = t("key.expires", day=(v["expires"] or never)[:10])
     bits = t("key.bits", bits=v["bits"])
     lines = [
-        f"{indent}{label['key.l.fingerprint']:<13}{_group4(v['fingerprint'])}",
-        f"{indent}{label['key.l.algorithm']:<13}{v['algorithm']} ({bits})",
-        f"{indent}{label['key.l.encrypt_to']:<13}{enc}",
-        f"{indent}{label['key.l.created']:<13}{(v['created'] or '-')[:10]}   {expires}",
+        f"{indent}{label['key.l.fingerprint']}{_group4(v['fingerprint'])}",
+        f"{indent}{label['key.l.algorithm']}{v['algorithm']} ({bits})",
+        f"{indent}{label['key.l.encrypt_to']}{enc}",
+        f"{indent}{label['key.l.created']}{(v['created'] or '-')[:10]}   {expires}",
     ]
-    lines += ([f"{indent}{label['key.l.user_id']:<13}{u}" for u in v["uids"]]
-              or [f"{indent}{label['key.l.user_id']:<13}" + t("key.no_uid")])
+    lines += ([f"{indent}{label['key.l.user_id']}{u}" for u in v["uids"]]
+              or [f"{indent}{label['key.l.user_id']}" + t("key.no_uid")])
     reasons = verdict.reasons_in(lang) if hasattr(verdict, "reasons_in") else v["reasons"]
     warned = verdict.warnings_in(lang) if hasattr(verdict, "warnings_in") else v["warnings"]
     verdict_text = t("key.usable") if v["usable"] else t("key.not_usable", reasons=" ".join(reasons))
-    lines.append(f"{indent}{label['key.l.verdict']:<13}{verdict_text}")
-    lines += [f"{indent}{label['key.l.warning']:<13}{w}" for w in warned + v["notes"]]
+    lines.append(f"{indent}{label['key.l.verdict']}{verdict_text}")
+    lines += [f"{indent}{label['key.l.warning']}{w}" for w in warned + v["notes"]]
     return lines
 
 

@@ -79,6 +79,9 @@ def test_an_expired_key_says_why_in_dutch(cli, zoo, tmp_path: Path) -> None:
     assert nl.exit_code == en.exit_code == 6
     assert "De sleutel is op " in nl.stdout and " verlopen." in nl.stdout and "expired on" not in nl.stdout
     assert "The key expired on " in en.stdout
+    # the label column fits the longest Dutch label: a space always separates label and value
+    (line,) = [x for x in nl.stdout.splitlines() if x.strip().startswith("versleutel met")]
+    assert line.strip().startswith("versleutel met ")
 
 
 def test_a_revoked_key_says_why_in_dutch(cli, zoo, https, dns, net_env, isolated_env: Path) -> None:
