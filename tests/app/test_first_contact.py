@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 
 from tests.servers.gpg import GnuPG
 from tests.support.municipality import CANARY, EVIDENCE, TITLE, env_for, outer_and_inner, serve, write_report
@@ -29,11 +30,17 @@ def _every_byte(got) -> bytes:
     return b"\n".join([got["content"], got["mail_from"].encode(), *(r.encode() for r in got["rcpt_tos"])])
 
 
+ARMORED_PUBLIC_KEY = re.compile(rb"-----BEGIN PGP PUBLIC KEY BLOCK-----.*?-----END PGP PUBLIC KEY BLOCK-----", re.S)
+
+
 def _no_word_of_the_report(got) -> None:
     wire = _every_byte(got)
-    for word in FORBIDDEN:
-        assert word.lower().encode() not in wire.lower(), word
     assert EVIDENCE not in wire and b"PRIVATE KEY" not in wire
+    # The reporter's public key is base64 of key material: "xss" turns up in it by chance (about one
+    # key in fifty), so the words are looked for everywhere except inside that armored block.
+    words = ARMORED_PUBLIC_KEY.sub(b"[public key]", wire).lower()
+    for word in FORBIDDEN:
+        assert word.lower().encode() not in words, word
 
 
 def test_without_a_terminal_no_key_stops_with_exit_6_naming_the_choices(cli, https, pki, zone, smtp, tmp_path):
