@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cvd_reporter.app import first_contact
+from cvd_reporter.app import first_contact, policy_stances
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.dispatch import (
     Outcome,
@@ -71,6 +71,7 @@ class SubmitOptions:
     dry_run: bool = False
     output: Path | None = None
     allow_plaintext: bool = False
+    despite_policy: bool = False  # --despite-policy: plaintext although the organisation requires encryption
     accept_new_key: bool = False
     policy: str | None = None
     lang: str | None = None
@@ -124,6 +125,7 @@ class Plan:
     profile: dict[str, Any] | None = None  # the organisation's profile with the source of each value
     lang_reason: str = ""  # why the report is in ``lang`` (core/report_language.REASONS)
     cleartext: str | None = None  # what travels readable by anyone on the path (first contact, plaintext)
+    notes: list[str] = field(default_factory=list)  # neutral facts of the profile: who else reads the report
 
     def summary(self, ui_lang: str = "en") -> str:
         """What will be sent to whom, how, with which key: shown before the confirmation."""
@@ -156,7 +158,7 @@ class Plan:
             where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
             lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
                                                    f"SHA-256 {a['sha256'][:16]}…"))
-        lines += [row(t("submit.warning"), w) for w in self.warnings]
+        lines += [row(t("submit.note"), n) for n in self.notes] + [row(t("submit.warning"), w) for w in self.warnings]
         if self.cleartext is not None:
             lines += [t("first_contact.in_the_clear"), *("    " + x for x in self.cleartext.splitlines())]
         return "\n".join(lines)
@@ -248,8 +250,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     except (DiscoveryError, KeyProblem) as e:
         if not by_mail or not first_contact.no_usable_key(e):
             raise
-        preview = "" if options.choose is None or not options.allow_plaintext else _cleartext(
-            checked, rid=rid, lang=report_lang, now=now, policy=policy)
+        preview = "" if options.choose is None or not options.allow_plaintext else policy_stances.with_note(
+            policy, lang, _cleartext(checked, rid=rid, lang=report_lang, now=now, policy=policy))
         way = first_contact.decide(lang=lang, asked_first_contact=options.first_contact, choose=options.choose,
                                    allow_plaintext=options.allow_plaintext, forms=first_contact.forms_of(route),
                                    cleartext=preview, known=known, error=e)
@@ -273,6 +275,9 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         warnings.append("No usable OpenPGP key: the report will be sent UNENCRYPTED (--allow-plaintext).")
         key_info, chosen, pin = None, None, None
         options = dataclasses.replace(options, allow_plaintext=True)
+    if chosen is None:  # the report travels in the clear: the organisation's encryption stance first
+        policy_stances.before_plaintext(policy, lang=lang, despite_policy=options.despite_policy, ask=options.ask,
+                                        findings=checked.findings, warnings=warnings)
     if options.first_contact and chosen is not None:
         raise InputNeeded.t("submit.key_available", code="key_available", fingerprint=chosen.fingerprint)
     discovery = route.discovery
@@ -299,6 +304,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         api_url=settings.api_url if channel == "api" else None,
         envelope_from=resolve_sender(settings, report.reporter.email).envelope_from,
         attachments=attachment_list(checked), profile=_profile_data(policy),
+        notes=[n for n in [policy_stances.shares_note(policy, lang)] if n],
         outer_subject=mime.outer_subject(rid, policy.required_subject) if by_mail else "",
         cleartext=None if chosen is not None or not by_mail else _cleartext(checked, rid=rid, lang=report_lang, now=now,
                                                              policy=policy))

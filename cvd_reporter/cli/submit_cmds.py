@@ -188,6 +188,9 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 @click.option("--accept-new-key", is_flag=True, help="Accept a key that differs from the pinned one.")
 @click.option("--allow-plaintext", is_flag=True,
               help="Send UNENCRYPTED when no usable key exists (needs confirmation; the record says so).")
+@click.option("--despite-policy", is_flag=True,
+              help="With --allow-plaintext: send unencrypted even though the organisation's policy requires "
+                   "encryption (without a terminal it stops with exit 6 otherwise).")
 @click.option("--allow-private", is_flag=True, help="Allow names that resolve to private addresses.")
 @click.option("--strict", is_flag=True, help="Treat an unknown scope verdict as out of scope.")
 @click.option("--first-contact", is_flag=True,
@@ -206,9 +209,10 @@ def _finding(code: str, severity: str, message: str) -> Finding:
 @global_options
 @cvd_command
 def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_run: bool, output: str | None,
-           yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, allow_private: bool,
-           strict: bool, sign_with: str | None, report_lang: str | None, reference: str | None, no_browser: bool,
-           spoke_to: str | None, again: bool, first_contact: bool = False, name_host: bool = False) -> Result:
+           yes: bool, policy_name: str | None, accept_new_key: bool, allow_plaintext: bool, despite_policy: bool,
+           allow_private: bool, strict: bool, sign_with: str | None, report_lang: str | None, reference: str | None,
+           no_browser: bool, spoke_to: str | None, again: bool, first_contact: bool = False,
+           name_host: bool = False) -> Result:
     """Encrypt REPORT to the organisation's key and deliver it (non-interactive; see `new` for the wizard).
 
     Exit 3 report errors, 4 out of scope, 5 no security.txt/contact/key, 6 key not usable, 7 delivery
@@ -220,6 +224,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                                       ("--spoke-to", spoke_to), ("--again", again)) if value]
     if given and via not in ("form", "phone"):
         raise UsageError.t("submit.option_form_phone", option=given[0])
+    if despite_policy and not allow_plaintext:
+        raise UsageError.t("submit.despite_needs_plaintext")
     if first_contact and via not in (None, "email", "outbox"):
         raise UsageError.t("submit.first_contact_email")
     if via in ("form", "phone"):
@@ -251,7 +257,8 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
         return click.prompt(say(app.lang, "submit.passphrase"), hide_input=True, err=True)
 
     options = SubmitOptions(via=via, repo=repo, dry_run=dry_run, output=Path(output) if output else None,
-                            allow_plaintext=allow_plaintext, accept_new_key=accept_new_key, policy=policy_name,
+                            allow_plaintext=allow_plaintext, despite_policy=despite_policy,
+                            accept_new_key=accept_new_key, policy=policy_name,
                             allow_private=allow_private, strict_scope=strict, lang=report_lang,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
                             ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),

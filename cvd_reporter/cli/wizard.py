@@ -90,9 +90,12 @@ class Wizard(WhereSteps, InputSteps):
                  lint: Callable[..., LintOutcome] | None = None,
                  render: Callable[[Report, str], str] | None = None,
                  send: Callable[[Path, str], str] | None = None,
-                 status: TextIO | None = None) -> None:
+                 status: TextIO | None = None,
+                 profiled: Callable[[Report], Policy] | None = None) -> None:
         self.p = prompter
         self.policy = policy
+        self.generic_policy = policy  # before the organisation is known
+        self.profiled = profiled  # the organisation's profile on top of the generic policy (open_wizard)
         self.lang = lang
         self.store = store
         self.draft = draft
@@ -260,6 +263,15 @@ class Wizard(WhereSteps, InputSteps):
                 self.p.say(self.t("wizard.checking", target=target))
             self._start_lookup(target)
         self.settle_where()  # where before what: the channel is settled before the report is written
+        self.use_profile()
+
+    def use_profile(self) -> None:
+        """Once the target and the channel are settled, the checks that follow (a publication date before
+        the answer is due, forbidden techniques in the preview) use the organisation's own profile: its
+        directory entry, saved profile and the answer time the where-step found, over the generic policy."""
+        if self.profiled is not None:
+            self.policy = self.generic_policy  # the report is built on the generic rules, as at the start
+            self.policy = self.profiled(self.report())
 
     # ------------------------------------------------------------------ the end
     def report(self) -> Report:
@@ -396,7 +408,7 @@ def open_wizard(ctx: Context, *, lang: str, prompter: Prompter, policy_name: str
                   "reporter_phone": settings.reporter_phone, "reporter_pgp_key": settings.reporter_pgp_key},
         lint=wl.lint_text,
         render=lambda report, rlang: wl.render_preview(report, policy=_profiled(report), lang=rlang, today=today()),
-        send=partial(_send, wl, ctx, prompter, practice), status=status)
+        send=partial(_send, wl, ctx, prompter, practice), status=status, profiled=_profiled)
     wizard.find_in_directory, wizard.owners = wl.directory_search(ctx)
     return wizard
 

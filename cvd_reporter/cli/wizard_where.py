@@ -193,6 +193,10 @@ class WhereSteps:
     def _settle(self, block: dict[str, Any]) -> None:
         self.answers[WHERE] = block
         self.save()
+        self.use_profile()
+
+    def use_profile(self) -> None:
+        """The Wizard takes the organisation's profile once the channel is settled (cli/wizard.py)."""
 
     def _today_iso(self) -> str:
         return self.today.isoformat()

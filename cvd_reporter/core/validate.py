@@ -16,9 +16,11 @@ from cvss import CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 from email_validator import EmailNotValidError, validate_email
 
+from cvd_reporter.core import conduct
 from cvd_reporter.core.answer_checks import publication_problem
 from cvd_reporter.core.contacts import contact_kind, contact_value, key_kind, parse_response
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.messages import make
 from cvd_reporter.core.mime import REPORT_ID_RE
 from cvd_reporter.core.model import Report, suggest
@@ -180,7 +182,29 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
     if report.language and report.language not in policy.languages:
         add("unsupported_language", "warning", "language", value=report.language,
             allowed=", ".join(policy.languages))
+    check_conduct(report, policy, add, lang)
     return out
+
+
+def check_conduct(report: Report, policy: Policy, add: Any, lang: str) -> None:
+    """A sentence of the report that suggests a technique the policy forbids (core/conduct.py): a warning,
+    since the policy's promise of no legal action only holds when its rules were kept."""
+    if not policy.forbidden:
+        return
+    profile = getattr(policy, "profile", None)
+    item = profile.values.get("forbidden") if profile is not None else None
+    source = item.source if item is not None else (policy.source or f"policy profile {policy.id}")
+    for sign in conduct.signs(report, policy.forbidden):
+        add("forbidden_technique", "warning", sign.field, technique=say(lang, TECHNIQUE_NAMES[sign.technique]),
+            sentence=sign.sentence, source=source, path=sign.field)
+
+
+# The techniques of core/conduct.py in people's words (tests/core/test_conduct.py: one for each).
+TECHNIQUE_NAMES = {"dos": N_("conduct.technique.dos"), "brute-force": N_("conduct.technique.brute-force"),
+                   "social-engineering": N_("conduct.technique.social-engineering"),
+                   "physical": N_("conduct.technique.physical"), "spam": N_("conduct.technique.spam"),
+                   "automated-scans": N_("conduct.technique.automated-scans"),
+                   "excess-data": N_("conduct.technique.excess-data"), "malware": N_("conduct.technique.malware")}
 
 
 def check_organisation(report: Report, add: Any, phone_region: str = "NL") -> None:
