@@ -110,9 +110,7 @@ def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Calla
         outcome = deliver(plan, ctx=ctx, options=options, now=now, records=records, known=report)
         if outcome.status == "sent":
             try:
-                state = _mark_escalated(records.open(), report, point, now=now)
-                if state != "escalated":
-                    warnings.append(say(lang, "escalate.state_kept", id=report_id, state=state))
+                _mark_escalated(records.open(), report, point, now=now)
             except StoreError as e:  # it has gone, and the delivery is recorded: say what the state lacks
                 warnings.append(say(lang, "escalate.state_not_recorded", id=report_id, reason=e.message))
         return Escalation(report_id, point, outcome.status, outcome=outcome, timeline=timeline, warnings=warnings)
@@ -237,18 +235,15 @@ def _source(point: Point) -> str | None:
     return f"directory: {point.name}" + (f", {url} (seen {point.source.get('seen')})" if url else "")
 
 
-def _mark_escalated(record: Record, report: ReportRecord, point: Point, *, now: dt.datetime) -> str:
-    """The record's state follows the delivery: ``no_response`` first where the answer is overdue (the
-    fact the escalation rests on), then ``escalated``. Already escalated (to another point): kept. A
-    report that is only ``sent`` and not yet overdue (``--force``) stays ``sent``: core/states.py lets
-    it become escalated only through no_response. Returns the state the record holds now."""
+def _mark_escalated(record: Record, report: ReportRecord, point: Point, *, now: dt.datetime) -> None:
+    """The record's state follows the delivery: a report still only ``sent`` whose answer is overdue
+    becomes ``no_response`` first (the fact the escalation rests on), then ``escalated``. One escalated
+    with ``--force`` before its deadline becomes ``escalated`` straight from ``sent`` (core/states.py):
+    it is an escalation all the same. Already escalated (to another point): kept."""
     if report.state == "escalated":
-        return report.state
-    state = report.state
-    if "escalated" not in states.TRANSITIONS[state]:
+        return
+    if report.state == "sent":
         due = states.next_due(report, workdays.local_date(now, report.calendar))
-        if due is None or not due.overdue:
-            return state
-        record.set_state(report.id, "no_response", at=now, note="no answer by the deadline")
+        if due is not None and due.overdue:
+            record.set_state(report.id, "no_response", at=now, note="no answer by the deadline")
     record.set_state(report.id, "escalated", at=now, note=f"escalated to {point.id or point.address}")
-    return "escalated"

@@ -4,8 +4,8 @@ Real parts: the "IBD" is a directory entry imported the way a reporter imports o
 import`), its security.txt and key are on the loopback HTTPS server (ibd.test, reached with
 --connect-to), the message goes through aiosmtpd with STARTTLS and AUTH, and gpg, holding the IBD's
 own secret key, decrypts it. Nothing is mocked. The record is seeded the way submit writes it, a
-month back, because a test cannot wait for a deadline to pass (the second test sends a real report
-first and escalates it before its deadline, with --force).
+month back, because a test cannot wait for a deadline to pass (the tests with --force send a real report
+first and escalate it before its deadline).
 """
 
 from __future__ import annotations
@@ -177,9 +177,32 @@ def test_before_the_deadline_only_with_force(cli, https, pki, zone, smtp, munici
     body = email.message_from_bytes(ibd.gpg.decrypt(armored_part(escalation["content"])),
                                     policy=email.policy.default).get_body(("plain",)).get_content()
     assert f"Message-ID: {message_id}" in body  # the real report's Message-ID is in the timeline
-    assert "stays sent in the record" in forced.stderr  # sent -> escalated only through no-response
     status = cli("--json", "status", rid, env=env).json["data"]
-    assert status["state"] == "sent" and status["deliveries"][-1]["kind"] == "escalation"
+    assert status["deliveries"][-1]["kind"] == "escalation"
+    # an escalation all the same: sent -> escalated, with no no-response (nothing was overdue)
+    assert status["state"] == "escalated" and [e["state"] for e in status["timeline"]][-2:] == ["sent", "escalated"]
+
+
+def test_a_forced_escalation_is_recorded_as_an_escalation(cli, https, pki, zone, smtp, municipality, ibd, tmp_path):
+    """`--force` before the deadline: the IBD reads the report, and the record says it was escalated
+    (sent -> escalated), not that the organisation is still simply awaited."""
+    env = _env(cli, https, pki, zone, smtp, tmp_path, ibd)
+    serve(https, municipality.key)
+    rid = cli("--json", "submit", str(write_report(tmp_path / "report")), "--yes", env=env).json["data"]["report_id"]
+    before = cli("--lang", "en", "status", rid, env=env).stdout
+    assert "state        : sent" in before
+
+    forced = cli("--lang", "en", "escalate", rid, "--to", "ibd", "--yes", "--force", env=env)
+    assert forced.exit_code == 0, forced.stdout + forced.stderr
+    assert f"The escalation of report {rid} was sent to IBD (test)" in forced.stdout
+    assert "warning" not in forced.stderr.lower()  # nothing left unrecorded
+    _report, escalation = smtp.messages
+    assert TITLE in ibd.gpg.decrypt(armored_part(escalation["content"])).decode()  # only the IBD's key opens it
+
+    after = cli("--lang", "en", "status", rid, env=env).stdout
+    assert "state        : escalated" in after and "escalated to ibd" in after
+    assert "answer from the organisation or the coordinator" in after  # what status waits for now
+    assert "no-response" not in after  # the deadline had not passed: no such fact is recorded
 
 
 def test_without_the_report_file_the_message_as_it_left_goes_from_the_outbox(cli, https, pki, zone, smtp,
