@@ -36,6 +36,7 @@ from cvd_reporter.core.escalation import (
     resolve_point,
     timeline_lines,
 )
+from cvd_reporter.core.escalation_fit import Fit, fit_for, fits, kind_label
 from cvd_reporter.core.i18n import say
 from cvd_reporter.core.pgp.encrypt import encrypt
 from cvd_reporter.core.render import render_text
@@ -58,11 +59,13 @@ class Escalation:
     previous: dt.date | None = None
     timeline: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    usual: Fit | None = None  # the point that usually serves the organisation's kind, when it is known
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"report_id": self.report_id, "point": self.point.to_dict(), "status": self.status,
                                "escalated_before": self.previous.isoformat() if self.previous else None,
-                               "timeline": self.timeline, "warnings": self.warnings}
+                               "timeline": self.timeline, "warnings": self.warnings,
+                               "usual_point": self.usual.to_dict() if self.usual else None}
         if self.outcome is not None:
             out["delivery"] = self.outcome.to_dict()
         return out
@@ -85,19 +88,30 @@ def escalation_points(home: Path) -> list[Any]:
 
 def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Callable[[str], bool],
              force: bool = False, message: str | None = None, accept_new_key: bool = False,
-             progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None) -> Escalation:
+             progress: Callable[[str], None] = lambda _m: None, now: dt.datetime | None = None,
+             unusual_point: bool = False, ask_point: Callable[[str], bool] | None = None) -> Escalation:
     """Escalate ``report_id`` to ``to`` (an escalation id of the directory, or an e-mail address).
 
     ValidationError (exit 3) for a report never sent, finished, or not yet overdue without ``force``;
-    InputNeeded (exit 8) when not confirmed. A second escalation to the same point is not sent again."""
+    InputNeeded (exit 8) when not confirmed. A second escalation to the same point is not sent again.
+    A point that does not serve the organisation's kind (``--to ncsc`` for a municipality) is asked
+    about with ``ask_point`` (a terminal) unless ``unusual_point``; without ``ask_point``, InputNeeded
+    (exit 8, ``unusual_point``) names the usual point and the flag."""
     now = now or ctx.clock()
     with RecordSession(ctx.home) as records:
         report = report_with_attempts(records.open(), report_id)
-        point = resolve_point(to, escalation_points(ctx.home), lang=lang, fallback_lang=lang)
-        check_escalation(report, today=workdays.local_date(now, report.calendar), force=force, lang=lang)
+        entries = escalation_points(ctx.home)
+        point = resolve_point(to, entries, lang=lang, fallback_lang=lang)
+        usual = fit_for(entries, organisation=report.organisation, target=report.target)
+        unfit = not fits(point.id, usual, entries)
+        check_escalation(report, today=workdays.local_date(now, report.calendar), force=force, lang=lang,
+                         suggest=usual if unfit else None)
         previous = previous_escalation(report.deliveries, point.address)
         if previous is not None:
-            return Escalation(report_id, point, "already_escalated", previous=previous)
+            return Escalation(report_id, point, "already_escalated", previous=previous, usual=usual)
+        if unfit and not unusual_point:
+            assert usual is not None
+            _confirm_point(report, point, usual, lang=lang, ask=ask_point)
         warnings: list[str] = []
         progress(say(lang, "escalate.progress_key", address=point.address))
         options = SubmitOptions(accept_new_key=accept_new_key)
@@ -110,12 +124,37 @@ def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Calla
         outcome = deliver(plan, ctx=ctx, options=options, now=now, records=records, known=report)
         if outcome.status == "sent":
             try:
-                state = _mark_escalated(records.open(), report, point, now=now)
-                if state != "escalated":
-                    warnings.append(say(lang, "escalate.state_kept", id=report_id, state=state))
+                _mark_escalated(records.open(), report, point, now=now)
             except StoreError as e:  # it has gone, and the delivery is recorded: say what the state lacks
                 warnings.append(say(lang, "escalate.state_not_recorded", id=report_id, reason=e.message))
-        return Escalation(report_id, point, outcome.status, outcome=outcome, timeline=timeline, warnings=warnings)
+        return Escalation(report_id, point, outcome.status, outcome=outcome, timeline=timeline, warnings=warnings,
+                          usual=usual)
+
+
+def _confirm_point(report: ReportRecord, point: Point, usual: Fit, *, lang: str,
+                   ask: Callable[[str], bool] | None) -> None:
+    """The reporter means this point, not the one that usually serves the organisation's kind: asked on a
+    terminal (default No), else InputNeeded naming the usual point and --unusual-point."""
+    values = {"organisation": report.organisation, "usual": usual.point_name, "usual_id": usual.point_id,
+              "point": point.name}
+    if ask is None:
+        raise UnusualPoint(values, usual.kind, data={"organisation_kind": usual.kind, "usual_point": usual.point_id,
+                                                     "to": point.id})
+    if not ask(say(lang, "escalate.unusual.warning", kind=usual.kind_text(lang), **values)):
+        raise InputNeeded(say(lang, "escalate.not_confirmed"), code="not_confirmed")
+
+
+class UnusualPoint(InputNeeded):
+    """Exit 8, ``unusual_point``: the point does not serve the organisation's kind and nobody could be
+    asked. Says the kind in the reader's language too (``params`` hold only the names)."""
+
+    def __init__(self, values: dict[str, str], kind: str, *, data: dict[str, Any]) -> None:
+        self.kind = kind
+        super().__init__(say("en", "escalate.unusual.refused", kind=kind_label(kind, "en"), **values),
+                         code="unusual_point", data=data, msgid="escalate.unusual.refused", params=values)
+
+    def say(self, lang: str | None) -> str:
+        return say(lang, "escalate.unusual.refused", kind=kind_label(self.kind, lang), **self.params)
 
 
 def _find_point_key(point: Point, *, ctx: Context, now: dt.datetime, warnings: list[str],
@@ -237,18 +276,15 @@ def _source(point: Point) -> str | None:
     return f"directory: {point.name}" + (f", {url} (seen {point.source.get('seen')})" if url else "")
 
 
-def _mark_escalated(record: Record, report: ReportRecord, point: Point, *, now: dt.datetime) -> str:
-    """The record's state follows the delivery: ``no_response`` first where the answer is overdue (the
-    fact the escalation rests on), then ``escalated``. Already escalated (to another point): kept. A
-    report that is only ``sent`` and not yet overdue (``--force``) stays ``sent``: core/states.py lets
-    it become escalated only through no_response. Returns the state the record holds now."""
+def _mark_escalated(record: Record, report: ReportRecord, point: Point, *, now: dt.datetime) -> None:
+    """The record's state follows the delivery: a report still only ``sent`` whose answer is overdue
+    becomes ``no_response`` first (the fact the escalation rests on), then ``escalated``. One escalated
+    with ``--force`` before its deadline becomes ``escalated`` straight from ``sent`` (core/states.py):
+    it is an escalation all the same. Already escalated (to another point): kept."""
     if report.state == "escalated":
-        return report.state
-    state = report.state
-    if "escalated" not in states.TRANSITIONS[state]:
+        return
+    if report.state == "sent":
         due = states.next_due(report, workdays.local_date(now, report.calendar))
-        if due is None or not due.overdue:
-            return state
-        record.set_state(report.id, "no_response", at=now, note="no answer by the deadline")
+        if due is not None and due.overdue:
+            record.set_state(report.id, "no_response", at=now, note="no answer by the deadline")
     record.set_state(report.id, "escalated", at=now, note=f"escalated to {point.id or point.address}")
-    return "escalated"

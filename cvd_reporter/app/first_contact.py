@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from cvd_reporter.app.userfiles import MAX_KEY_FILE_BYTES, read_named_key_file
 from cvd_reporter.core import first_contact as message
 from cvd_reporter.core import mime
 from cvd_reporter.core.domains import registrable_domain
@@ -36,7 +37,7 @@ PLAINTEXT = "plaintext"
 FORM = "form"
 STOP = "stop"
 IMPORTED_DIR = "imported-keys"
-MAX_KEY_BYTES = 1 << 20
+MAX_KEY_BYTES = MAX_KEY_FILE_BYTES
 # A key problem that is about trust, not about a missing key, is never answered by a first contact.
 _TRUST_PROBLEMS = frozenset({"pin_changed", "key_conflict", "fingerprint_mismatch"})
 
@@ -168,14 +169,8 @@ def read_key_file(path: Path) -> bytes:
     """A public key file as the organisation sent it; never secret-key material."""
     from cvd_reporter.app.reportfile import is_secret_key_packet  # noqa: PLC0415 - pulls the report model
 
-    try:
-        if path.stat().st_size > MAX_KEY_BYTES:
-            raise InputFileError.t("key_file.too_big", path=str(path))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError.t("key_file.missing", path=str(path)) from None
-    except OSError as e:
-        raise InputFileError.t("key_file.unreadable", path=str(path), reason=e.strerror) from None
+    data = read_named_key_file(path, too_big=N_("key_file.too_big"), missing=N_("key_file.missing"),
+                               unreadable=N_("key_file.unreadable"), max_bytes=MAX_KEY_BYTES)
     if b"PRIVATE KEY" in data[:4096] or is_secret_key_packet(data):
         raise InputFileError.t("key_file.secret", code="secret_key_material", path=str(path))
     return data

@@ -38,6 +38,7 @@ from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.app.stream_api import build_api_body
 from cvd_reporter.app.stream_message import build_mail, discard, read_attachments
+from cvd_reporter.app.userfiles import read_named_key_file
 from cvd_reporter.core import mime, report_language
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
@@ -47,7 +48,6 @@ from cvd_reporter.core.render import render_text, subject
 from cvd_reporter.core.scope import Reasons
 from cvd_reporter.errors import (
     DiscoveryError,
-    InputFileError,
     InputNeeded,
     KeyProblem,
     ScopeError,
@@ -456,15 +456,8 @@ def load_signer(options: SubmitOptions, settings: Any) -> Any:
     hidden prompt; None when not asked for. The passphrase never comes from the command line."""
     if options.sign_with is None:
         return None
-    path = options.sign_with
-    try:
-        if path.stat().st_size > 1 << 20:
-            raise InputFileError.t("signing_key.too_big", path=str(path))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError.t("signing_key.missing", path=str(path)) from None
-    except OSError as e:
-        raise InputFileError.t("signing_key.unreadable", path=str(path), reason=e.strerror) from None
+    data = read_named_key_file(options.sign_with, too_big=N_("signing_key.too_big"),
+                               missing=N_("signing_key.missing"), unreadable=N_("signing_key.unreadable"))
     try:
         return load_signing_key(data)
     except InputNeeded as e:

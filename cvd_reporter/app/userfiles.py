@@ -10,6 +10,10 @@ A report file is often a template someone else wrote, so the paths in it are out
 - at most ``max_bytes`` are read, whatever size the file claims;
 - the resolved path is kept, and whether it lies outside the report's folder (a symlink beside the
   report may point at ``~/.ssh/id_ed25519``), so the confirmation can list exactly what will travel.
+
+A key file the reporter names on the command line (``key import FILE``, ``submit --sign-with FILE``) is
+their own choice, not outside input: :func:`read_named_key_file` only keeps it to the size of a key
+and turns every way it can fail into one sentence.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cvd_reporter.core.i18n import say
+from cvd_reporter.errors import InputFileError
 
 SYSTEM_TREES = (Path("/proc"), Path("/sys"), Path("/dev"))
 
@@ -144,3 +149,23 @@ def read_user_file(given: str, base: Path, *, max_bytes: int, binary_head_only: 
         raise UnsafeFile.t("unsafe.too_big", limit=max_bytes // 1048576)
     return UserFile(given=given, resolved=resolved, size=len(content), sha256=hashlib.sha256(content).hexdigest(),
                     outside_folder=not _inside(resolved, base.resolve()), content=content)
+
+
+MAX_KEY_FILE_BYTES = 1 << 20  # a certificate with its signatures, or a secret key, is far smaller
+
+
+def read_named_key_file(path: Path, *, too_big: str, missing: str, unreadable: str,
+                        max_bytes: int = MAX_KEY_FILE_BYTES) -> bytes:
+    """The bytes of a key file the reporter named (``key import FILE``, ``submit --sign-with FILE``).
+
+    InputFileError (exit 3) with the caller's catalogue id, each given ``path`` (and ``reason``, the
+    system's words, for ``unreadable``): ``too_big`` over ``max_bytes``, ``missing`` when it does not
+    exist, ``unreadable`` for any other failure (no permission, a folder, a broken disk)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            raise InputFileError.t(too_big, path=str(path))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError.t(missing, path=str(path)) from None
+    except OSError as e:
+        raise InputFileError.t(unreadable, path=str(path), reason=e.strerror) from None

@@ -75,7 +75,8 @@ def submit_form(app: AppContext, report: str, *, policy_name: str | None, dry_ru
     line = say(lang, "form.recorded", id=p.report_id, url=p.url, at=now.isoformat(timespec="minutes"),
                reference=ref or say(lang, "form.without_reference"))
     # the report has left through the form: the same next steps as after an e-mail
-    return Result(data=data, findings=findings, text=line + "\n" + next_steps(p, sent=now, lang=lang))
+    return Result(data=data, findings=findings, text=line + "\n" + next_steps(p, sent=now, lang=lang,
+                                                                               home=app.context.home))
 
 
 def submit_phone(app: AppContext, report: str, *, policy_name: str | None, dry_run: bool, yes: bool,

@@ -20,13 +20,16 @@ from cvd_reporter.errors import InputNeeded
                    "e-mail address; its key is discovered like an organisation's.")
 @click.option("--message", help="Your own words for the covering note (the timeline and the report are added).")
 @click.option("--force", is_flag=True, help="Escalate although the organisation's answer is not yet overdue.")
+@click.option("--unusual-point", is_flag=True,
+              help="Escalate to the --to point although it does not serve the organisation's kind (such as "
+                   "--to ncsc for a municipality, whose point is the IBD).")
 @click.option("--accept-new-key", is_flag=True,
               help="Accept a key that differs from the one pinned for this point before (check it first).")
 @click.option("--yes", is_flag=True, help="Send without asking (for tooling).")
 @global_options
 @cvd_command
-def escalate(app: AppContext, report_id: str, to: str, message: str | None, force: bool, accept_new_key: bool,
-             yes: bool) -> Result:
+def escalate(app: AppContext, report_id: str, to: str, message: str | None, force: bool, unusual_point: bool,
+             accept_new_key: bool, yes: bool) -> Result:
     """Escalate a report the organisation did not answer in time: the timeline of every attempt and
     the original report, with a covering note, encrypted to the escalation point's key and recorded.
 
@@ -44,8 +47,15 @@ def escalate(app: AppContext, report_id: str, to: str, message: str | None, forc
             raise InputNeeded(say(lang, "escalate.confirmation_needed"), code="confirmation_needed")
         return click.confirm(say(lang, "escalate.ask"), default=False, err=True)
 
+    def ask_point(warning: str) -> bool:
+        app.warn(warning)
+        return click.confirm(say(lang, "escalate.unusual.ask"), default=False, err=True)
+
+    # --yes is for tooling: it confirms the send, never a point that does not fit (that takes --unusual-point)
+    asking = app.terminal.can_confirm and not yes
     done = run(report_id, to=to, ctx=app.context, lang=lang, confirm=confirm, force=force, message=message,
-               accept_new_key=accept_new_key, progress=app.info)
+               accept_new_key=accept_new_key, progress=app.info, unusual_point=unusual_point,
+               ask_point=ask_point if asking else None)
     for warning in done.warnings:
         app.warn(warning)
     point = done.point.name if done.point.id else done.point.address

@@ -8,14 +8,18 @@ whose data already holds the report id and the policy's answer time).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from cvd_reporter.core.i18n import N_, say
 from cvd_reporter.core.workdays import due_date
+from cvd_reporter.errors import CvdError
 
 
-def next_steps(plan: Any, *, sent: dt.datetime, lang: str, practice: bool = False) -> str:
-    """The lines for one sent report; ``plan`` is app.submit.Plan (report_id, response_days, calendar)."""
+def next_steps(plan: Any, *, sent: dt.datetime, lang: str, practice: bool = False, home: Path | None = None) -> str:
+    """The lines for one sent report; ``plan`` is app.submit.Plan (report_id, response_days, calendar,
+    organisation, target). The escalation point named is the one that serves the organisation's kind
+    (app/escalation_fit.py; the directory in ``home``, else the bundled one), else both."""
     rid = plan.report_id
     heading = N_("next.practice_intro") if practice else N_("next.title")
     lines = [say(lang, heading)]
@@ -27,9 +31,25 @@ def next_steps(plan: Any, *, sent: dt.datetime, lang: str, practice: bool = Fals
     lines.append("  " + say(lang, "next.mark", id=rid))
     lines.append("  " + say(lang, "next.status"))
     if due is not None:  # overdue from the day after the due date (core.workdays.overdue)
-        lines.append("  " + say(lang, "next.escalate", due=due.isoformat(),
-                                date=(due + dt.timedelta(days=1)).isoformat(), id=rid))
+        day = (due + dt.timedelta(days=1)).isoformat()
+        fit = _usual_point(plan, home)
+        if fit is not None:
+            lines.append("  " + say(lang, "next.escalate_fit", due=due.isoformat(), date=day,
+                                    command=fit.command(rid, lang)))
+        else:
+            lines.append("  " + say(lang, "next.escalate", due=due.isoformat(), date=day, id=rid))
     return "\n".join(lines)
+
+
+def _usual_point(plan: Any, home: Path | None) -> Any:
+    """The Fit (core/escalation_fit.py) for the plan's organisation, or None; a suggestion never stops a send."""
+    from cvd_reporter.app.escalation_fit import usual_point_for  # noqa: PLC0415 - the directory, only after a send
+
+    try:
+        return usual_point_for(home, organisation=getattr(plan, "organisation", None),
+                               target=getattr(plan, "target", None))
+    except CvdError:
+        return None
 
 
 def after_submit(outcome: Any, ctx: Any, lang: str) -> str | None:
@@ -37,4 +57,4 @@ def after_submit(outcome: Any, ctx: Any, lang: str) -> str | None:
     when a report (not a first contact) was really sent now."""
     if outcome.status != "sent" or getattr(outcome.plan, "kind", "report") != "report":
         return None  # queued, a dry run, or a first contact (no report has gone yet)
-    return next_steps(outcome.plan, sent=ctx.clock(), lang=lang)
+    return next_steps(outcome.plan, sent=ctx.clock(), lang=lang, home=getattr(ctx, "home", None))

@@ -115,7 +115,7 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
     with _open(app) as record:
         if report_id:
             one = record.get(report_id)
-            return _status_one(one, now, app.lang, _org_names(app, [one]) if not app.json else {})
+            return _status_one(one, now, app.lang, _org_names(app, [one]) if not app.json else {}, app)
         reports = record.list(open_only=not show_all)
         channels = record.last_attempts()
     return _status_list(reports, now, channels, app.lang, _org_names(app, reports) if not app.json else {})
@@ -175,9 +175,24 @@ def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str,
     return Result(data=data, text="\n".join(lines))
 
 
-def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[str, str] | None = None) -> Result:
+def _usual_point(app: AppContext, r: ReportRecord, due: Any) -> Any:
+    """Where `status ID` suggests escalating (no-response): the point that serves the organisation's kind
+    (app/escalation_fit.py), or None for the generic hint."""
+    if due is None or due.hint_code != "no_response":
+        return None
+    from cvd_reporter.app.escalation_fit import usual_point_for  # noqa: PLC0415 - the directory, only when needed
+
+    try:
+        return usual_point_for(app.settings.home, organisation=r.organisation, target=r.target)
+    except CvdError:
+        return None
+
+
+def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[str, str] | None = None,
+                app: AppContext | None = None) -> Result:
     t = translator(lang)
     due = next_due(r, _today(r.calendar, now))
+    fit = _usual_point(app, r, due) if app is not None else None
     # a promise in days or hours counts calendar days (docs/policy-profiles.md)
     unit = N_("record.calendar_days") if r.calendar == "calendar-days" else N_("record.working_days")
     days = (t(unit, n=r.response_days) if r.response_days is not None
@@ -193,7 +208,7 @@ def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[st
              f"  {label['record.f.policy']}: {r.policy} ({days}, {calendar})",
              f"  {label['record.f.state']}: {_state_word(r.state, lang)} {since}",
              f"  {label['record.f.next']}: {_due_text(due, lang)}"]
-    hint = due.say_hint(lang) if due else None
+    hint = fit.command(r.id, lang) if fit else (due.say_hint(lang) if due else None)
     if hint:
         lines.append(f"                 {hint}")
     lines.append(t("record.timeline"))
@@ -211,7 +226,9 @@ def _status_one(r: ReportRecord, now: datetime, lang: str = "en", names: dict[st
                        files=", ".join(f"{f['path']} ({f['result']})" for f in rc.files)))
     if needs_purge(r):
         lines.append(t("record.purge_reminder", id=r.id))
-    data = dict(r.to_dict(), title=title, next=due.to_dict() if due else None, purge_reminder=needs_purge(r),
+    nxt = dict(due.to_dict(), hint=fit.command(r.id, "en"), usual_point=fit.to_dict()) if due and fit else (
+        due.to_dict() if due else None)
+    data = dict(r.to_dict(), title=title, next=nxt, purge_reminder=needs_purge(r),
                 attempts=[d.attempt().to_dict() for d in r.deliveries],
                 answer_due=due_on[0].isoformat() if due_on else None)
     return Result(data=data, text="\n".join(lines))

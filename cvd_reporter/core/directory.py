@@ -196,3 +196,9 @@ def entry_from_dict(d: dict[str, Any]) -> Entry:
                  subject=d.get("subject"), encryption=d.get("encryption"), keys=list(d.get("keys") or []),
                  shares_with=list(d.get("shares_with") or []), channel=d.get("channel") or "",
                  note=d.get("note") or "", extra=dict(d.get("extra") or {}), escalation=d.get("escalation"))
+
+
+def by_name(entries: list[Entry], name: str) -> list[Entry]:
+    """Entries whose name is ``name`` (``Gemeente Epe`` and ``Epe`` are the same); no partial matches."""
+    folded = _fold(name)
+    return [e for e in entries if folded and _fold(e.name) == folded]

@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
 from cvd_reporter.core import states
+from cvd_reporter.core.escalation_fit import Fit
 from cvd_reporter.core.i18n import N_, translator
 from cvd_reporter.errors import ValidationError
 
@@ -138,9 +139,11 @@ def previous_escalation(deliveries: Sequence[DeliveryView], address: str) -> dat
     return min(done).astimezone(timezone.utc).date() if done else None
 
 
-def check_escalation(report: Any, *, today: date, force: bool, lang: str) -> states.Due | None:
+def check_escalation(report: Any, *, today: date, force: bool, lang: str,
+                     suggest: Fit | None = None) -> states.Due | None:
     """Raise ValidationError (exit 3) when ``report`` (a store.record.ReportRecord) may not be escalated
-    now: never sent, finished, or its answer not yet overdue without ``force``. Returns what was due."""
+    now: never sent, finished, or its answer not yet overdue without ``force``. Returns what was due.
+    ``suggest``: the point that fits the organisation, named in the refusal (given when ``--to`` differs)."""
     t = translator(lang)
     # A first contact that went unanswered counts: the organisation was reached and did not answer,
     # which is exactly what an escalation point is for.
@@ -154,9 +157,12 @@ def check_escalation(report: Any, *, today: date, force: bool, lang: str) -> sta
     due = states.next_due(report, today)
     overdue = report.state in ("no_response", "escalated") or (due is not None and due.overdue)
     if not overdue and not force:
+        fit = {"point": suggest.point_id, "why": suggest.why_text(lang)} if suggest else {}
         if due is not None and due.due is not None:
-            raise ValidationError(t("escalate.not_overdue", id=report.id, due=due.due.isoformat()), code="not_overdue")
-        raise ValidationError(t("escalate.no_deadline", id=report.id), code="not_overdue")
+            msgid = N_("escalate.not_overdue_fit") if suggest else N_("escalate.not_overdue")
+            raise ValidationError(t(msgid, id=report.id, due=due.due.isoformat(), **fit), code="not_overdue")
+        msgid = N_("escalate.no_deadline_fit") if suggest else N_("escalate.no_deadline")
+        raise ValidationError(t(msgid, id=report.id, **fit), code="not_overdue")
     return due
 
 

@@ -5,12 +5,14 @@
     draft -> sent -> acknowledged -> assessed -> fix_promised (with a date) -> fixed
           -> published -> data_deleted -> closed
     sent/acknowledged/... -> no_response -> escalated
+    sent -> escalated                            (escalate --force before the deadline)
     draft -> contact_requested -> sent           (a first contact without the details, then the report)
              contact_requested -> no_response / escalated / closed
 
 The organisation may skip steps (a fix without a word first is still a fix), so forward jumps are
 allowed; going back (fixed -> sent) or moving before the report was sent (draft -> fixed) is not.
-``closed`` is final.
+``closed`` is final. ``sent -> escalated`` is an escalation before the answer was due (``escalate
+--force``): the record says it happened; after the deadline ``escalate`` records ``no_response`` first.
 
 ``contact_requested``: the organisation had no usable key, so only a first-contact message went
 (that a report is ready, asking for a key); the report itself has not left. Its answer is due within
@@ -44,7 +46,9 @@ _ANSWERED = ("acknowledged", "assessed", "fix_promised", "fixed")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"contact_requested", "sent", "closed"}),
     "contact_requested": frozenset({"sent", "no_response", "escalated", "closed"}),
-    "sent": frozenset({*_ANSWERED, "no_response", "closed"}),
+    # escalated straight from sent: an escalation forced before the deadline (escalate --force) is one
+    # all the same, and the record must say so; once overdue, no_response comes first (app/escalate.py).
+    "sent": frozenset({*_ANSWERED, "no_response", "escalated", "closed"}),
     "acknowledged": frozenset({"assessed", "fix_promised", "fixed", "no_response", "escalated", "closed"}),
     "assessed": frozenset({"fix_promised", "fixed", "no_response", "escalated", "closed"}),
     # A new fix_promised moves the promised date (the organisation asked for more time).

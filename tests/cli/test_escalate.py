@@ -4,8 +4,8 @@ Real parts: the "IBD" is a directory entry imported the way a reporter imports o
 import`), its security.txt and key are on the loopback HTTPS server (ibd.test, reached with
 --connect-to), the message goes through aiosmtpd with STARTTLS and AUTH, and gpg, holding the IBD's
 own secret key, decrypts it. Nothing is mocked. The record is seeded the way submit writes it, a
-month back, because a test cannot wait for a deadline to pass (the second test sends a real report
-first and escalates it before its deadline, with --force).
+month back, because a test cannot wait for a deadline to pass (the tests with --force send a real report
+first and escalate it before its deadline).
 """
 
 from __future__ import annotations
@@ -75,10 +75,11 @@ def _env(cli, https, pki, dns, smtp, tmp_path: Path, point: Point) -> dict[str, 
     return env
 
 
-def _seed_overdue(home: Path, report: Path, rid: str = "R-1") -> None:
+def _seed_overdue(home: Path, report: Path, rid: str = "R-1", organisation: str = "Gemeente Voorbeeld") -> None:
     month_ago = datetime.now(timezone.utc) - timedelta(days=30)
     with Record.open(home) as rec:
-        add(rec, rid, created_at=month_ago, report_path=str(report), evidence=[str(report.parent / "request.txt")])
+        add(rec, rid, created_at=month_ago, report_path=str(report), evidence=[str(report.parent / "request.txt")],
+            organisation=organisation)
         deliver(rec, rid, at=month_ago, ok=False, answer="451 4.7.1 Try again later")
         deliver(rec, rid, at=month_ago + timedelta(minutes=5))
 
@@ -177,9 +178,32 @@ def test_before_the_deadline_only_with_force(cli, https, pki, zone, smtp, munici
     body = email.message_from_bytes(ibd.gpg.decrypt(armored_part(escalation["content"])),
                                     policy=email.policy.default).get_body(("plain",)).get_content()
     assert f"Message-ID: {message_id}" in body  # the real report's Message-ID is in the timeline
-    assert "stays sent in the record" in forced.stderr  # sent -> escalated only through no-response
     status = cli("--json", "status", rid, env=env).json["data"]
-    assert status["state"] == "sent" and status["deliveries"][-1]["kind"] == "escalation"
+    assert status["deliveries"][-1]["kind"] == "escalation"
+    # an escalation all the same: sent -> escalated, with no no-response (nothing was overdue)
+    assert status["state"] == "escalated" and [e["state"] for e in status["timeline"]][-2:] == ["sent", "escalated"]
+
+
+def test_a_forced_escalation_is_recorded_as_an_escalation(cli, https, pki, zone, smtp, municipality, ibd, tmp_path):
+    """`--force` before the deadline: the IBD reads the report, and the record says it was escalated
+    (sent -> escalated), not that the organisation is still simply awaited."""
+    env = _env(cli, https, pki, zone, smtp, tmp_path, ibd)
+    serve(https, municipality.key)
+    rid = cli("--json", "submit", str(write_report(tmp_path / "report")), "--yes", env=env).json["data"]["report_id"]
+    before = cli("--lang", "en", "status", rid, env=env).stdout
+    assert "state        : sent" in before
+
+    forced = cli("--lang", "en", "escalate", rid, "--to", "ibd", "--yes", "--force", env=env)
+    assert forced.exit_code == 0, forced.stdout + forced.stderr
+    assert f"The escalation of report {rid} was sent to IBD (test)" in forced.stdout
+    assert "warning" not in forced.stderr.lower()  # nothing left unrecorded
+    _report, escalation = smtp.messages
+    assert TITLE in ibd.gpg.decrypt(armored_part(escalation["content"])).decode()  # only the IBD's key opens it
+
+    after = cli("--lang", "en", "status", rid, env=env).stdout
+    assert "state        : escalated" in after and "escalated to ibd" in after
+    assert "answer from the organisation or the coordinator" in after  # what status waits for now
+    assert "no-response" not in after  # the deadline had not passed: no such fact is recorded
 
 
 def test_without_the_report_file_the_message_as_it_left_goes_from_the_outbox(cli, https, pki, zone, smtp,
@@ -274,3 +298,91 @@ def test_on_a_terminal_the_reporter_is_asked_and_no_sends_nothing(cli, https, pk
             child.terminate(force=True)
         assert child.exitstatus == code, child.before
         assert len(smtp.messages) == (1 if answer == "y" else 0)
+
+
+# ---------------------------------------------------------------------------- the point fits the kind
+# RIVM is `kind: rijk` in the bundled directory: NCSC-NL is its usual point, not the (test) IBD.
+RIVM_TO_IBD = ("RIVM is a central-government organisation, whose usual escalation point is NCSC-NL (Nationaal Cyber "
+               "Security Centrum), not IBD (test)")
+
+
+def test_a_point_that_does_not_serve_the_kind_needs_unusual_point(cli, https, pki, dns, smtp, ibd, isolated_env,
+                                                                   tmp_path):
+    env = _env(cli, https, pki, dns, smtp, tmp_path, ibd)
+    _seed_overdue(isolated_env, write_report(tmp_path / "report"), organisation="RIVM")
+
+    refused = cli("--json", "--lang", "en", "escalate", "R-1", "--to", "ibd", "--yes", env=env)
+    assert refused.exit_code == 8, refused.stdout  # --yes confirms the send, not a point that does not fit
+    (error,) = refused.json["errors"]
+    assert error["code"] == "unusual_point"
+    assert error["data"] == {"organisation_kind": "rijk", "usual_point": "ncsc", "to": "ibd"}
+    assert error["message"] == (RIVM_TO_IBD + ": run again with --to ncsc, or add --unusual-point if you mean "
+                                "IBD (test).")
+    dutch = cli("--lang", "nl", "escalate", "R-1", "--to", "ibd", "--yes", env=env)
+    assert dutch.exit_code == 8 and dutch.stdout == ""
+    assert "RIVM is een organisatie van de rijksoverheid" in dutch.stderr and "--unusual-point" in dutch.stderr
+    assert smtp.messages == []
+    assert cli("--json", "status", "R-1", env=env).json["data"]["state"] == "sent"
+
+    meant = cli("--json", "escalate", "R-1", "--to", "ibd", "--yes", "--unusual-point", env=env)
+    assert meant.exit_code == 0, meant.stdout + meant.stderr
+    assert meant.json["data"]["usual_point"]["point"] == "ncsc" and meant.json["data"]["point"]["id"] == "ibd"
+    (got,) = smtp.messages
+    assert got["rcpt_tos"] == [IBD_ADDRESS] and TITLE in ibd.gpg.decrypt(armored_part(got["content"])).decode()
+
+
+def test_on_a_terminal_an_unusual_point_is_asked_about_default_no(cli, https, pki, dns, smtp, ibd, isolated_env,
+                                                                   tmp_path):
+    env = _env(cli, https, pki, dns, smtp, tmp_path, ibd)
+    _seed_overdue(isolated_env, write_report(tmp_path / "report"), organisation="RIVM")
+    full = dict(wizard_env(isolated_env), **env)
+    for answer, code in (("", 8), ("y", 0)):  # Enter takes the default: No
+        child = pexpect.spawn(sys.executable, ["-m", "cvd_reporter", "--lang", "en", "escalate", "R-1", "--to", "ibd"],
+                              env=full, encoding="utf-8", timeout=30, dimensions=(40, 200))
+        try:
+            child.expect(r"Escalate to this point all the same\? \[y/N\]")
+            assert RIVM_TO_IBD + "; --to ncsc escalates there." in " ".join(child.before.split())
+            child.sendline(answer)
+            if answer == "y":
+                child.expect(r"Send the escalation now\?")
+                child.sendline("y")
+            child.expect(pexpect.EOF)
+            child.close()
+        finally:
+            child.terminate(force=True)
+        assert child.exitstatus == code, child.before
+        assert len(smtp.messages) == (1 if answer == "y" else 0)
+
+
+def test_an_early_escalation_to_the_wrong_point_names_the_right_one(cli, isolated_env, tmp_path):
+    with Record.open(isolated_env) as rec:
+        add(rec, "R-3", report_path=str(write_report(tmp_path)))  # Gemeente Voorbeeld, sent just now
+        deliver(rec, "R-3")
+    out = cli("--json", "--lang", "en", "escalate", "R-3", "--to", "ncsc", "--yes")
+    assert out.exit_code == 3 and out.json["errors"][0]["code"] == "not_overdue"
+    message = out.json["errors"][0]["message"]
+    assert "escalate from the day after, with --to ibd (IBD (Informatiebeveiligingsdienst voor gemeenten) is the " \
+           "escalation point for a municipality), or pass --force." in message
+    right = cli("--json", "--lang", "en", "escalate", "R-3", "--to", "ibd", "--yes")
+    assert right.exit_code == 3 and "--to ibd" not in right.json["errors"][0]["message"]  # no advice it follows
+
+
+@pytest.mark.parametrize(("organisation", "expected"), [
+    ("Gemeente Voorbeeld", "cvd-reporter escalate R-1 --to ibd (IBD (Informatiebeveiligingsdienst voor gemeenten) "
+                           "is the escalation point for a municipality)"),
+    ("RIVM", "cvd-reporter escalate R-1 --to ncsc (NCSC-NL (Nationaal Cyber Security Centrum) is the escalation "
+             "point for a central-government organisation)"),
+    ("Waterschap Noorderzijlvest", "cvd-reporter escalate R-1 --to ncsc (NCSC-NL (Nationaal Cyber Security Centrum), "
+                                   "the last resort: no escalation point serves water boards, and their shared CERT, "
+                                   "CERT-WM at Het Waterschapshuis, is where their reports go in the first place)"),
+    ("Voorbeeld BV", "cvd-reporter escalate R-1 --to ibd (municipalities) or --to ncsc"),  # kind unknown
+])
+def test_status_suggests_the_point_that_serves_the_kind(cli, isolated_env, tmp_path, organisation, expected):
+    _seed_overdue(isolated_env, write_report(tmp_path / "report"), organisation=organisation)
+    assert cli("mark", "R-1", "no-response").exit_code == 0
+    shown = cli("--lang", "en", "status", "R-1")
+    assert shown.exit_code == 0 and expected in " ".join(shown.stdout.split())
+    data = cli("--json", "status", "R-1").json["data"]["next"]
+    assert data["hint"] == expected
+    if organisation != "Voorbeeld BV":
+        assert data["usual_point"]["point"] == expected.split("--to ")[1].split(" ")[0]

@@ -15,8 +15,8 @@ from tests.support.municipality import env_for, serve, write_report
 FRIDAY = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
 
 
-def plan(days: int | None = 5) -> SimpleNamespace:
-    return SimpleNamespace(report_id="20261120-abc123", response_days=days, calendar="nl-gemeente")
+def plan(days: int | None = 5, **org: str) -> SimpleNamespace:
+    return SimpleNamespace(report_id="20261120-abc123", response_days=days, calendar="nl-gemeente", **org)
 
 
 def test_due_date_counts_working_days_and_escalation_starts_the_day_after():
@@ -27,6 +27,19 @@ def test_due_date_counts_working_days_and_escalation_starts_the_day_after():
     assert "cvd-reporter mark 20261120-abc123 acknowledged" in text and "cvd-reporter status" in text
     assert ("No answer by 2026-11-27? From 2026-11-28 you may escalate: "
             "cvd-reporter escalate 20261120-abc123 --to ibd") in text
+
+
+def test_the_point_named_is_the_one_that_serves_the_organisations_kind():
+    """The bundled directory knows RIVM (central government), Epe (a municipality) and the water boards."""
+    rivm = next_steps(plan(organisation="RIVM", target="https://www.rivm.nl/x"), sent=FRIDAY, lang="en")
+    assert ("From 2026-11-28 you may escalate: cvd-reporter escalate 20261120-abc123 --to ncsc (NCSC-NL (Nationaal "
+            "Cyber Security Centrum) is the escalation point for a central-government organisation).") in rivm
+    assert "--to ibd" not in rivm
+    epe = next_steps(plan(organisation="epe.nl", target="https://www.epe.nl/x"), sent=FRIDAY, lang="nl")
+    assert "cvd-reporter escalate 20261120-abc123 --to ibd (IBD" in epe and "voor een gemeente" in epe
+    water = next_steps(plan(organisation="Waterschap Noorderzijlvest", target="https://noorderzijlvest.nl/"),
+                       sent=FRIDAY, lang="en")
+    assert "--to ncsc (NCSC-NL" in water and "the last resort" in water and "CERT-WM" in water
 
 
 def test_the_holiday_calendar_moves_the_due_date():

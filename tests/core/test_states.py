@@ -42,10 +42,11 @@ ALLOWED = [
     ("fix_promised", "fixed"), ("fixed", "published"), ("fixed", "data_deleted"), ("published", "data_deleted"),
     ("data_deleted", "published"), ("data_deleted", "closed"), ("no_response", "escalated"),
     ("no_response", "acknowledged"), ("escalated", "fixed"), ("assessed", "escalated"),
+    ("sent", "escalated"),  # escalate --force before the deadline: it is an escalation all the same
 ]
 REFUSED = [
     ("draft", "fixed"), ("draft", "acknowledged"), ("draft", "no_response"), ("draft", "published"),
-    ("sent", "draft"), ("sent", "published"), ("sent", "escalated"), ("fixed", "sent"),
+    ("sent", "draft"), ("sent", "published"), ("fixed", "sent"),
     ("fixed", "acknowledged"), ("published", "fixed"), ("closed", "sent"), ("closed", "closed"),
     ("acknowledged", "sent"), ("escalated", "no_response"), ("data_deleted", "fixed"),
 ]
