@@ -134,7 +134,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
                                        now=now) for c in ([a.lower() for a in contacts] or [target.lower()])}
         store.save_certificate(chosen.fingerprint, chosen.certificate.raw)
     except CvdError as e:
-        err = {"code": e.code, "message": e.message}
+        err = {"code": e.code, "message": e.say(app.lang)}
         if e.code == "pin_changed":
             data["pin"] = e.data
         return Result(data=data, text=text, exit_code=e.exit_code, errors=[err])
