@@ -41,6 +41,7 @@ from cvd_reporter.core.contacts import (
 )
 from cvd_reporter.core.directory import find
 from cvd_reporter.core.domains import registrable_domain
+from cvd_reporter.core.i18n import N_, Phrase, Spoken
 from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.core.policypage.extract import decode, extract
 from cvd_reporter.errors import CvdError, DiscoveryError, NetworkError
@@ -90,8 +91,7 @@ class _Search:
             return False
         if not self.result.deadline_hit:
             self.result.deadline_hit = True
-            self.step(stage, url, "deadline", f"Stopped looking online: the {self.clock.seconds:g} s deadline "
-                                              "(--timeout) for the whole search has passed.")
+            self.step(stage, url, "deadline", Phrase("app.contacts.deadline", seconds=f"{self.clock.seconds:g}"))
         return True
 
     def get(self, url: str) -> tuple[Any, NetworkError | None]:
@@ -109,7 +109,7 @@ class _Search:
         if e.code in _HOST_FATAL:
             self.dead_hosts.add(urlsplit(url).hostname or "")
         status = (e.data or {}).get("status")
-        self.step(stage, url, "not_found" if status in (404, 410) else e.code, e.message)
+        self.step(stage, url, "not_found" if status in (404, 410) else e.code, Spoken(e))
 
     def fetch(self, stage: str, url: str) -> Any:
         """The page at ``url``, or None (the reason is recorded as a step)."""
@@ -155,18 +155,18 @@ class _Search:
 
         final = page.final_url
         if urlsplit(final).path in ("", "/") and urlsplit(url).path not in ("", "/"):
-            self.step(stage, url, "not_a_policy", f"{url} leads to the home page {final}, not to a policy page.")
+            self.step(stage, url, "not_a_policy", Phrase("app.contacts.home_page", url=url, final=final))
             return False
         text = extract(page.body, page.content_type).text
         if not _POLICY_WORDS.search(text):
-            self.step(stage, url, "not_a_policy", f"{final} does not read as a CVD / responsible-disclosure page.")
+            self.step(stage, url, "not_a_policy", Phrase("app.contacts.not_a_policy", url=final))
             return False
         reading = read_policy(page.body, content_type=page.content_type, url=final)
-        via = f" (after {len(page.chain) - 1} redirect(s) from {url})" if len(page.chain) > 1 else ""
+        via = Phrase("app.contacts.via", n=len(page.chain) - 1, url=url) if len(page.chain) > 1 else ""
         usable = [c for c in reading.contacts if c.value]
         if not usable:
-            self.step(stage, final, "nothing", f"{final} is a policy page{via} but names no contact it can be "
-                                               f"reached at ({reading.channel}).")
+            self.step(stage, final, "nothing", Phrase("app.contacts.no_contact", url=final, via=via,
+                                                      channel=reading.channel))
             self.result.policy = self.result.policy or reading.to_dict()
             return False
         seen = self.now.date().isoformat()
@@ -175,9 +175,9 @@ class _Search:
             extra = domain_note(c.value or "", self.result.host, self.owners) if c.kind == "email" else ""
             self.result.contacts.append(FoundContact(
                 c.value or "", c.kind, Provenance("policy_page", final, seen, evidence=c.evidence), name=c.name,
-                note="; ".join(x for x in (note, extra) if x)))
+                note=extra if not note else "; ".join(x for x in (note, extra) if x)))
         self.result.policy = reading.to_dict()
-        self.step(stage, final, "found", f"{final} names {len(usable)} contact(s){via}.")
+        self.step(stage, final, "found", Phrase("app.contacts.found", url=final, n=len(usable), via=via))
         return True
 
 
@@ -211,7 +211,7 @@ def search_contacts(target: str, fetcher: Any, *, now: datetime, home: Path | No
 
 def _from_security_txt(s: _Search, discovery: Any, error: CvdError | None) -> list[str]:
     if discovery is None:
-        why = error.message if error is not None else "not looked up"
+        why = Spoken(error) if error is not None else Phrase("app.contacts.not_looked_up")
         s.step("security_txt", None, error.code if error is not None else "skipped", why)
         if error is not None and error.code == "deadline":
             s.out_of_time("security_txt", None)
@@ -223,9 +223,9 @@ def _from_security_txt(s: _Search, discovery: Any, error: CvdError | None) -> li
         uri = f"mailto:{c.address}" if c.kind == "mailto" and c.address else c.uri
         s.result.contacts.append(FoundContact(uri, kind_of(uri), Provenance("security_txt", discovery.url, seen),
                                               note=domain_note(uri, s.result.host, s.owners)))
-    state = "valid" if discovery.valid else "has errors"
     s.step("security_txt", discovery.url, "found" if usable else "nothing",
-           f"{discovery.url} ({state}) names {len(usable)} usable contact(s).")
+           Phrase(N_("app.contacts.securitytxt_valid") if discovery.valid else N_("app.contacts.securitytxt_errors"),
+                  url=discovery.url, n=len(usable)))
     s.result.security_txt = discovery
     return [u for u in st.policy if u.lower().startswith("https://")][:MAX_POLICY_FIELDS]
 
@@ -255,8 +255,8 @@ def _beyond(s: _Search, t: Any, policy_fields: list[str]) -> None:
 
         links = policy_links(decode(home.body, home.content_type), home.final_url)
         s.step("home_page", home.final_url, "found" if links else "nothing",
-               f"{home.final_url} links to {len(links)} page(s) that may be a CVD policy"
-               + (f": {', '.join(c.url for c in links)}." if links else "."))
+               Phrase("app.contacts.links", url=home.final_url, n=len(links), pages=", ".join(c.url for c in links))
+               if links else Phrase("app.contacts.no_links", url=home.final_url))
         for c in links:
             if s.read_page("home_page", c.url):
                 return
@@ -277,7 +277,7 @@ def _from_directory(s: _Search, entries: list[Any], now: datetime) -> None:
 
     hits = find(entries, s.result.host) if entries else []
     if not hits:
-        s.step("directory", None, "nothing", f"The directory has no entry for {s.result.host}.")
+        s.step("directory", None, "nothing", Phrase("app.contacts.no_entry", host=s.result.host))
         return
     for entry in hits[:1]:
         seen = entry.source.get("seen")
@@ -287,4 +287,4 @@ def _from_directory(s: _Search, entries: list[Any], now: datetime) -> None:
             s.result.contacts.append(FoundContact(uri, kind_of(uri), source,
                                                   note=domain_note(uri, s.result.host, s.owners)))
         s.step("directory", entry.source.get("url"), "found" if entry.contacts else "nothing",
-               f"The directory entry {entry.name} names {len(entry.contacts)} contact(s) ({source.describe()}).")
+               Phrase("app.contacts.entry", name=entry.name, n=len(entry.contacts), source=source))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.app.context import Context
 from cvd_reporter.app.stream_message import write_output
+from cvd_reporter.core.i18n import Phrase
 from cvd_reporter.core.states import NOT_YET_SENT
 from cvd_reporter.delivery.outbox import Outbox, OutboxEntry, manual_send_hint
 from cvd_reporter.delivery.send import send_entry
@@ -79,14 +80,15 @@ def left_already(entry: ReportRecord) -> bool:
     return entry.state not in NOT_YET_SENT or any(d.ok and d.kind == "report" for d in entry.deliveries)
 
 
-def how_it_left(entry: ReportRecord) -> tuple[str, str]:
+def how_it_left(entry: ReportRecord) -> tuple[str, Phrase]:
     """(when, how) for the sentence that says why nothing is sent again."""
     sent = next((d for d in entry.deliveries if d.ok and d.kind == "report"), None)
     if sent is not None:
-        return str(sent.at)[:10], f"to {sent.recipient}"
+        return str(sent.at)[:10], Phrase("app.dispatch.how.to", recipient=sent.recipient)
     marked = next((e for e in entry.events if e.state == "sent"), None)
     when = marked.day.isoformat() if marked is not None else str(entry.sent_on or "?")
-    return when, "(marked sent by hand)" if marked is not None else f"(its state is {entry.state})"
+    return when, (Phrase("app.dispatch.how.marked") if marked is not None
+                  else Phrase("app.dispatch.how.state", state=entry.state))
 
 
 @dataclass
@@ -111,8 +113,8 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
     if options.dry_run:
         if options.output:
             write_output(options.output, plan.written, plan.message)
-        return Outcome(plan, "dry_run", hint=f"Dry run: nothing was sent; the finished message is in {options.output}."
-                       if options.output else "Dry run: nothing was sent (use --output FILE to keep the message).")
+        return Outcome(plan, "dry_run", hint=Phrase("app.dispatch.dry_run_kept", path=str(options.output))
+                       if options.output else Phrase("app.dispatch.dry_run"))
     channel = "email" if plan.channel == "outbox" else plan.channel
     route: dict[str, Any] = {}
     if channel == "email":
@@ -155,8 +157,7 @@ def deliver(plan: Plan, *, ctx: Context, options: SubmitOptions, now: datetime, 
             raise
         return _in_progress(plan)
     receipt = sent.receipt or {}
-    hint = (f"The report was sent, but the record could not be written now ({RECORD_FILE} is busy or not "
-            "writable); the delivery is kept in the record's journal and added on the next run."
+    hint = (Phrase("app.dispatch.journaled", file=RECORD_FILE)
             if plan.report_id in records.journaled else None)
     return Outcome(plan, "sent", outbox_id=entry.id, outbox_path=str(entry.path), receipt=receipt, hint=hint)
 
@@ -165,8 +166,7 @@ def _in_progress(plan: Plan) -> Outcome:
     """Another cvd-reporter holds this entry's lock: the same report, submitted by a second run at the
     same moment. It leaves once, from there; this run says so instead of failing."""
     return Outcome(plan, "in_progress",
-                   hint=f"Another cvd-reporter is sending report {plan.report_id} right now; it leaves once. "
-                        f"`cvd-reporter status {plan.report_id}` shows when it has gone.")
+                   hint=Phrase("app.dispatch.in_progress", id=plan.report_id))
 
 
 def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, records: RecordSession,
@@ -179,9 +179,9 @@ def send_and_record(box: Outbox, ident: str | OutboxEntry, *, ctx: Context, reco
         previous = find_report(records.existing(), entry.report_id)
         if previous is not None and left_already(previous):
             when, how = how_it_left(previous)
-            raise StoreError(f"Report {entry.report_id} already left on {when} {how}; the copy in the outbox "
-                             f"({entry.id}) is not sent, so the organisation gets it once.",
-                             code="already_sent", data={"id": entry.id, "report_id": entry.report_id})
+            raise StoreError.t("app.dispatch.already_sent", id=entry.report_id, when=when, how=how,
+                               entry=entry.id, code="already_sent",
+                               data={"id": entry.id, "report_id": entry.report_id})
     try:
         sent = send_entry(box, entry, settings=ctx.settings, force=force, clock=ctx.clock, meter=meter)
     except DeliveryError as e:

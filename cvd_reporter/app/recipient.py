@@ -18,8 +18,9 @@ from typing import Any
 
 from cvd_reporter.app.contacts import search_contacts
 from cvd_reporter.core.contacts import FoundContact, Provenance, contact_kind, fingerprint_of, key_kind, kind_of
+from cvd_reporter.core.i18n import N_, Phrase, said_in
 from cvd_reporter.core.target import parse_target
-from cvd_reporter.errors import DiscoveryError, InputNeeded
+from cvd_reporter.errors import CvdError, DiscoveryError, InputNeeded
 from cvd_reporter.net.discovery import discover
 
 
@@ -84,10 +85,10 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
         st = discovery.security_txt
         if st.expires is not None and st.expires < now:
             # RFC 9116 §2.5.5: an expired file should not be used; the reporter decides, warned loudly.
-            warnings.append(f"The security.txt at {discovery.url} EXPIRED on {st.expires.date().isoformat()}: its "
-                            "contacts and key may be out of date; check them on the organisation's website.")
+            warnings.append(Phrase("recipient.securitytxt_expired", url=discovery.url,
+                                   day=st.expires.date().isoformat()))
         elif not st.valid:
-            warnings.append(f"The security.txt at {discovery.url} has errors; its contacts are used anyway.")
+            warnings.append(Phrase("recipient.securitytxt_errors", url=discovery.url))
         seen = now.date().isoformat()
         theirs = [FoundContact(f"mailto:{c.address}" if c.kind == "mailto" else c.uri,
                                kind_of(c.uri), Provenance("security_txt", discovery.url, seen))
@@ -109,9 +110,8 @@ def choose_route(report: Any, *, checked: Any, settings: Any, fetcher: Any, now:
         mine = {c.value.lower() for c in own if c.kind == "email"}
         their_mail = [c.value for c in theirs if c.kind == "email"]
         if discovery is not None and mine and their_mail and not mine & {a.lower() for a in their_mail}:
-            conflict = (f"The report sends to {', '.join(sorted(mine))}, but the security.txt at {discovery.url} "
-                        f"names {', '.join(their_mail)}: the report's own choice is used only when you confirm "
-                        "(--yes).")
+            conflict = Phrase("recipient.conflict", mine=", ".join(sorted(mine)), url=discovery.url,
+                              theirs=", ".join(their_mail))
             warnings.append(conflict)
             encryption = []  # the security.txt's key belongs to its own contact, not to the report's choice
     elif any(c.kind == "email" for c in theirs):
@@ -162,19 +162,32 @@ def _no_email(host: str, contacts: list[FoundContact], error: Any) -> DiscoveryE
     """Exit 5: nowhere to send an e-mail; the next step names the form or the number when there is one."""
     if contacts:
         first = contacts[0]
-        how = {"phone": "by phone on", "form": "through the web form", "platform": "through the platform"}.get(
-            first.kind, "at")
+        msgid = NO_EMAIL.get(first.kind, N_("recipient.no_email.other"))
         others = [c.uri for c in contacts[1:] if c.kind != "email"]
-        more = f" (also: {', '.join(others)})" if others else ""
-        return DiscoveryError(
-            f"{host} takes reports only {how} {first.value}{more}, found in {first.source.describe()}; "
-            f"Next: `cvd-reporter submit REPORT --via {'phone' if first.kind == 'phone' else 'form'}` "
-            f"{'gives the script for the call' if first.kind == 'phone' else 'prepares the fields to paste'} and "
-            "keeps the record; or put an e-mail address in the report's organisation.contact.",
-            code="no_email_contact", data={"host": host, "contacts": [c.to_dict() for c in contacts]})
-    reason = error.message + " " if error is not None else ""
-    return DiscoveryError(
-        f"{reason}No policy page or directory entry names a contact for {host} either. Next: find their "
-        "'responsible disclosure' or 'kwetsbaarheid melden' page (`cvd-reporter policy read URL`) and put the "
-        "contact in the report: organisation.contact: [mailto:ADDRESS].",
-        code="no_security_txt", data={"host": host, "tried": (error.data or {}).get("tried", []) if error else []})
+        more = Phrase("recipient.no_email.also", others=", ".join(others)) if others else ""
+        return DiscoveryError.t(msgid, host=host, value=first.value, more=more, source=first.source,
+                                code="no_email_contact",
+                                data={"host": host, "contacts": [c.to_dict() for c in contacts]})
+    if error is not None:  # no security.txt, and nothing beyond it: both said
+        return DiscoveryError.t("recipient.no_contact_after", reason=error, host=host, code="no_security_txt",
+                                data={"host": host, "tried": (error.data or {}).get("tried", [])})
+    return DiscoveryError.t(
+        "recipient.no_contact_anywhere", host=host,
+        code="no_security_txt", data={"host": host, "tried": []})
+
+
+# how an organisation without an e-mail address takes reports, and the next step for it
+NO_EMAIL = {"phone": N_("recipient.no_email.phone"), "form": N_("recipient.no_email.form"),
+            "platform": N_("recipient.no_email.platform")}
+
+
+class ConfirmConflict(InputNeeded):
+    """A confirmation is needed, and the report's contact disagrees with the security.txt: both said, the
+    conflict first (why this confirmation matters more than usual), in the reader's language."""
+
+    def __init__(self, conflict: str, needed: CvdError) -> None:
+        self.conflict, self.needed = conflict, needed
+        super().__init__(self.say("en"), code=needed.code, data=needed.data)
+
+    def say(self, lang: str | None) -> str:
+        return f"{said_in(self.conflict, lang)} {self.needed.say(lang)}"

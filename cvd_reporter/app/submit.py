@@ -32,7 +32,7 @@ from cvd_reporter.app.dispatch import (
 )
 from cvd_reporter.app.first_contact import Chooser
 from cvd_reporter.app.profiles import organisation_policy, with_reading
-from cvd_reporter.app.recipient import choose_route
+from cvd_reporter.app.recipient import ConfirmConflict, choose_route
 from cvd_reporter.app.reportfile import CheckedReport, LoadedReport, check_report, load_report_file
 from cvd_reporter.app.scoping import check_targets
 from cvd_reporter.app.sender import resolve_sender
@@ -42,7 +42,7 @@ from cvd_reporter.app.userfiles import read_named_key_file
 from cvd_reporter.core import mime, report_language
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
-from cvd_reporter.core.i18n import N_, say, translator
+from cvd_reporter.core.i18n import N_, Phrase, as_phrase, said_in, say, translator
 from cvd_reporter.core.pgp.encrypt import encrypt, load_signing_key
 from cvd_reporter.core.render import render_text, subject
 from cvd_reporter.core.scope import Reasons
@@ -158,7 +158,8 @@ class Plan:
             where = a["resolved"] + (f" ({outside})" if a["outside_report_folder"] else "")
             lines.append(row(t("submit.attached"), f"{a['path']}: {where}, {a['size']:,} bytes, "
                                                    f"SHA-256 {a['sha256'][:16]}…"))
-        lines += [row(t("submit.note"), n) for n in self.notes] + [row(t("submit.warning"), w) for w in self.warnings]
+        lines += [row(t("submit.note"), n) for n in self.notes]
+        lines += [row(t("submit.warning"), said_in(w, ui_lang)) for w in self.warnings]
         if self.cleartext is not None:
             lines += [t("first_contact.in_the_clear"), *("    " + x for x in self.cleartext.splitlines())]
         return "\n".join(lines)
@@ -211,7 +212,8 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
     report, policy = checked.loaded.report, checked.policy
     rid = report_id_for(report.to_dict(), report.id)
     title = report.vulnerability.title or rid
-    warnings: list[str] = [f.message for f in checked.findings if f.severity == "warning"]
+    warnings: list[str] = [Phrase(f.msgid, **f.params) if f.msgid else f.message
+                           for f in checked.findings if f.severity == "warning"]
 
     fetcher = ctx.network.fetcher(allow_private=options.allow_private)
     progress(say(lang, "submit.scope"))
@@ -272,7 +274,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
                                             sender=resolve_sender(settings, report.reporter.email),
                                             name_host=options.name_host, known=known, ask=options.ask,
                                             ui_lang=lang)
-        warnings.append("No usable OpenPGP key: the report will be sent UNENCRYPTED (--allow-plaintext).")
+        warnings.append(Phrase("app.submit.unencrypted"))
         key_info, chosen, pin = None, None, None
         options = dataclasses.replace(options, allow_plaintext=True)
     if chosen is None:  # the report travels in the clear: the organisation's encryption stance first
@@ -288,8 +290,7 @@ def plan_submission(checked: CheckedReport, *, ctx: Context, options: SubmitOpti
         chosen=chosen, ctx=ctx, policy=policy, options=options)
     written, size = (None, len(message)) if isinstance(message, bytes) else (message, message.size)
     if channel in ("email", "outbox") and size > MAIL_SIZE_WARNING:
-        warnings.append(f"The encrypted message is {size / 1e6:.0f} MB; many mail servers refuse more "
-                        "than 25 MB. Consider sharing large evidence on request instead.")
+        warnings.append(Phrase("app.submit.large_message", mb=f"{size / 1e6:.0f}"))
     return Plan(
         report_id=rid, title=title, channel=channel, recipient=recipient or "", lang=report_lang,
         lang_reason=lang_reason, policy_id=policy.id, organisation=report.organisation.name or route.host,
@@ -372,14 +373,14 @@ def find_key(st: Any, addresses: list[str], *, ctx: Context, fetcher: Any, now: 
                               report_fingerprint=report_fingerprint)
     except DiscoveryError:
         if options.allow_plaintext:
-            warnings.append("No OpenPGP key was found: the report will be sent UNENCRYPTED (--allow-plaintext).")
+            warnings.append(Phrase("app.submit.unencrypted_none_found"))
             return None, None, None
         raise
     chosen = found.chosen
     if chosen is None:  # find_keys raises instead; kept for the type checker
         raise KeyProblem.t("submit.no_key_chosen")
     warnings.extend(found.warnings)
-    warnings.extend(chosen.verdict.warnings)
+    warnings.extend(as_phrase(chosen.verdict.text(w)) for w in chosen.verdict.warnings)
     contact = chosen.address or (addresses[0] if addresses else chosen.url)
     PinStore(ctx.home).check(contact, chosen.fingerprint, accept_new=options.accept_new_key,
                              organisation=organisation)
@@ -505,8 +506,7 @@ def _already_sent(entry: Any, report_id: str, lang: str) -> Outcome | None:
                 message_id=(sent.message_id if sent else None) or "",
                 plaintext_sha256=(sent.plaintext_sha256 if sent else None) or "",
                 encrypted_sha256=(sent.encrypted_sha256 if sent else None) or "", encrypted=True)
-    return Outcome(plan, "already_sent", hint=f"Report {report_id} was already sent on {when} {how}; nothing was "
-                   f"sent again. Use `cvd-reporter follow-up {report_id}` to write to them about it.")
+    return Outcome(plan, "already_sent", hint=Phrase("app.submit.already_sent", id=report_id, when=when, how=how))
 
 
 def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str], bool],
@@ -539,7 +539,7 @@ def submit_report(path: Path, *, ctx: Context, lang: str, confirm: Callable[[str
                 confirmed = options.dry_run or confirm(plan.summary(lang))
             except InputNeeded as e:
                 if plan.contact_conflict:  # say why this confirmation matters more than usual
-                    raise InputNeeded(f"{plan.contact_conflict} {e.message}", code=e.code, data=e.data) from None
+                    raise ConfirmConflict(plan.contact_conflict, e) from None
                 raise
             if not confirmed:
                 raise InputNeeded.t("submit.not_confirmed", code="not_confirmed")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import said_in, say
 from cvd_reporter.errors import InputNeeded
 
 
@@ -68,5 +68,6 @@ def escalate(app: AppContext, report_id: str, to: str, message: str | None, forc
         hint = done.outcome.hint if done.outcome is not None else ""
         text = say(lang, "escalate.queued", id=report_id, point=point, hint=hint or "")
     else:
-        text = (done.outcome.hint if done.outcome is not None else None) or done.status
+        hint = done.outcome.hint if done.outcome is not None else None
+        text = said_in(hint, lang) if hint else done.status
     return Result(data=done.to_dict(), text=text)

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core.i18n import N_, say, translator
+from cvd_reporter.core.i18n import N_, said_in, say, translator
 from cvd_reporter.core.pgp.certificates import load_certificates
 from cvd_reporter.core.pgp.keys import inspect
 from cvd_reporter.errors import CvdError, DiscoveryError, InputFileError, InputNeeded
@@ -61,7 +61,7 @@ def _verdict_lines(verdict: Any, indent: str = "  ", lang: str = "en") -> list[s
     warned = verdict.warnings_in(lang) if hasattr(verdict, "warnings_in") else v["warnings"]
     verdict_text = t("key.usable") if v["usable"] else t("key.not_usable", reasons=" ".join(reasons))
     lines.append(f"{indent}{label['key.l.verdict']}{verdict_text}")
-    lines += [f"{indent}{label['key.l.warning']}{w}" for w in warned + v["notes"]]
+    lines += [f"{indent}{label['key.l.warning']}{said_in(w, lang)}" for w in warned + v["notes"]]
     return lines
 
 
@@ -75,7 +75,8 @@ def _discovery_text(found: Any, lang: str = "en") -> str:
         lines.append(t("key.from", n=n, source=SOURCE_LABELS.get(cand.source, cand.source), url=cand.url) + dnssec)
         lines += _verdict_lines(cand.verdict, lang=lang)
     for failure in found.failures:
-        lines.append(f"- {SOURCE_LABELS.get(failure.source, failure.source)}: {failure.message}")
+        lines.append(f"- {said_in(SOURCE_LABELS.get(failure.source, failure.source), lang)}: "
+                     f"{said_in(failure.message, lang)}")
     lines += [t("key.conflict", conflict=c) for c in found.conflicts]
     lines += [t("key.warning", warning=w) for w in found.warnings]
     if found.chosen is not None:
@@ -133,7 +134,7 @@ def fetch(app: AppContext, target: str, accept_new_key: bool, yes: bool) -> Resu
                                        now=now) for c in ([a.lower() for a in contacts] or [target.lower()])}
         store.save_certificate(chosen.fingerprint, chosen.certificate.raw)
     except CvdError as e:
-        err = {"code": e.code, "message": e.message}
+        err = {"code": e.code, "message": e.say(app.lang)}
         if e.code == "pin_changed":
             data["pin"] = e.data
         return Result(data=data, text=text, exit_code=e.exit_code, errors=[err])

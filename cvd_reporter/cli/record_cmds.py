@@ -286,9 +286,10 @@ def _deliver_notice(app: AppContext, report: ReportRecord, *, kind: str, yes: bo
         text = (message + "\n\n" if message else "") + reason
     outcome = send_notice(report.id, ctx=app.context, kind=kind, lang=app.lang, confirm=confirm,
                           message=text, publication_date=publication_date, progress=app.info, now=now)
-    what = "Follow-up" if kind == "follow_up" else "Publication notice"
-    line = (f"{what} for {report.id} sent to {outcome.plan.recipient}." if outcome.status == "sent"
-            else f"{what} for {report.id} is encrypted and waiting in the outbox. {outcome.hint or ''}".strip())
+    sent, waiting = ((N_("record.notice.follow_up_sent"), N_("record.notice.follow_up_waiting")) if kind == "follow_up"
+                     else (N_("record.notice.publication_sent"), N_("record.notice.publication_waiting")))
+    line = (say(app.lang, sent, id=report.id, recipient=outcome.plan.recipient) if outcome.status == "sent"
+            else say(app.lang, waiting, id=report.id, hint=outcome.hint or "").strip())
     return Result(data=outcome.to_dict(), text=line)
 
 

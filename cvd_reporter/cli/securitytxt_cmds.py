@@ -84,13 +84,13 @@ def discover(app: AppContext, target: str, no_parents: bool, allow_private: bool
         return Result(data={"target": target, "host": search.host, "security_txt": None,
                             "tried": error.data.get("tried", []), "contacts": search.to_dict()["contacts"],
                             "search": search.to_dict()},
-                      text=describe_search(search, error.message), exit_code=EXIT_OK)
+                      text=describe_search(search, error, app.lang), exit_code=EXIT_OK)
     data = d.to_dict(include_findings=False)
     text = describe_discovery(d, app.lang)
     data["contacts"] = search.to_dict()["contacts"]
     data["search"] = search.to_dict()
     if len(search.steps) > 1 or any(c.source.kind != "security_txt" for c in search.contacts):
-        text += "\n" + describe_search(search, None)
+        text += "\n" + describe_search(search, None, app.lang)
     return Result(data=data, findings=d.all_findings, text=text, findings_in_text=True,
                   exit_code=EXIT_OK if d.valid else EXIT_VALIDATION)
 

@@ -16,7 +16,7 @@ import click
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.next_steps import after_submit
 from cvd_reporter.cli.progress import bar_for
-from cvd_reporter.core.i18n import N_, say, translator
+from cvd_reporter.core.i18n import N_, said_in, say, translator
 
 if TYPE_CHECKING:
     from cvd_reporter.core.findings import Finding
@@ -109,8 +109,8 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
             except StoreError as e:
                 if e.code != "already_sent":
                     raise
-                return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.message,
-                              findings=[_finding("already_sent", "info", e.message)])
+                return Result(data={"sent": [], "failed": [], "skipped": [entry.id]}, text=e.say(app.lang),
+                              findings=[_finding("already_sent", "info", e.message, e)])
             return Result(data={"sent": [done.to_dict()], "failed": [], "skipped": []},
                           text=_sent_line(done, app.lang))
 
@@ -122,11 +122,11 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                                        meter=bar_for("Sending", json_mode=app.json))
             except (DeliveryError, StoreError) as e:
                 if e.code == "check_first":
-                    findings.append(_finding("check_first", "warning", e.message))
+                    findings.append(_finding("check_first", "warning", e.message, e))
                     continue
                 if e.code == "already_sent":
                     skipped.append(entry.id)
-                    findings.append(_finding("already_sent", "info", e.message))
+                    findings.append(_finding("already_sent", "info", e.message, e))
                     continue
                 failed.append(entry.id)
                 errors.append(e.to_dict())
@@ -168,10 +168,12 @@ def _terminal_choices(app: AppContext) -> dict[str, Any]:
     return {"choose": choose, "ask": ask}
 
 
-def _finding(code: str, severity: str, message: str) -> Finding:
+def _finding(code: str, severity: str, message: str, error: Any = None) -> Finding:
+    """A finding; from an error made with a catalogue id, it keeps the id, so it is said in the run's language."""
     from cvd_reporter.core.findings import Finding  # noqa: PLC0415 - kept out of start-up
 
-    return Finding(code, severity, message)  # type: ignore[arg-type]
+    msgid, params = getattr(error, "msgid", None), getattr(error, "params", None) or {}
+    return Finding(code, severity, message, msgid=msgid, params=params)  # type: ignore[arg-type]
 
 
 @click.command()
@@ -279,7 +281,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
         lines[outcome.status] = (say(app.lang, "first_contact.sent", id=plan.report_id, to=plan.recipient)
                                  if outcome.status == "sent" else
                                  say(app.lang, "first_contact.queued", id=plan.report_id, path=outcome.outbox_path))
-    text = "\n".join(x for x in (lines[outcome.status], outcome.hint,
+    text = "\n".join(x for x in (lines[outcome.status], said_in(outcome.hint, app.lang) if outcome.hint else None,
                               after_submit(outcome, app.context, app.lang)) if x)
     if outcome.status == "dry_run":
         text = plan.summary(app.lang) + "\n" + text

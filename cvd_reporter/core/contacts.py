@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from cvd_reporter.core.domains import registrable_domain
-from cvd_reporter.core.i18n import translator
+from cvd_reporter.core.i18n import Phrase, translator
 
 # Paths as they appear in the addresses of published Dutch CVD / responsible-disclosure pages
 # (municipalities, water boards, provinces, central government), most common first.
@@ -133,6 +133,10 @@ class Provenance:
             return f"{where}: {self.entry}{page} ({seen})"
         return self.kind
 
+    def say_in(self, lang: str | None) -> str:
+        """As a value in a catalogue sentence (core/i18n.Translator): where this came from, in ``lang``."""
+        return self.describe(lang)
+
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
@@ -169,7 +173,7 @@ def kind_of(uri: str) -> str:
     return {"email": "email", "web": "form", "phone": "phone"}.get(contact_kind(uri) or "", "form")
 
 
-def domain_note(uri: str, own_host: str, owners: dict[str, str]) -> str:
+def domain_note(uri: str, own_host: str, owners: dict[str, str]) -> str:  # a Phrase, or ""
     """A line when a contact is on another registrable domain than the organisation's host."""
     host = contact_value(uri).rsplit("@", 1)[-1] if contact_kind(uri) == "email" else (
         urlsplit(uri).hostname if contact_kind(uri) == "web" else None)
@@ -180,9 +184,9 @@ def domain_note(uri: str, own_host: str, owners: dict[str, str]) -> str:
     if top == own:
         return ""
     whose = owners.get(top)
-    return (f"{contact_value(uri)} is on {top}, not on {own}: "
-            + (f"{top} belongs to {whose}." if whose else "a shared service or another organisation; "
-               "check that the organisation's own page names it."))
+    if whose:
+        return Phrase("contacts.other_domain_owner", contact=contact_value(uri), top=top, own=own, whose=whose)
+    return Phrase("contacts.other_domain", contact=contact_value(uri), top=top, own=own)
 
 
 def directory_age(seen: str | None, today: date) -> int | None:

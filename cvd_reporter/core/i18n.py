@@ -90,3 +90,62 @@ def translator(lang: str | None) -> Translator:
 def say(lang: str | None, msgid: str, /, **params: Any) -> str:
     """``translator(lang)(msgid, **params)``: one text, for callers that hold a language code."""
     return translator(lang)(msgid, **params)
+
+
+class Phrase(str):
+    """A catalogue text that travels as a plain string: the English text is the string itself (``--json``,
+    logs, tests, callers that hold no language), and it keeps its id and values, so ``said_in`` (or a
+    sentence it is filled into) says it in the reader's language. The pattern of core/scope.Reason, for
+    warnings, reasons and notes that are stored in lists of strings."""
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, /, **params: Any) -> Phrase:
+        self = super().__new__(cls, translator("en")(msgid, **params))
+        self.msgid, self.params = msgid, params
+        return self
+
+    def say_in(self, lang: str | None) -> str:
+        return translator(lang)(self.msgid, **self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle rebuild it from its id, not its text
+        return _phrase, (self.msgid, self.params)
+
+
+def _phrase(msgid: str, params: dict[str, Any]) -> Phrase:
+    return Phrase(msgid, **params)
+
+
+def said_in(text: Any, lang: str | None) -> str:
+    """``text`` in ``lang`` when it knows how to say itself (a Phrase, core/scope.Reason(s), core/findings.Said,
+    an error made with ``CvdError.t``); any other text as it is."""
+    for name in ("say_in", "say"):  # a Phrase or core/scope.Reasons; a Reason or an error
+        speak = getattr(text, name, None)
+        if callable(speak):
+            return str(speak(lang))
+    return str(translator(lang)._said(text))
+
+
+def as_phrase(text: Any) -> Any:
+    """A catalogue text held as id and values (core/findings.Said) as a Phrase; any other text as it is."""
+    msgid, params = getattr(text, "msgid", None), getattr(text, "params", None)
+    return Phrase(msgid, **params) if isinstance(msgid, str) and isinstance(params, dict) else text
+
+
+class Spoken(str):
+    """Any value that says itself (an error, a Reason, a Phrase) kept where a string goes: its English is the
+    string, ``say_in`` says it in another language."""
+
+    value: Any
+
+    def __new__(cls, value: Any) -> Spoken:
+        self = super().__new__(cls, said_in(value, "en"))
+        self.value = value
+        return self
+
+    def say_in(self, lang: str | None) -> str:
+        return said_in(self.value, lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return str, (str(self),)

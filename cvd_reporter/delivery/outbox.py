@@ -30,6 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from cvd_reporter.core.i18n import Phrase
 from cvd_reporter.core.mime import check_report_id, is_pgp_mime
 from cvd_reporter.core.pgp.stream_mime import HEAD_BYTES, TAIL_BYTES, BoundaryScan, boundary_of, check_structure
 from cvd_reporter.delivery.api import BodyScan, is_encrypted_payload
@@ -348,8 +349,6 @@ def _scan_api(path: Path) -> tuple[bool, str, int]:
     return scan.encrypted(), digest.hexdigest(), scan.size
 
 
-def manual_send_hint(entry: OutboxEntry) -> str:
+def manual_send_hint(entry: OutboxEntry) -> Phrase:
     """One line for the user when no SMTP server is configured."""
-    return (f"The encrypted e-mail to {entry.recipient} is in {entry.path}: set smtp.host and run "
-            f"`cvd-reporter outbox send {entry.id}`, or hand the file to a tool that sends ready-made "
-            f"messages (e.g. `sendmail -t < {entry.path}`).")
+    return Phrase("delivery.outbox.manual_send", recipient=entry.recipient, path=str(entry.path), id=entry.id)

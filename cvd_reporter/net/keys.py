@@ -23,22 +23,24 @@ import dns.exception
 import dns.flags
 import dns.resolver
 
+from cvd_reporter.core.findings import Said, tr
+from cvd_reporter.core.i18n import Phrase, Spoken, as_phrase
 from cvd_reporter.core.pgp.certificates import MAX_KEY_BYTES, Certificate, parse_certificates
 from cvd_reporter.core.pgp.keys import KeyVerdict, judge
 from cvd_reporter.core.wkd import AddressError, openpgpkey_name, parse_encryption_uri, split_address, wkd_urls
 from cvd_reporter.errors import CvdError, DiscoveryError, KeyProblem, NetworkError
 
 KEY_ACCEPT = "application/pgp-keys, application/octet-stream;q=0.9, text/plain;q=0.8, */*;q=0.1"
-SOURCE_LABELS = {
-    "encryption-uri": "security.txt Encryption (https)",
-    "openpgp4fpr": "security.txt Encryption (openpgp4fpr, keyserver by fingerprint)",
-    "report-fingerprint": "the keyserver, asked for the report's fingerprint",
-    "dns-uri": "security.txt Encryption (dns, OPENPGPKEY)",
-    "wkd-advanced": "WKD (advanced method)",
-    "wkd-direct": "WKD (direct method)",
-    "dns": "DNS OPENPGPKEY (RFC 7929)",
-    "keyserver": "keyserver by e-mail",
-    "report-file": "the key file the report names (organisation.key)",
+SOURCE_LABELS = {  # English as the string (--json), said in the reader's language on the terminal
+    "encryption-uri": Phrase("net.keys.source.encryption_uri"),
+    "openpgp4fpr": Phrase("net.keys.source.openpgp4fpr"),
+    "report-fingerprint": Phrase("net.keys.source.report_fingerprint"),
+    "dns-uri": Phrase("net.keys.source.dns_uri"),
+    "wkd-advanced": Phrase("net.keys.source.wkd_advanced"),
+    "wkd-direct": Phrase("net.keys.source.wkd_direct"),
+    "dns": Phrase("net.keys.source.dns"),
+    "keyserver": Phrase("net.keys.source.keyserver"),
+    "report-file": Phrase("net.keys.source.report_file"),
 }
 
 
@@ -72,8 +74,9 @@ class SourceFailure:
     source: str
     url: str
     code: str
-    message: str
+    message: str  # English as the string; a core/i18n.Spoken that says the error in the reader's language
     address: str | None = None
+    error: Any = field(default=None, repr=False, compare=False)  # the error, with its catalogue id
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "source_label": SOURCE_LABELS.get(self.source, self.source),
@@ -120,22 +123,27 @@ class KeyDiscovery:
         """The chosen key, or DiscoveryError (exit 5, nothing found) / KeyProblem (exit 6)."""
         data = self.to_dict()
         if self.conflicts:
-            ask = "" if self.report_fingerprint else " Check with the organisation which key is current."
-            raise KeyProblem(self.conflicts[0] + ask,
-                             code="key_conflict", data=data)
+            conflict = self.conflicts[0]
+            if not self.report_fingerprint:  # the conflict's own sentence, then which key is current
+                raise KeyProblem.t("net.keys.conflict_check", conflict=conflict, code="key_conflict", data=data)
+            raise KeyProblem(conflict, code="key_conflict", data=data, msgid=getattr(conflict, "msgid", None),
+                             params=getattr(conflict, "params", None))
         if self.chosen is not None:
             return self.chosen
         if not self.candidates:
             unsupported = [f for f in self.failures if f.code == "unsupported_key"]
             if unsupported:
-                raise KeyProblem(unsupported[0].message, code="unsupported_key", data=data)
+                why = unsupported[0].error
+                raise KeyProblem(unsupported[0].message, code="unsupported_key", data=data,
+                                 msgid=getattr(why, "msgid", None), params=getattr(why, "params", None))
             if self.failures:
                 raise DiscoveryError.t("net.keys.no_key_tried", code="no_key", data=data, n=len(self.failures))
             raise DiscoveryError.t("net.keys.no_key_nothing", code="no_key", data=data)
         first = self.candidates[0]
-        reason = first.verdict.reasons[0] if first.verdict.reasons else "it is not usable."
-        raise KeyProblem(f"Key {first.fingerprint} from {SOURCE_LABELS.get(first.source, first.source)} "
-                         f"cannot be used: {reason}", code=first.verdict.code or "key_unusable", data=data)
+        reason = first.verdict.text(first.verdict.reasons[0]) if first.verdict.reasons else tr("pgpkey.not_usable")
+        raise KeyProblem.t("net.keys.unusable", fingerprint=first.fingerprint,
+                           source=SOURCE_LABELS.get(first.source, first.source), reason=reason,
+                           code=first.verdict.code or "key_unusable", data=data)
 
 
 # ---------------------------------------------------------------------------- the search
@@ -153,8 +161,7 @@ class _Budget:
     def left(self) -> float:
         remaining = self.end - time.monotonic()
         if remaining <= 0.05:
-            raise NetworkError(f"The key search used its whole time ({self.seconds:g} s, --timeout); this source "
-                               "was not asked.", code="timeout")
+            raise NetworkError.t("net.keys.out_of_time", seconds=f"{self.seconds:g}", code="timeout")
         return remaining
 
 
@@ -212,7 +219,7 @@ def collect_keys(*, encryption_uris: list[str], contacts: list[str], fetcher: An
             dns_uris.append(uri)
         else:
             found.failures.append(SourceFailure("encryption-uri", uri.uri, "unsupported_uri",
-                                                f"Encryption {uri.uri}: {uri.problem}"))
+                                                Phrase("net.keys.unsupported_uri", uri=uri.uri, problem=uri.problem)))
     for uri in dns_uris:
         # RFC 9116's own example label is not a valid RFC 7929 name, so compute the owner name from
         # each contact in the URI's domain and ask for the literal name only when none matches.
@@ -288,8 +295,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
             # that answers with someone else's key is shown, but the key is never used.
             verdict, _ = _judge(found, cert, now, address)
             verdict.usable = False
-            verdict.reasons.insert(0, f"None of its User IDs is {address}; the source answered with a key "
-                                      "for another address.")
+            _reason(verdict, tr("net.keys.address_mismatch", address=address))
             verdict.codes.insert(0, "address_mismatch")
             found.candidates.append(Candidate(source, url, cert, verdict, address, dnssec))
             continue
@@ -300,7 +306,7 @@ def _add(found: KeyDiscovery, source: str, url: str, certs: list[Certificate], n
 
 
 def _fail(found: KeyDiscovery, source: str, url: str, error: CvdError, address: str | None) -> None:
-    found.failures.append(SourceFailure(source, url, error.code, error.message, address))
+    found.failures.append(SourceFailure(source, url, error.code, Spoken(error), address, error))
 
 
 def _load(found: KeyDiscovery, source: str, url: str, body: bytes, address: str | None) -> list[Certificate]:
@@ -325,11 +331,11 @@ def _from_url(found: KeyDiscovery, source: str, url: str, fetcher: Any, now: dat
         return False
     if result.status != 200:
         if not (not_found_ok and result.status == 404):
-            _fail(found, source, url, DiscoveryError(f"{url} answered HTTP {result.status}, not a key.",
-                                                     code="http_status"), address)
+            _fail(found, source, url, DiscoveryError.t("net.keys.http_status", url=url, status=result.status,
+                                                       code="http_status"), address)
         else:
-            _fail(found, source, url, DiscoveryError(f"{url} has no key for this address (HTTP 404).",
-                                                     code="not_found"), address)
+            _fail(found, source, url, DiscoveryError.t("net.keys.no_key_for_address", url=url, code="not_found"),
+                  address)
         return False
     certs = _load(found, source, url, result.body, address)
     _add(found, source, url, certs, now, address, require_address=require_address)
@@ -340,8 +346,7 @@ def _from_vks_fingerprint(found: KeyDiscovery, fpr: str, fetcher: Any, keyserver
                           address: str | None, source: str = "openpgp4fpr") -> None:
     url = f"{keyserver}/vks/v1/by-fingerprint/{fpr}"
     if len(fpr) != 40:
-        _fail(found, source, url, KeyProblem(f"openpgp4fpr:{fpr} names a v6 key; the key format is not "
-                                                    "supported.", code="unsupported_key"), address)
+        _fail(found, source, url, KeyProblem.t("net.keys.v6_fingerprint", fpr=fpr, code="unsupported_key"), address)
         return
     before = len(found.candidates)
     _from_url(found, source, url, fetcher, now, address)
@@ -349,8 +354,7 @@ def _from_vks_fingerprint(found: KeyDiscovery, fpr: str, fetcher: Any, keyserver
         subkeys = {str(sk.fingerprint).replace(" ", "").upper() for sk in cand.certificate.key.subkeys.values()}
         if cand.fingerprint != fpr and fpr not in subkeys:
             cand.verdict.usable = False
-            cand.verdict.reasons.insert(0, f"The keyserver returned {cand.fingerprint}, not the {fpr} that "
-                                           "security.txt names.")
+            _reason(cand.verdict, tr("net.keys.fingerprint_mismatch", returned=cand.fingerprint, fpr=fpr))
             cand.verdict.codes.insert(0, "fingerprint_mismatch")
 
 
@@ -386,20 +390,17 @@ def _from_dns(found: KeyDiscovery, source: str, name: str, address: str | None, 
     try:
         answer = resolver.resolve(name, "OPENPGPKEY")
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
-        _fail(found, source, name, DiscoveryError(f"DNS has no OPENPGPKEY record at {name}.", code="not_found"),
-              address)
+        _fail(found, source, name, DiscoveryError.t("net.keys.dns_none", name=name, code="not_found"), address)
         return
     except dns.exception.Timeout:
-        _fail(found, source, name, NetworkError(f"The DNS server did not answer for {name} in time.",
-                                                code="timeout"), address)
+        _fail(found, source, name, NetworkError.t("net.keys.dns_timeout", name=name, code="timeout"), address)
         return
     except dns.resolver.NoNameservers:
-        _fail(found, source, name, NetworkError(f"The DNS lookup of {name} failed (SERVFAIL).", code="dns_failed"),
-              address)
+        _fail(found, source, name, NetworkError.t("net.keys.dns_servfail", name=name, code="dns_failed"), address)
         return
     except (dns.exception.DNSException, ValueError, OSError) as e:
-        _fail(found, source, name, NetworkError(f"The DNS answer for {name} could not be read "
-                                                f"({type(e).__name__}).", code="dns_failed"), address)
+        _fail(found, source, name, NetworkError.t("net.keys.dns_unreadable", name=name, error=type(e).__name__,
+                                                  code="dns_failed"), address)
         return
     dnssec = bool(answer.response.flags & dns.flags.AD)
     for rdata in answer:
@@ -415,18 +416,15 @@ def _decide(found: KeyDiscovery) -> None:
         mine = found.report_fingerprint
         for c in usable:
             if c.fingerprint != mine:
-                found.conflicts.append(
-                    f"The report names key {mine} (organisation.key), but {SOURCE_LABELS.get(c.source, c.source)} "
-                    f"({c.url}) offers key {c.fingerprint}: ask the organisation which key is current, then "
-                    "correct organisation.key, or remove it to use the key they publish.")
+                found.conflicts.append(Phrase("net.keys.conflict_report_key", mine=mine, url=c.url,
+                                              source=SOURCE_LABELS.get(c.source, c.source), fpr=c.fingerprint))
                 break
         usable = [c for c in usable if c.fingerprint == mine]
     elif found.expected_fingerprints:
         wrong = [c for c in usable if c.fingerprint not in found.expected_fingerprints]
         for c in wrong:
-            found.conflicts.append(
-                f"{SOURCE_LABELS.get(c.source, c.source)} offers key {c.fingerprint}, but security.txt names "
-                f"{', '.join(found.expected_fingerprints)} (openpgp4fpr).")
+            found.conflicts.append(Phrase("net.keys.conflict_openpgp4fpr", source=SOURCE_LABELS.get(c.source, c.source),
+                                          fpr=c.fingerprint, expected=", ".join(found.expected_fingerprints)))
         usable = [c for c in usable if c.fingerprint in found.expected_fingerprints]
     by_source: dict[str, set[str]] = {}
     for c in usable:
@@ -437,7 +435,7 @@ def _decide(found: KeyDiscovery) -> None:
             for b in sets[i + 1:]:
                 if not a & b:
                     fprs = sorted(a | b)
-                    found.conflicts.append(f"The sources disagree: they offer different keys ({', '.join(fprs)}).")
+                    found.conflicts.append(Phrase("net.keys.conflict_sources", fprs=", ".join(fprs)))
                     break
             if found.conflicts:
                 break
@@ -452,9 +450,16 @@ def _decide(found: KeyDiscovery) -> None:
     found.agreeing_sources = [c.source for c in usable if c.fingerprint == best.fingerprint]
     for c in found.candidates:
         if c.fingerprint != best.fingerprint and not c.verdict.usable:
-            found.warnings.append(f"{SOURCE_LABELS.get(c.source, c.source)} ({c.url}) offers another key, "
-                                  f"{c.fingerprint}, which is not usable: "
-                                  f"{c.verdict.reasons[0] if c.verdict.reasons else ''}".rstrip(": "))
+            label = SOURCE_LABELS.get(c.source, c.source)
+            found.warnings.append(Phrase("net.keys.other_key_unusable", source=label, url=c.url, fpr=c.fingerprint,
+                                         reason=as_phrase(c.verdict.text(c.verdict.reasons[0])))
+                                  if c.verdict.reasons else
+                                  Phrase("net.keys.other_key", source=label, url=c.url, fpr=c.fingerprint))
     if best.source in ("dns", "dns-uri") and len(set(found.agreeing_sources)) == 1 and not best.dnssec:
-        found.warnings.append("The key comes only from DNS without DNSSEC validation (no AD bit); "
-                              "compare its fingerprint with the organisation before trusting it.")
+        found.warnings.append(Phrase("net.keys.dns_only"))
+
+
+def _reason(verdict: KeyVerdict, said: Said) -> None:
+    """A reason this module adds in front of the verdict's own, kept said in the reader's language."""
+    verdict.reasons.insert(0, said.english)
+    verdict.said[said.english] = said

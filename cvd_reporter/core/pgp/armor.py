@@ -17,6 +17,8 @@ import io
 import re
 from dataclasses import dataclass
 
+from cvd_reporter.core.i18n import Phrase
+
 # ---------------------------------------------------------------------------- CRC24
 CRC24_INIT = 0xB704CE
 CRC24_POLY = 0x1864CFB
@@ -195,7 +197,7 @@ def armor(kind: str, data: bytes, headers: tuple[tuple[str, str], ...] = ()) -> 
 class ArmorError(ValueError):
     """The text holds an armor block that does not decode; ``code`` says how (``truncated``,
     ``bad_base64``, ``bad_crc``; the cleartext signature reader uses sectxt's ``pgp_data_error``
-    and ``pgp_error``). Arguments: message, then code."""
+    and ``pgp_error``). Arguments: message (a core/i18n.Phrase, said in the reader's language), then code."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -229,7 +231,7 @@ def dearmor(text: bytes) -> list[ArmorBlock]:
         end_marker = b"-----END PGP " + match.group(1) + b"-----"
         stop = text.find(end_marker, match.end())
         if stop < 0:
-            raise ArmorError(f"The armored {kind.lower()} has no END line; the file is truncated.", "truncated")
+            raise ArmorError(Phrase("pgp.armor.truncated", kind=kind.lower()), "truncated")
         lines = [ln.strip() for ln in text[match.end():stop].splitlines()]
         while lines and not lines[0]:
             lines.pop(0)
@@ -254,25 +256,21 @@ def decode_body(lines: list[bytes], kind: str) -> tuple[bytes, bool]:
         checksum = body.pop()[1:]
     for line in body:
         if not _B64_LINE.match(line):
-            raise ArmorError(f"The armored {kind.lower()} contains text that is not base64 "
-                             "(a placeholder or a damaged copy?).", "bad_base64")
+            raise ArmorError(Phrase("pgp.armor.not_base64", kind=kind.lower()), "bad_base64")
     joined = b"".join(body)
     if len(joined) % 4 or b"=" in joined.rstrip(b"="):  # padding only at the very end
-        raise ArmorError(f"The armored {kind.lower()} does not decode as base64 "
-                         "(a placeholder or a truncated copy?).", "bad_base64")
+        raise ArmorError(Phrase("pgp.armor.bad_base64", kind=kind.lower()), "bad_base64")
     try:
         try:
             data = binascii.a2b_base64(joined, strict_mode=True)
         except TypeError:  # Python 3.10 has no strict_mode; the line check above did its job
             data = binascii.a2b_base64(joined)
     except binascii.Error:
-        raise ArmorError(f"The armored {kind.lower()} does not decode as base64 "
-                         "(a placeholder or a truncated copy?).", "bad_base64") from None
+        raise ArmorError(Phrase("pgp.armor.bad_base64", kind=kind.lower()), "bad_base64") from None
     if checksum is not None:
         expected = int.from_bytes(binascii.a2b_base64(checksum), "big")
         if crc24(data) != expected:
-            raise ArmorError(f"The armored {kind.lower()} fails its CRC24 checksum; the copy is damaged.",
-                             "bad_crc")
+            raise ArmorError(Phrase("pgp.armor.bad_crc", kind=kind.lower()), "bad_crc")
     return data, checksum is not None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cvd_reporter.core.findings import Said, tr
-from cvd_reporter.core.i18n import N_
+from cvd_reporter.core.i18n import N_, Phrase
 from cvd_reporter.core.pgp import armor as _armor
 from cvd_reporter.core.pgp import packets as _packets
 from cvd_reporter.errors import KeyProblem
@@ -124,7 +124,7 @@ def _binary_blobs(data: bytes, what: str) -> list[bytes]:
         blocks = _armor.dearmor(data)
     except _armor.ArmorError as e:
         code = "not_a_key" if e.code == "bad_base64" else "corrupt_key"
-        raise problem(f"{what}: {e}", code) from None
+        raise said(N_("pgpcert.armor"), code, what, detail=e.message) from None
     keys = [b for b in blocks if b.kind == "PUBLIC KEY BLOCK"]
     if not keys:
         if any(b.kind in ("PRIVATE KEY BLOCK", "SECRET KEY BLOCK") for b in blocks):
@@ -194,9 +194,8 @@ def _without_third_party_certifications(blob: bytes, packets: list[_packets.Pack
     """The certificate's packets without user-id certifications made by other keys (they say nothing
     about whether we may encrypt to it), within the caps above; KeyProblem ``too_complex`` beyond."""
     if len(packets) > MAX_PACKETS:
-        raise problem(f"{what}: the key {fingerprint} has {len(packets):,} packets (limit {MAX_PACKETS:,}); "
-                      "it is not judged. Ask the organisation for a minimal export (gpg --export-options "
-                      "export-minimal).", "too_complex", fingerprint=fingerprint)
+        raise said(N_("pgpcert.too_many_packets"), "too_complex", what, data={"fingerprint": fingerprint},
+                   fingerprint=fingerprint, n=f"{len(packets):,}", limit=f"{MAX_PACKETS:,}")
     own = fingerprint[-16:]
     out: list[_packets.Packet] = []
     dropped = 0
@@ -214,11 +213,10 @@ def _without_third_party_certifications(blob: bytes, packets: list[_packets.Pack
     uids = sum(p.tag in (_packets.TAG_USER_ID, _packets.TAG_USER_ATTRIBUTE) for p in out)
     sigs = sum(p.tag == _packets.TAG_SIGNATURE for p in out)
     if uids > MAX_USER_IDS or sigs > MAX_SELF_SIGNATURES:
-        raise problem(f"{what}: the key {fingerprint} has {uids:,} user ids and {sigs:,} of its own signatures "
-                      f"(limits {MAX_USER_IDS} and {MAX_SELF_SIGNATURES}); it is not judged. Ask the "
-                      "organisation for a minimal export.", "too_complex", fingerprint=fingerprint)
-    notes = [f"{dropped} certification(s) by other keys were set aside; they do not change whether the key "
-             "can be used."] if dropped else []
+        raise said(N_("pgpcert.too_many_uids"), "too_complex", what, data={"fingerprint": fingerprint},
+                   fingerprint=fingerprint, uids=f"{uids:,}", sigs=f"{sigs:,}", max_uids=MAX_USER_IDS,
+                   max_sigs=MAX_SELF_SIGNATURES)
+    notes: list[str] = [Phrase("pgpcert.certifications_set_aside", n=dropped)] if dropped else []
     return out, notes
 
 
@@ -228,11 +226,10 @@ def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -
         raise said(N_("pgpcert.private"), "not_a_key", what)
     info = _packets.key_packet_info(blob, primary)
     if info.version != 4:
-        kind = {2: "an obsolete v2", 3: "an obsolete v3", 5: "a v5 (LibrePGP)", 6: "a v6 (RFC 9580)"}.get(
-            info.version, f"a version {info.version}")
-        raise problem(f"{what} is {kind} key; the key format is not supported (cvd-reporter reads v4 keys). "
-                       "Ask the organisation for a v4 key or report through another channel.",
-                       "unsupported_key", version=info.version)
+        kind = {2: N_("pgpcert.version.obsolete"), 3: N_("pgpcert.version.obsolete"), 5: N_("pgpcert.version.v5"),
+                6: N_("pgpcert.version.v6")}.get(info.version, N_("pgpcert.version.other"))
+        raise said(N_("pgpcert.unsupported_version"), "unsupported_key", what, data={"version": info.version},
+                   kind=Phrase(kind, version=info.version))
     if info.algorithm not in KNOWN_V4_ALGORITHMS:
         name = ALGORITHM_NAMES.get(info.algorithm, f"algorithm {info.algorithm}")
         raise said(N_("pgpcert.algorithm"), "unsupported_key", what, name=name,
@@ -245,8 +242,8 @@ def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -
             sub = _packets.key_packet_info(blob, packet)
             skipping = sub.version != 4 or sub.algorithm not in KNOWN_V4_ALGORITHMS
             if skipping:
-                notes.append(f"Subkey {sub.fingerprint or '?'} uses a format that is not supported "
-                             f"(version {sub.version}, algorithm {sub.algorithm}); it was ignored.")
+                notes.append(Phrase("pgpcert.subkey_ignored", fingerprint=sub.fingerprint or "?",
+                                    version=sub.version, algorithm=sub.algorithm))
         elif packet.tag in (_packets.TAG_USER_ID, _packets.TAG_USER_ATTRIBUTE):
             skipping = False
         if not skipping:
@@ -258,16 +255,16 @@ def _build_certificate(blob: bytes, packets: list[_packets.Packet], what: str) -
             warnings.simplefilter("ignore")
             key, _ = pgpy.PGPKey.from_blob(raw)
     except (pgpy.errors.PGPError, *PGPY_PARSE_ERRORS) as e:
-        raise problem(f"{what}: the key {info.fingerprint} could not be parsed ({type(e).__name__}); "
-                       "it is damaged or uses a format that is not supported.", "corrupt_key",
-                       fingerprint=info.fingerprint) from None
+        raise said(N_("pgpcert.unparsable"), "corrupt_key", what, data={"fingerprint": info.fingerprint},
+                   fingerprint=info.fingerprint, error=type(e).__name__) from None
     fpr = str(key.fingerprint).replace(" ", "").upper()
     if fpr != info.fingerprint:  # pgpy and our own framing must agree, or we trust neither
-        raise problem(f"{what}: the key could not be read consistently.", "corrupt_key")
+        raise said(N_("pgpcert.inconsistent"), "corrupt_key", what)
     try:
         structure = _packets.key_structure(raw, _packets.split_keyring(raw)[0])
     except _packets.PacketError as e:
-        raise problem(f"{what}: the key {fpr} is damaged ({e}).", "corrupt_key", fingerprint=fpr) from None
+        raise said(N_("pgpcert.damaged_key"), "corrupt_key", what, data={"fingerprint": fpr}, fingerprint=fpr,
+                   detail=str(e)) from None
     return Certificate(raw=raw, fingerprint=fpr, key=key, structure=structure, notes=tuple(notes))
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from cvd_reporter.core.i18n import N_, Phrase
 from cvd_reporter.core.pgp.armor import ArmorError, decode_body
 from cvd_reporter.core.pgp.packets import TAG_SIGNATURE, Packet, PacketError, iter_packets
 from cvd_reporter.core.pgp.packets import parse_signature as packets_parse_signature
@@ -64,22 +65,21 @@ def dearmor(lines: list[str]) -> bytes:
         i += 1
     # RFC 4880 §6.2: the armor headers end with a blank line, also when there are none.
     if i >= len(lines) or lines[i] != "":
-        where = "after its headers" if i else "before its data"
-        raise ArmorError(f"The signature armor has no blank line {where}.", "pgp_data_error")
+        blank = N_("pgp.cleartext.no_blank_after_headers") if i else N_("pgp.cleartext.no_blank_before_data")
+        raise ArmorError(Phrase(blank), "pgp_data_error")
     body = [line for line in lines[i + 1:] if line]
     crc_at = next((k for k, line in enumerate(body) if _CRC_LINE.fullmatch(line)), None)
     if crc_at is not None and crc_at != len(body) - 1:
-        raise ArmorError("The signature armor has data after its checksum line.", "pgp_data_error")
+        raise ArmorError(Phrase("pgp.cleartext.data_after_checksum"), "pgp_data_error")
     if len(body) == (0 if crc_at is None else 1):
-        raise ArmorError("The signature armor holds no data.", "pgp_data_error")
+        raise ArmorError(Phrase("pgp.cleartext.no_data"), "pgp_data_error")
     if any(_BAD_BASE64.search(line) for line in body):
         # sectxt (PGPy) rejects this as armor that does not parse: pgp_data_error, not pgp_error.
-        raise ArmorError("The signature armor holds characters that are not base64.", "pgp_data_error")
+        raise ArmorError(Phrase("pgp.cleartext.not_base64"), "pgp_data_error")
     try:
         data, _ = decode_body([line.encode("ascii") for line in body], "SIGNATURE")
     except ArmorError as e:
-        message = ("The signature armor checksum (CRC-24) does not match its data." if e.code == "bad_crc"
-                   else "The signature data is not valid base64.")
+        message = Phrase(N_("pgp.cleartext.bad_crc") if e.code == "bad_crc" else N_("pgp.cleartext.bad_base64"))
         raise ArmorError(message, "pgp_error") from None
     return data
 
@@ -91,16 +91,15 @@ def parse_signature(data: bytes) -> list[SignatureInfo]:
     try:
         packets = list(iter_packets(data))
     except PacketError as e:
-        raise ArmorError(f"The signature data is not a complete OpenPGP packet ({e}).", "pgp_error") from None
+        raise ArmorError(Phrase("pgp.cleartext.incomplete", detail=str(e)), "pgp_error") from None
     for packet in packets:
         if packet.tag != TAG_SIGNATURE:
-            raise ArmorError(f"The signature block holds an OpenPGP packet of type {packet.tag}, not a signature.",
-                             "pgp_error")
+            raise ArmorError(Phrase("pgp.cleartext.not_a_signature", tag=packet.tag), "pgp_error")
         if packet.end == packet.body:
-            raise ArmorError("The signature packet is empty.", "pgp_error")
+            raise ArmorError(Phrase("pgp.cleartext.empty_packet"), "pgp_error")
         sigs.append(_signature_info(data, packet))
     if not sigs:
-        raise ArmorError("The signature block holds no signature.", "pgp_error")
+        raise ArmorError(Phrase("pgp.cleartext.no_signature"), "pgp_error")
     return sigs
 
 
@@ -108,9 +107,9 @@ def _signature_info(data: bytes, packet: Packet) -> SignatureInfo:
     try:
         sig = packets_parse_signature(data, packet)
     except PacketError as e:
-        raise ArmorError(f"The signature packet is malformed ({e}).", "pgp_error") from None
+        raise ArmorError(Phrase("pgp.cleartext.malformed", detail=str(e)), "pgp_error") from None
     if sig.type == -1:
-        raise ArmorError(f"The signature packet has unknown version {sig.version}.", "pgp_error")
+        raise ArmorError(Phrase("pgp.cleartext.unknown_version", version=sig.version), "pgp_error")
     fpr = sig.issuer_fpr or None
     key_id = sig.issuer_keyid or (None if fpr is None else fpr[-16:] if sig.version == 4 else fpr[:16])
     created = datetime.fromtimestamp(sig.created, timezone.utc) if sig.has_created else None

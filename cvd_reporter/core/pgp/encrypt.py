@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cvd_reporter.core.pgp.armor import ArmorWriter
-from cvd_reporter.core.pgp.certificates import PGPY_PARSE_ERRORS, Certificate, pgpy_module, problem
+from cvd_reporter.core.pgp.certificates import PGPY_PARSE_ERRORS, Certificate, pgpy_module
 from cvd_reporter.core.pgp.keys import KeyVerdict, judge, require_usable
 from cvd_reporter.core.pgp.packets import TAG_LITERAL, new_header
-from cvd_reporter.errors import InputFileError, InputNeeded
+from cvd_reporter.errors import InputFileError, InputNeeded, KeyProblem
 
 # Plaintext cap for encrypt(): memory is about 2.5x the input (input, armored output, 1 MiB pieces);
 # e-mail providers refuse messages over about 25 MB long before this.
@@ -56,20 +56,19 @@ def load_signing_key(data: bytes, passphrase: str | None = None) -> SigningKey:
             warnings.simplefilter("ignore")
             key, _ = pgpy.PGPKey.from_blob(data)
     except (pgpy.errors.PGPError, *PGPY_PARSE_ERRORS):
-        raise problem("The signing key could not be read as an OpenPGP secret key.", "not_a_key") from None
+        raise KeyProblem.t("pgp.encrypt.signing_unreadable", code="not_a_key") from None
     if key.is_public:
-        raise problem("The signing key is a public key; signing needs the secret key.", "not_a_key")
+        raise KeyProblem.t("pgp.encrypt.signing_public", code="not_a_key")
     if key.is_protected:
         if not passphrase:
-            raise InputNeeded("The signing key is protected by a passphrase; none was given.",
-                              code="passphrase_needed")
+            raise InputNeeded.t("pgp.encrypt.passphrase_needed", code="passphrase_needed")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 with key.unlock(passphrase):
                     pass
         except pgpy.errors.PGPDecryptionError:
-            raise problem("The passphrase of the signing key is wrong.", "bad_passphrase") from None
+            raise KeyProblem.t("pgp.encrypt.bad_passphrase", code="bad_passphrase") from None
     return SigningKey(key=key, fingerprint=_fpr(key), passphrase=passphrase)
 
 
@@ -137,9 +136,8 @@ def encrypt(data: bytes, cert: Certificate, *, now: datetime, signer: SigningKey
     at ``now`` when the caller has it already (the key is then not judged again).
     """
     if len(data) > MAX_MESSAGE_BYTES:
-        raise InputFileError(f"The message is {len(data):,} bytes; cvd-reporter encrypts at most "
-                             f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MiB (e-mail providers refuse far less). "
-                             "Share large evidence another way.", code="too_large")
+        raise InputFileError.t("pgp.encrypt.too_large", code="too_large", size=f"{len(data):,}",
+                               limit=MAX_MESSAGE_BYTES // (1024 * 1024))
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     verdict, target = judged if judged is not None else judge(cert, now=now)

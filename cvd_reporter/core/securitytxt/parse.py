@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from cvd_reporter.core.display import printable
-from cvd_reporter.core.findings import tr
+from cvd_reporter.core.findings import Said, tr
 from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.pgp.armor import ArmorError
@@ -180,12 +180,11 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
     i = header + 1
     while i < n and _CLEARTEXT_HEADER.fullmatch(lines[i]):
         i += 1
-    pgp_problem: tuple[str, str, int] | None = None
+    pgp_problem: tuple[str, str | Said, int] | None = None
     if i < n and lines[i] == "":
         i += 1
     else:
-        pgp_problem = ("pgp_data_error", "The signed-message header must be followed by a Hash: line and a "
-                                         "blank line.", i + 1)
+        pgp_problem = ("pgp_data_error", tr("securitytxt.pgp.no_hash_line"), i + 1)
     body_start = i
     sig_start = next((j for j in range(i, n) if lines[j] == cleartext.BEGIN_SIGNATURE), None)
     body_end = sig_start if sig_start is not None else n
@@ -201,14 +200,12 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
         p.line(j + 1, line)
     stx.signed_text = "\n".join(r[2:] if r.startswith("- ") else r for r in raw[body_start:body_end])
     if sig_start is None:
-        pgp_problem = pgp_problem or ("pgp_data_error", "The signed file has no '-----BEGIN PGP SIGNATURE-----' "
-                                                        "block.", n)
+        pgp_problem = pgp_problem or ("pgp_data_error", tr("securitytxt.pgp.no_signature_block"), n)
         stx.signature = SignatureStatus("bad_signature", detail="The file has no signature block.")
     else:
         sig_end = next((j for j in range(sig_start + 1, n) if lines[j] == cleartext.END_SIGNATURE), None)
         if sig_end is None:
-            pgp_problem = pgp_problem or ("pgp_data_error", "The signature block has no '-----END PGP "
-                                                            "SIGNATURE-----' line.", n)
+            pgp_problem = pgp_problem or ("pgp_data_error", tr("securitytxt.pgp.no_end_line"), n)
             stx.signature = SignatureStatus("bad_signature", detail="The signature block is not closed.")
         else:
             for j in range(sig_end + 1, n):
@@ -218,7 +215,7 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
                 data = cleartext.dearmor(lines[sig_start + 1:sig_end])
                 stx.signatures = cleartext.parse_signature(data)
             except ArmorError as e:
-                pgp_problem = pgp_problem or (e.code, e.message, sig_start + 1)
+                pgp_problem = pgp_problem or (e.code, as_said(e.message), sig_start + 1)
                 stx.signature = SignatureStatus("bad_signature", detail=e.message)
             else:
                 first = stx.signatures[0]
@@ -292,3 +289,9 @@ def _whole_file_checks(p: _Parser, stx: SecurityTxt, lines: list[str], truncated
     stx.csaf = [f.value for f in csaf]
     stx.acknowledgments = [f.value for f in by.get("acknowledgments", [])]
     stx.hiring = [f.value for f in by.get("hiring", [])]
+
+
+def as_said(message: str) -> str | Said:
+    """A message that is a catalogue text (core/i18n.Phrase) as a finding's Said; any other as it is."""
+    msgid, params = getattr(message, "msgid", None), getattr(message, "params", None)
+    return tr(msgid, **params) if isinstance(msgid, str) and isinstance(params, dict) else message
