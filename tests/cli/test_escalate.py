@@ -146,7 +146,10 @@ def test_an_unanswered_first_contact_can_be_escalated(cli, https, pki, dns, smtp
                                     policy=email.policy.default).get_body(("plain",)).get_content()
     assert "eerste contact (zonder details) per email aan ciso@gemeente.example" in body
     assert TITLE in body  # the IBD gets the report the organisation never asked for
-    assert cli("--json", "status", "R-2", env=env).json["data"]["state"] == "escalated"
+    status = cli("--json", "status", "R-2", env=env).json["data"]
+    assert status["state"] == "escalated"
+    # the record says why: the first contact went unanswered by its deadline, then it was escalated
+    assert [e["state"] for e in status["timeline"]][-2:] == ["no_response", "escalated"]
 
 
 def test_the_original_is_re_rendered_with_the_organisations_own_promise(cli, https, pki, dns, smtp, ibd,
