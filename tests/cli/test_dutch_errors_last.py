@@ -18,9 +18,9 @@ from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.core.i18n import said_in
 from cvd_reporter.settings import load_settings
-from tests.cli.test_submit_form import form_env  # noqa: F401 - the fixture: a form on the loopback server
+from tests.servers.https import Response
 from tests.support.english import english_lines
-from tests.support.municipality import env_for, write_report
+from tests.support.municipality import env_for, serve, write_report
 from tests.support.paths import ROOT
 from tests.support.policy_sites import home_page, policy_page
 from tests.support.scope import load_zone
@@ -92,9 +92,21 @@ def test_discover_says_the_policy_pages_notes_in_the_run_language(cli, https, pk
         assert "written in an obfuscated form; " in text, text
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the fake browser fetches with curl")
+@pytest.fixture
+def form_env(https, pki, zone, tmp_path):
+    """The municipality's security.txt names its form (on the loopback server); the browser is a no-op script."""
+    serve(https, None, encryption=False)
+    https.add("/melden", Response(200, "<!DOCTYPE html><html><body><form></form></body></html>",
+                                  "text/html; charset=utf-8"), host="www.gemeente.test")
+    browser = tmp_path / "fake-browser"
+    browser.write_text("#!/bin/sh\nexit 0\n")
+    browser.chmod(0o755)
+    return env_for(https, pki, zone, BROWSER=f"{browser} %s", CVD_TIMEOUT="10")
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="the fake browser is a shell script")
 def test_a_form_report_that_already_left_in_the_run_language(cli, form_env, tmp_path):
-    env, _log, _page = form_env
+    env = form_env
     report = write_report(tmp_path / "r")
     first = cli("--json", "submit", str(report), "--via", "form", "--reference", "A-1", env=env)
     assert first.exit_code == 0, first.stderr
