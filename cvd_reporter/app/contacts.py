@@ -175,7 +175,7 @@ class _Search:
             extra = domain_note(c.value or "", self.result.host, self.owners) if c.kind == "email" else ""
             self.result.contacts.append(FoundContact(
                 c.value or "", c.kind, Provenance("policy_page", final, seen, evidence=c.evidence), name=c.name,
-                note=extra if not note else "; ".join(x for x in (note, extra) if x)))
+                note=Phrase("app.contacts.two_notes", first=note, second=extra) if note and extra else note or extra))
         self.result.policy = reading.to_dict()
         self.step(stage, final, "found", Phrase("app.contacts.found", url=final, n=len(usable), via=via))
         return True

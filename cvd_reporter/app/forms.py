@@ -34,7 +34,7 @@ from cvd_reporter.core.display import printable
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.forms import FormText, render_form
-from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.i18n import N_, Phrase, say
 from cvd_reporter.core.scope import Reasons
 from cvd_reporter.core.target import parse_target
 from cvd_reporter.errors import DiscoveryError, ScopeError, ValidationError
@@ -183,7 +183,7 @@ def prepare(path: Path, channel: str, *, ctx: Context, lang: str, policy_name: s
         known = find_report(records.existing(), rid)
         if known is not None and left_already(known):
             when, how = how_it_left(known)
-            previous = f"Report {rid} already left on {when} {how}."
+            previous = Phrase("app.forms.already_left", id=rid, when=when, how=how)
     return Prepared(rid, channel, contact, report.organisation.name or registrable_domain(host) or host, host,
                     checked, policy.id, policy.calendar, policy.response_working_days, target, previous,
                     warnings, [f for f in checked.findings if f.severity != "info"],

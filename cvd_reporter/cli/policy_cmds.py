@@ -13,7 +13,7 @@ import click
 from cvd_reporter.app.userfiles import UnsafeFile, read_user_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import printable
-from cvd_reporter.core.i18n import N_, say, translator
+from cvd_reporter.core.i18n import N_, said_in, say, translator
 from cvd_reporter.core.policypage import read_policy
 from cvd_reporter.errors import EXIT_DISCOVERY, EXIT_OK, InputFileError, UsageError
 from cvd_reporter.net.policypage import fetch_policy_page
@@ -134,7 +134,7 @@ def describe(r: PolicyReading, source: str, lang: str = "en") -> str:
     for c in r.contacts:
         shown = c.value or t("policy.no_address", name=c.name)
         label = c.name if c.kind == "platform" else t(_KINDS[c.kind])
-        note = f" [{c.note}]" if c.note else ""
+        note = f" [{said_in(c.note, lang)}]" if c.note else ""
         lines.append(f"  {label:<12} {printable(shown)}{note}")
         lines.append(f"  {'':<12}{_quote(c.evidence)}")
     lines.append("")

@@ -1,6 +1,7 @@
 """A progress bar on stderr for long byte counts (encrypting large evidence, an SMTP upload).
 
-Only on a terminal and never with --json: scripts and logs get no carriage-return noise.
+Only on a terminal and never with --json: scripts and logs get no carriage-return noise. The label is
+said by the caller in the run's language (``cli.progress.*`` in the catalogue).
 """
 
 from __future__ import annotations

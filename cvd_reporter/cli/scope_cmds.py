@@ -22,7 +22,7 @@ from cvd_reporter.app.profiles import builtin_names, load_policy
 from cvd_reporter.app.scoping import load_policy_scope, make_checker, securitytxt_lookup
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.core.display import json_safe, printable
-from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.i18n import N_, said_in, say
 from cvd_reporter.core.scope import say_reason
 from cvd_reporter.core.scope_file import PolicyScope
 from cvd_reporter.core.target import display_target
@@ -182,7 +182,7 @@ def _human(rec: dict[str, Any], lang: str = "en") -> str:
     # people read the severity in words and the message; the code stays in --json
     for n in rec["notes"]:
         severity = say(lang, f"finding.severity.{n['severity']}")
-        lines.append(f"    {severity}: {n['message']}")
+        lines.append(f"    {severity}: {said_in(n['message'], lang)}")
     return "\n".join(lines)
 
 

@@ -105,7 +105,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
                               findings=[_finding("already_sent", "info", note)])
             try:
                 done = send_and_record(box, entry, ctx=ctx, records=records, force=force,
-                                       meter=bar_for("Sending", json_mode=app.json))
+                                       meter=bar_for(say(app.lang, "cli.progress.sending"), json_mode=app.json))
             except StoreError as e:
                 if e.code != "already_sent":
                     raise
@@ -119,7 +119,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
         for entry in [e for e in box.list() if e.state == "pending"]:
             try:
                 done = send_and_record(box, entry, ctx=ctx, records=records, force=force,
-                                       meter=bar_for("Sending", json_mode=app.json))
+                                       meter=bar_for(say(app.lang, "cli.progress.sending"), json_mode=app.json))
             except (DeliveryError, StoreError) as e:
                 if e.code == "check_first":
                     findings.append(_finding("check_first", "warning", e.message, e))
@@ -263,8 +263,10 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
                             accept_new_key=accept_new_key, policy=policy_name,
                             allow_private=allow_private, strict_scope=strict, lang=report_lang,
                             sign_with=Path(sign_with).expanduser() if sign_with else None,
-                            ask_passphrase=ask_passphrase, meter=bar_for("Encrypting", json_mode=app.json),
-                            upload_meter=bar_for("Sending", json_mode=app.json), first_contact=first_contact,
+                            ask_passphrase=ask_passphrase,
+                            meter=bar_for(say(app.lang, "cli.progress.encrypting"), json_mode=app.json),
+                            upload_meter=bar_for(say(app.lang, "cli.progress.sending"), json_mode=app.json),
+                            first_contact=first_contact,
                             name_host=name_host, yes=yes, **_terminal_choices(app))
     outcome = submit_report(Path(report), ctx=app.context, lang=app.lang, confirm=confirm,
                             progress=app.info, options=options)

@@ -30,7 +30,7 @@ from cvd_reporter.cli.wizard_input import InputSteps, StopKeepDraft
 from cvd_reporter.cli.wizard_lookup import LintOutcome, LookupResult
 from cvd_reporter.cli.wizard_where import WHERE, WhereSteps, apply_where, send_saved
 from cvd_reporter.core import questions as Q
-from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.i18n import N_, said_in, say
 from cvd_reporter.core.model import Report
 from cvd_reporter.core.policy import Policy
 from cvd_reporter.core.scope import say_reasons
@@ -239,7 +239,8 @@ class Wizard(WhereSteps, InputSteps):
             lines.append(self.t("wizard.key", key=r.key) if r.key else self.t("wizard.no_key"))
             lines.append(self.t("wizard.policy", policy=r.policy_url or self.policy.title(self.lang)))
         if notes or not lines:
-            lines.append(self.t("wizard.unchecked", target=r.target, why="; ".join(notes) or "?"))
+            why = "; ".join(said_in(n, self.lang) for n in notes) or "?"
+            lines.append(self.t("wizard.unchecked", target=r.target, why=why))
         self.p.say("\n".join("  " + line for line in lines))
 
     def _out_of_scope(self, result: LookupResult) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.cli.next_steps import next_steps
-from cvd_reporter.core.i18n import say
+from cvd_reporter.core.i18n import Spoken, said_in, say
 from cvd_reporter.core.lint import redact, scan_text
 from cvd_reporter.core.render import render_text
 from cvd_reporter.core.target import parse_target
@@ -107,7 +107,7 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
         result.verdict = str(verdict.verdict)
         result.reasons = list(verdict.reasons)  # Reason keeps its id, so the wizard says it in its language
     except CvdError as e:
-        result.notes.append(e.message)
+        result.notes.append(Spoken(e))  # English in to_dict; the wizard says it in its language
     if result.out_of_scope:
         return result  # stop early: no need to look for where to send it
 
@@ -131,11 +131,11 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
         result.organisation_block = search.organisation_block()
         result.policy_url = result.policy_url or result.organisation_block.get("policy_url")
     except CvdError as e:
-        result.notes.append(e.message)
+        result.notes.append(Spoken(e))
     first = result.where[0]["source"] if result.where else None
     mailto = [c["value"] for c in result.where if c["kind"] == "email" and c["source"] == first]
     if found is None and not result.where and missing is not None:
-        result.notes.append(missing.message)  # nothing anywhere: say why security.txt did not answer
+        result.notes.append(Spoken(missing))  # nothing anywhere: say why security.txt did not answer
     if found is None and not mailto:
         return result
 
@@ -146,7 +146,7 @@ def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime
         if keys.chosen is not None:
             result.key = _describe_key(keys.chosen)
     except CvdError as e:  # no key (5) or an unusable one (6): `submit` refuses; say so now
-        result.notes.append(e.message)
+        result.notes.append(Spoken(e))
     return result
 
 
@@ -194,7 +194,9 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
     if outcome.status == "sent":
         progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice))
         return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=plan.channel)
-    return outcome.hint or say(lang, "wizard.send_status", id=plan.report_id, status=outcome.status)
+    if outcome.hint:
+        return said_in(outcome.hint, lang)
+    return say(lang, "wizard.send_status", id=plan.report_id, status=outcome.status)
 
 
 def directory_search(ctx: Context) -> tuple[Callable[[str], list[Entry]], dict[str, str]]:

@@ -15,8 +15,7 @@ from typing import Any, Literal
 
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
-from cvd_reporter.core.findings import note as _note
-from cvd_reporter.core.i18n import N_, say
+from cvd_reporter.core.i18n import N_, Phrase, say
 from cvd_reporter.core.scope_file import PolicyScope, ScopeRule
 from cvd_reporter.core.target import IPAddress, Kind, Target, display_target, parse_target
 
@@ -55,6 +54,11 @@ def _reason_text(lang: str, msgid: str, params: dict[str, Any], note: str | None
     if contact:
         text += " " + say(lang, "scope.reason.rule_contact", contact=contact)
     return text
+
+
+def _said_note(code: str, text: Phrase) -> Finding:
+    """A DNS note: the English text in ``--json``; its id, so ``scope --lang nl`` says it in Dutch."""
+    return Finding(code=code, severity="warning", message=text, msgid=text.msgid, params=text.params)
 
 
 def say_reason(reason: str, lang: str) -> str:
@@ -263,17 +267,15 @@ class _Decision:
         if r is None or self.t.ip is not None:
             return
         if r.status == "nxdomain":
-            msg = f"{host} does not exist in DNS (NXDOMAIN)"
             if r.cname_chain:
-                self.notes.append(_note("dangling_cname", "warning", f"{host} is an alias of {r.cname_chain[-1]}, "
-                                        "which does not exist: a possible subdomain takeover (report that too)."))
-            self.notes.append(_note("dns_nxdomain", "warning", msg + "."))
+                self.notes.append(_said_note("dangling_cname", Phrase("scope.dns.dangling_cname", host=host,
+                                                                      alias=r.cname_chain[-1])))
+            self.notes.append(_said_note("dns_nxdomain", Phrase("scope.dns.nxdomain", host=host)))
         elif r.status == "nodata":
-            self.notes.append(_note("dns_nodata", "warning", f"{host} exists in DNS but has no A or AAAA address."))
+            self.notes.append(_said_note("dns_nodata", Phrase("scope.dns.nodata", host=host)))
         elif r.status in ("timeout", "error"):
-            self.notes.append(_note(f"dns_{r.status}", "warning",
-                                    f"The DNS lookup of {host} failed ({r.error or r.status}); its addresses and "
-                                    "aliases were not checked."))
+            self.notes.append(_said_note("dns_" + r.status, Phrase("scope.dns.failed", host=host,
+                                                                   why=r.error or r.status)))
 
     # -- 1. policy exclusions (the host, every name in its CNAME chain, every address)
     def excluded(self) -> bool:

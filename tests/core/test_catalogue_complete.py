@@ -33,6 +33,7 @@ SAME = {
     "render.product", "render.credit_one",  # Product (the same word); "{name} ({how})"
     "stx.kind.mailto", "stx.label.csaf",  # e-mail; CSAF, a field name
     "where.contact",  # "{kind}: {value}"
+    "app.contacts.two_notes",  # "{first}; {second}": two notes, each said in the reader's language
 }
 # Ids whose Dutch names English terms on purpose (a command's own words, quoted English of the policy).
 ENGLISH_INSIDE: set[str] = set()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cvd_reporter.core.i18n import Phrase
 from cvd_reporter.core.policypage.contacts import find_emails, find_forms, find_phones, mailto_subjects
 from cvd_reporter.core.policypage.extract import extract
 from cvd_reporter.core.policypage.model import UNKNOWN, Contact, Found, sentences
@@ -89,7 +90,7 @@ def read_policy(raw: bytes | str, *, content_type: str | None = None, url: str |
     encryption, key = find_encryption(sents)
     anonymous, pseudonym = find_anonymous(sents)
     if page.repaired_mojibake:
-        notes.append(f"Repaired {page.repaired_mojibake} run(s) of mojibake (UTF-8 read as Windows-1252).")
+        notes.append(Phrase("policypage.note.mojibake", n=page.repaired_mojibake))
     return PolicyReading(
         contacts=emails + forms + phones,
         response=find_response(sents),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+from cvd_reporter.core.i18n import Phrase
 from cvd_reporter.core.policypage.extract import Link
 from cvd_reporter.core.policypage.model import Contact, Sentence, matching
 
@@ -82,17 +83,16 @@ def find_emails(sents: list[Sentence], links: list[Link]) -> tuple[list[Contact]
             for address in emails_in(clear):
                 if address.lower() not in found:
                     found[address.lower()] = Contact("email", f"mailto:{address}", evidence=s.text, line=s.line,
-                                                     note="written in an obfuscated form")
+                                                     note=Phrase("policypage.note.obfuscated"))
         if CLOUDFLARE_PLACEHOLDER in s.text and not plain:
-            notes.append("An address on this page is hidden by Cloudflare's e-mail protection; the stored text "
-                         "does not contain it: open the page in a browser.")
+            notes.append(Phrase("policypage.note.cloudflare"))
     for link in links:
         if link.href.lower().startswith("mailto:"):
             target = unquote(link.href[7:].split("?", 1)[0])
             for address in emails_in(target):
                 if address.lower() not in found:
                     found[address.lower()] = Contact("email", f"mailto:{address}", evidence=f"link: {link.text}",
-                                                     note="from a mailto: link")
+                                                     note=Phrase("policypage.note.mailto_link"))
     return list(found.values()), notes
 
 
@@ -155,12 +155,12 @@ def find_forms(sents: list[Sentence], links: list[Link], *, base_url: str | None
     hits = matching(sents, _FORM_SENTENCE)
     if hits and not any(c.kind in ("form", "platform") for c in out):
         add(Contact("form", None, "web form", evidence=hits[0].text, line=hits[0].line,
-                    note="the page names a form; its address is not in the text"))
+                    note=Phrase("policypage.note.form_named")))
     if not out and not have_email:
         for s in sents:
             if len(s.text) <= 60 and _BUTTON_LINE.match(s.text):
                 add(Contact("form", None, s.text, evidence=s.text, line=s.line,
-                            note="a button or link label; its address is not in the text"))
+                            note=Phrase("policypage.note.button_label")))
                 break
     return out
 
@@ -185,5 +185,6 @@ def find_phones(sents: list[Sentence], links: list[Link]) -> list[Contact]:
     for link in links:
         if link.href.lower().startswith("tel:"):
             value = _tel(unquote(link.href[4:]))
-            out.setdefault(value, Contact("phone", value, evidence=f"link: {link.text}", note="from a tel: link"))
+            out.setdefault(value, Contact("phone", value, evidence=f"link: {link.text}",
+                                          note=Phrase("policypage.note.tel_link")))
     return list(out.values())

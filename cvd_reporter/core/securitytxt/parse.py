@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from cvd_reporter.core.display import printable
 from cvd_reporter.core.findings import Said, tr
+from cvd_reporter.core.i18n import Phrase
 from cvd_reporter.core.langtags import is_valid as is_valid_language_tag
 from cvd_reporter.core.pgp import cleartext
 from cvd_reporter.core.pgp.armor import ArmorError
@@ -201,12 +202,12 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
     stx.signed_text = "\n".join(r[2:] if r.startswith("- ") else r for r in raw[body_start:body_end])
     if sig_start is None:
         pgp_problem = pgp_problem or ("pgp_data_error", tr("securitytxt.pgp.no_signature_block"), n)
-        stx.signature = SignatureStatus("bad_signature", detail="The file has no signature block.")
+        stx.signature = SignatureStatus("bad_signature", detail=Phrase("securitytxt.sig.no_block"))
     else:
         sig_end = next((j for j in range(sig_start + 1, n) if lines[j] == cleartext.END_SIGNATURE), None)
         if sig_end is None:
             pgp_problem = pgp_problem or ("pgp_data_error", tr("securitytxt.pgp.no_end_line"), n)
-            stx.signature = SignatureStatus("bad_signature", detail="The signature block is not closed.")
+            stx.signature = SignatureStatus("bad_signature", detail=Phrase("securitytxt.sig.not_closed"))
         else:
             for j in range(sig_end + 1, n):
                 if lines[j]:
@@ -225,7 +226,7 @@ def _signed(p: _Parser, stx: SecurityTxt, content: bytes, raw: list[str], lines:
                 stx.signature = SignatureStatus(
                     "unknown_key", key_id=first.key_id, fingerprint=first.fingerprint,
                     hash_algorithm=first.hash_algorithm, created=first.created,
-                    detail="Signed; not verified yet (no key checked).")
+                    detail=Phrase("securitytxt.sig.not_verified_yet"))
     if pgp_problem:
         out.add(pgp_problem[0], pgp_problem[1], line=pgp_problem[2])
 

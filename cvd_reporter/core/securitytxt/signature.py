@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from cvd_reporter.core.findings import Finding
+from cvd_reporter.core.i18n import Phrase
 from cvd_reporter.core.pgp.armor import ArmorError, dearmor
 from cvd_reporter.core.pgp.packets import TAG_SIGNATURE, PacketError, iter_packets
 from cvd_reporter.core.pgp.packets import parse_signature as parse_packet_signature
@@ -30,8 +31,7 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
     if base.status == "unsigned" or sectxt.signed_bytes is None or sectxt.armored_signature is None:
         return base
     if not keys and not user_keys:
-        return replace(base, status="unknown_key",
-                       detail=f"Signed by key {base.key_id or 'unknown'}; no key was available to verify it.")
+        return replace(base, status="unknown_key", detail=_no_key(base.key_id))
     import pgpy  # noqa: PLC0415 - pgpy only for signed files
 
     with warnings.catch_warnings():
@@ -40,7 +40,7 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
             sig = pgpy.PGPSignature.from_blob(sectxt.armored_signature)
         except Exception:
             return replace(base, status="bad_signature",
-                           detail="The signature could not be read by the OpenPGP library.")
+                           detail=Phrase("securitytxt.sig.unreadable"))
         enc = _load_keys(keys)
         sets = (("encryption", enc), ("user", _load_keys(user_keys)))
         signer = (sig.signer or base.key_id or "").upper()
@@ -58,18 +58,18 @@ def verify_signature(sectxt: SecurityTxt, keys: Sequence[bytes], *,
                 if not ok:
                     return replace(base, status="bad_signature", fingerprint=fpr, key_source=source,
                                    encryption_keys_checked=len(enc),
-                                   detail=f"The signature does not verify with key {fpr}: the file was changed "
-                                          "after signing, or the signature is broken.")
+                                   detail=Phrase("securitytxt.sig.bad", fpr=fpr))
                 status = "signed_by_encryption_key" if source == "encryption" else "signed"
-                who = "the key behind Encryption" if source == "encryption" else "the key you gave"
+                why = note or ""  # "; the signing key has expired", or nothing
+                good = (Phrase("securitytxt.sig.good_encryption", fpr=fpr, note=why) if source == "encryption"
+                        else Phrase("securitytxt.sig.good_user", fpr=fpr, note=why))
                 return replace(base, status=status, verified=True, fingerprint=fpr, key_source=source,
-                               encryption_keys_checked=len(enc),
-                               detail=f"Good signature by {who} ({fpr})" + (f"; {note}" if note else "") + ".")
-        detail = (f"Signed by key {signer or 'unknown'}, which is not among the "
-                  f"{len(enc) + len(sets[1][1])} key(s) available." if (enc or sets[1][1])
-                  else f"Signed by key {signer or 'unknown'}; no key was available to verify it.")
+                               encryption_keys_checked=len(enc), detail=good)
+        available = len(enc) + len(sets[1][1])
+        detail = (Phrase("securitytxt.sig.not_among", key=signer or "?", n=available) if available
+                  else _no_key(signer))
         if tried:
-            detail = f"Signed by key {signer}; the OpenPGP library could not check this key type."
+            detail = Phrase("securitytxt.sig.key_type", key=signer)
         return replace(base, status="unknown_key", encryption_keys_checked=len(enc), detail=detail)
 
 
@@ -87,6 +87,10 @@ def _load_keys(blobs: Iterable[bytes]) -> list[Any]:
             if all(k.fingerprint != seen.fingerprint for seen in keys):
                 keys.append(k)
     return keys
+
+
+def _no_key(signer: str | None) -> Phrase:
+    return Phrase("securitytxt.sig.no_key", key=signer or "?")
 
 
 def _verify_with(key: Any, sig: Any, text: bytes, signer: str, armored: str) -> tuple[bool | None, str | None]:
@@ -107,8 +111,9 @@ def _verify_with(key: Any, sig: Any, text: bytes, signer: str, armored: str) -> 
     # pgpy refused before doing the cryptography (expired or revoked key): check the signature
     # itself on the original bytes, and say why pgpy hesitated.
     ok = _verify_original(key, text, signer, armored)
-    note = "the signing key has expired" if issues & SecurityIssues.Expired else \
-        "the signing key is revoked" if issues & SecurityIssues.Revoked else "the signing key has problems"
+    note = Phrase("securitytxt.sig.key_expired") if issues & SecurityIssues.Expired else \
+        Phrase("securitytxt.sig.key_revoked") if issues & SecurityIssues.Revoked else \
+        Phrase("securitytxt.sig.key_problems")
     return (ok, note) if ok is not None else (None, None)
 
 
@@ -132,13 +137,19 @@ def apply_signature(sectxt: SecurityTxt, status: SignatureStatus) -> SecurityTxt
     """A copy of ``sectxt`` with the verification result and its findings."""
     found: list[Finding] = []
     if status.status == "bad_signature" and status.key_source:
-        found.append(Finding("bad_signature", "error", status.detail, field="Signature"))
+        found.append(_finding("bad_signature", "error", status.detail))
     elif status.status in ("unknown_key", "signed") and status.encryption_keys_checked:
-        found.append(Finding("signer_not_encryption_key", "warning",
-                             f"The file is signed by key {status.key_id or '?'}, which is not the key behind "
-                             "Encryption; check out of band that this key belongs to the organisation.",
-                             field="Signature"))
+        found.append(_finding("signer_not_encryption_key", "warning",
+                              Phrase("securitytxt.sig.not_encryption_key", key=status.key_id or "?")))
     elif status.status == "unknown_key":
-        found.append(Finding("signature_unverified", "info", status.detail + " Give the key with --key FILE.",
-                             field="Signature"))
+        found.append(_finding("signature_unverified", "info",
+                              Phrase("securitytxt.sig.give_key", detail=status.detail)))
     return replace(sectxt, signature=status, findings=[*sectxt.findings, *found])
+
+
+def _finding(code: str, severity: str, text: str) -> Finding:
+    """A finding on the Signature field: the English text in ``--json``, its id (a Phrase) for the reader's
+    language."""
+    msgid, params = getattr(text, "msgid", None), getattr(text, "params", None)
+    return Finding(code, severity, text, field="Signature",  # type: ignore[arg-type]
+                   msgid=msgid, params=params if isinstance(params, dict) else {})
