@@ -278,7 +278,8 @@ def _source(point: Point) -> str | None:
 
 def _mark_escalated(record: Record, report: ReportRecord, point: Point, *, now: dt.datetime) -> None:
     """The record's state follows the delivery: a report still only ``sent`` (or a first contact still
-    ``contact_requested``) whose answer is overdue becomes ``no_response`` first (the fact the escalation rests on), then ``escalated``. One escalated
+    ``contact_requested``) whose answer is overdue becomes ``no_response`` first (the fact the escalation
+    rests on), then ``escalated``. One escalated
     with ``--force`` before its deadline becomes ``escalated`` straight from ``sent`` (core/states.py):
     it is an escalation all the same. Already escalated (to another point): kept."""
     if report.state == "escalated":

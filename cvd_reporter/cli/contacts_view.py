@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 # the codes of a contact's kind, a search step's stage and its outcome, as a person reads them
 KINDS = {"form": N_("contacts_view.kind.form"), "phone": N_("contacts_view.kind.phone"),
          "email": N_("contacts_view.kind.email"), "platform": N_("contacts_view.kind.platform")}
-STAGES = {"security_txt": N_("contacts_view.stage.security_txt"), "policy_field": N_("contacts_view.stage.policy_field"),
+STAGES = {"security_txt": N_("contacts_view.stage.security_txt"),
+          "policy_field": N_("contacts_view.stage.policy_field"),
           "well_known": N_("contacts_view.stage.well_known"), "home_page": N_("contacts_view.stage.home_page"),
           "directory": N_("contacts_view.stage.directory")}
 OUTCOMES = {"found": N_("contacts_view.outcome.found"), "nothing": N_("contacts_view.outcome.nothing"),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.cli.next_steps import next_steps
+from cvd_reporter.core.channels import channel_word
 from cvd_reporter.core.i18n import Phrase, Spoken, said_in, say
 from cvd_reporter.core.lint import redact, scan_text
 from cvd_reporter.core.render import render_text
@@ -202,7 +203,7 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
         return say(lang, "first_contact.queued", id=plan.report_id, path=outcome.outbox_path)
     if outcome.status == "sent":
         progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice))
-        return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=plan.channel)
+        return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=channel_word(plan.channel))
     if outcome.hint:
         return said_in(outcome.hint, lang)
     return say(lang, "wizard.send_status", id=plan.report_id, status=outcome.status)

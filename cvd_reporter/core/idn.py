@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from cvd_reporter.core.findings import Finding, shown
-from cvd_reporter.core.findings import said_note
+from cvd_reporter.core.findings import Finding, said_note, shown
 from cvd_reporter.errors import TargetError
 
 # UTS #39 confusables, the common part: lower-case letters of other scripts (and Latin look-alikes)
