@@ -17,7 +17,7 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from cvd_reporter.core.domains import registrable_domain
@@ -64,7 +64,7 @@ _DOT_SEGMENT = re.compile(r"/(?:\.|%2[eE])")
 
 
 @functools.lru_cache(maxsize=256)
-def _fixed_note(code: str, severity: str, msgid: str, /, *values: tuple[str, object]) -> Finding:
+def _fixed_note(code: str, severity: str, msgid: str, /, *values: tuple[str, Any]) -> Finding:
     """A note whose text takes few values (Findings are immutable, so one object serves every target):
     a catalogue text (``target.note.*``), English in ``--json``, said in the reader's language by ``scope``."""
     return said_note(code, severity, msgid, **dict(values))
