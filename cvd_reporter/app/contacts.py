@@ -165,8 +165,9 @@ class _Search:
         via = Phrase("app.contacts.via", n=len(page.chain) - 1, url=url) if len(page.chain) > 1 else ""
         usable = [c for c in reading.contacts if c.value]
         if not usable:
-            self.step(stage, final, "nothing", Phrase("app.contacts.no_contact", url=final, via=via,
-                                                      channel=reading.channel))
+            words = "policy.channel." + reading.channel  # the words `policy read` uses (cli/policy_cmds)
+            channel = Phrase(words)  # English in --json, the reader's language on the terminal
+            self.step(stage, final, "nothing", Phrase("app.contacts.no_contact", url=final, via=via, channel=channel))
             self.result.policy = self.result.policy or reading.to_dict()
             return False
         seen = self.now.date().isoformat()

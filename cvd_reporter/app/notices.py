@@ -16,6 +16,7 @@ from cvd_reporter.app.profiles import required_subject_for
 from cvd_reporter.app.sender import resolve_sender
 from cvd_reporter.app.submit import Plan, SubmitOptions, find_key, sha256
 from cvd_reporter.core import mime
+from cvd_reporter.core.channels import channel_word
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.i18n import say
 from cvd_reporter.core.pgp.encrypt import encrypt
@@ -38,7 +39,7 @@ def send_notice(report_id: str, *, ctx: Context, kind: str, lang: str, confirm: 
         first = sent[0] if sent else None
         if first is not None and first.channel in ("api", "github"):
             raise InputNeeded.t("app.notices.channel_unsupported", code="channel_unsupported", id=report_id,
-                                channel=first.channel)
+                                channel=channel_word(first.channel))
         progress(say(lang, "submit.again"))
         fetcher = ctx.network.fetcher()
         discovery = discover(report.target, fetcher, now=now)

@@ -40,6 +40,7 @@ from cvd_reporter.app.stream_api import build_api_body
 from cvd_reporter.app.stream_message import build_mail, discard, read_attachments
 from cvd_reporter.app.userfiles import read_named_key_file
 from cvd_reporter.core import mime, report_language
+from cvd_reporter.core.channels import channel_word
 from cvd_reporter.core.domains import registrable_domain
 from cvd_reporter.core.findings import Finding
 from cvd_reporter.core.i18n import N_, Phrase, as_phrase, said_in, say, translator
@@ -139,13 +140,14 @@ class Plan:
 
         head = (t("first_contact.summary_head", id=self.report_id) if self.kind == "first_contact"
                 else f"{report} {self.report_id}: {self.title}")
-        lines = [head,
-                 row(t("submit.to"), f"{self.recipient} {via} {self.channel}{came_from}")]
+        channel = said_in(channel_word(self.channel), ui_lang)  # the code stays in to_dict (--json)
+        lines = [head, row(t("submit.to"), f"{self.recipient} {via} {channel}{came_from}")]
         if self.key:
-            key = self.key
+            from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415 - dnspython is slow to import
+            key, code = self.key, self.key.get("source", "?")
             lines.append(row(t("submit.key_label"), f"{key.get('fingerprint')} ({key.get('algorithm', '?')}, "
                                                     f"{expires} {key.get('expires') or never}; "
-                                                    f"{source} {key.get('source', '?')})"))
+                                                    f"{source} {said_in(SOURCE_LABELS.get(code, code), ui_lang)})"))
         else:
             lines.append(row(t("submit.key_label"), t("first_contact.key_row") if self.kind == "first_contact"
                              else t("submit.no_key")))

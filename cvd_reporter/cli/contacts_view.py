@@ -12,14 +12,22 @@ if TYPE_CHECKING:
     from cvd_reporter.errors import CvdError
 
 # the codes of a contact's kind, a search step's stage and its outcome, as a person reads them
-KINDS = {"form": N_("contacts_view.kind.form"), "phone": N_("contacts_view.kind.phone")}
-STAGES = {"policy_field": N_("contacts_view.stage.policy_field"),
+KINDS = {"form": N_("contacts_view.kind.form"), "phone": N_("contacts_view.kind.phone"),
+         "email": N_("contacts_view.kind.email"), "platform": N_("contacts_view.kind.platform")}
+STAGES = {"security_txt": N_("contacts_view.stage.security_txt"),
+          "policy_field": N_("contacts_view.stage.policy_field"),
           "well_known": N_("contacts_view.stage.well_known"), "home_page": N_("contacts_view.stage.home_page"),
           "directory": N_("contacts_view.stage.directory")}
 OUTCOMES = {"found": N_("contacts_view.outcome.found"), "nothing": N_("contacts_view.outcome.nothing"),
             "not_a_policy": N_("contacts_view.outcome.not_a_policy"),
             "not_found": N_("contacts_view.outcome.not_found"),
-            "deadline": N_("contacts_view.outcome.deadline"), "skipped": N_("contacts_view.outcome.skipped")}
+            "deadline": N_("contacts_view.outcome.deadline"), "skipped": N_("contacts_view.outcome.skipped"),
+            "no_security_txt": N_("contacts_view.outcome.no_security_txt")}
+# a response time's unit (core/policypage), one and several, the words `policy read` uses
+UNITS = {"working_days": (N_("policy.unit.working_days"), N_("policy.units.working_days")),
+         "days": (N_("policy.unit.days"), N_("policy.units.days")),
+         "hours": (N_("policy.unit.hours"), N_("policy.units.hours")),
+         "office_hours": (N_("policy.unit.office_hours"), N_("policy.units.office_hours"))}
 ASKS = {"subject": N_("contacts_view.asks.subject"), "response": N_("contacts_view.asks.response")}
 
 
@@ -50,8 +58,7 @@ def describe_search(search: ContactSearch, why: Any, lang: str | None = "en") ->
     for name in ("subject", "response"):
         value = (policy.get(name) or {}).get("value")
         if value not in (None, "unknown"):
-            shown = f"{value.get('amount')} {value.get('unit', '').replace('_', ' ')}" if isinstance(value, dict) \
-                else str(value)
+            shown = _amount(t, value) if isinstance(value, dict) else str(value)
             lines.append("  " + t(ASKS[name], value=p(shown)))
     lines.append(t("contacts_view.steps"))
     lines += [f"  {code(STAGES, s.stage):<15} {code(OUTCOMES, s.outcome):<14} {p(said_in(s.message, lang))}"
@@ -64,6 +71,13 @@ def describe_search(search: ContactSearch, why: Any, lang: str | None = "en") ->
         via = "phone" if first.kind == "phone" else "form"
         lines.append(t("contacts_view.next_no_email", via=via, uri=p(first.uri)))
     return "\n".join(lines)
+
+
+def _amount(t: Any, value: dict[str, Any]) -> str:
+    """"5 werkdagen": a response time with its unit in the reader's language (an unknown unit as it is)."""
+    amount, unit = value.get("amount"), str(value.get("unit", ""))
+    word = t(UNITS[unit][amount != 1]) if unit in UNITS else unit.replace("_", " ")
+    return f"{amount} {word}"
 
 
 def nothing_found(search: ContactSearch, error: CvdError) -> CvdError:

@@ -17,8 +17,9 @@ import click
 from cvd_reporter import __version__
 from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.core.channels import channel_word
 from cvd_reporter.core.csaf import build_csaf
-from cvd_reporter.core.i18n import N_, say, translator
+from cvd_reporter.core.i18n import N_, said_in, say, translator
 from cvd_reporter.core.states import answer_due, needs_purge, next_due, normalise_state
 from cvd_reporter.core.workdays import local_date
 from cvd_reporter.errors import CvdError, InputNeeded, ValidationError
@@ -121,9 +122,11 @@ def status(app: AppContext, report_id: str | None, show_all: bool) -> Result:
     return _status_list(reports, now, channels, app.lang, _org_names(app, reports) if not app.json else {})
 
 
-def _via(attempt: Any) -> str:
-    """How and when a report last reached the organisation: ``form 2026-11-20``."""
-    return f"{attempt.channel} {attempt.at.date().isoformat()}" if attempt is not None else "-"
+def _via(attempt: Any, lang: str = "en") -> str:
+    """How and when a report last reached the organisation: ``webformulier 2026-11-20``."""
+    if attempt is None:
+        return "-"
+    return f"{said_in(channel_word(attempt.channel), lang)} {attempt.at.date().isoformat()}"
 
 
 def _attempt_line(d: Any, lang: str = "en") -> str:
@@ -142,7 +145,7 @@ def _attempt_line(d: Any, lang: str = "en") -> str:
         key = t("record.key", fpr=d.key_fingerprint or "-")
     else:  # a first contact is unencrypted by design: it carries no word of the report
         key = t("record.first_contact_clear") if d.kind == "first_contact" else t("record.not_encrypted")
-    return "  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=d.channel,
+    return "  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=channel_word(d.channel),
                     recipient=d.recipient or "-", ok=ok, key=key, message_id=(d.message_id or "-") + ref,
                     answer=d.server_answer or "-")
 
@@ -161,7 +164,7 @@ def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str,
             t("record.col.next"))
     lines = [f"{cols[0]:<20} {cols[1]:<{width}} {cols[2]:<24} {cols[3]:<17} {cols[4]}"]
     lines += [f"{r.id:<20} {_state_word(r.state, lang):<{width}} {names.get(r.organisation, r.organisation)[:24]:<24} "
-              f"{_via(channels.get(r.id)):<17} {_due_text(d, lang)}" for r, d in rows]
+              f"{_via(channels.get(r.id), lang):<17} {_due_text(d, lang)}" for r, d in rows]
     purge = [r.id for r, _ in rows if needs_purge(r)]
     if purge:
         lines.append(t("record.purge_reminder_list", ids=", ".join(purge)))

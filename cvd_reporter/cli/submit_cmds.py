@@ -16,6 +16,7 @@ import click
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
 from cvd_reporter.cli.next_steps import after_submit
 from cvd_reporter.cli.progress import bar_for
+from cvd_reporter.core.channels import channel_word
 from cvd_reporter.core.i18n import N_, said_in, say, translator
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def send(app: AppContext, ident: str | None, force: bool) -> Result:
 
 def _sent_line(entry: Any, lang: str = "en") -> str:
     last = entry.last_attempt
-    return say(lang, "outbox.sent", id=entry.report_id, channel=entry.channel, recipient=entry.recipient,
+    return say(lang, "outbox.sent", id=entry.report_id, channel=channel_word(entry.channel), recipient=entry.recipient,
                answer=last.answer if last else "ok")
 
 
@@ -273,7 +274,7 @@ def submit(app: AppContext, report: str, via: str | None, repo: str | None, dry_
     plan = outcome.plan
     t = translator(app.lang)
     how = t("submit.encrypted_to", fpr=plan.key["fingerprint"]) if plan.key else t("submit.not_encrypted")
-    where = {"id": plan.report_id, "recipient": plan.recipient, "channel": plan.channel}
+    where = {"id": plan.report_id, "recipient": plan.recipient, "channel": channel_word(plan.channel)}
     lines = {"sent": t("submit.sent", how=how, **where),
              "queued": t("submit.queued", **where),
              "dry_run": t("submit.dry_run", **where),

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cvd_reporter.cli.next_steps import next_steps
-from cvd_reporter.core.i18n import Spoken, said_in, say
+from cvd_reporter.core.channels import channel_word
+from cvd_reporter.core.i18n import Phrase, Spoken, said_in, say
 from cvd_reporter.core.lint import redact, scan_text
 from cvd_reporter.core.render import render_text
 from cvd_reporter.core.target import parse_target
@@ -71,11 +72,20 @@ def _text(value: Any) -> str | None:
 
 
 def _describe_key(chosen: Any) -> str:
+    """The key the wizard found: fingerprint, expiry and source; English as the string (``--json``), said
+    in the wizard's language on the terminal (a Phrase)."""
+    from cvd_reporter.net.keys import SOURCE_LABELS  # noqa: PLC0415 - kept lazy, as the key lookup itself
+
     verdict = getattr(chosen, "verdict", chosen)
     expires = getattr(verdict, "expires", None)
-    when = f"expires {expires.isoformat()[:10]}" if isinstance(expires, dt.date) else "no expiry"
+    when = Phrase("wizard_lookup.key_expires", date=expires.isoformat()[:10]) if isinstance(expires, dt.date) \
+        else Phrase("wizard_lookup.key_no_expiry")
+    fingerprint = getattr(verdict, "fingerprint", "?")
     source = getattr(chosen, "source", None)
-    return f"{getattr(verdict, 'fingerprint', '?')} ({when}" + (f"; from {source})" if source else ")")
+    if source:
+        return Phrase("wizard_lookup.key_from", fingerprint=fingerprint, when=when,
+                      source=SOURCE_LABELS.get(source, source))
+    return Phrase("wizard_lookup.key", fingerprint=fingerprint, when=when)
 
 
 def lookup_target(target: str, ctx: Context, *, policy: Policy, now: dt.datetime) -> LookupResult:
@@ -193,7 +203,7 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
         return say(lang, "first_contact.queued", id=plan.report_id, path=outcome.outbox_path)
     if outcome.status == "sent":
         progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice))
-        return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=plan.channel)
+        return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=channel_word(plan.channel))
     if outcome.hint:
         return said_in(outcome.hint, lang)
     return say(lang, "wizard.send_status", id=plan.report_id, status=outcome.status)

@@ -19,6 +19,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
 from cvd_reporter.core import states
+from cvd_reporter.core.channels import channel_word
 from cvd_reporter.core.escalation_fit import Fit
 from cvd_reporter.core.i18n import N_, translator
 from cvd_reporter.errors import ValidationError
@@ -185,8 +186,8 @@ def timeline_lines(deliveries: Sequence[DeliveryView], events: Sequence[EventVie
             result = t("escalate.call_held")
         else:
             result = t("escalate.delivered") if d.ok else t("escalate.failed")
-        head = t("escalate.attempt", when=_when(d.at), kind=kind, channel=d.channel, to=d.recipient or "-",
-                 result=result)
+        head = t("escalate.attempt", when=_when(d.at), kind=kind, channel=channel_word(d.channel),
+                 to=d.recipient or "-", result=result)
         block = [f"- {head}"]
         for label, value in ((t("escalate.message_id"), d.message_id), (t("escalate.reference"), d.reference),
                              (t("escalate.key"), d.key_fingerprint), (t("escalate.answer"), d.server_answer)):

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from cvd_reporter.core.i18n import translator
+from cvd_reporter.core.i18n import Phrase, translator
 
 Severity = Literal["error", "warning", "info"]
 
@@ -74,6 +74,15 @@ def tr(msgid: str, /, **params: Any) -> Said:
 def note(code: str, severity: str, message: str, **extra: Any) -> Finding:
     """A finding without a place (a note about a target, a key, a fetch)."""
     return Finding(code=code, severity=severity, message=message, extra=extra)  # type: ignore[arg-type]
+
+
+def said_note(code: str, severity: str, msgid: str, /, *, extra: dict[str, Any] | None = None,
+              **params: Any) -> Finding:
+    """A note made of a catalogue text: its English is ``message`` (``--json``), its id and values let
+    ``Finding.say`` and ``said_in`` say it in the reader's language."""
+    text = Phrase(msgid, **params)
+    return Finding(code=code, severity=severity, message=text, extra=extra or {},  # type: ignore[arg-type]
+                   msgid=msgid, params=params)
 
 
 def shown(text: str, limit: int = 120) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from cvd_reporter.core.findings import Finding, shown
-from cvd_reporter.core.findings import note as _note
+from cvd_reporter.core.findings import Finding, said_note, shown
 from cvd_reporter.errors import TargetError
 
 # UTS #39 confusables, the common part: lower-case letters of other scripts (and Latin look-alikes)
@@ -100,23 +99,18 @@ def domain_to_ascii(domain: str, notes: list[Finding]) -> tuple[str, str]:
     host = ".".join(ascii_labels).lower()
     uhost = ".".join(unicode_labels)
     if any(not lbl.isascii() for lbl in unicode_labels):
-        notes.append(_note("idn", "info", f"The host is an international name: {uhost} is {host} in DNS.",
-                           unicode=uhost, ascii=host))
+        notes.append(said_note("idn", "info", "idn.note.international", extra={"unicode": uhost, "ascii": host},
+                           unicode=uhost, host=host))
     elif not domain.isascii():
-        notes.append(_note("unicode_mapped", "warning",
-                           f"The host was written with look-alike Unicode characters ({shown(domain, 60)}) that "
-                           f"browsers turn into plain {host}."))
+        notes.append(said_note("unicode_mapped", "warning", "idn.note.unicode_mapped", written=shown(domain, 60),
+                           host=host))
     if mixed:
-        notes.append(_note("mixed_script", "warning",
-                           f"The host name mixes scripts in one label: {'; '.join(mixed)}. This is how look-alike "
-                           "(homograph) names are made.", labels=mixed))
+        notes.append(said_note("mixed_script", "warning", "idn.note.mixed_script", extra={"labels": mixed},
+                           labels="; ".join(mixed)))
     if lookalike:
         skeleton_host = ".".join("".join(_CONFUSABLES.get(c, c) for c in lbl) for lbl in unicode_labels)
-        notes.append(_note("confusable", "warning",
-                           f"{uhost} looks like {skeleton_host} but is a different host ({host}).",
-                           looks_like=skeleton_host))
+        notes.append(said_note("confusable", "warning", "idn.note.confusable", extra={"looks_like": skeleton_host},
+                           unicode=uhost, looks_like=skeleton_host, host=host))
     if not_2008:
-        notes.append(_note("idn_not_idna2008", "warning",
-                           f"{uhost} uses characters that IDNA2008 does not allow (emoji, symbols, odd hyphens); "
-                           "browsers accept it, most registries do not."))
+        notes.append(said_note("idn_not_idna2008", "warning", "idn.note.not_idna2008", unicode=uhost))
     return host, uhost

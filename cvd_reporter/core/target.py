@@ -17,12 +17,12 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from cvd_reporter.core.domains import registrable_domain
-from cvd_reporter.core.findings import Finding, shown
-from cvd_reporter.core.findings import note as _note
+from cvd_reporter.core.findings import Finding, said_note, shown
+from cvd_reporter.core.i18n import N_
 from cvd_reporter.core.idn import domain_to_ascii
 from cvd_reporter.errors import TargetError
 
@@ -64,9 +64,10 @@ _DOT_SEGMENT = re.compile(r"/(?:\.|%2[eE])")
 
 
 @functools.lru_cache(maxsize=256)
-def _fixed_note(code: str, severity: str, message: str) -> Finding:
-    """A note whose text takes few values (Findings are immutable, so one object serves every target)."""
-    return _note(code, severity, message)
+def _fixed_note(code: str, severity: str, msgid: str, /, *values: tuple[str, Any]) -> Finding:
+    """A note whose text takes few values (Findings are immutable, so one object serves every target):
+    a catalogue text (``target.note.*``), English in ``--json``, said in the reader's language by ``scope``."""
+    return said_note(code, severity, msgid, **dict(values))
 
 
 _USERINFO = re.compile(r"(\s*(?:[A-Za-z][A-Za-z0-9+.\-]*:)?[/\\]*)([^/\\?#]*)@")
@@ -123,8 +124,7 @@ def _clean(target: str, notes: list[Finding]) -> str:
     text = target.strip(_C0_AND_SPACE)
     if "\t" in text or "\n" in text or "\r" in text:
         text = _TAB_NEWLINE.sub("", text)
-        notes.append(_fixed_note("control_characters", "warning",
-                                 "The target contained tabs or line breaks; browsers drop them, and so did we."))
+        notes.append(_fixed_note("control_characters", "warning", N_("target.note.control_characters")))
     if not text:
         raise TargetError.t("target.empty")
     return text
@@ -144,27 +144,24 @@ def _split_authority(text: str, notes: list[Finding]) -> tuple[str | None, str, 
             # Not "host:port" (gemeente.nl:8443, localhost:8080): a real scheme we cannot check.
             raise TargetError.t("target.scheme", scheme=shown(candidate, 20))
     if m is not None and scheme is not None and scheme != m.group(1):
-        notes.append(_fixed_note("case", "info", f"The scheme was written {m.group(1)!r}; it is {scheme!r}."))
+        notes.append(_fixed_note("case", "info", N_("target.note.scheme_case"),
+                                 ("written", repr(m.group(1))), ("scheme", repr(scheme))))
 
     # Special authority slashes: a browser skips any run of / and \ after "https:".
     stripped = rest.lstrip("/\\")
     slashes = rest[: len(rest) - len(stripped)]
     rest = stripped
     if "\\" in slashes:
-        notes.append(_fixed_note("backslash", "warning", "The URL uses backslashes after the scheme; browsers read "
-                           "them as slashes."))
+        notes.append(_fixed_note("backslash", "warning", N_("target.note.backslash_slashes")))
     elif scheme is not None and slashes != "//":
-        notes.append(_fixed_note("slashes", "warning",
-                                 f"The URL has {len(slashes)} slashes after the scheme instead of "
-                                 "two; browsers accept that."))
+        notes.append(_fixed_note("slashes", "warning", N_("target.note.slashes"), ("n", len(slashes))))
 
     # The authority ends at the first / ? # or \ (a backslash is a slash in special URLs).
     found = _AUTHORITY_END.search(rest)
     end = found.start() if found else len(rest)
     authority, tail = rest[:end], rest[end:]
     if tail.startswith("\\") and not any(n.code == "backslash" for n in notes):
-        notes.append(_fixed_note("backslash", "warning", "A backslash ends the host part as a slash does in browsers; "
-                           "what follows it is the path, not the host."))
+        notes.append(_fixed_note("backslash", "warning", N_("target.note.backslash_ends_host")))
     return scheme, authority, tail
 
 
@@ -193,11 +190,9 @@ def parse_target(target: str) -> Target:
 
     if userinfo is not None:
         user = userinfo.split(":", 1)[0]
-        extra = " (a password was given too; it is dropped)" if ":" in userinfo else ""
-        notes.append(_note(
-            "userinfo", "warning",
-            f"The URL has user-info {shown(user, 60)!r} before '@'{extra}; browsers go to the host after it: {host}.",
-            userinfo=shown(user, 60)))
+        msgid = N_("target.note.userinfo_password") if ":" in userinfo else N_("target.note.userinfo")
+        notes.append(said_note("userinfo", "warning", msgid, extra={"userinfo": shown(user, 60)},
+                               user=repr(shown(user, 60)), host=host))
 
     if scheme is None and not tail:
         return Target(original=target, kind="ip" if ip is not None else "host", host=host, ip=ip, port=port,
@@ -205,7 +200,7 @@ def parse_target(target: str) -> Target:
                       notes=tuple(notes))
     if scheme is None:
         scheme = "https"
-        notes.append(_fixed_note("no_scheme", "info", "No scheme was given; https is assumed."))
+        notes.append(_fixed_note("no_scheme", "info", N_("target.note.no_scheme")))
     path, query, fragment = _split_tail(tail, notes)
     host_part = f"[{host}]" if ip is not None and ip.version == 6 else host
     url = f"{scheme}://{host_part}" + (f":{port}" if port is not None else "") + path
@@ -227,17 +222,14 @@ def _host_info(raw: str) -> tuple[str, IPAddress | None, str | None, str | None,
 
 def _finish_notes(host: str, addr: IPAddress | None, rd: str | None, notes: list[Finding]) -> list[Finding]:
     if addr is None and rd is None:
-        notes.append(_note("no_registrable_domain", "warning",
-                           f"{host} is a single label or a public suffix: it belongs to no one organisation."))
+        notes.append(said_note("no_registrable_domain", "warning", "target.note.no_registrable_domain", host=host))
     if addr is not None:
         mapped = getattr(addr, "ipv4_mapped", None)
         if mapped is not None:
-            notes.append(_note("ipv4_mapped", "info", f"{host} is the IPv4 address {mapped} written as IPv6."))
+            notes.append(said_note("ipv4_mapped", "info", "target.note.ipv4_mapped", host=host, ip=str(mapped)))
             addr = mapped
         if not addr.is_global:
-            notes.append(_note("non_public_address", "warning",
-                               f"{addr} is not a public internet address (private, loopback, link-local or "
-                               "reserved); make sure it is the system you mean."))
+            notes.append(said_note("non_public_address", "warning", "target.note.non_public", ip=str(addr)))
     return notes
 
 
@@ -254,8 +246,7 @@ def _bare_ip(original: str, text: str, notes: list[Finding]) -> Target | None:
         zone = _check_zone(zone, notes)
     ip = serialise_ipv6(addr)
     if ip != addr_text:
-        notes.append(_note("ipv6_form", "info", f"The IPv6 address {shown(addr_text, 60)} is written {ip} in "
-                           "canonical form."))
+        notes.append(said_note("ipv6_form", "info", "target.note.ipv6_form", written=shown(addr_text, 60), ip=ip))
     return Target(original=original, kind="ip", host=ip, ip=addr, zone=zone or None,
                   notes=tuple(_finish_notes(ip, addr, None, notes)))
 
@@ -288,9 +279,7 @@ def _check_zone(zone: str, notes: list[Finding]) -> str:
         zone = zone[2:]
     if not _ZONE_OK.fullmatch(zone):
         raise TargetError.t("target.ipv6_zone")
-    notes.append(_note("ipv6_zone", "warning",
-                       f"The IPv6 zone %{zone} names an interface of your own machine; it is dropped. A zone is only "
-                       "used with link-local addresses, which are never reachable from the internet."))
+    notes.append(said_note("ipv6_zone", "warning", "target.note.ipv6_zone", zone=zone))
     return zone
 
 
@@ -317,7 +306,8 @@ def _parse_port(port_text: str | None, scheme: str | None, notes: list[Finding])
     if port > 65535:
         raise TargetError.t("target.port_large", port=shown(port_text, 20))
     if scheme is not None and SPECIAL_SCHEMES.get(scheme) == port:
-        notes.append(_fixed_note("default_port", "info", f"Port {port} is the default for {scheme}; it is dropped."))
+        notes.append(_fixed_note("default_port", "info", N_("target.note.default_port"), ("port", port),
+                                 ("scheme", scheme)))
         return None
     return port
 
@@ -340,9 +330,8 @@ def parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, s
     domain = raw
     if "%" in raw:
         domain = _percent_decode_host(raw)
-        notes.append(_note("percent_encoded_host", "warning",
-                           f"The host was percent-encoded ({shown(raw, 60)}); browsers decode it to "
-                           f"{shown(domain, 60)}."))
+        notes.append(said_note("percent_encoded_host", "warning", "target.note.percent_encoded",
+                           written=shown(raw, 60), host=shown(domain, 60)))
     if len(domain) > MAX_HOST_CHARS + 1:  # checked before IDNA: Punycode of a long label is slow
         raise TargetError.t("target.host_long", n=len(domain), max=MAX_HOST_CHARS)
     unicode_host = None
@@ -354,8 +343,7 @@ def parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, s
 
     if host.endswith("."):
         host = host[:-1]
-        notes.append(_note("trailing_dot", "info", f"The trailing dot is dropped: {shown(host, 80)}. is the same "
-                           f"host as {shown(host, 80)}."))
+        notes.append(said_note("trailing_dot", "info", "target.note.trailing_dot", host=shown(host, 80)))
     if len(host) > MAX_HOST_CHARS:
         raise TargetError.t("target.host_long", n=len(host), max=MAX_HOST_CHARS)
     if not _HOST_OK.fullmatch(host):
@@ -369,7 +357,7 @@ def parse_host(raw: str, notes: list[Finding]) -> tuple[str, IPAddress | None, s
     if host[-1] in _HEX_X and _ends_in_number(host.rpartition(".")[2]):
         return _parse_ipv4(host, raw, notes)
     if unicode_host is None and domain != host and domain.rstrip(".") != host and domain.lower().rstrip(".") == host:
-        notes.append(_note("case", "info", f"The host name was written in upper case; it is {host}."))
+        notes.append(said_note("case", "info", "target.note.host_case", host=host))
     if unicode_host == host:
         unicode_host = None
     return host, None, None, unicode_host
@@ -424,9 +412,8 @@ def _parse_ipv4(host: str, raw: str, notes: list[Finding]) -> tuple[str, ipaddre
     addr = ipaddress.IPv4Address(value)
     ip = str(addr)
     if odd:
-        notes.append(_note("ipv4_nonstandard", "warning",
-                           f"{shown(raw, 60)} is an IPv4 address written in a non-standard form (decimal, octal, "
-                           f"hex or short); browsers read it as {ip}."))
+        notes.append(said_note("ipv4_nonstandard", "warning", "target.note.ipv4_nonstandard", written=shown(raw, 60),
+                           ip=ip))
     return ip, addr, None, None
 
 
@@ -463,8 +450,7 @@ def _normalise_path(path: str, notes: list[Finding]) -> str:
         trailing = segments and segments[-1].lower() in (".", "..", "%2e", ".%2e", "%2e.", "%2e%2e")
         new = "/" + "/".join(out) + ("/" if trailing and out else "")
         if new != path:
-            notes.append(_fixed_note("dot_segments", "info",
-                                     "The path had '.' or '..' segments; browsers remove them."))
+            notes.append(_fixed_note("dot_segments", "info", N_("target.note.dot_segments")))
         path = new
     if _PLAIN_PATH.fullmatch(path):
         return path

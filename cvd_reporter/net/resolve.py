@@ -21,6 +21,7 @@ import dns.message
 import dns.name
 import dns.resolver
 
+from cvd_reporter.core.i18n import Phrase, Spoken
 from cvd_reporter.core.scope import Resolution
 from cvd_reporter.errors import NetworkError
 from cvd_reporter.net.dns import make_resolver
@@ -43,6 +44,11 @@ def _chain(response: dns.message.Message | None) -> list[str]:
     return [str(rrset[0].target).rstrip(".").lower() for rrset in cnames if len(rrset)]
 
 
+def _no_answer(timeout: float) -> Phrase:
+    """Why a lookup stopped, said in the reader's language inside scope's DNS note (scope.dns.failed)."""
+    return Phrase("net.resolve.timeout", timeout=f"{timeout:g}")
+
+
 def resolve_host(host: str, *, resolver: dns.resolver.Resolver, timeout: float,
                  clock: Callable[[], float] = time.monotonic) -> Resolution:
     """A and AAAA records of ``host`` (an A-label name) with the CNAME chain, within ``timeout``."""
@@ -50,14 +56,13 @@ def resolve_host(host: str, *, resolver: dns.resolver.Resolver, timeout: float,
     try:
         qname = dns.name.from_text(host)  # absolute: no search-domain surprises
     except dns.exception.DNSException:
-        return Resolution(name=host, status="error", error="not a name DNS can look up")
+        return Resolution(name=host, status="error", error=Phrase("net.resolve.not_a_name"))
     addresses: list[str] = []
     chain: list[str] = []
     for rdtype in ("A", "AAAA"):
         remaining = deadline - clock()
         if remaining <= 0:
-            return Resolution(host, tuple(addresses), tuple(chain), "timeout",
-                              f"no answer within {timeout:g} s")
+            return Resolution(host, tuple(addresses), tuple(chain), "timeout", _no_answer(timeout))
         try:
             answer = resolver.resolve(qname, rdtype, raise_on_no_answer=False, lifetime=remaining, search=False)
         except dns.resolver.NXDOMAIN as e:
@@ -67,14 +72,15 @@ def resolve_host(host: str, *, resolver: dns.resolver.Resolver, timeout: float,
             except (AttributeError, KeyError, TypeError):
                 pass
             return Resolution(host, tuple(addresses), tuple(chain or _chain(response)), "nxdomain",
-                              "the name does not exist")
+                              Phrase("net.resolve.nxdomain"))
         except dns.exception.Timeout:
-            return Resolution(host, tuple(addresses), tuple(chain), "timeout", f"no answer within {timeout:g} s")
+            return Resolution(host, tuple(addresses), tuple(chain), "timeout", _no_answer(timeout))
         except dns.resolver.NoNameservers:
             return Resolution(host, tuple(addresses), tuple(chain), "error",
-                              "the DNS server answered with an error (SERVFAIL or refused)")
+                              Phrase("net.resolve.server_error"))
         except (dns.exception.DNSException, OSError, ValueError) as e:
-            return Resolution(host, tuple(addresses), tuple(chain), "error", f"DNS failed ({type(e).__name__})")
+            return Resolution(host, tuple(addresses), tuple(chain), "error",
+                              Phrase("net.resolve.failed", kind=type(e).__name__))
         if not chain:
             chain = _chain(answer.response)
         if answer.rrset is not None:
@@ -178,7 +184,7 @@ def make_host_resolver(settings: Settings, *, timeout: float | None = None) -> C
                 try:
                     made["resolver"] = make_resolver(settings, timeout=total)
                 except NetworkError as e:
-                    made["error"] = e.message
+                    made["error"] = Spoken(e)  # English in --json; a Dutch DNS note says it in Dutch
         if "error" in made:
             return Resolution(name=host, status="error", error=made["error"])
         return resolve_host(host, resolver=made["resolver"], timeout=total)

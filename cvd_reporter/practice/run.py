@@ -80,12 +80,13 @@ class Practice:
         t = translator(lang)
         o = self.org
         name = practice_org.NAME.get(t.lang, practice_org.NAME["en"])
-        folder, one_off_ca, signed = t("practice.folder"), t("practice.one_off_ca"), t("practice.signed")
+        folder, one_off_ca, signed, key = t("practice.folder"), t("practice.one_off_ca"), t("practice.signed"), \
+            t("practice.key")
         return "\n".join([
             t("practice.intro", name=name, domain=practice_org.DOMAIN),
             f"  website       https://{practice_org.WWW}/  ({one_off_ca})",
             f"  security.txt  https://{practice_org.WWW}/.well-known/security.txt  ({signed})",
-            f"  key           {o.fingerprint}  (WKD: https://{practice_org.OPENPGPKEY}{o.wkd_path})",
+            f"  {key:<13} {o.fingerprint}  (WKD: https://{practice_org.OPENPGPKEY}{o.wkd_path})",
             f"  SMTP          {practice_org.SMTP_HOST}:587  (STARTTLS + AUTH)",
             f"  {folder:<13} {self.folder}",
         ])

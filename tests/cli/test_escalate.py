@@ -110,8 +110,8 @@ def test_overdue_report_reaches_the_ibd_encrypted_with_timeline_and_report(cli, 
     flat = " ".join(body.split())
     assert "Ik wend mij tot u, IBD (test)" in flat and "Graag uw hulp." in body  # the note, in Dutch
     assert "Pogingen tot contact" in body
-    assert "melding per email aan ciso@gemeente.example, mislukt" in body and "451 4.7.1 Try again later" in body
-    assert "Message-ID: <R-1@cvd-reporter.invalid>" in body and "melding per email aan ciso@gemeente.example, afgeleverd" in body
+    assert "melding per e-mail aan ciso@gemeente.example, mislukt" in body and "451 4.7.1 Try again later" in body
+    assert "Message-ID: <R-1@cvd-reporter.invalid>" in body and "melding per e-mail aan ciso@gemeente.example, afgeleverd" in body
     assert "De oorspronkelijke melding" in body and TITLE in body and f"{CANARY}-beschrijving" in body
     (attachment,) = [p for p in inner.iter_attachments() if p.get_filename() == "request.txt"]
     assert attachment.get_content() == EVIDENCE
@@ -144,7 +144,7 @@ def test_an_unanswered_first_contact_can_be_escalated(cli, https, pki, dns, smtp
     (got,) = smtp.messages
     body = email.message_from_bytes(ibd.gpg.decrypt(armored_part(got["content"])),
                                     policy=email.policy.default).get_body(("plain",)).get_content()
-    assert "eerste contact (zonder details) per email aan ciso@gemeente.example" in body
+    assert "eerste contact (zonder details) per e-mail aan ciso@gemeente.example" in body
     assert TITLE in body  # the IBD gets the report the organisation never asked for
     status = cli("--json", "status", "R-2", env=env).json["data"]
     assert status["state"] == "escalated"

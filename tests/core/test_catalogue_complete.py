@@ -34,6 +34,9 @@ SAME = {
     "stx.kind.mailto", "stx.label.csaf",  # e-mail; CSAF, a field name
     "where.contact",  # "{kind}: {value}"
     "app.contacts.two_notes",  # "{first}; {second}": two notes, each said in the reader's language
+    "contacts_view.stage.security_txt",  # security.txt, the file's name (RFC 9116)
+    "wizard_lookup.key",  # "{fingerprint} ({when})": the parts are said in the reader's language
+    "channel.api", "channel.github",  # API, GitHub: an acronym and a name, the same in Dutch
 }
 # Ids whose Dutch names English terms on purpose (a command's own words, quoted English of the policy).
 ENGLISH_INSIDE: set[str] = set()

@@ -154,7 +154,7 @@ def find_forms(sents: list[Sentence], links: list[Link], *, base_url: str | None
                     add(Contact("platform", url.rstrip(".,;"), name, evidence=s.text, line=s.line))
     hits = matching(sents, _FORM_SENTENCE)
     if hits and not any(c.kind in ("form", "platform") for c in out):
-        add(Contact("form", None, "web form", evidence=hits[0].text, line=hits[0].line,
+        add(Contact("form", None, Phrase("policypage.name.web_form"), evidence=hits[0].text, line=hits[0].line,
                     note=Phrase("policypage.note.form_named")))
     if not out and not have_email:
         for s in sents:
