@@ -100,9 +100,18 @@ class PracticeDNS:
                 return reply
 
         quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
-        self.udp = DNSServer(Resolver(), port=0, address="127.0.0.1", logger=quiet)
-        self.port = self.udp.server.server_address[1]
-        self.tcp = DNSServer(Resolver(), port=self.port, address="127.0.0.1", tcp=True, logger=quiet)
+        # UDP and TCP on one port number: the OS picks a free UDP port, and that number can be taken
+        # for TCP (another program's connection); then try another pair (a few times at most).
+        for attempt in range(20):
+            self.udp = DNSServer(Resolver(), port=0, address="127.0.0.1", logger=quiet)
+            self.port = self.udp.server.server_address[1]
+            try:
+                self.tcp = DNSServer(Resolver(), port=self.port, address="127.0.0.1", tcp=True, logger=quiet)
+                break
+            except OSError:
+                self.udp.server.server_close()
+                if attempt == 19:
+                    raise
 
     def start(self) -> PracticeDNS:
         for server in (self.udp, self.tcp):

@@ -100,10 +100,19 @@ class LocalDNS:
     def __init__(self, resolver: ZoneResolver | None = None, host: str = "127.0.0.1") -> None:
         quiet = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
         self.resolver = resolver or ZoneResolver()
-        self.udp = DNSServer(self.resolver, port=0, address=host, logger=quiet, handler=TruncatingHandler)
-        self.port = self.udp.server.server_address[1]
-        self.tcp = DNSServer(self.resolver, port=self.port, address=host, tcp=True, logger=quiet,
-                             handler=TruncatingHandler)
+        # The TCP server wants the UDP server's port number, which another socket may hold already:
+        # then take a new pair (bounded, so a real failure still shows).
+        for attempt in range(20):
+            self.udp = DNSServer(self.resolver, port=0, address=host, logger=quiet, handler=TruncatingHandler)
+            self.port = self.udp.server.server_address[1]
+            try:
+                self.tcp = DNSServer(self.resolver, port=self.port, address=host, tcp=True, logger=quiet,
+                                     handler=TruncatingHandler)
+                break
+            except OSError:
+                self.udp.server.server_close()
+                if attempt == 19:
+                    raise
         self.host = host
 
     @property
