@@ -202,7 +202,8 @@ def send_report(path: Path, ctx: Context, *, lang: str, confirm: Callable[[str],
             return say(lang, "first_contact.sent", id=plan.report_id, to=plan.recipient)
         return say(lang, "first_contact.queued", id=plan.report_id, path=outcome.outbox_path)
     if outcome.status == "sent":
-        progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice))
+        progress(next_steps(plan, sent=ctx.clock(), lang=lang, practice=practice,
+                            home=ctx.home))
         return say(lang, "wizard.sent_line", id=plan.report_id, to=plan.recipient, channel=channel_word(plan.channel))
     if outcome.hint:
         return said_in(outcome.hint, lang)

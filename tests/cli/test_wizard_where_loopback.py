@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cvd_reporter.app.context import Context
+from cvd_reporter.app.directory import import_file
 from cvd_reporter.app.profiles import load_policy
 from cvd_reporter.cli import wizard_lookup as wl
 from cvd_reporter.settings import load_settings
@@ -164,3 +165,23 @@ def test_the_wizards_send_offers_a_first_contact_when_the_organisation_has_no_ke
     (got,) = smtp.messages
     assert CANARY.encode() not in got["content"] and TITLE.encode() not in got["content"]
     assert not any(s.startswith("Next steps") for s in said)  # the report itself has not left yet
+
+
+def test_the_wizards_next_steps_name_the_point_from_the_reporters_own_directory(https, pki, zone, smtp,
+                                                                               municipality, isolated_env,
+                                                                               tmp_path: Path):
+    """The reporter imported an entry saying the organisation is part of central government: after the
+    wizard sends, the next steps name NCSC-NL (which serves it), not the IBD, as `submit`'s do."""
+    serve(https, municipality.key)
+    entry = tmp_path / "mine.yaml"
+    entry.write_text("schema: cvd-directory/1\norganisations:\n"
+                     "  - name: Agentschap Voorbeeld\n    kind: rijk\n    domains: [gemeente.test]\n"
+                     "    contacts: [mailto:security@gemeente.test]\n"
+                     "    source: {url: null, seen: 2026-12-01, note: test}\n")
+    import_file(isolated_env, entry, dt.date(2026, 12, 1))
+    ctx = Context(load_settings({}, environ=dict(env_for(https, pki, zone, smtp), CVD_REPORTER_HOME=str(isolated_env))))
+    said: list[str] = []
+    wl.send_report(write_report(tmp_path / "r"), ctx, lang="en", confirm=lambda plan: True,
+                   progress=said.append, choose=lambda choices, why: choices[0], ask=lambda q: True)
+    (steps,) = [s for s in said if "you may escalate" in s]
+    assert "--to ncsc (NCSC-NL" in steps and "central-government" in steps and "--to ibd" not in steps
