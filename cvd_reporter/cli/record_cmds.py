@@ -17,7 +17,7 @@ import click
 from cvd_reporter import __version__
 from cvd_reporter.app.export import proof_bundle, read_report_facts
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
-from cvd_reporter.core.channels import channel_word
+from cvd_reporter.core.channels import channel_word, kind_word
 from cvd_reporter.core.csaf import build_csaf
 from cvd_reporter.core.i18n import N_, said_in, say, translator
 from cvd_reporter.core.states import answer_due, needs_purge, next_due, normalise_state
@@ -136,8 +136,8 @@ def _attempt_line(d: Any, lang: str = "en") -> str:
     ref = t("record.reference", reference=d.reference) if d.reference else ""
     none_given, name_not_given = t("record.none_given"), t("record.name_not_given")
     if d.channel == "form":
-        return "  " + t("record.attempt.form", at=d.at.isoformat(), kind=d.kind, recipient=d.recipient or "-", ok=ok,
-                        reference=d.reference or none_given)
+        return "  " + t("record.attempt.form", at=d.at.isoformat(), kind=kind_word(d.kind),
+                        recipient=d.recipient or "-", ok=ok, reference=d.reference or none_given)
     if d.channel == "phone":
         return "  " + t("record.attempt.phone", at=d.at.isoformat(), recipient=d.recipient or "-",
                         name=d.server_answer or name_not_given) + ref
@@ -145,9 +145,9 @@ def _attempt_line(d: Any, lang: str = "en") -> str:
         key = t("record.key", fpr=d.key_fingerprint or "-")
     else:  # a first contact is unencrypted by design: it carries no word of the report
         key = t("record.first_contact_clear") if d.kind == "first_contact" else t("record.not_encrypted")
-    return "  " + t("record.delivery", at=d.at.isoformat(), kind=d.kind, channel=channel_word(d.channel),
-                    recipient=d.recipient or "-", ok=ok, key=key, message_id=(d.message_id or "-") + ref,
-                    answer=d.server_answer or "-")
+    return "  " + t("record.delivery", at=d.at.isoformat(), kind=kind_word(d.kind),
+                    channel=channel_word(d.channel), recipient=d.recipient or "-", ok=ok, key=key,
+                    message_id=(d.message_id or "-") + ref, answer=d.server_answer or "-")
 
 
 def _status_list(reports: list[ReportRecord], now: datetime, channels: dict[str, Any] | None = None,

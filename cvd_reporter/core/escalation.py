@@ -19,7 +19,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Protocol
 
 from cvd_reporter.core import states
-from cvd_reporter.core.channels import channel_word
+from cvd_reporter.core.channels import channel_word, kind_word
 from cvd_reporter.core.escalation_fit import Fit
 from cvd_reporter.core.i18n import N_, translator
 from cvd_reporter.errors import ValidationError
@@ -27,10 +27,6 @@ from cvd_reporter.errors import ValidationError
 WIDTH = 76
 # Where nothing can be escalated any more: the organisation fixed it, or the reporter closed it.
 FINISHED = frozenset({"fixed", "published", "data_deleted", "closed"})
-KIND_LABELS = {"report": N_("escalate.kind.report"), "follow_up": N_("escalate.kind.follow_up"),
-               "publication_notice": N_("escalate.kind.publication_notice"),
-               "escalation": N_("escalate.kind.escalation"), "phone_call": N_("escalate.kind.phone_call"),
-               "first_contact": N_("escalate.kind.first_contact")}
 
 
 @dataclass(frozen=True)
@@ -181,7 +177,7 @@ def timeline_lines(deliveries: Sequence[DeliveryView], events: Sequence[EventVie
     t = translator(lang)
     rows: list[tuple[datetime, int, list[str]]] = []
     for i, d in enumerate(deliveries):
-        kind = t(KIND_LABELS[d.kind]) if d.kind in KIND_LABELS else d.kind.replace("_", " ")
+        kind = kind_word(d.kind)
         if d.kind == "phone_call":
             result = t("escalate.call_held")
         else:

@@ -89,7 +89,14 @@ def test_a_sent_report_names_its_channel_and_key_source_in_words(cli, https, pki
         out = cli("--lang", lang, "submit", str(write_report(tmp_path)), "--yes", env=env)
         assert out.exit_code == 0, _said(out)
         status = cli("--lang", lang, "status", env=env)
+        (rid,) = [r["id"] for r in cli("--json", "status", env=env).json["data"]["reports"]]
+        one = " ".join(cli("--lang", lang, "status", rid, env=env).stdout.split())
     said, listed = _said(out), " ".join(status.stdout.split())
+    # `status ID` says what each delivery was and how it went, in words: no codes such as 'report' or 'email'
+    if lang == "nl":
+        assert "melding via e-mail aan security@gemeente.test" in one, one
+    else:
+        assert "report by email to security@gemeente.test" in one, one
     if lang == "nl":
         assert "security@gemeente.test via e-mail" in said, said
         assert "bron security.txt-veld Encryption (https)" in said
