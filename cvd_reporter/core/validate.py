@@ -182,21 +182,34 @@ def validate_report(report: Report, *, policy: Policy, today: dt.date, lang: str
     if report.language and report.language not in policy.languages:
         add("unsupported_language", "warning", "language", value=report.language,
             allowed=", ".join(policy.languages))
-    check_conduct(report, policy, add, lang)
+    out.extend(check_conduct(report, policy, lang))
     return out
 
 
-def check_conduct(report: Report, policy: Policy, add: Any, lang: str) -> None:
-    """A sentence of the report that suggests a technique the policy forbids (core/conduct.py): a warning,
-    since the policy's promise of no legal action only holds when its rules were kept."""
+def check_conduct(report: Report, policy: Policy, lang: str) -> list[Finding]:
+    """A sentence of the report that suggests a technique the policy forbids (core/conduct.py): a warning
+    (``forbidden_technique``), since the policy's promise of no legal action only holds when its rules
+    were kept. When the report also states it kept that very rule, the warning says both, so the reporter
+    corrects whichever is wrong (``extra.attested``: the statement's id)."""
     if not policy.forbidden:
-        return
+        return []
     profile = getattr(policy, "profile", None)
     item = profile.values.get("forbidden") if profile is not None else None
     source = item.source if item is not None else (policy.source or f"policy profile {policy.id}")
+    attested = set(report.conduct.attestations or ())
+    found: list[Finding] = []
     for sign in conduct.signs(report, policy.forbidden):
-        add("forbidden_technique", "warning", sign.field, technique=say(lang, TECHNIQUE_NAMES[sign.technique]),
-            sentence=sign.sentence, source=source, path=sign.field)
+        values: dict[str, str] = {"technique": say(lang, TECHNIQUE_NAMES[sign.technique]),
+                                  "sentence": sign.sentence, "source": source, "path": sign.field}
+        statement = policy.attestation(ATTESTED_BY.get(sign.technique, ""))
+        if statement is not None and statement.id in attested:  # the report says both: one of them is wrong
+            found.append(Finding("forbidden_technique", "warning",
+                                 say(lang, "finding.forbidden_technique_attested", statement=statement.say(lang),
+                                     **values), field=sign.field, extra={"attested": statement.id}))
+        else:
+            found.append(make("forbidden_technique", "warning", lang, field=sign.field, technique=values["technique"],
+                              sentence=sign.sentence, source=source, path=sign.field))
+    return found
 
 
 # The techniques of core/conduct.py in people's words (tests/core/test_conduct.py: one for each).
@@ -205,6 +218,11 @@ TECHNIQUE_NAMES = {"dos": N_("conduct.technique.dos"), "brute-force": N_("conduc
                    "physical": N_("conduct.technique.physical"), "spam": N_("conduct.technique.spam"),
                    "automated-scans": N_("conduct.technique.automated-scans"),
                    "excess-data": N_("conduct.technique.excess-data"), "malware": N_("conduct.technique.malware")}
+
+
+# The statement (attestation id of the built-in profile) that says a technique was not used.
+ATTESTED_BY = {"dos": "no-dos", "brute-force": "no-brute-force", "social-engineering": "no-social-engineering",
+               "physical": "no-physical", "spam": "no-spam", "excess-data": "minimal-data"}
 
 
 def check_organisation(report: Report, add: Any, phone_region: str = "NL") -> None:

@@ -144,3 +144,22 @@ def test_a_long_sentence_is_shortened_in_the_quote():
     (sign,) = conduct.signs(report, ["brute-force"])
     assert len(sign.sentence) == conduct.MAX_QUOTE and sign.sentence.endswith("…")
     assert re.match(r"I brute-forced the PIN", sign.sentence)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_report_that_describes_the_technique_and_states_it_kept_the_rule_is_told_both(lang):
+    """The steps say hydra guessed the PIN, the statements say no brute force: one of the two is wrong, and
+    the warning quotes both so the reporter can correct it before an organisation reads the contradiction."""
+    policy = load_policy("nl-gemeente")
+    both = _report(steps=["I brute-forced the admin PIN with hydra."])
+    (warning,) = [f for f in validate_report(both, policy=policy, today=TODAY, lang=lang)
+                  if f.code == "forbidden_technique"]
+    statement = policy.attestation("no-brute-force").say(lang)
+    assert f'"{statement}"' in warning.message and '"I brute-forced the admin PIN with hydra."' in warning.message
+    assert warning.extra == {"attested": "no-brute-force"}
+
+    doc_without = parse_report({**both.to_dict(), "conduct": {"attestations": [
+        a for a in ALL_ATTESTATIONS if a != "no-brute-force"]}})[0]
+    (plain,) = [f for f in validate_report(doc_without, policy=policy, today=TODAY, lang=lang)
+                if f.code == "forbidden_technique"]
+    assert statement not in plain.message and not plain.extra
