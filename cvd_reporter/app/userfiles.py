@@ -161,11 +161,13 @@ def read_named_key_file(path: Path, *, too_big: str, missing: str, unreadable: s
     InputFileError (exit 3) with the caller's catalogue id, each given ``path`` (and ``reason``, the
     system's words, for ``unreadable``): ``too_big`` over ``max_bytes``, ``missing`` when it does not
     exist, ``unreadable`` for any other failure (no permission, a folder, a broken disk)."""
-    try:
-        if path.stat().st_size > max_bytes:
-            raise InputFileError.t(too_big, path=str(path))
-        return path.read_bytes()
+    try:  # read at most one byte past the limit: a device or pipe (/dev/zero, <(...)) claims no size
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputFileError.t(missing, path=str(path)) from None
     except OSError as e:
         raise InputFileError.t(unreadable, path=str(path), reason=e.strerror) from None
+    if len(data) > max_bytes:
+        raise InputFileError.t(too_big, path=str(path))
+    return data

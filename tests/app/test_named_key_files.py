@@ -66,3 +66,11 @@ def test_key_import_and_sign_with_keep_their_own_sentences(tmp_path):
         assert signing.value.msgid == f"signing_key.{expected[case]}"
         assert signing.value.code == imported.value.code == "input_file"  # the --json code, unchanged
     assert signing.value.message.startswith("Cannot read the signing key ")
+
+
+def test_a_device_that_never_ends_is_too_big_not_a_hang(tmp_path):
+    """/dev/zero claims a size of 0 and never ends: the reader stops one byte past the limit."""
+    with pytest.raises(InputFileError) as e:
+        read_named_key_file(Path("/dev/zero"), **IDS, max_bytes=4096)
+    assert e.value.code == "input_file" and "/dev/zero" in e.value.message
+    assert "not a key file" in e.value.message
