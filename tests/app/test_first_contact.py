@@ -207,7 +207,7 @@ def test_a_key_published_later_is_found_by_discovery_without_an_import(cli, http
     assert out.exit_code == 0, out.stdout + out.stderr
     assert out.json["data"]["key"]["fingerprint"] == municipality.fpr and len(smtp.messages) == 2
     status = cli("status", out.json["data"]["report_id"], env=env)
-    assert "sent" in status.stdout and "first_contact" in status.stdout
+    assert "sent" in status.stdout and "first contact (no details) by email to" in status.stdout
 
 
 def test_without_smtp_the_first_contact_waits_in_the_outbox_and_is_marked_by_hand(cli, https, pki, zone, tmp_path):
