@@ -18,8 +18,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from cvd_reporter.app.context import Context
-from cvd_reporter.app.directory import load_bundled, load_imported
 from cvd_reporter.app.dispatch import Outcome, RecordSession, deliver
+from cvd_reporter.app.escalation_fit import escalation_points
 from cvd_reporter.app.profiles import organisation_policy
 from cvd_reporter.app.reportfile import load_report_file, read_evidence
 from cvd_reporter.app.sender import resolve_sender
@@ -78,12 +78,6 @@ def report_with_attempts(record: Record, report_id: str) -> ReportRecord:
     The one place escalation reads attempts. Record.attempts(report_id) lists the same attempts, but
     without the key and the server's answer, which the escalation point should see."""
     return record.get(report_id)
-
-
-def escalation_points(home: Path) -> list[Any]:
-    """Directory entries, the imported ones first: an imported escalation point overrides a bundled one."""
-    entries, _owners = load_bundled()
-    return load_imported(home) + entries
 
 
 def escalate(report_id: str, *, to: str, ctx: Context, lang: str, confirm: Callable[[str], bool],

@@ -16,15 +16,20 @@ from cvd_reporter.core.escalation_fit import Fit, fit_for
 from cvd_reporter.errors import CvdError
 
 
-def directory_entries(home: Path | None) -> list[Any]:
-    """Imported entries, then the bundled ones; only the bundled ones without a home."""
+def escalation_points(home: Path) -> list[Any]:
+    """Directory entries, the imported ones first: an imported escalation point overrides a bundled one.
+    An imported directory that cannot be read is an error here (`escalate` must not pick another point)."""
     bundled, _owners = load_bundled()
-    if home is None:
-        return bundled
+    return load_imported(home) + bundled
+
+
+def directory_entries(home: Path | None) -> list[Any]:
+    """``escalation_points`` for a suggestion: only the bundled entries without a home, or when the
+    imported ones cannot be read."""
     try:
-        return load_imported(home) + bundled
+        return escalation_points(home) if home is not None else load_bundled()[0]
     except CvdError:
-        return bundled
+        return load_bundled()[0]
 
 
 def usual_point_for(home: Path | None, *, organisation: str | None, target: str | None) -> Fit | None:
