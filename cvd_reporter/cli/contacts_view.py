@@ -23,7 +23,7 @@ OUTCOMES = {"found": N_("contacts_view.outcome.found"), "nothing": N_("contacts_
             "not_found": N_("contacts_view.outcome.not_found"),
             "deadline": N_("contacts_view.outcome.deadline"), "skipped": N_("contacts_view.outcome.skipped"),
             "no_security_txt": N_("contacts_view.outcome.no_security_txt")}
-# a response time's unit (core/policypage), one and several, the words `policy read` uses
+# a response time's unit (core/policypage), one and several: also the words of `policy read` (cli/policy_cmds)
 UNITS = {"working_days": (N_("policy.unit.working_days"), N_("policy.units.working_days")),
          "days": (N_("policy.unit.days"), N_("policy.units.days")),
          "hours": (N_("policy.unit.hours"), N_("policy.units.hours")),

@@ -12,6 +12,7 @@ import click
 
 from cvd_reporter.app.userfiles import UnsafeFile, read_user_file
 from cvd_reporter.cli.app import AppContext, Result, cvd_command, global_options
+from cvd_reporter.cli.contacts_view import UNITS
 from cvd_reporter.core.display import printable
 from cvd_reporter.core.i18n import N_, said_in, say, translator
 from cvd_reporter.core.policypage import read_policy
@@ -111,10 +112,6 @@ _CHANNELS = {"email": N_("policy.channel.email"), "form_only": N_("policy.channe
              "email_and_form": N_("policy.channel.email_and_form"), "phone_only": N_("policy.channel.phone_only"),
              "none": N_("policy.channel.none")}
 _KINDS = {"email": N_("policy.kind.email"), "form": N_("policy.kind.form"), "phone": N_("policy.kind.phone")}
-_UNITS = {"working_days": (N_("policy.unit.working_days"), N_("policy.units.working_days")),
-          "days": (N_("policy.unit.days"), N_("policy.units.days")),
-          "hours": (N_("policy.unit.hours"), N_("policy.units.hours")),
-          "office_hours": (N_("policy.unit.office_hours"), N_("policy.units.office_hours"))}
 _VALUES = {"unknown": N_("policy.value.unknown"), "not_mentioned": N_("policy.value.not_mentioned"),
            "required": N_("policy.value.required"), "preferred": N_("policy.value.preferred"),
            "allowed": N_("policy.value.allowed"), "not_allowed": N_("policy.value.not_allowed"),
@@ -140,7 +137,7 @@ def describe(r: PolicyReading, source: str, lang: str = "en") -> str:
     lines.append("")
     if r.response.known:
         amount, unit = r.response.value["amount"], r.response.value["unit"]
-        lines.append(t("policy.response", amount=amount, unit=t(_UNITS[unit][amount != 1]))
+        lines.append(t("policy.response", amount=amount, unit=t(UNITS[unit][amount != 1]))
                      + _quote(r.response.evidence))
     else:
         lines.append(t("policy.response_unknown"))
