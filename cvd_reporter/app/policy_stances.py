@@ -27,10 +27,8 @@ DESPITE_FLAG = "--despite-policy"
 def _stance(policy: Any, name: str) -> tuple[Any, str, str]:
     """(value, the source it came from, the organisation's name) of one profile field."""
     profile = getattr(policy, "profile", None)
-    item = profile.values.get(name) if profile is not None else None
-    source = item.source if item is not None else (policy.source or f"policy profile {policy.id}")
     organisation = (profile.name if profile is not None else None) or policy.id
-    return getattr(policy, name, None), source, organisation
+    return getattr(policy, name, None), policy.source_of(name), organisation
 
 
 def encryption_of(policy: Any) -> str | None:

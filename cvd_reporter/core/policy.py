@@ -182,6 +182,17 @@ class Policy:
         return next((a for a in self.attestations if a.id == aid), None)
 
     @property
+    def label(self) -> str:
+        """How a source names this policy: the file it came from, or the built-in profile's id."""
+        return self.source or f"policy profile {self.id}"
+
+    def source_of(self, name: str) -> str:
+        """Where profile field ``name`` came from: the merged profile's source for it (core/profile.py),
+        else this policy."""
+        item = self.profile.values.get(name) if self.profile is not None else None
+        return item.source if item is not None else self.label
+
+    @property
     def attestation_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.attestations)
 

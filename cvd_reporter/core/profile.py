@@ -163,7 +163,6 @@ def layer(kind: str, source: str, values: dict[str, Any], evidence: dict[str, st
 
 def from_policy(policy: Policy, kind: str = "default") -> Layer:
     """What a policy profile file states (the built-in one: a generic default)."""
-    label = policy.source or f"policy profile {policy.id}"
     values: dict[str, Any] = {}
     if policy.response_promise is not None:
         values["response"] = policy.response_promise
@@ -171,7 +170,7 @@ def from_policy(policy: Policy, kind: str = "default") -> Layer:
         values["response"] = Response(policy.response_working_days, "working_days")
     values.update(subject=policy.required_subject, encryption=policy.encryption, language=policy.language,
                   forbidden=list(policy.forbidden) or None, shares_with=list(policy.shares_with) or None)
-    return layer(kind, label, values)
+    return layer(kind, policy.label, values)
 
 
 def from_reading(reading: dict[str, Any]) -> Layer:

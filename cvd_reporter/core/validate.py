@@ -193,9 +193,7 @@ def check_conduct(report: Report, policy: Policy, lang: str) -> list[Finding]:
     corrects whichever is wrong (``extra.attested``: the statement's id)."""
     if not policy.forbidden:
         return []
-    profile = getattr(policy, "profile", None)
-    item = profile.values.get("forbidden") if profile is not None else None
-    source = item.source if item is not None else (policy.source or f"policy profile {policy.id}")
+    source = policy.source_of("forbidden")
     attested = set(report.conduct.attestations or ())
     found: list[Finding] = []
     for sign in conduct.signs(report, policy.forbidden):
